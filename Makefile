@@ -1,0 +1,52 @@
+# gradc: make gen SPEC=net.lua [OUT=dir] | make test | make help
+.DELETE_ON_ERROR:
+.PHONY: all gen check test clean help deps-gen deps-test
+
+SPEC ?= specs/xor.lua
+OUT ?= out
+CC ?= cc
+
+GRADC := gen/build/gradc
+GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
+TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang
+
+# Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
+# (Recursive '=' so pkg-config runs after the dependency step has installed it.)
+LUA_LIBDIR = $(shell pkg-config --variable=libdir lua5.4)
+LUA_CFLAGS = $(shell pkg-config --cflags lua5.4)
+HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
+GEN_LUA := $(wildcard gen/*.lua gen/ops/*.lua)
+
+all: $(GRADC)
+
+help:
+	@echo "make gen SPEC=net.lua [OUT=dir]  generate OUT/<name>/ from a spec (default SPEC=$(SPEC), OUT=$(OUT))"
+	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
+	@echo "make test                        build everything and run the whole test suite"
+	@echo "make clean                       remove build products and out/"
+	@echo "make help                        this text"
+
+deps-gen:
+	@sh gen/deps.sh $(GEN_PACKAGES)
+
+deps-test:
+	@sh gen/deps.sh $(TEST_PACKAGES)
+
+$(GRADC): gen/main.c | deps-gen
+	@mkdir -p $(@D)
+	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c \
+		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
+
+gen: $(GRADC)
+	$(GRADC) --out "$(OUT)" "$(SPEC)"
+
+check: $(GRADC)
+	$(GRADC) --check "$(SPEC)"
+
+-include tests/tests.mk
+
+test: deps-test
+	@$(MAKE) --no-print-directory check-models
+
+clean:
+	rm -rf gen/build tests/build out

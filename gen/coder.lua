@@ -1,0 +1,200 @@
+-- Emission: from a plan to the text of every file of the generated folder. Templates hold the
+-- fixed skeletons; the per-layer code comes from the ops modules.
+local dense = require("ops.dense")
+local emit = require("emit")
+local init = require("ops.init")
+local losses = require("ops.losses")
+local optimizers = require("ops.optimizers")
+local version = require("version")
+
+local M = {}
+
+local function basename(path)
+  return path:match("([^/\\]+)$") or path
+end
+
+local function layer_comment(plan, layer, batch)
+  return string.format("/* layer %d: dense %d -> %d, %s.  %s[%d][%d] = %s[%d][%d] * %s[%d][%d] + %s%s */",
+    layer.index, layer.n_in, layer.n_out, layer.activation,
+    layer.Z, layer.n_out, batch, layer.W, layer.n_out, layer.n_in, layer.A_prev, layer.n_in, batch,
+    layer.b, layer.has_A and string.format(", %s = %s(%s)", layer.A, layer.activation, layer.Z) or "")
+end
+
+local function struct_fields(plan, per_layer)
+  local lines = {}
+  for _, layer in ipairs(plan.layers) do
+    for _, field in ipairs(per_layer(layer)) do
+      lines[#lines + 1] = "    " .. plan.real .. " " .. field .. ";"
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
+local function summary(plan)
+  local model = plan.model
+  local lines = {
+    string.format(" * Network: %d inputs, batch %d, %s, loss %s, optimizer %s, unroll %s.",
+      plan.inputs, plan.batch, plan.dtype, model.loss, model.optimizer.type, model.unroll),
+  }
+  for _, layer in ipairs(plan.layers) do
+    lines[#lines + 1] = string.format(" *   layer %d: dense %d -> %d, %s%s, %d parameters, %s code",
+      layer.index, layer.n_in, layer.n_out, layer.activation,
+      layer.alpha and string.format(" (alpha %s)", emit.shortest(layer.alpha)) or "",
+      layer.params, layer.unroll == "full" and "unrolled" or "looped")
+  end
+  lines[#lines + 1] = string.format(" * Parameters: %d. FLOPs: %d per forward, %d per train step.",
+    plan.param_count, plan.flops.forward, plan.flops.train_step)
+  return table.concat(lines, "\n")
+end
+
+local function batch_names(layer)
+  return {
+    W = "p->" .. layer.W, b = "p->" .. layer.b,
+    Z = "c->" .. layer.Z, A = "c->" .. layer.A,
+    A_prev = layer.index == 1 and "A0" or "c->" .. layer.A_prev,
+  }
+end
+
+local function forward_body(plan)
+  local buf = emit.buffer(1)
+  for _, layer in ipairs(plan.layers) do
+    if layer.index > 1 then
+      buf:line("")
+    end
+    buf:line(layer_comment(plan, layer, plan.batch))
+    dense.forward(buf, plan, layer, batch_names(layer), plan.batch, layer.unroll)
+  end
+  return buf:text()
+end
+
+local function cost_body(plan)
+  local buf = emit.buffer(1)
+  local last = plan.last
+  losses.cost(buf, plan, { Z = "c->" .. last.Z, A = "c->" .. last.A, Y = "Y" }, plan.batch)
+  return buf:text()
+end
+
+local function backward_body(plan)
+  local buf = emit.buffer(1)
+  local layers = plan.layers
+  if #layers == 1 then
+    buf:line("(void)p; /* one layer: no W is needed to propagate dZ further down */")
+  end
+  for l = #layers, 1, -1 do
+    local layer = layers[l]
+    local v = batch_names(layer)
+    v.dZ, v.dW, v.db = "s->" .. layer.dZ, "grad->" .. layer.W, "grad->" .. layer.b
+    if l < #layers then
+      buf:line("")
+    end
+    buf:line("/* layer %d: %s[%d][%d], then %s = %s %s^T, %s = row sums of %s */", l, layer.dZ,
+      layer.n_out, plan.batch, "d" .. layer.W, layer.dZ, layer.A_prev, "d" .. layer.b, layer.dZ)
+    if l == #layers then
+      v.Y = "Y"
+      losses.output_delta(buf, plan, v, plan.batch)
+    else
+      local above = layers[l + 1]
+      v.W_next, v.dZ_next = "p->" .. above.W, "s->" .. above.dZ
+      dense.propagate(buf, plan, layer, above, v, plan.batch)
+    end
+    dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+  end
+  return buf:text()
+end
+
+local function predict_body(plan)
+  local buf = emit.buffer(1)
+  for _, layer in ipairs(plan.layers) do
+    buf:line("%s %s[%d][1];", plan.real, layer.Z, layer.n_out)
+    if layer.has_A then
+      buf:line("%s %s[%d][1];", plan.real, layer.A, layer.n_out)
+    end
+  end
+  for _, layer in ipairs(plan.layers) do
+    buf:line("")
+    buf:line(layer_comment(plan, layer, 1))
+    local v = { W = "p->" .. layer.W, b = "p->" .. layer.b, Z = layer.Z, A = layer.A, A_prev = layer.A_prev }
+    dense.forward(buf, plan, layer, v, 1, layer.unroll_predict)
+  end
+  buf:line("")
+  buf:open("for (int i = 0; i < %d; ++i) {", plan.outputs)
+  buf:line("y[i] = %s[i][0];", plan.last.A)
+  buf:close()
+  return buf:text()
+end
+
+local function body(plan, fill)
+  local buf = emit.buffer(1)
+  fill(buf, plan)
+  return buf:text()
+end
+
+local function header_values(plan)
+  local model = plan.model
+  local optimizer_lines = {}
+  for i, field in ipairs(optimizers.state_fields(plan)) do
+    optimizer_lines[i] = "    " .. field
+  end
+  return {
+    name = plan.name, NAME = plan.NAME, version = version, spec = basename(model.file),
+    summary = summary(plan),
+    inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.layers,
+    param_count = plan.param_count, init_seed = model.init.seed, init_scheme = model.init.scheme,
+    params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,
+    scratch_bytes = plan.bytes.scratch, optimizer_bytes = plan.bytes.optimizer,
+    infer_bytes = plan.bytes.infer,
+    forward_flops = plan.flops.forward, train_step_flops = plan.flops.train_step,
+    ctype = plan.ctype, loss = model.loss, optimizer = model.optimizer.type,
+    params_fields = struct_fields(plan, function(x)
+      return { string.format("%s[%d][%d]", x.W, x.n_out, x.n_in), string.format("%s[%d]", x.b, x.n_out) }
+    end),
+    cache_fields = struct_fields(plan, function(x)
+      local fields = { string.format("%s[%d][%d]", x.Z, x.n_out, plan.batch) }
+      if x.has_A then
+        fields[2] = string.format("%s[%d][%d]", x.A, x.n_out, plan.batch)
+      end
+      return fields
+    end),
+    scratch_fields = struct_fields(plan, function(x)
+      return { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) }
+    end),
+    optimizer_fields = table.concat(optimizer_lines, "\n"),
+  }
+end
+
+local function describe_optimizer(opt)
+  if opt.type == "sgd" then
+    return string.format("sgd, lr %s", emit.shortest(opt.lr))
+  elseif opt.type == "momentum" then
+    return string.format("momentum, lr %s, beta %s", emit.shortest(opt.lr),
+      emit.shortest(opt.beta))
+  end
+  return string.format("adam, lr %s, beta1 %s, beta2 %s, eps %s", emit.shortest(opt.lr),
+    emit.shortest(opt.beta1), emit.shortest(opt.beta2), emit.shortest(opt.eps))
+end
+
+local function source_values(plan)
+  return {
+    name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
+    init_body = body(plan, init.body),
+    forward_body = forward_body(plan),
+    output = plan.last.A,
+    cost_body = cost_body(plan),
+    backward_body = backward_body(plan),
+    sgd_body = body(plan, optimizers.sgd_step),
+    optimizer = describe_optimizer(plan.model.optimizer),
+    update_body = body(plan, optimizers.update),
+    predict_body = predict_body(plan),
+  }
+end
+
+-- Returns a list of { name = file name, text = contents } for the output folder.
+function M.files(plan, templates)
+  return {
+    { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan), "model.h.in") },
+    { name = plan.name .. ".c", text = emit.render(templates.source, source_values(plan), "model.c.in") },
+    { name = "gradc_rt.h", text = templates.runtime },
+  }
+end
+
+return M

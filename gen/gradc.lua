@@ -1,0 +1,44 @@
+-- The driver: spec -> validated model -> plan -> C text -> files. Each phase is a module.
+local cli = require("cli")
+local coder = require("coder")
+local plan_builder = require("plan")
+local spec = require("spec")
+local summary = require("summary")
+local version = require("version")
+local write = require("write")
+
+local M = {}
+
+local function load_templates(root)
+  return {
+    header = write.read(root .. "/templates/model.h.in"),
+    source = write.read(root .. "/templates/model.c.in"),
+    runtime = write.read(root .. "/runtime/gradc_rt.h"),
+  }
+end
+
+-- Returns the process exit status; user errors are raised (see errors.lua).
+function M.main(root, args)
+  local options = cli.parse(args)
+  if options.help then
+    print(cli.USAGE)
+    return 0
+  end
+  if options.version then
+    print("gradc " .. version)
+    return 0
+  end
+  local model = spec.load(options.spec, options.spec)
+  local plan = plan_builder.build(model)
+  if options.check then
+    io.write(summary.text(plan))
+    return 0
+  end
+  local files = coder.files(plan, load_templates(root))
+  local folder = write.folder(options.out, plan.name, files)
+  io.write(summary.text(plan))
+  io.write(string.format("gradc: wrote %s/\n", folder))
+  return 0
+end
+
+return M

@@ -1,0 +1,63 @@
+-- Activations: the forward expression of each elementwise activation, its derivative applied to an
+-- incoming gradient, and softmax, which works on whole columns.
+local emit = require("emit")
+
+local M = {}
+
+-- C expression for g(z), given the C expression `z`. Softmax is not elementwise: see `softmax`.
+function M.forward(plan, layer, z)
+  local act, f = layer.activation, plan.fn_suffix
+  if act == "sigmoid" then
+    return "gradc_sigmoid" .. f .. "(" .. z .. ")"
+  elseif act == "tanh" then
+    return "tanh" .. f .. "(" .. z .. ")"
+  elseif act == "relu" then
+    return "(" .. z .. " > " .. emit.literal(0, plan.dtype) .. " ? " .. z .. " : "
+      .. emit.literal(0, plan.dtype) .. ")"
+  elseif act == "leaky_relu" then
+    return "(" .. z .. " > " .. emit.literal(0, plan.dtype) .. " ? " .. z .. " : "
+      .. emit.literal(layer.alpha, plan.dtype) .. " * " .. z .. ")"
+  end
+  error("no elementwise forward for activation " .. act)
+end
+
+-- C expression for delta * g'(z), with `z` and `a` the cached Z and A of the element. Uses A where
+-- that is cheaper (sigmoid, tanh) and Z at the kinks (relu'(0) = 0, leaky_relu'(0) = alpha).
+function M.backward(plan, layer, delta, z, a)
+  local act = layer.activation
+  local zero, one = emit.literal(0, plan.dtype), emit.literal(1, plan.dtype)
+  if act == "linear" then
+    return delta
+  elseif act == "sigmoid" then
+    return "(" .. delta .. ") * " .. a .. " * (" .. one .. " - " .. a .. ")"
+  elseif act == "tanh" then
+    return "(" .. delta .. ") * (" .. one .. " - " .. a .. " * " .. a .. ")"
+  elseif act == "relu" then
+    return "(" .. z .. " > " .. zero .. " ? " .. delta .. " : " .. zero .. ")"
+  elseif act == "leaky_relu" then
+    return "(" .. z .. " > " .. zero .. " ? " .. delta .. " : "
+      .. emit.literal(layer.alpha, plan.dtype) .. " * (" .. delta .. "))"
+  end
+  error("no elementwise derivative for activation " .. act)
+end
+
+-- Stable softmax of each column of Z into A: shift by the column's maximum before exp.
+function M.softmax(buf, plan, layer, Z, A, batch)
+  local real, n = plan.real, layer.n_out
+  buf:open("for (int j = 0; j < %d; ++j) {", batch)
+  buf:line("%s top = %s[0][j];", real, Z)
+  buf:open("for (int r = 1; r < %d; ++r) {", n)
+  buf:line("if (%s[r][j] > top) top = %s[r][j];", Z, Z)
+  buf:close()
+  buf:line("%s total = %s;", real, emit.literal(0, plan.dtype))
+  buf:open("for (int r = 0; r < %d; ++r) {", n)
+  buf:line("%s[r][j] = exp%s(%s[r][j] - top);", A, plan.fn_suffix, Z)
+  buf:line("total += %s[r][j];", A)
+  buf:close()
+  buf:open("for (int r = 0; r < %d; ++r) {", n)
+  buf:line("%s[r][j] /= total;", A)
+  buf:close()
+  buf:close()
+end
+
+return M

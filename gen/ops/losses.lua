@@ -1,0 +1,95 @@
+-- Losses: the cost J of a batch (CONTRACT.md section 4) and dJ/dZ of the last layer.
+-- bce and ce are computed from the logits Z, never as the log of a rounded activation:
+--   bce per element: softplus(z) - y z                      (= -[y log a + (1-y) log(1-a)])
+--   ce per column:   sum_i y_i (max - z_i + log sum_k exp(z_k - max))
+local activations = require("ops.activations")
+local emit = require("emit")
+
+local M = {}
+
+-- Body of `<name>_cost`: `Z`, `A`, `Y` are [unit][sample] arrays; returns J.
+function M.cost(buf, plan, v, batch)
+  local real, lit, f = plan.real, function(x) return emit.literal(x, plan.dtype) end, plan.fn_suffix
+  local n = plan.last.n_out
+  local loss = plan.model.loss
+  buf:line("%s total = %s;", real, lit(0))
+  if loss == "ce" then
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    buf:line("%s top = %s[0][j];", real, v.Z)
+    buf:open("for (int i = 1; i < %d; ++i) {", n)
+    buf:line("if (%s[i][j] > top) top = %s[i][j];", v.Z, v.Z)
+    buf:close()
+    buf:line("%s sum_exp = %s;", real, lit(0))
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("sum_exp += exp%s(%s[i][j] - top);", f, v.Z)
+    buf:close()
+    buf:line("const %s log_sum = log%s(sum_exp);", real, f)
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("total += %s[i][j] * ((top - %s[i][j]) + log_sum);", v.Y, v.Z)
+    buf:close()
+    buf:close()
+  else
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    if loss == "bce" then
+      buf:line("total += gradc_softplus%s(%s[i][j]) - %s[i][j] * %s[i][j];", f, v.Z, v.Y, v.Z)
+    else
+      buf:line("const %s error = %s[i][j] - %s[i][j];", real, v.A, v.Y)
+      buf:line("total += error * error;")
+    end
+    buf:close()
+    buf:close()
+  end
+  buf:line("return total * %s;", emit.ratio(1, batch, plan.dtype))
+end
+
+-- dZ of the last layer, with the 1/m of J folded in:
+--   bce + sigmoid:  (a - y) / m
+--   ce + softmax:   (a sum_i y_i - y) / m       (exact even where a column of Y does not sum to 1)
+--   mse:            g'(z) applied to 2 (a - y) / m, through the softmax Jacobian for softmax
+function M.output_delta(buf, plan, v, batch)
+  local real, lit = plan.real, function(x) return emit.literal(x, plan.dtype) end
+  local layer = plan.last
+  local n = layer.n_out
+  local loss = plan.model.loss
+  local inv_m = emit.ratio(1, batch, plan.dtype)
+  local two_inv_m = emit.ratio(2, batch, plan.dtype)
+  if loss == "bce" then
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    buf:line("%s[i][j] = (%s[i][j] - %s[i][j]) * %s;", v.dZ, v.A, v.Y, inv_m)
+    buf:close()
+    buf:close()
+  elseif loss == "ce" then
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    buf:line("%s y_total = %s;", real, lit(0))
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("y_total += %s[i][j];", v.Y)
+    buf:close()
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("%s[i][j] = (%s[i][j] * y_total - %s[i][j]) * %s;", v.dZ, v.A, v.Y, inv_m)
+    buf:close()
+    buf:close()
+  elseif layer.activation == "softmax" then
+    -- dZ_i = a_i (dA_i - sum_k dA_k a_k) with dA = 2 (a - y) / m
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    buf:line("%s weighted = %s;", real, lit(0))
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("weighted += (%s[i][j] - %s[i][j]) * %s[i][j];", v.A, v.Y, v.A)
+    buf:close()
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:line("%s[i][j] = %s * %s[i][j] * ((%s[i][j] - %s[i][j]) - weighted);",
+      v.dZ, two_inv_m, v.A, v.A, v.Y)
+    buf:close()
+    buf:close()
+  else
+    buf:open("for (int i = 0; i < %d; ++i) {", n)
+    buf:open("for (int j = 0; j < %d; ++j) {", batch)
+    local delta = string.format("%s * (%s[i][j] - %s[i][j])", two_inv_m, v.A, v.Y)
+    buf:line("%s[i][j] = %s;", v.dZ, activations.backward(plan, layer, delta, v.Z .. "[i][j]", v.A .. "[i][j]"))
+    buf:close()
+    buf:close()
+  end
+end
+
+return M

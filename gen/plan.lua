@@ -1,0 +1,104 @@
+-- Planning: from a validated model to everything emission needs to know — names, shapes, byte
+-- sizes, FLOPs and per-layer unroll decisions. No C text here.
+local M = {}
+
+-- `auto` unrolls a layer fully while its multiply-adds per batch stay below this: straight-line
+-- code wins for tiny layers (no loop overhead, constants folded) and loses to vectorized loops,
+-- in time and code size, beyond. The performance issue tunes it with measurements.
+M.AUTO_FULL_MACS = 256
+
+local REAL_BYTES = { float = 4, double = 8 }
+
+local function unroll_mode(model, macs)
+  if model.unroll == "auto" then
+    return macs <= M.AUTO_FULL_MACS and "full" or "loops"
+  end
+  return model.unroll
+end
+
+local function plan_layers(model)
+  local layers = {}
+  local n_in = model.input
+  for l, spec_layer in ipairs(model.layers) do
+    local n_out = spec_layer.units
+    local macs = n_in * n_out * model.batch
+    layers[l] = {
+      index = l,
+      n_in = n_in,
+      n_out = n_out,
+      activation = spec_layer.activation,
+      alpha = spec_layer.alpha,
+      W = "W" .. l, b = "b" .. l, Z = "Z" .. l, dZ = "dZ" .. l,
+      -- a linear layer's activation is its Z: the cache keeps no copy
+      A = spec_layer.activation == "linear" and ("Z" .. l) or ("A" .. l),
+      has_A = spec_layer.activation ~= "linear",
+      A_prev = l == 1 and "A0" or nil, -- filled below for l > 1
+      unroll = unroll_mode(model, macs),
+      unroll_predict = unroll_mode(model, n_in * n_out),
+      macs = macs,
+      params = n_out * n_in + n_out,
+    }
+    if l > 1 then
+      layers[l].A_prev = layers[l - 1].A
+    end
+    n_in = n_out
+  end
+  return layers
+end
+
+local function sum_over(layers, field)
+  local total = 0
+  for _, layer in ipairs(layers) do
+    total = total + field(layer)
+  end
+  return total
+end
+
+function M.build(model)
+  local layers = plan_layers(model)
+  local L = #layers
+  local real_bytes = REAL_BYTES[model.dtype]
+  local m = model.batch
+  local cache_reals = sum_over(layers, function(x) return x.n_out * m * (x.has_A and 2 or 1) end)
+  local scratch_reals = sum_over(layers, function(x) return x.n_out * m end)
+  local optimizer_copies = ({ sgd = 0, momentum = 1, adam = 2 })[model.optimizer.type]
+  local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
+  -- backward: dW for every layer, and dA for every layer but the first
+  local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.index > 1 and 2 or 1) end)
+  local widest = model.input
+  for _, layer in ipairs(layers) do
+    widest = math.max(widest, layer.n_out)
+  end
+
+  return {
+    model = model,
+    name = model.name,
+    NAME = model.name:upper(),
+    real = model.name .. "_real",
+    dtype = model.dtype,
+    ctype = model.dtype,
+    fn_suffix = model.dtype == "float" and "f" or "", -- expf vs exp
+    batch = m,
+    inputs = model.input,
+    outputs = layers[L].n_out,
+    layers = layers,
+    last = layers[L],
+    param_count = model.param_count,
+    widest = widest,
+    bytes = {
+      params = model.param_count * real_bytes,
+      grads = model.param_count * real_bytes,
+      cache = cache_reals * real_bytes,
+      scratch = scratch_reals * real_bytes,
+      optimizer = optimizer_copies * model.param_count * real_bytes,
+      -- inference on one sample needs at most two activation vectors alive at once
+      infer = 2 * widest * real_bytes,
+    },
+    flops = {
+      forward = forward_flops,
+      train_step = forward_flops + backward_flops + 2 * model.param_count,
+    },
+  }
+end
+
+return M

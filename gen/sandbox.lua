@@ -1,0 +1,130 @@
+-- Runs an untrusted spec chunk: text only, a whitelisted environment, an instruction budget, a CPU
+-- timer as a backstop for C functions that never return to the VM, and a memory cap.
+local host = require("gradc.host")
+
+local M = {}
+
+M.INSTRUCTION_LIMIT = 200 * 1000 * 1000 -- roughly a second of CPU for the Lua VM
+M.CPU_SECONDS = 2.0                     -- the backstop: a stuck C call (pattern matching, say)
+M.MEMORY_LIMIT = 64 * 1024 * 1024
+M.FILE_LIMIT = 1024 * 1024
+
+local HOOK_EVERY = 1000
+
+local function copy_table(t, leave_out)
+  local copy = {}
+  for k, v in next, t do
+    if not (leave_out and leave_out[k]) then
+      copy[k] = v
+    end
+  end
+  return copy
+end
+
+-- What a spec may use: pure functions only. No metatables (no __gc or __index code running after
+-- the budget is lifted), no coroutines (a new thread would escape the hook), no I/O, no loading.
+local function make_environment(stop)
+  local function guarded(protected_call)
+    return function(...)
+      local results = table.pack(protected_call(...))
+      if stop.reason then
+        error(stop.reason, 0)
+      end
+      return table.unpack(results, 1, results.n)
+    end
+  end
+  local env = {
+    assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs,
+    select = select, tonumber = tonumber, tostring = tostring, type = type,
+    rawequal = rawequal, rawget = rawget, rawlen = rawlen, rawset = rawset,
+    pcall = guarded(pcall), xpcall = guarded(xpcall),
+    string = copy_table(string, { dump = true }),
+    table = copy_table(table),
+    math = copy_table(math, { random = true, randomseed = true }),
+    utf8 = copy_table(utf8),
+    _VERSION = _VERSION,
+  }
+  env._G = env
+  return env
+end
+
+local function read_file(path)
+  local f, err = io.open(path, "rb")
+  if not f then
+    return nil, "cannot open spec: " .. tostring(err)
+  end
+  local text = f:read(M.FILE_LIMIT + 1)
+  f:close()
+  if text == nil then
+    return nil, "cannot read spec (is it a directory?)"
+  end
+  if #text > M.FILE_LIMIT then
+    return nil, string.format("spec file is larger than %d KiB", M.FILE_LIMIT // 1024)
+  end
+  return text
+end
+
+-- Evaluate the chunk in a coroutine whose hook counts instructions. Returns ok, value-or-message.
+local function run_limited(chunk, stop)
+  local thread = coroutine.create(chunk)
+  local executed = 0
+  debug.sethook(thread, function()
+    executed = executed + HOOK_EVERY
+    if executed > M.INSTRUCTION_LIMIT then
+      stop.reason = stop.reason or "spec ran past its instruction limit"
+      debug.sethook(thread, function() error(stop.reason, 0) end, "", 1)
+      error(stop.reason, 0)
+    end
+  end, "", HOOK_EVERY)
+
+  local string_meta = getmetatable("")
+  local string_index = string_meta.__index
+  string_meta.__index = make_environment(stop).string -- ("x"):dump() must not reach the real table
+  collectgarbage("collect")
+  host.memory_limit(M.MEMORY_LIMIT)
+  host.time_limit(M.CPU_SECONDS)
+
+  local ok, result = coroutine.resume(thread)
+
+  host.time_limit(0)
+  local memory_hit = host.memory_limit(0)
+  string_meta.__index = string_index
+  if not ok and memory_hit then
+    result = string.format("spec used more than %d MiB of memory", M.MEMORY_LIMIT // (1024 * 1024))
+  elseif coroutine.status(thread) == "suspended" then
+    ok, result = false, "spec must not yield"
+  end
+  collectgarbage("collect")
+  return ok, result
+end
+
+-- Load and run the spec at `path`. Returns the value it returned, or nil and a message of the
+-- form "FILE:LINE: problem" or "FILE: problem".
+function M.run(path, display)
+  local text, read_err = read_file(path)
+  if not text then
+    return nil, display .. ": " .. read_err
+  end
+  local stop = {}
+  local env = make_environment(stop)
+  local chunk, syntax_err = load(text, "@" .. display, "t", env)
+  if not chunk then
+    return nil, syntax_err
+  end
+  local ok, result = run_limited(chunk, stop)
+  if not ok then
+    if type(result) ~= "string" then
+      return nil, display .. ": spec raised an error that is not a string (a " .. type(result) .. ")"
+    end
+    if stop.reason and result == stop.reason then
+      return nil, display .. ": " .. stop.reason
+    end
+    if not result:find("^" .. display:gsub("%p", "%%%0") .. ":") then
+      result = display .. ": " .. result
+    end
+    return nil, result
+  end
+  return result
+end
+
+return M

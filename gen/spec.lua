@@ -1,0 +1,339 @@
+-- Spec loading and validation: runs the spec in the sandbox and turns what it returns into a plain,
+-- fully defaulted model table (CONTRACT.md section 2). Every problem is a user error naming the
+-- spec file and the field path.
+local errors = require("errors")
+local sandbox = require("sandbox")
+
+local M = {}
+
+M.MAX_PARAMS = 16777216
+M.MAX_UNITS = 16777216
+M.MAX_BATCH = 1048576
+M.MAX_CACHE_REALS = 268435456 -- activations of one batch: beyond this the structs stop being sane
+M.MAX_LAYERS = 1000
+M.MAX_NAME = 32
+
+local ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
+local LOSSES = { "bce", "mse", "ce" }
+local DTYPES = { "float", "double" }
+local UNROLLS = { "auto", "full", "loops" }
+local OPTIMIZERS = { "sgd", "momentum", "adam" }
+local INIT_SCHEMES = { "xavier", "he", "uniform" }
+
+local TOP_FIELDS = { "name", "input", "batch", "layers", "loss", "dtype", "optimizer", "init", "unroll" }
+local LAYER_FIELDS = { "units", "activation", "alpha" }
+local INIT_FIELDS = { "scheme", "seed" }
+local OPTIMIZER_FIELDS = {
+  sgd = { "type", "lr" },
+  momentum = { "type", "lr", "beta" },
+  adam = { "type", "lr", "beta1", "beta2", "eps" },
+}
+local OPTIMIZER_DEFAULTS = {
+  sgd = { lr = 0.01 },
+  momentum = { lr = 0.01, beta = 0.9 },
+  adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 },
+}
+
+local RESERVED_NAMES = { gradc_rt = true } -- the runtime header's name in the output folder
+
+-- A short, safe rendering of a value for messages: strings quoted and cut, tables by kind.
+local function show(v)
+  local kind = type(v)
+  if kind == "string" then
+    if #v > 40 then
+      v = v:sub(1, 37) .. "..."
+    end
+    return string.format("%q", v):gsub("\\\n", "\\n")
+  elseif kind == "number" then
+    if math.type(v) == "integer" then
+      return string.format("%d", v)
+    end
+    return string.format("%.17g", v)
+  elseif kind == "boolean" or kind == "nil" then
+    return tostring(v)
+  end
+  return "a " .. kind
+end
+
+local function one_of(list)
+  return table.concat(list, ", ")
+end
+
+local function contains(list, value)
+  for _, item in ipairs(list) do
+    if item == value then
+      return true
+    end
+  end
+  return false
+end
+
+-- Edit distance, for "did you mean" on misspelt field names.
+local function distance(a, b)
+  local previous = {}
+  for j = 0, #b do
+    previous[j] = j
+  end
+  for i = 1, #a do
+    local current = { [0] = i }
+    for j = 1, #b do
+      local cost = a:sub(i, i) == b:sub(j, j) and 0 or 1
+      current[j] = math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+    end
+    previous = current
+  end
+  return previous[#b]
+end
+
+local function closest(name, candidates)
+  local best, best_distance = nil, 3
+  for _, candidate in ipairs(candidates) do
+    local d = distance(name, candidate)
+    if d < best_distance then
+      best, best_distance = candidate, d
+    end
+  end
+  return best
+end
+
+-- The checker carries the file name so each check can raise "FILE: path: problem (expected ...)".
+local Checker = {}
+Checker.__index = Checker
+
+function Checker:fail(path, problem, expected)
+  errors.field(self.file, path, problem, expected)
+end
+
+function Checker:table(value, path, what)
+  if type(value) ~= "table" then
+    self:fail(path, "must be " .. what .. " (got " .. show(value) .. ")")
+  end
+  return value
+end
+
+-- Fields of a record: reject unknown keys (sorted, so the message does not depend on hashing).
+function Checker:known_fields(record, path, allowed)
+  local unknown = {}
+  for key in next, record do
+    if type(key) ~= "string" then
+      self:fail(path, "has a key that is not a field name (" .. show(key) .. ")",
+        "only named fields: " .. one_of(allowed))
+    end
+    if not contains(allowed, key) then
+      unknown[#unknown + 1] = key
+    end
+  end
+  if #unknown > 0 then
+    table.sort(unknown)
+    local key = unknown[1]
+    local field_path = path == "" and key or path .. "." .. key
+    local guess = closest(key, allowed)
+    local problem = "unknown field" .. (guess and (" (did you mean '" .. guess .. "'?)") or "")
+    self:fail(field_path, problem, "one of " .. one_of(allowed))
+  end
+end
+
+function Checker:integer(value, path, low, high)
+  local expected = "an integer >= " .. low .. (high and (" and <= " .. high) or "")
+  if type(value) ~= "number" then
+    self:fail(path, "must be an integer (got " .. show(value) .. ")", expected)
+  end
+  local as_integer = math.tointeger(value)
+  if not as_integer then
+    self:fail(path, "must be an integer (got " .. show(value) .. ")", expected)
+  end
+  if as_integer < low or (high and as_integer > high) then
+    self:fail(path, "out of range (got " .. show(value) .. ")", expected)
+  end
+  return as_integer
+end
+
+-- A finite number; `low_open` etc. describe the interval in the message.
+function Checker:number(value, path, accept, expected)
+  if type(value) ~= "number" or value ~= value or value == math.huge or value == -math.huge then
+    self:fail(path, "must be a finite number (got " .. show(value) .. ")", expected)
+  end
+  if not accept(value) then
+    self:fail(path, "out of range (got " .. show(value) .. ")", expected)
+  end
+  return value + 0.0
+end
+
+function Checker:choice(value, path, list, what)
+  if type(value) ~= "string" then
+    self:fail(path, "must be a string (got " .. show(value) .. ")", one_of(list))
+  end
+  if not contains(list, value) then
+    local guess = closest(value, list)
+    self:fail(path, "unknown " .. what .. " " .. show(value)
+      .. (guess and (" (did you mean '" .. guess .. "'?)") or ""), one_of(list))
+  end
+  return value
+end
+
+function Checker:required(record, key, path)
+  local value = rawget(record, key)
+  if value == nil then
+    self:fail(path, "missing required field")
+  end
+  return value
+end
+
+local function check_name(ck, value)
+  if type(value) ~= "string" then
+    ck:fail("name", "must be a string (got " .. show(value) .. ")", "a C identifier [a-z_][a-z0-9_]*")
+  end
+  if #value == 0 or #value > M.MAX_NAME or not value:match("^[a-z_][a-z0-9_]*$") then
+    ck:fail("name", "not a valid name (got " .. show(value) .. ")",
+      "[a-z_][a-z0-9_]*, at most " .. M.MAX_NAME .. " characters")
+  end
+  if RESERVED_NAMES[value] then
+    ck:fail("name", "'" .. value .. "' is reserved for gradc's runtime header", "another name")
+  end
+  return value
+end
+
+local function check_layers(ck, value)
+  ck:table(value, "layers", "an array of layer tables")
+  local count = rawlen(value)
+  for key in next, value do
+    if math.type(key) ~= "integer" or key < 1 or key > count then
+      ck:fail("layers", "must be an array 1..n (has key " .. show(key) .. ")", "a list of layers")
+    end
+  end
+  if count < 1 then
+    ck:fail("layers", "must have at least one layer", "a non-empty array of layer tables")
+  end
+  if count > M.MAX_LAYERS then
+    ck:fail("layers", "has " .. count .. " layers", "at most " .. M.MAX_LAYERS)
+  end
+  local layers = {}
+  for l = 1, count do
+    local path = "layers[" .. l .. "]"
+    local layer = ck:table(value[l], path, "a table { units = n, activation = \"...\" }")
+    ck:known_fields(layer, path, LAYER_FIELDS)
+    local units = ck:integer(ck:required(layer, "units", path .. ".units"), path .. ".units", 1, M.MAX_UNITS)
+    local activation = ck:choice(ck:required(layer, "activation", path .. ".activation"),
+      path .. ".activation", ACTIVATIONS, "activation")
+    if activation == "softmax" and l ~= count then
+      ck:fail(path .. ".activation", "softmax is allowed only on the last layer",
+        "linear, sigmoid, tanh, relu or leaky_relu here")
+    end
+    local alpha = rawget(layer, "alpha")
+    if alpha ~= nil and activation ~= "leaky_relu" then
+      ck:fail(path .. ".alpha", "only leaky_relu takes alpha (activation is '" .. activation .. "')",
+        "no alpha, or activation = \"leaky_relu\"")
+    end
+    if activation == "leaky_relu" then
+      alpha = ck:number(alpha == nil and 0.01 or alpha, path .. ".alpha",
+        function(a) return a >= 0 and a < 1 end, "a number in [0, 1)")
+    end
+    layers[l] = { units = units, activation = activation, alpha = alpha }
+  end
+  return layers
+end
+
+local function check_optimizer(ck, value)
+  if value == nil then
+    value = { type = "sgd" }
+  end
+  ck:table(value, "optimizer", "a table { type = \"sgd\" | \"momentum\" | \"adam\", ... }")
+  local kind = rawget(value, "type")
+  kind = kind == nil and "sgd" or ck:choice(kind, "optimizer.type", OPTIMIZERS, "optimizer")
+  ck:known_fields(value, "optimizer", OPTIMIZER_FIELDS[kind])
+  local optimizer = { type = kind }
+  local positive = function(x) return x > 0 end
+  local unit_interval = function(x) return x >= 0 and x < 1 end
+  for _, key in ipairs(OPTIMIZER_FIELDS[kind]) do
+    local default = OPTIMIZER_DEFAULTS[kind][key]
+    local given = rawget(value, key)
+    local path = "optimizer." .. key
+    if key == "type" then
+      -- checked above
+    elseif key == "lr" or key == "eps" then
+      optimizer[key] = ck:number(given == nil and default or given, path, positive, "a number > 0")
+    else
+      optimizer[key] = ck:number(given == nil and default or given, path, unit_interval,
+        "a number in [0, 1)")
+    end
+  end
+  return optimizer
+end
+
+local function check_init(ck, value)
+  if value == nil then
+    value = {}
+  end
+  ck:table(value, "init", "a table { scheme = \"xavier\" | \"he\" | \"uniform\", seed = n }")
+  ck:known_fields(value, "init", INIT_FIELDS)
+  local scheme = rawget(value, "scheme")
+  scheme = scheme == nil and "xavier" or ck:choice(scheme, "init.scheme", INIT_SCHEMES, "init scheme")
+  local seed = rawget(value, "seed")
+  seed = seed == nil and 1 or ck:integer(seed, "init.seed", 0, 4294967295)
+  return { scheme = scheme, seed = seed }
+end
+
+local function check_sizes(ck, model)
+  local params, widest = 0, model.input
+  local previous = model.input
+  for l, layer in ipairs(model.layers) do
+    params = params + layer.units * previous + layer.units
+    if params > M.MAX_PARAMS then
+      ck:fail("layers[" .. l .. "]", "the network has more than " .. M.MAX_PARAMS
+        .. " parameters by this layer", "a smaller network")
+    end
+    widest = math.max(widest, layer.units)
+    previous = layer.units
+  end
+  local activations = 0
+  for _, layer in ipairs(model.layers) do
+    activations = activations + 2 * layer.units * model.batch
+  end
+  if activations > M.MAX_CACHE_REALS then
+    ck:fail("batch", "the activations of one batch need " .. activations .. " reals",
+      "at most " .. M.MAX_CACHE_REALS .. ": a smaller batch or narrower layers")
+  end
+  model.param_count = params
+end
+
+-- Validate what the spec returned and fill in every default.
+function M.validate(value, file)
+  local ck = setmetatable({ file = file }, Checker)
+  if type(value) ~= "table" then
+    errors.raise(file .. ": spec must return a table (got " .. show(value) .. ")")
+  end
+  ck:known_fields(value, "", TOP_FIELDS)
+  local model = { file = file }
+  model.name = check_name(ck, ck:required(value, "name", "name"))
+  model.input = ck:integer(ck:required(value, "input", "input"), "input", 1, M.MAX_UNITS)
+  model.batch = ck:integer(ck:required(value, "batch", "batch"), "batch", 1, M.MAX_BATCH)
+  model.layers = check_layers(ck, ck:required(value, "layers", "layers"))
+  model.loss = ck:choice(ck:required(value, "loss", "loss"), "loss", LOSSES, "loss")
+  local last = model.layers[#model.layers].activation
+  if model.loss == "bce" and last ~= "sigmoid" then
+    ck:fail("loss", "bce needs a sigmoid last layer (last activation is '" .. last .. "')",
+      "layers[" .. #model.layers .. "].activation = \"sigmoid\", or loss = \"mse\"")
+  elseif model.loss == "ce" and last ~= "softmax" then
+    ck:fail("loss", "ce needs a softmax last layer (last activation is '" .. last .. "')",
+      "layers[" .. #model.layers .. "].activation = \"softmax\", or loss = \"mse\"")
+  end
+  local dtype = rawget(value, "dtype")
+  model.dtype = dtype == nil and "float" or ck:choice(dtype, "dtype", DTYPES, "dtype")
+  model.optimizer = check_optimizer(ck, rawget(value, "optimizer"))
+  model.init = check_init(ck, rawget(value, "init"))
+  local unroll = rawget(value, "unroll")
+  model.unroll = unroll == nil and "auto" or ck:choice(unroll, "unroll", UNROLLS, "unroll mode")
+  check_sizes(ck, model)
+  return model
+end
+
+-- Run the spec file at `path` (shown as `display` in messages) and validate it.
+function M.load(path, display)
+  local value, err = sandbox.run(path, display)
+  if err then
+    errors.raise(err)
+  end
+  return M.validate(value, display)
+end
+
+return M

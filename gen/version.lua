@@ -1,0 +1,2 @@
+-- The generator's version, printed in every generated file's banner.
+return "0.1.0"
