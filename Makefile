@@ -32,9 +32,9 @@ deps-gen:
 deps-test:
 	@sh gen/deps.sh $(TEST_PACKAGES)
 
-$(GRADC): gen/main.c | deps-gen
+$(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c \
+	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c gen/host.c \
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
 gen: $(GRADC)

@@ -5,7 +5,7 @@ local host = require("gradc.host")
 local M = {}
 
 M.INSTRUCTION_LIMIT = 200 * 1000 * 1000 -- roughly a second of CPU for the Lua VM
-M.CPU_SECONDS = 2.0                     -- the backstop: a stuck C call (pattern matching, say)
+M.CPU_SECONDS = 1.0                     -- the backstop: a stuck C call (pattern matching, say)
 M.MEMORY_LIMIT = 64 * 1024 * 1024
 M.FILE_LIMIT = 1024 * 1024
 
@@ -65,7 +65,7 @@ local function read_file(path)
 end
 
 -- Evaluate the chunk in a coroutine whose hook counts instructions. Returns ok, value-or-message.
-local function run_limited(chunk, stop)
+local function run_limited(chunk, stop, display)
   local thread = coroutine.create(chunk)
   local executed = 0
   debug.sethook(thread, function()
@@ -82,7 +82,7 @@ local function run_limited(chunk, stop)
   string_meta.__index = make_environment(stop).string -- ("x"):dump() must not reach the real table
   collectgarbage("collect")
   host.memory_limit(M.MEMORY_LIMIT)
-  host.time_limit(M.CPU_SECONDS)
+  host.time_limit(M.CPU_SECONDS, display .. ": spec ran past its time limit")
 
   local ok, result = coroutine.resume(thread)
 
@@ -111,7 +111,7 @@ function M.run(path, display)
   if not chunk then
     return nil, syntax_err
   end
-  local ok, result = run_limited(chunk, stop)
+  local ok, result = run_limited(chunk, stop, display)
   if not ok then
     if type(result) ~= "string" then
       return nil, display .. ": spec raised an error that is not a string (a " .. type(result) .. ")"

@@ -12,6 +12,7 @@ M.MAX_BATCH = 1048576
 M.MAX_CACHE_REALS = 268435456 -- activations of one batch: beyond this the structs stop being sane
 M.MAX_LAYERS = 1000
 M.MAX_NAME = 32
+M.MAX_FULL_MACS = 65536 -- multiply-adds of one layer that unroll = "full" may write out as statements
 
 local ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
 local LOSSES = { "bce", "mse", "ce" }
@@ -134,16 +135,16 @@ function Checker:known_fields(record, path, allowed)
 end
 
 function Checker:integer(value, path, low, high)
-  local expected = "an integer >= " .. low .. (high and (" and <= " .. high) or "")
-  if type(value) ~= "number" then
-    self:fail(path, "must be an integer (got " .. show(value) .. ")", expected)
-  end
-  local as_integer = math.tointeger(value)
+  local wanted = "must be an integer >= " .. low .. (high and (" and <= " .. high) or "")
+  local as_integer = type(value) == "number" and math.tointeger(value)
   if not as_integer then
-    self:fail(path, "must be an integer (got " .. show(value) .. ")", expected)
+    self:fail(path, wanted .. " (got " .. show(value) .. ")")
   end
-  if as_integer < low or (high and as_integer > high) then
-    self:fail(path, "out of range (got " .. show(value) .. ")", expected)
+  if as_integer < low then
+    self:fail(path, "must be an integer >= " .. low .. " (got " .. show(value) .. ")")
+  end
+  if high and as_integer > high then
+    self:fail(path, "must be at most " .. high .. " (got " .. show(value) .. ")")
   end
   return as_integer
 end
@@ -284,6 +285,18 @@ local function check_sizes(ck, model)
     end
     widest = math.max(widest, layer.units)
     previous = layer.units
+  end
+  if model.unroll == "full" then
+    local n_in = model.input
+    for l, layer in ipairs(model.layers) do
+      local macs = n_in * layer.units * model.batch
+      if macs > M.MAX_FULL_MACS then
+        ck:fail("unroll", string.format("\"full\" would write out %d multiply-adds for layer %d "
+          .. "(%d -> %d, batch %d), more than %d", macs, l, n_in, layer.units, model.batch,
+          M.MAX_FULL_MACS), "unroll = \"loops\" or \"auto\" for a network this size")
+      end
+      n_in = layer.units
+    end
   end
   local activations = 0
   for _, layer in ipairs(model.layers) do
