@@ -43,9 +43,13 @@ gen: $(GRADC)
 check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"
 
+include tests/checks.mk
+-include tests/cli.mk
 -include tests/tests.mk
 
+# The CMocka model suite runs last, so the run ends with its summary.
 test: deps-test
+	@$(MAKE) --no-print-directory check-strict check-io check-example
 	@$(MAKE) --no-print-directory check-models
 
 clean:

@@ -129,6 +129,28 @@ local function body(plan, fill)
   return buf:text()
 end
 
+-- FNV-1a 64 of the canonical architecture text (Lua integers wrap like uint64_t).
+local function fnv1a64(text)
+  local hash = 0xcbf29ce484222325
+  for i = 1, #text do
+    hash = (hash ~ text:byte(i)) * 0x100000001b3
+  end
+  return hash
+end
+
+-- What a weights file must match: input, each layer's units, activation and alpha, and dtype.
+function M.architecture(plan)
+  local parts = { "gradc-arch-1", "input=" .. plan.inputs, "dtype=" .. plan.dtype }
+  for _, layer in ipairs(plan.layers) do
+    local text = string.format("layer=%d,%s", layer.n_out, layer.activation)
+    if layer.alpha then
+      text = text .. ",alpha=" .. emit.shortest(layer.alpha)
+    end
+    parts[#parts + 1] = text
+  end
+  return table.concat(parts, ";")
+end
+
 local function header_values(plan)
   local model = plan.model
   local optimizer_lines = {}
@@ -140,6 +162,7 @@ local function header_values(plan)
     summary = summary(plan),
     inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.layers,
     param_count = plan.param_count, init_seed = model.init.seed, init_scheme = model.init.scheme,
+    arch_hash = string.format("%016x", fnv1a64(M.architecture(plan))),
     params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,
     scratch_bytes = plan.bytes.scratch, optimizer_bytes = plan.bytes.optimizer,
     infer_bytes = plan.bytes.infer,
@@ -193,6 +216,11 @@ function M.files(plan, templates)
   return {
     { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan), "model.h.in") },
     { name = plan.name .. ".c", text = emit.render(templates.source, source_values(plan), "model.c.in") },
+    { name = plan.name .. "_io.c", text = emit.render(templates.io, {
+      name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
+      dtype_code = plan.dtype == "float" and 1 or 2,
+      uint_type = plan.dtype == "float" and "uint32_t" or "uint64_t",
+    }, "model_io.c.in") },
     { name = "gradc_rt.h", text = templates.runtime },
   }
 end

@@ -13,6 +13,7 @@ local function load_templates(root)
   return {
     header = write.read(root .. "/templates/model.h.in"),
     source = write.read(root .. "/templates/model.c.in"),
+    io = write.read(root .. "/templates/model_io.c.in"),
     runtime = write.read(root .. "/runtime/gradc_rt.h"),
   }
 end
