@@ -1,4 +1,4 @@
-# gradc: make gen SPEC=net.lua [OUT=dir] | make test | make help
+# gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file] | make test | make help
 .DELETE_ON_ERROR:
 .PHONY: all gen check test clean help deps-gen deps-test
 
@@ -21,6 +21,7 @@ all: $(GRADC)
 
 help:
 	@echo "make gen SPEC=net.lua [OUT=dir]  generate OUT/<name>/ from a spec (default SPEC=$(SPEC), OUT=$(OUT))"
+	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make test                        build everything and run the whole test suite"
 	@echo "make clean                       remove build products and out/"
@@ -38,7 +39,7 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
 gen: $(GRADC)
-	$(GRADC) --out "$(OUT)" "$(SPEC)"
+	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SPEC)"
 
 check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"
@@ -49,7 +50,7 @@ include tests/checks.mk
 
 # The CMocka model suite runs last, so the run ends with its summary.
 test: deps-test
-	@$(MAKE) --no-print-directory check-strict check-io check-example
+	@$(MAKE) --no-print-directory check-strict check-io check-weights check-example
 	@$(MAKE) --no-print-directory check-models
 
 clean:

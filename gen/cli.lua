@@ -4,11 +4,12 @@ local errors = require("errors")
 local M = {}
 
 M.USAGE = [[
-usage: gradc [--out DIR] [--check] SPEC.lua
-  --out DIR   write DIR/<name>/ (default: out)
-  --check     validate the spec and print the summary; write nothing
-  --version   print the generator's version
-  --help      print this text]]
+usage: gradc [--out DIR] [--weights FILE] [--check] SPEC.lua
+  --out DIR       write DIR/<name>/ (default: out)
+  --weights FILE  also emit FILE's weights as constant data with <name>_infer (checked against SPEC)
+  --check         validate the spec (and weights) and print the summary; write nothing
+  --version       print the generator's version
+  --help          print this text]]
 
 function M.parse(args)
   local options = { out = "out" }
@@ -19,6 +20,12 @@ function M.parse(args)
       options.out = args[i + 1]
       if not options.out or options.out == "" then
         errors.raise("gradc: --out needs a folder\n" .. M.USAGE)
+      end
+      i = i + 1
+    elseif arg == "--weights" or arg == "-w" then
+      options.weights = args[i + 1]
+      if not options.weights or options.weights == "" then
+        errors.raise("gradc: --weights needs a weights file\n" .. M.USAGE)
       end
       i = i + 1
     elseif arg == "--check" then

@@ -1,5 +1,6 @@
 -- Emission: from a plan to the text of every file of the generated folder. Templates hold the
 -- fixed skeletons; the per-layer code comes from the ops modules.
+local architecture = require("architecture")
 local dense = require("ops.dense")
 local emit = require("emit")
 local init = require("ops.init")
@@ -102,24 +103,31 @@ local function backward_body(plan)
   return buf:text()
 end
 
-local function predict_body(plan)
+-- One-sample inference with two ping-pong buffers as wide as the widest hidden layer: each layer
+-- reads one and writes the other, applying its activation in place. The first layer reads x and
+-- the last writes y directly. `params` is how the code reaches the weights ("p->" or a constant).
+local function single_sample_body(plan, params)
   local buf = emit.buffer(1)
-  for _, layer in ipairs(plan.layers) do
-    buf:line("%s %s[%d][1];", plan.real, layer.Z, layer.n_out)
-    if layer.has_A then
-      buf:line("%s %s[%d][1];", plan.real, layer.A, layer.n_out)
-    end
+  local hidden_width = plan.hidden_width
+  buf:line("const %s (*A0)[1] = (const %s (*)[1])x;", plan.real, plan.real)
+  buf:line("%s (*out)[1] = (%s (*)[1])y;", plan.real, plan.real)
+  local hidden_layers = #plan.layers - 1
+  if hidden_layers == 1 then
+    buf:line("%s ping[%d][1];", plan.real, hidden_width)
+  elseif hidden_layers > 1 then
+    buf:line("%s ping[%d][1], pong[%d][1];", plan.real, hidden_width, hidden_width)
   end
+  local input = "A0"
   for _, layer in ipairs(plan.layers) do
+    local output = layer == plan.last and "out" or (input == "ping" and "pong" or "ping")
     buf:line("")
-    buf:line(layer_comment(plan, layer, 1))
-    local v = { W = "p->" .. layer.W, b = "p->" .. layer.b, Z = layer.Z, A = layer.A, A_prev = layer.A_prev }
+    buf:line("/* layer %d: dense %d -> %d, %s: %s[%d] = %s(%s %s[%d] + %s) */", layer.index,
+      layer.n_in, layer.n_out, layer.activation, output, layer.n_out, layer.activation, layer.W,
+      input, layer.n_in, layer.b)
+    local v = { W = params .. layer.W, b = params .. layer.b, Z = output, A = output, A_prev = input }
     dense.forward(buf, plan, layer, v, 1, layer.unroll_predict)
+    input = output
   end
-  buf:line("")
-  buf:open("for (int i = 0; i < %d; ++i) {", plan.outputs)
-  buf:line("y[i] = %s[i][0];", plan.last.A)
-  buf:close()
   return buf:text()
 end
 
@@ -129,29 +137,57 @@ local function body(plan, fill)
   return buf:text()
 end
 
--- FNV-1a 64 of the canonical architecture text (Lua integers wrap like uint64_t).
-local function fnv1a64(text)
-  local hash = 0xcbf29ce484222325
-  for i = 1, #text do
-    hash = (hash ~ text:byte(i)) * 0x100000001b3
+local function weights_declarations(plan, weights)
+  if not weights then
+    return ""
   end
-  return hash
+  return string.format([[
+
+/* Constant weights from %s and one-sample inference with them (%s_weights.c), bit-identical to
+ * %s_predict(&%s_weights, x, y), using %s_INFER_BYTES of stack and no other state. */
+#define %s_HAS_WEIGHTS 1
+extern const %s_params %s_weights;
+void %s_infer(const %s_real *x, %s_real *y);
+]], weights.file, plan.name, plan.name, plan.name, plan.NAME, plan.NAME, plan.name, plan.name,
+    plan.name, plan.name, plan.name)
 end
 
--- What a weights file must match: input, each layer's units, activation and alpha, and dtype.
-function M.architecture(plan)
-  local parts = { "gradc-arch-1", "input=" .. plan.inputs, "dtype=" .. plan.dtype }
-  for _, layer in ipairs(plan.layers) do
-    local text = string.format("layer=%d,%s", layer.n_out, layer.activation)
-    if layer.alpha then
-      text = text .. ",alpha=" .. emit.shortest(layer.alpha)
+-- The brace initializer of <name>_params from the flat list of values, eight to a line.
+local function initializer(plan, values)
+  local buf = emit.buffer(1)
+  local next_value = 1
+  local function take(count)
+    local items = {}
+    for i = 1, count do
+      items[i] = emit.literal(values[next_value], plan.dtype)
+      next_value = next_value + 1
     end
-    parts[#parts + 1] = text
+    return items
   end
-  return table.concat(parts, ";")
+  local function row(items, suffix)
+    if #items <= 8 then
+      buf:line("{%s}%s", table.concat(items, ", "), suffix)
+      return
+    end
+    buf:open("{")
+    for i = 1, #items, 8 do
+      buf:line("%s%s", table.concat(items, ", ", i, math.min(i + 7, #items)), i + 8 > #items and "" or ",")
+    end
+    buf:close("}" .. suffix)
+  end
+  for _, layer in ipairs(plan.layers) do
+    buf:open("{ /* %s[%d][%d] */", layer.W, layer.n_out, layer.n_in)
+    for _ = 1, layer.n_out do
+      row(take(layer.n_in), ",")
+    end
+    buf:close("},")
+    buf:line("/* %s[%d] */", layer.b, layer.n_out)
+    row(take(layer.n_out), layer == plan.last and "" or ",")
+  end
+  return buf:text()
 end
 
-local function header_values(plan)
+local function header_values(plan, weights)
   local model = plan.model
   local optimizer_lines = {}
   for i, field in ipairs(optimizers.state_fields(plan)) do
@@ -162,7 +198,7 @@ local function header_values(plan)
     summary = summary(plan),
     inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.layers,
     param_count = plan.param_count, init_seed = model.init.seed, init_scheme = model.init.scheme,
-    arch_hash = string.format("%016x", fnv1a64(M.architecture(plan))),
+    arch_hash = string.format("%016x", architecture.hash(plan)),
     params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,
     scratch_bytes = plan.bytes.scratch, optimizer_bytes = plan.bytes.optimizer,
     infer_bytes = plan.bytes.infer,
@@ -182,6 +218,7 @@ local function header_values(plan)
       return { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) }
     end),
     optimizer_fields = table.concat(optimizer_lines, "\n"),
+    weights_declarations = weights_declarations(plan, weights),
   }
 end
 
@@ -207,22 +244,33 @@ local function source_values(plan)
     sgd_body = body(plan, optimizers.sgd_step),
     optimizer = describe_optimizer(plan.model.optimizer),
     update_body = body(plan, optimizers.update),
-    predict_body = predict_body(plan),
+    predict_body = single_sample_body(plan, "p->"),
   }
 end
 
--- Returns a list of { name = file name, text = contents } for the output folder.
-function M.files(plan, templates)
-  return {
-    { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan), "model.h.in") },
+-- Returns a list of { name = file name, text = contents } for the output folder. `weights`, when
+-- given, is { file = display name, values = flat list } for a const-weights build.
+function M.files(plan, templates, weights)
+  local spec_name = basename(plan.model.file)
+  local files = {
+    { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan, weights), "model.h.in") },
     { name = plan.name .. ".c", text = emit.render(templates.source, source_values(plan), "model.c.in") },
     { name = plan.name .. "_io.c", text = emit.render(templates.io, {
-      name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
+      name = plan.name, NAME = plan.NAME, version = version, spec = spec_name,
       dtype_code = plan.dtype == "float" and 1 or 2,
       uint_type = plan.dtype == "float" and "uint32_t" or "uint64_t",
     }, "model_io.c.in") },
     { name = "gradc_rt.h", text = templates.runtime },
   }
+  if weights then
+    files[#files + 1] = { name = plan.name .. "_weights.c", text = emit.render(templates.weights, {
+      name = plan.name, NAME = plan.NAME, version = version, spec = spec_name,
+      weights_file = weights.file,
+      initializer = initializer(plan, weights.values),
+      infer_body = single_sample_body(plan, plan.name .. "_weights."),
+    }, "model_weights.c.in") }
+  end
+  return files
 end
 
 return M

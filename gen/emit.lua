@@ -1,21 +1,29 @@
 -- C text helpers: numeric literals, a line buffer with indentation, and template rendering.
 local M = {}
 
--- The shortest decimal text that reads back as exactly `value` (a double).
-function M.shortest(value)
+local function as_float(value)
+  return (string.unpack("<f", string.pack("<f", value)))
+end
+
+-- The shortest decimal text that reads back as exactly `value`: as a double, or, with `float`,
+-- as a float (for values that are floats, such as weights read from a float file).
+function M.shortest(value, float)
   for digits = 1, 17 do
     local text = string.format("%." .. digits .. "g", value)
-    if tonumber(text) == value then
+    local back = tonumber(text)
+    if (float and as_float(back) == value) or (not float and back == value) then
       return text
     end
   end
   return string.format("%.17g", value)
 end
 
--- A literal of the model's real type: the spec's double, written so it reads back exactly; with an
--- f suffix for float, so the compiler rounds it once and no double-to-float conversion happens.
+-- A literal of the model's real type that reads back exactly: with an f suffix for float, so the
+-- compiler rounds it once and no double-to-float conversion happens. A value that is itself a
+-- float gets the shortest float text; any other value (a hyperparameter) its shortest double text.
 function M.literal(value, dtype)
-  local text = M.shortest(value)
+  local float = dtype == "float" and as_float(value) == value
+  local text = M.shortest(value, float)
   if not text:find("[%.eEn]") then
     text = text .. ".0"
   end

@@ -5,6 +5,7 @@ local plan_builder = require("plan")
 local spec = require("spec")
 local summary = require("summary")
 local version = require("version")
+local weights_reader = require("weights")
 local write = require("write")
 
 local M = {}
@@ -14,6 +15,7 @@ local function load_templates(root)
     header = write.read(root .. "/templates/model.h.in"),
     source = write.read(root .. "/templates/model.c.in"),
     io = write.read(root .. "/templates/model_io.c.in"),
+    weights = write.read(root .. "/templates/model_weights.c.in"),
     runtime = write.read(root .. "/runtime/gradc_rt.h"),
   }
 end
@@ -31,11 +33,18 @@ function M.main(root, args)
   end
   local model = spec.load(options.spec, options.spec)
   local plan = plan_builder.build(model)
+  local weights
+  if options.weights then
+    weights = {
+      file = options.weights:match("([^/\\]+)$") or options.weights,
+      values = weights_reader.read(options.weights, options.weights, plan),
+    }
+  end
   if options.check then
     io.write(summary.text(plan))
     return 0
   end
-  local files = coder.files(plan, load_templates(root))
+  local files = coder.files(plan, load_templates(root), weights)
   local folder = write.folder(options.out, plan.name, files)
   io.write(summary.text(plan))
   io.write(string.format("gradc: wrote %s/\n", folder))

@@ -65,9 +65,9 @@ function M.build(model)
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
   local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.index > 1 and 2 or 1) end)
-  local widest = model.input
-  for _, layer in ipairs(layers) do
-    widest = math.max(widest, layer.n_out)
+  local hidden_width = 0 -- widest layer whose output is neither x nor y
+  for l = 1, L - 1 do
+    hidden_width = math.max(hidden_width, layers[l].n_out)
   end
 
   return {
@@ -84,15 +84,15 @@ function M.build(model)
     layers = layers,
     last = layers[L],
     param_count = model.param_count,
-    widest = widest,
+    hidden_width = hidden_width,
     bytes = {
       params = model.param_count * real_bytes,
       grads = model.param_count * real_bytes,
       cache = cache_reals * real_bytes,
       scratch = scratch_reals * real_bytes,
       optimizer = optimizer_copies * model.param_count * real_bytes,
-      -- inference on one sample needs at most two activation vectors alive at once
-      infer = 2 * widest * real_bytes,
+      -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
+      infer = 2 * hidden_width * real_bytes,
     },
     flops = {
       forward = forward_flops,

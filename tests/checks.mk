@@ -52,3 +52,26 @@ check-example: $(GRADC)
 	    && grep -q '^1 xor 0 -> 0\.9' tests/build/example/output.txt && grep -q '^1 xor 1 -> 0\.0' tests/build/example/output.txt \
 	    || { cat tests/build/example/output.txt; echo "check-example: the README's XOR example did not learn XOR"; exit 1; }
 	@echo "check-example: the README's XOR example trains and predicts XOR"
+
+# Const-weights builds: train and save weights with generated code, regenerate with WEIGHTS=, then
+# check bits and infer == predict; and a mismatched, truncated or corrupted file is refused with
+# nothing written.
+.PHONY: check-weights
+WEIGHTS_MODELS := xor softmax reg
+WEIGHTS_DIR := tests/build/weights
+
+check-weights: $(GRADC)
+	@rm -rf $(WEIGHTS_DIR) && mkdir -p $(WEIGHTS_DIR)
+	@for m in $(WEIGHTS_MODELS); do $(GRADC) --out $(WEIGHTS_DIR)/train specs/$$m.lua > /dev/null || exit 1; done
+	@$(CC) $(STRICT_FLAGS) -O1 $(foreach m,$(WEIGHTS_MODELS),-I$(WEIGHTS_DIR)/train/$(m) $(WEIGHTS_DIR)/train/$(m)/*.c) \
+	    tests/io/make_weights.c -o $(WEIGHTS_DIR)/make_weights -lm
+	@$(WEIGHTS_DIR)/make_weights $(foreach m,$(WEIGHTS_MODELS),$(WEIGHTS_DIR)/$(m).bin)
+	@for m in $(WEIGHTS_MODELS); do \
+	    $(GRADC) --out $(WEIGHTS_DIR)/deploy --weights $(WEIGHTS_DIR)/$$m.bin specs/$$m.lua > /dev/null || exit 1; done
+	@for cc in gcc clang; do \
+	    $$cc $(STRICT_FLAGS) -O2 -c $(WEIGHTS_DIR)/deploy/xor/xor_weights.c -o $(WEIGHTS_DIR)/xor_weights-$$cc.o || exit 1; done
+	@$(CC) $(STRICT_FLAGS) -Wno-conversion -O2 -g $(SANITIZE) \
+	    $(foreach m,$(WEIGHTS_MODELS),-I$(WEIGHTS_DIR)/deploy/$(m) $(WEIGHTS_DIR)/deploy/$(m)/*.c) \
+	    tests/io/test_infer.c -o $(WEIGHTS_DIR)/test_infer $(CMOCKA_LIBS) -lm
+	@$(WEIGHTS_DIR)/test_infer
+	@sh tests/io/refuse_weights.sh $(GRADC) $(WEIGHTS_DIR)

@@ -1,0 +1,70 @@
+-- Reading a weights file for a const-weights build (`--weights`): checks it against the plan the
+-- way <name>_load does (format in templates/model_io.c.in) and returns the parameters as numbers.
+local architecture = require("architecture")
+local errors = require("errors")
+
+local M = {}
+
+local MAGIC = "GRADCWT\0"
+local VERSION = 1
+local HEADER_BYTES = 32
+local DTYPES = { [1] = "float", [2] = "double" }
+
+local function fail(display, problem)
+  errors.raise(display .. ": " .. problem)
+end
+
+-- Returns a list of M.count parameter values (Lua floats, exact for both dtypes).
+function M.read(path, display, plan)
+  local spec_name = plan.model.file:match("([^/\\]+)$")
+  local real_bytes = plan.dtype == "float" and 4 or 8
+  local expected_size = HEADER_BYTES + plan.param_count * real_bytes + 8
+  local f, open_err = io.open(path, "rb")
+  if not f then
+    fail(display, "cannot open weights file: " .. tostring(open_err))
+  end
+  local data = f:read(expected_size + 1)
+  f:close()
+  if data == nil or #data < HEADER_BYTES or data:sub(1, 8) ~= MAGIC then
+    fail(display, "not a gradc weights file (no GRADCWT header)")
+  end
+  local version, dtype_code, count, hash = string.unpack("<I4I4i8i8", data, 9)
+  if version ~= VERSION then
+    fail(display, string.format("weights format version %d is not supported (expected %d)", version, VERSION))
+  end
+  local dtype = DTYPES[dtype_code] or ("unknown dtype " .. dtype_code)
+  if dtype ~= plan.dtype then
+    fail(display, string.format("weights are %s but spec %s has dtype %s", dtype, spec_name, plan.dtype))
+  end
+  if count ~= plan.param_count then
+    fail(display, string.format("weights hold %d parameters but spec %s has %d", count, spec_name,
+      plan.param_count))
+  end
+  if hash ~= architecture.hash(plan) then
+    fail(display, string.format("weights are for another architecture than spec %s "
+      .. "(input, units, activations or alpha differ)", spec_name))
+  end
+  if #data ~= expected_size then
+    fail(display, string.format("%s: %d bytes, expected %d",
+      #data < expected_size and "truncated" or "trailing bytes", #data, expected_size))
+  end
+  local body_end = expected_size - 8
+  local stored = string.unpack("<i8", data, body_end + 1)
+  if stored ~= architecture.fnv1a64(data:sub(1, body_end)) then
+    fail(display, "checksum mismatch: the file is corrupted")
+  end
+  local format = plan.dtype == "float" and "<f" or "<d"
+  local values = {}
+  local position = HEADER_BYTES + 1
+  for i = 1, count do
+    local value
+    value, position = string.unpack(format, data, position)
+    if value ~= value or value == math.huge or value == -math.huge then
+      fail(display, string.format("parameter %d is %s: refusing to embed it", i - 1, tostring(value)))
+    end
+    values[i] = value
+  end
+  return values
+end
+
+return M

@@ -1,0 +1,50 @@
+#!/bin/sh
+# A weights file that does not match the spec is a generation error: non-zero exit, one clear
+# message naming the file, and nothing written (a previous output folder left exactly as it was).
+#   refuse_weights.sh GRADC DIR   (DIR holds xor.bin and softmax.bin from check-weights)
+set -eu
+gradc=$1
+dir=$2
+out=$dir/refuse-out
+passed=0
+failed=0
+
+rm -rf "$out"
+"$gradc" --out "$out" specs/xor.lua > /dev/null
+cp -r "$out/xor" "$dir/xor-before"
+
+size=$(wc -c < "$dir/xor.bin")
+head -c $((size - 1)) "$dir/xor.bin" > "$dir/truncated.bin"
+cp "$dir/xor.bin" "$dir/corrupt.bin"
+printf '\377' | dd of="$dir/corrupt.bin" bs=1 seek=40 conv=notrunc 2> /dev/null
+cp "$dir/xor.bin" "$dir/trailing.bin"
+printf 'x' >> "$dir/trailing.bin"
+printf 'not weights at all' > "$dir/garbage.bin"
+
+check() {
+    file=$1
+    expected=$2
+    if "$gradc" --out "$out" --weights "$dir/$file" specs/xor.lua > /dev/null 2> "$dir/stderr"; then
+        echo "refuse-weights: $file was accepted"; failed=$((failed + 1)); return
+    fi
+    if ! grep -q "^$dir/$file: $expected" "$dir/stderr"; then
+        echo "refuse-weights: $file: expected '$dir/$file: $expected', got '$(cat "$dir/stderr")'"
+        failed=$((failed + 1)); return
+    fi
+    if ! diff -r "$dir/xor-before" "$out/xor" > /dev/null || [ "$(ls -A "$out")" != "xor" ]; then
+        echo "refuse-weights: $file: the output folder changed"; failed=$((failed + 1)); return
+    fi
+    passed=$((passed + 1))
+}
+
+check softmax.bin "weights are double but spec xor.lua has dtype float"
+# reg: 8*64+64 + 64*64+64 + 64*1+1 = 4801 parameters; xor: 2*4+4 + 4*1+1 = 17
+check reg.bin "weights hold 4801 parameters but spec xor.lua has 17"
+check truncated.bin "truncated"
+check corrupt.bin "checksum mismatch"
+check trailing.bin "trailing bytes"
+check garbage.bin "not a gradc weights file"
+check missing.bin "cannot open weights file"
+
+echo "refuse-weights: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
