@@ -75,3 +75,15 @@ check-weights: $(GRADC)
 	    tests/io/test_infer.c -o $(WEIGHTS_DIR)/test_infer $(CMOCKA_LIBS) -lm
 	@$(WEIGHTS_DIR)/test_infer
 	@sh tests/io/refuse_weights.sh $(GRADC) $(WEIGHTS_DIR)
+
+# The whole model suite again, built with clang under ASan and UBSan (check-models uses $(CC)).
+.PHONY: check-models-sanitized
+SAN_BUILD := tests/build/sanitized
+
+check-models-sanitized: $(GRADC)
+	@mkdir -p $(SAN_BUILD)/cases
+	@lua5.4 tests/cases.lua $(SAN_BUILD)/cases $(sort $(wildcard specs/*.lua)) > /dev/null
+	@$(MAKE) --no-print-directory -s -f tests/models.mk GRADC='$(GRADC)' CC='clang $(SANITIZE)' \
+	    TESTS_BUILD='$(SAN_BUILD)' run > $(SAN_BUILD)/run.log 2>&1 \
+	    || { tail -40 $(SAN_BUILD)/run.log; echo "check-models-sanitized: FAILED (log: $(SAN_BUILD)/run.log)"; exit 1; }
+	@echo "check-models-sanitized: $$(grep -c 'PASSED' $(SAN_BUILD)/run.log) groups passed under clang + ASan + UBSan"

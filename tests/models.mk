@@ -1,0 +1,67 @@
+# tests/models.mk: builds and runs the generated-model test program. `make check-models`
+# (tests/tests.mk) runs it after tests/cases.lua has written $(CASES)/cases.mk, which sets
+# GM_CASES (the case names) and, per case, GM_SPEC_<name> and GM_UNAME_<name>.
+
+TESTS_BUILD ?= tests/build
+CASES := $(TESTS_BUILD)/cases
+GEN := $(TESTS_BUILD)/gen
+OBJ := $(TESTS_BUILD)/obj
+PROGRAM := $(TESTS_BUILD)/check_models
+
+include $(CASES)/cases.mk
+
+# Generated code must compile warning-free at this bar (CONTRACT.md: C99); the harness and the
+# reference engine are held to the same one.
+MODEL_CFLAGS := -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
+TEST_CFLAGS := $(MODEL_CFLAGS) -MMD -MP $(shell pkg-config --cflags cmocka) \
+	-Itests -Itests/ref -I$(CASES)
+TEST_LIBS := $(shell pkg-config --libs cmocka) -lm
+
+# What the generator's output depends on: its binary and everything it loads at run time.
+GENERATOR := $(GRADC) $(wildcard gen/*.lua gen/*/*.lua templates/* runtime/*)
+
+MODEL_STAMPS := $(GM_CASES:%=$(OBJ)/%/model.stamp)
+HARNESS_OBJS := $(GM_CASES:%=$(OBJ)/%/harness.o)
+SUITE_OBJS := $(addprefix $(OBJ)/,main.o ref.o testlib.o ref_test.o xor_train.o)
+
+.PHONY: run
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+run: $(PROGRAM)
+	./$(PROGRAM)
+
+# One program for all models: it also proves the models link together without clashing symbols.
+$(PROGRAM): $(SUITE_OBJS) $(HARNESS_OBJS) $(MODEL_STAMPS)
+	@echo "$(CC) -o $@ ... ($(words $(GM_CASES)) models) $(TEST_LIBS)"
+	@$(CC) -o $@ $(SUITE_OBJS) $(HARNESS_OBJS) \
+		$(foreach case,$(GM_CASES),$(OBJ)/$(case)/model/*.o) $(TEST_LIBS)
+
+# One model: generate it afresh, then compile every .c the generator wrote (the set of files is
+# the generator's business, so it is globbed, not listed).
+$(OBJ)/%/model.stamp: $$(GM_SPEC_$$*) $(GENERATOR)
+	@rm -rf $(GEN)/$* $(OBJ)/$*/model
+	@mkdir -p $(OBJ)/$*/model
+	$(GRADC) --out $(GEN) $< > $(OBJ)/$*/gradc.log
+	@for src in $(GEN)/$*/*.c; do \
+		echo "$(CC) $(MODEL_CFLAGS) -c $$src"; \
+		$(CC) $(MODEL_CFLAGS) -c $$src -o $(OBJ)/$*/model/$$(basename $$src .c).o || exit 1; \
+	done
+	@touch $@
+
+$(OBJ)/%/harness.o: tests/harness.c $(OBJ)/%/model.stamp $(CASES)/%_case.h
+	$(CC) $(TEST_CFLAGS) -I$(GEN)/$* -DGM_NAME=$* -DGM_UNAME=$(GM_UNAME_$*) -c $< -o $@
+
+$(OBJ)/xor_train.o: TEST_CFLAGS += -I$(GEN)/xor
+$(OBJ)/xor_train.o: $(OBJ)/xor/model.stamp
+$(OBJ)/main.o: $(CASES)/models.def
+
+$(OBJ)/%.o: tests/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+$(OBJ)/%.o: tests/ref/%.c
+	@mkdir -p $(@D)
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
+
+-include $(wildcard $(OBJ)/*.d $(OBJ)/*/*.d)

@@ -1,0 +1,429 @@
+/*
+ * Reference engine: plain loops, double precision, written from CONTRACT.md section 4 and nothing
+ * else. Speed does not matter here; being obviously right does.
+ */
+#include "ref.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Test code: running out of memory or a misused engine is not a case worth recovering from. */
+static void die(const char *why)
+{
+    fprintf(stderr, "ref: %s\n", why);
+    abort();
+}
+
+static double *new_doubles(size_t count)
+{
+    double *p = calloc(count ? count : 1, sizeof *p);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
+int ref_width(const ref_net *net, int l)
+{
+    assert(l >= 0 && l <= net->layers && net->layers <= REF_MAX_LAYERS);
+    return l == 0 ? net->input : net->units[l - 1];
+}
+
+/* Size of the W[l], b[l] pair. */
+static size_t layer_param_count(const ref_net *net, int l)
+{
+    size_t rows = (size_t)ref_width(net, l);
+    return rows * (size_t)ref_width(net, l - 1) + rows;
+}
+
+size_t ref_weight_offset(const ref_net *net, int l)
+{
+    size_t offset = 0;
+    for (int k = 1; k < l; k++)
+        offset += layer_param_count(net, k);
+    return offset;
+}
+
+size_t ref_bias_offset(const ref_net *net, int l)
+{
+    return ref_weight_offset(net, l) + (size_t)ref_width(net, l) * (size_t)ref_width(net, l - 1);
+}
+
+size_t ref_param_count(const ref_net *net)
+{
+    return ref_weight_offset(net, net->layers + 1);
+}
+
+/* Elements in a layer's activation matrix, n[l] x m. */
+static size_t layer_size(const ref_net *net, int l)
+{
+    return (size_t)ref_width(net, l) * (size_t)net->batch;
+}
+
+ref_cache *ref_cache_new(const ref_net *net)
+{
+    ref_cache *cache = calloc(1, sizeof *cache);
+    if (!cache)
+        die("out of memory");
+    cache->A[0] = new_doubles(layer_size(net, 0));
+    for (int l = 1; l <= net->layers; l++) {
+        cache->Z[l] = new_doubles(layer_size(net, l));
+        cache->A[l] = new_doubles(layer_size(net, l));
+    }
+    return cache;
+}
+
+void ref_cache_free(const ref_net *net, ref_cache *cache)
+{
+    if (!cache)
+        return;
+    for (int l = 0; l <= net->layers; l++) {
+        free(cache->Z[l]);
+        free(cache->A[l]);
+    }
+    free(cache);
+}
+
+/* Logistic function without overflow: exp only ever sees a non-positive argument. */
+static double sigmoid(double z)
+{
+    if (z >= 0)
+        return 1.0 / (1.0 + exp(-z));
+    double e = exp(z);
+    return e / (1.0 + e);
+}
+
+static double apply_elementwise(ref_activation g, double alpha, double z)
+{
+    switch (g) {
+    case REF_LINEAR: return z;
+    case REF_SIGMOID: return sigmoid(z);
+    case REF_TANH: return tanh(z);
+    case REF_RELU: return z > 0 ? z : 0.0;
+    case REF_LEAKY_RELU: return z > 0 ? z : alpha * z;
+    case REF_SOFTMAX: break;
+    }
+    die("softmax is not elementwise");
+    return 0;
+}
+
+/* g'(z) for the elementwise activations, with the contract's values at the kinks. */
+static double derivative_elementwise(ref_activation g, double alpha, double z)
+{
+    switch (g) {
+    case REF_LINEAR: return 1.0;
+    case REF_SIGMOID: { double s = sigmoid(z); return s * (1.0 - s); }
+    case REF_TANH: { double t = tanh(z); return 1.0 - t * t; }
+    case REF_RELU: return z > 0 ? 1.0 : 0.0;
+    case REF_LEAKY_RELU: return z > 0 ? 1.0 : alpha;
+    case REF_SOFTMAX: break;
+    }
+    die("softmax is not elementwise");
+    return 0;
+}
+
+/* log(sum_i exp(z[i*m + j])) over the rows of column j, shifted by the max so it cannot overflow. */
+static double column_logsumexp(const double *z, int rows, int m, int j)
+{
+    double top = z[j];
+    for (int i = 1; i < rows; i++)
+        top = fmax(top, z[i * m + j]);
+    double sum = 0;
+    for (int i = 0; i < rows; i++)
+        sum += exp(z[i * m + j] - top);
+    return top + log(sum);
+}
+
+static void softmax_columns(const double *z, double *a, int rows, int m)
+{
+    for (int j = 0; j < m; j++) {
+        double lse = column_logsumexp(z, rows, m, j);
+        for (int i = 0; i < rows; i++)
+            a[i * m + j] = exp(z[i * m + j] - lse);
+    }
+}
+
+static void activate(const ref_net *net, int l, const double *z, double *a)
+{
+    ref_activation g = net->activation[l - 1];
+    int rows = ref_width(net, l);
+    if (g == REF_SOFTMAX) {
+        softmax_columns(z, a, rows, net->batch);
+        return;
+    }
+    for (size_t k = 0; k < layer_size(net, l); k++)
+        a[k] = apply_elementwise(g, net->alpha[l - 1], z[k]);
+}
+
+/* Z[l] = W[l] A[l-1] + b[l], one dot product per element. */
+static void dense(const ref_net *net, int l, const double *params, const double *a_prev, double *z)
+{
+    int rows = ref_width(net, l), cols = ref_width(net, l - 1), m = net->batch;
+    const double *W = params + ref_weight_offset(net, l);
+    const double *b = params + ref_bias_offset(net, l);
+    for (int r = 0; r < rows; r++)
+        for (int j = 0; j < m; j++) {
+            double sum = b[r];
+            for (int c = 0; c < cols; c++)
+                sum += W[r * cols + c] * a_prev[c * m + j];
+            z[r * m + j] = sum;
+        }
+}
+
+void ref_forward(const ref_net *net, const double *params, const double *X, ref_cache *cache)
+{
+    memcpy(cache->A[0], X, layer_size(net, 0) * sizeof *X);
+    for (int l = 1; l <= net->layers; l++) {
+        dense(net, l, params, cache->A[l - 1], cache->Z[l]);
+        activate(net, l, cache->Z[l], cache->A[l]);
+    }
+}
+
+const double *ref_output(const ref_net *net, const ref_cache *cache)
+{
+    return cache->A[net->layers];
+}
+
+/* bce term from z: -[y log s(z) + (1-y) log(1-s(z))] = softplus(z) - y z, softplus written stably. */
+static double bce_term(double z, double y)
+{
+    return fmax(z, 0.0) - y * z + log1p(exp(-fabs(z)));
+}
+
+/* ce of column j from z: -sum_i y_i (z_i - lse) = (sum_i y_i) lse - sum_i y_i z_i. */
+static double ce_column(const double *z, const double *Y, int rows, int m, int j)
+{
+    double lse = column_logsumexp(z, rows, m, j), y_sum = 0, yz = 0;
+    for (int i = 0; i < rows; i++) {
+        y_sum += Y[i * m + j];
+        yz += Y[i * m + j] * z[i * m + j];
+    }
+    return y_sum * lse - yz;
+}
+
+double ref_cost(const ref_net *net, const ref_cache *cache, const double *Y)
+{
+    int L = net->layers, rows = ref_width(net, L), m = net->batch;
+    const double *z = cache->Z[L], *a = cache->A[L];
+    size_t n = layer_size(net, L);
+    double sum = 0;
+    switch (net->loss) {
+    case REF_BCE:
+        assert(net->activation[L - 1] == REF_SIGMOID);
+        for (size_t k = 0; k < n; k++)
+            sum += bce_term(z[k], Y[k]);
+        break;
+    case REF_MSE:
+        for (size_t k = 0; k < n; k++)
+            sum += (a[k] - Y[k]) * (a[k] - Y[k]);
+        break;
+    case REF_CE:
+        assert(net->activation[L - 1] == REF_SOFTMAX);
+        for (int j = 0; j < m; j++)
+            sum += ce_column(z, Y, rows, m, j);
+        break;
+    }
+    return sum / m;
+}
+
+double ref_cost_at(const ref_net *net, const double *params, const double *X, const double *Y)
+{
+    ref_cache *cache = ref_cache_new(net);
+    ref_forward(net, params, X, cache);
+    double J = ref_cost(net, cache, Y);
+    ref_cache_free(net, cache);
+    return J;
+}
+
+/*
+ * dJ/dZ[L], derived for every Y, not only one-hot or binary ones:
+ * - bce (sigmoid): d/dz [softplus(z) - y z] = s(z) - y.
+ * - ce (softmax): d/dz_k [S lse(z) - sum_i y_i z_i] = S a_k - y_k with S = sum_i y_i;
+ *   it is a_k - y_k only when the column of Y sums to 1.
+ * - mse: dJ/dA = 2 (a - y) / m, then through g[L] like any other layer.
+ * All of them carry the 1/m of J.
+ */
+static void activation_backward(const ref_net *net, int l, const ref_cache *cache,
+                                const double *da, double *dz);
+
+static void output_delta(const ref_net *net, const ref_cache *cache, const double *Y, double *dz)
+{
+    int L = net->layers, rows = ref_width(net, L), m = net->batch;
+    const double *a = cache->A[L];
+    size_t n = layer_size(net, L);
+    if (net->loss == REF_BCE) {
+        for (size_t k = 0; k < n; k++)
+            dz[k] = (a[k] - Y[k]) / m;
+    } else if (net->loss == REF_CE) {
+        for (int j = 0; j < m; j++) {
+            double y_sum = 0;
+            for (int i = 0; i < rows; i++)
+                y_sum += Y[i * m + j];
+            for (int i = 0; i < rows; i++)
+                dz[i * m + j] = (a[i * m + j] * y_sum - Y[i * m + j]) / m;
+        }
+    } else {
+        double *da = new_doubles(n);
+        for (size_t k = 0; k < n; k++)
+            da[k] = 2.0 * (a[k] - Y[k]) / m;
+        activation_backward(net, L, cache, da, dz);
+        free(da);
+    }
+}
+
+/*
+ * dZ = dA through g[l]. Softmax uses its full Jacobian, da_i/dz_k = a_i (delta_ik - a_k), so
+ * dz_k = a_k (da_k - sum_i a_i da_i) per column.
+ */
+static void activation_backward(const ref_net *net, int l, const ref_cache *cache,
+                                const double *da, double *dz)
+{
+    ref_activation g = net->activation[l - 1];
+    const double *z = cache->Z[l], *a = cache->A[l];
+    int rows = ref_width(net, l), m = net->batch;
+    if (g != REF_SOFTMAX) {
+        for (size_t k = 0; k < layer_size(net, l); k++)
+            dz[k] = da[k] * derivative_elementwise(g, net->alpha[l - 1], z[k]);
+        return;
+    }
+    for (int j = 0; j < m; j++) {
+        double a_dot_da = 0;
+        for (int i = 0; i < rows; i++)
+            a_dot_da += a[i * m + j] * da[i * m + j];
+        for (int k = 0; k < rows; k++)
+            dz[k * m + j] = a[k * m + j] * (da[k * m + j] - a_dot_da);
+    }
+}
+
+/* dW[l] = dZ[l] A[l-1]^T and db[l] = row sums of dZ[l] (the 1/m is already inside dZ). */
+static void dense_param_grads(const ref_net *net, int l, const ref_cache *cache,
+                              const double *dz, double *grad)
+{
+    int rows = ref_width(net, l), cols = ref_width(net, l - 1), m = net->batch;
+    double *dW = grad + ref_weight_offset(net, l), *db = grad + ref_bias_offset(net, l);
+    const double *a_prev = cache->A[l - 1];
+    for (int r = 0; r < rows; r++) {
+        double bias_sum = 0;
+        for (int j = 0; j < m; j++)
+            bias_sum += dz[r * m + j];
+        db[r] = bias_sum;
+        for (int c = 0; c < cols; c++) {
+            double sum = 0;
+            for (int j = 0; j < m; j++)
+                sum += dz[r * m + j] * a_prev[c * m + j];
+            dW[r * cols + c] = sum;
+        }
+    }
+}
+
+/* dA[l-1] = W[l]^T dZ[l]. */
+static void dense_input_grad(const ref_net *net, int l, const double *params, const double *dz,
+                             double *da_prev)
+{
+    int rows = ref_width(net, l), cols = ref_width(net, l - 1), m = net->batch;
+    const double *W = params + ref_weight_offset(net, l);
+    for (int c = 0; c < cols; c++)
+        for (int j = 0; j < m; j++) {
+            double sum = 0;
+            for (int r = 0; r < rows; r++)
+                sum += W[r * cols + c] * dz[r * m + j];
+            da_prev[c * m + j] = sum;
+        }
+}
+
+void ref_backward(const ref_net *net, const double *params, const ref_cache *cache,
+                  const double *Y, double *grad)
+{
+    int L = net->layers;
+    double *dz = new_doubles(layer_size(net, L));
+    output_delta(net, cache, Y, dz);
+    for (int l = L; l >= 1; l--) {
+        dense_param_grads(net, l, cache, dz, grad);
+        if (l == 1)
+            break;
+        double *da_prev = new_doubles(layer_size(net, l - 1));
+        double *dz_prev = new_doubles(layer_size(net, l - 1));
+        dense_input_grad(net, l, params, dz, da_prev);
+        activation_backward(net, l - 1, cache, da_prev, dz_prev);
+        free(da_prev);
+        free(dz);
+        dz = dz_prev;
+    }
+    free(dz);
+}
+
+ref_optimizer_state *ref_optimizer_state_new(const ref_net *net)
+{
+    ref_optimizer_state *state = calloc(1, sizeof *state);
+    if (!state)
+        die("out of memory");
+    state->count = ref_param_count(net);
+    state->m = new_doubles(state->count);
+    state->v = new_doubles(state->count);
+    return state;
+}
+
+void ref_optimizer_state_free(ref_optimizer_state *state)
+{
+    if (!state)
+        return;
+    free(state->m);
+    free(state->v);
+    free(state);
+}
+
+void ref_sgd_step(size_t count, double *params, const double *grad, double lr)
+{
+    for (size_t k = 0; k < count; k++)
+        params[k] -= lr * grad[k];
+}
+
+/* v = beta v + grad; p -= lr v. */
+static void momentum_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
+                          const double *grad)
+{
+    for (size_t k = 0; k < s->count; k++) {
+        s->v[k] = opt->beta * s->v[k] + grad[k];
+        params[k] -= opt->lr * s->v[k];
+    }
+}
+
+/* Adam with bias correction; t counts steps from 1. */
+static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
+                      const double *grad)
+{
+    s->t++;
+    double correct1 = 1.0 - pow(opt->beta1, (double)s->t);
+    double correct2 = 1.0 - pow(opt->beta2, (double)s->t);
+    for (size_t k = 0; k < s->count; k++) {
+        s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * grad[k];
+        s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * grad[k] * grad[k];
+        params[k] -= opt->lr * (s->m[k] / correct1) / (sqrt(s->v[k] / correct2) + opt->eps);
+    }
+}
+
+void ref_optimizer_step(const ref_optimizer *opt, ref_optimizer_state *state, double *params,
+                        const double *grad)
+{
+    switch (opt->kind) {
+    case REF_SGD: ref_sgd_step(state->count, params, grad, opt->lr); break;
+    case REF_MOMENTUM: momentum_step(opt, state, params, grad); break;
+    case REF_ADAM: adam_step(opt, state, params, grad); break;
+    }
+}
+
+double ref_train_step(const ref_net *net, ref_optimizer_state *state, double *params,
+                      const double *X, const double *Y)
+{
+    ref_cache *cache = ref_cache_new(net);
+    double *grad = new_doubles(state->count);
+    ref_forward(net, params, X, cache);
+    double J = ref_cost(net, cache, Y);
+    ref_backward(net, params, cache, Y, grad);
+    ref_optimizer_step(&net->optimizer, state, params, grad);
+    free(grad);
+    ref_cache_free(net, cache);
+    return J;
+}
