@@ -98,7 +98,16 @@ local function backward_body(plan)
       v.W_next, v.dZ_next = "p->" .. above.W, "s->" .. above.dZ
       dense.propagate(buf, plan, layer, above, v, plan.batch)
     end
-    dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+    if layer.unroll == "full" then
+      dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+    else
+      v.A_prevT = layer.A_prev .. "T"
+      buf:open("{")
+      buf:line("%s (*%s)[%d] = (%s (*)[%d])s->transposed; /* %s transposed: [sample][unit] */",
+        plan.real, v.A_prevT, layer.n_in, plan.real, layer.n_in, layer.A_prev)
+      dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+      buf:close()
+    end
   end
   return buf:text()
 end
@@ -216,7 +225,9 @@ local function header_values(plan, weights)
     end),
     scratch_fields = struct_fields(plan, function(x)
       return { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) }
-    end),
+    end) .. (plan.transposed_reals > 0 and string.format(
+      "\n    %s transposed[%d]; /* A[l-1] transposed, for dW = dZ A[l-1]^T */", plan.real,
+      plan.transposed_reals) or ""),
     optimizer_fields = table.concat(optimizer_lines, "\n"),
     weights_declarations = weights_declarations(plan, weights),
   }

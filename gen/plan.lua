@@ -60,7 +60,14 @@ function M.build(model)
   local real_bytes = REAL_BYTES[model.dtype]
   local m = model.batch
   local cache_reals = sum_over(layers, function(x) return x.n_out * m * (x.has_A and 2 or 1) end)
-  local scratch_reals = sum_over(layers, function(x) return x.n_out * m end)
+  -- looped layers compute dW against a transposed copy of their input, one layer at a time
+  local transposed_reals = 0
+  for _, layer in ipairs(layers) do
+    if layer.unroll == "loops" then
+      transposed_reals = math.max(transposed_reals, layer.n_in * m)
+    end
+  end
+  local scratch_reals = sum_over(layers, function(x) return x.n_out * m end) + transposed_reals
   local optimizer_copies = ({ sgd = 0, momentum = 1, adam = 2 })[model.optimizer.type]
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
@@ -85,6 +92,7 @@ function M.build(model)
     last = layers[L],
     param_count = model.param_count,
     hidden_width = hidden_width,
+    transposed_reals = transposed_reals,
     bytes = {
       params = model.param_count * real_bytes,
       grads = model.param_count * real_bytes,

@@ -10,6 +10,17 @@
 #include <math.h>
 #include <stdint.h>
 
+/* Vector paths for the tiles of looped layers, chosen from the compiler's target macros: AVX-512,
+ * or AVX2 with FMA; anything else runs the plain C99 loops that follow them in the generated code.
+ * Define GRADC_PORTABLE to force the plain loops everywhere. */
+#if !defined(GRADC_PORTABLE) && defined(__AVX512F__)
+#include <immintrin.h>
+#define GRADC_AVX512 1
+#elif !defined(GRADC_PORTABLE) && defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#define GRADC_AVX2 1
+#endif
+
 /* Logistic function, stable for any finite z: exp() only ever sees a non-positive argument. */
 static inline float gradc_sigmoidf(float z)
 {

@@ -39,49 +39,222 @@ local function forward_full(buf, layer, v, batch)
   end
 end
 
--- Rank-1 update order: Z[r][:] += W[r][k] * A_prev[k][:], the batch dimension innermost.
-local function forward_loops(buf, plan, layer, v, batch)
-  buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("%s[r][j] = %s[r];", v.Z, v.b)
-  buf:close()
-  buf:open("for (int k = 0; k < %d; ++k) {", layer.n_in)
-  buf:line("const %s w = %s[r][k];", plan.real, v.W)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("%s[r][j] += w * %s[k][j];", v.Z, v.A_prev)
-  buf:close()
-  buf:close()
+-- Register tiles: ROW_TILE rows of C by COL_TILE_BYTES of columns are accumulated in a local array
+-- the compiler keeps in vector registers (6 x 32 floats = 12 AVX-512 registers), so every B row
+-- loaded from memory feeds ROW_TILE multiply-adds and nothing is stored until the tile is done.
+-- Measured on Zen 5 for a 128 x 784 x 32 product: 118 GF/s (gcc 12) and 109 GF/s (clang 14) with
+-- -O3 -march=native, against 57 for the rank-1-update loops; 8-row tiles ran at 2.7 GF/s in clang.
+M.ROW_TILE = 6
+M.COL_TILE_BYTES = 128
+
+-- The vector instruction sets a full-width tile is also emitted for, each behind its macro from
+-- gradc_rt.h: rows per register tile (accumulators = rows x vectors per tile row, within the
+-- register file: 12 of 32 zmm, 12 of 16 ymm), and the intrinsics' spelling per dtype.
+M.VECTOR_ISAS = {
+  {
+    macro = "GRADC_AVX512", bytes = 64, rows = 6,
+    float = { type = "__m512", suffix = "ps" }, double = { type = "__m512d", suffix = "pd" },
+    prefix = "_mm512",
+  },
+  {
+    macro = "GRADC_AVX2", bytes = 32, rows = 3,
+    float = { type = "__m256", suffix = "ps" }, double = { type = "__m256d", suffix = "pd" },
+    prefix = "_mm256",
+  },
+}
+
+-- "i0 + 3", or "63" when i0 is a number.
+local function offset(base, delta)
+  local number = tonumber(base)
+  if number then
+    return tostring(number + delta)
+  end
+  return delta == 0 and base or (base .. " + " .. delta)
+end
+
+-- The k loop of one tile with named vector accumulators and explicit fused multiply-adds, stored
+-- into acc[][] at the end; `cols` is a whole number of vectors.
+local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols)
+  local real_bytes = plan.dtype == "float" and 4 or 8
+  local lanes = isa.bytes // real_bytes
+  local vectors = cols // lanes
+  local kind = isa[plan.dtype]
+  local function op(name) return isa.prefix .. "_" .. name .. "_" .. kind.suffix end
+  for first = 0, rows - 1, isa.rows do
+    local count = math.min(isa.rows, rows - first)
+    buf:open("{")
+    for r = 0, count - 1 do
+      local init = op("set1") .. "(" .. g.init(offset(i0, first + r)) .. ")"
+      local names = {}
+      for v = 0, vectors - 1 do
+        names[#names + 1] = string.format("v%d_%d = %s", r, v, init)
+      end
+      buf:line("%s %s;", kind.type, table.concat(names, ", "))
+    end
+    buf:open("for (int k = 0; k < %d; ++k) {", g.depth)
+    for v = 0, vectors - 1 do
+      buf:line("const %s b%d = %s(&%s);", kind.type, v, op("loadu"), g.b("k", offset(j0, v * lanes)))
+    end
+    for r = 0, count - 1 do
+      buf:line("const %s a%d = %s(%s);", kind.type, r, op("set1"), g.a(offset(i0, first + r), "k"))
+      for v = 0, vectors - 1 do
+        buf:line("v%d_%d = %s(a%d, b%d, v%d_%d);", r, v, op("fmadd"), r, v, r, v)
+      end
+    end
+    buf:close()
+    for r = 0, count - 1 do
+      for v = 0, vectors - 1 do
+        buf:line("%s(&acc[%d][%d], v%d_%d);", op("storeu"), first + r, v * lanes, r, v)
+      end
+    end
+    buf:close()
+  end
+end
+
+-- The portable k loop: accumulate in acc[][] (initialized here).
+local function plain_tile(buf, plan, g, i, j, rows, cols, acc)
+  local real = plan.real
+  local function each(body)
+    if rows > 1 then buf:open("for (int r = 0; r < %d; ++r) {", rows) end
+    if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
+    body()
+    if cols > 1 then buf:close() end
+    if rows > 1 then buf:close() end
+  end
+  each(function() buf:line("%s = %s;", acc, g.init(i)) end)
+  -- The row of B goes through a local first: besides being the vector the tile reuses, it makes
+  -- the k/r nest imperfect, which stops gcc's -floop-interchange (on at -O3) from swapping k and r
+  -- and moving the accumulators to memory (reg's forward ran 3x slower with it).
+  local column = cols > 1 and "[j]" or "[0]"
+  buf:open("for (int k = 0; k < %d; ++k) {", g.depth)
+  buf:line("%s b_row[%d];", real, cols)
+  if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
+  buf:line("b_row%s = %s;", column, g.b("k", j))
+  if cols > 1 then buf:close() end
+  if rows > 1 then buf:open("for (int r = 0; r < %d; ++r) {", rows) end
+  buf:line("const %s a = %s;", real, g.a(i, "k"))
+  if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
+  buf:line("%s += a * b_row%s;", acc, column)
+  if cols > 1 then buf:close() end
+  if rows > 1 then buf:close() end
   buf:close()
 end
 
-local function activate(buf, plan, layer, v, batch, mode)
+-- One tile: rows i0 .. i0 + rows - 1 (i0 a C expression), columns j0 .. j0 + cols - 1. A tile as
+-- wide as a whole number of vectors also gets the vector paths; all paths leave the sums in acc[][]
+-- and share the store loop, where the activation (or its derivative) is applied.
+local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
+  local real_bytes = plan.dtype == "float" and 4 or 8
+  local i = rows == 1 and i0 or (i0 .. " + r")
+  local j = cols == 1 and j0 or (j0 .. " + j")
+  local acc = string.format("acc%s%s", rows > 1 and "[r]" or "[0]", cols > 1 and "[j]" or "[0]")
+  buf:line("%s acc[%d][%d];", plan.real, rows, cols)
+  local vectorized = false
+  for _, isa in ipairs(M.VECTOR_ISAS) do
+    if (cols * real_bytes) % isa.bytes == 0 then
+      buf:line("#%s defined(%s)", vectorized and "elif" or "if", isa.macro)
+      vector_tile(buf, plan, g, isa, i0, rows, j0, cols)
+      vectorized = true
+    end
+  end
+  if vectorized then
+    buf:line("#else")
+  end
+  plain_tile(buf, plan, g, i, j, rows, cols, acc)
+  if vectorized then
+    buf:line("#endif")
+  end
+  if rows > 1 then buf:open("for (int r = 0; r < %d; ++r) {", rows) end
+  if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
+  g.store(buf, i, j, acc)
+  if cols > 1 then buf:close() end
+  if rows > 1 then buf:close() end
+end
+
+-- Tiles over the columns for a fixed set of rows.
+local function gemm_columns(buf, plan, g, i0, rows)
+  local tile = math.max(1, M.COL_TILE_BYTES // (plan.dtype == "float" and 4 or 8))
+  local full = g.cols - g.cols % tile
+  if g.cols <= tile then
+    gemm_tile(buf, plan, g, i0, rows, "0", g.cols)
+    return
+  end
+  buf:open("for (int j0 = 0; j0 < %d; j0 += %d) {", full, tile)
+  gemm_tile(buf, plan, g, i0, rows, "j0", tile)
+  buf:close()
+  if full < g.cols then
+    buf:open("{")
+    gemm_tile(buf, plan, g, i0, rows, tostring(full), g.cols - full)
+    buf:close()
+  end
+end
+
+-- C[i][j] = init(i) + sum over k < depth of a(i, k) * b(k, j), for i < rows, j < cols, handed
+-- to store(buf, i, j, value) element by element. b(k, j) must be contiguous in j. The sum runs
+-- in order of k, starting from init, like the unrolled code and the reference engine.
+--   g = { rows, cols, depth, a = fn(i, k), b = fn(k, j), init = fn(i), store = fn(buf, i, j, v) }
+function M.gemm(buf, plan, g)
+  local full = g.rows - g.rows % M.ROW_TILE
+  if full > 0 then
+    buf:open("for (int i0 = 0; i0 < %d; i0 += %d) {", full, M.ROW_TILE)
+    gemm_columns(buf, plan, g, "i0", M.ROW_TILE)
+    buf:close()
+  end
+  if full < g.rows then
+    buf:open("{")
+    gemm_columns(buf, plan, g, tostring(full), g.rows - full)
+    buf:close()
+  end
+end
+
+-- Forward in loops: Z = W A_prev + b as one tiled product, with the activation applied as each
+-- tile is stored (softmax, which needs whole columns, runs after).
+local function forward_loops(buf, plan, layer, v, batch)
+  M.gemm(buf, plan, {
+    rows = layer.n_out, cols = batch, depth = layer.n_in,
+    a = function(i, k) return string.format("%s[%s][%s]", v.W, i, k) end,
+    b = function(k, j) return string.format("%s[%s][%s]", v.A_prev, k, j) end,
+    init = function(i) return string.format("%s[%s]", v.b, i) end,
+    store = function(out, i, j, value)
+      if v.Z ~= v.A then
+        out:line("%s[%s][%s] = %s;", v.Z, i, j, value)
+      end
+      if layer.has_A and layer.activation ~= "softmax" then
+        out:line("%s[%s][%s] = %s;", v.A, i, j, activations.forward(plan, layer, value))
+      elseif v.Z == v.A then
+        out:line("%s[%s][%s] = %s;", v.Z, i, j, value)
+      end
+    end,
+  })
+end
+
+-- Unrolled activation of every element (softmax: its column loops).
+local function activate_full(buf, plan, layer, v, batch)
   if layer.activation == "softmax" then
     activations.softmax(buf, plan, layer, v.Z, v.A, batch)
-  elseif not layer.has_A then
     return
-  elseif mode == "full" then
-    for r = 0, layer.n_out - 1 do
-      for j = 0, batch - 1 do
-        local z = string.format("%s[%d][%d]", v.Z, r, j)
-        buf:line("%s[%d][%d] = %s;", v.A, r, j, activations.forward(plan, layer, z))
-      end
+  end
+  if not layer.has_A then
+    return
+  end
+  for r = 0, layer.n_out - 1 do
+    for j = 0, batch - 1 do
+      local z = string.format("%s[%d][%d]", v.Z, r, j)
+      buf:line("%s[%d][%d] = %s;", v.A, r, j, activations.forward(plan, layer, z))
     end
-  else
-    buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
-    buf:open("for (int j = 0; j < %d; ++j) {", batch)
-    buf:line("%s[r][j] = %s;", v.A, activations.forward(plan, layer, v.Z .. "[r][j]"))
-    buf:close()
-    buf:close()
   end
 end
 
 function M.forward(buf, plan, layer, v, batch, mode)
   if mode == "full" then
     forward_full(buf, layer, v, batch)
+    activate_full(buf, plan, layer, v, batch)
   else
     forward_loops(buf, plan, layer, v, batch)
+    if layer.activation == "softmax" then
+      activations.softmax(buf, plan, layer, v.Z, v.A, batch)
+    end
   end
-  activate(buf, plan, layer, v, batch, mode)
 end
 
 -- dW = dZ A_prev^T and db = row sums of dZ (the 1/m is already inside dZ).
@@ -103,20 +276,55 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
     end
     return
   end
-  local zero = emit.literal(0, plan.dtype)
-  buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
-  buf:line("%s row_sum = %s;", plan.real, zero)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("row_sum += %s[r][j];", v.dZ)
-  buf:close()
-  buf:line("%s[r] = row_sum;", v.db)
+  -- dW = dZ A_prev^T: a tiled product against A_prev transposed (v.A_prevT, batch x n_in), so the
+  -- reduction over the batch becomes independent multiply-adds over contiguous rows.
   buf:open("for (int k = 0; k < %d; ++k) {", layer.n_in)
-  buf:line("%s dot = %s;", plan.real, zero)
   buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("dot += %s[r][j] * %s[k][j];", v.dZ, v.A_prev)
+  buf:line("%s[j][k] = %s[k][j];", v.A_prevT, v.A_prev)
   buf:close()
-  buf:line("%s[r][k] = dot;", v.dW)
   buf:close()
+  local zero = emit.literal(0, plan.dtype)
+  M.gemm(buf, plan, {
+    rows = layer.n_out, cols = layer.n_in, depth = batch,
+    a = function(i, k) return string.format("%s[%s][%s]", v.dZ, i, k) end,
+    b = function(k, j) return string.format("%s[%s][%s]", v.A_prevT, k, j) end,
+    init = function() return zero end,
+    store = function(out, i, j, value) out:line("%s[%s][%s] = %s;", v.dW, i, j, value) end,
+  })
+  M.row_sums(buf, plan, v.dZ, v.db, layer.n_out, batch)
+end
+
+-- Row sums with LANES independent partial sums, combined in a fixed order: strict IEEE code
+-- cannot vectorize a single running sum, and this keeps the result deterministic.
+M.LANES = 8
+
+function M.row_sums(buf, plan, source, target, rows, cols)
+  local zero = emit.literal(0, plan.dtype)
+  buf:open("for (int r = 0; r < %d; ++r) {", rows)
+  if cols < 2 * M.LANES then
+    buf:line("%s sum = %s;", plan.real, zero)
+    buf:open("for (int j = 0; j < %d; ++j) {", cols)
+    buf:line("sum += %s[r][j];", source)
+    buf:close()
+  else
+    local full = cols - cols % M.LANES
+    buf:line("%s lane[%d] = {%s};", plan.real, M.LANES, zero)
+    buf:open("for (int j0 = 0; j0 < %d; j0 += %d) {", full, M.LANES)
+    buf:open("for (int j = 0; j < %d; ++j) {", M.LANES)
+    buf:line("lane[j] += %s[r][j0 + j];", source)
+    buf:close()
+    buf:close()
+    buf:line("%s sum = %s;", plan.real, zero)
+    buf:open("for (int j = 0; j < %d; ++j) {", M.LANES)
+    buf:line("sum += lane[j];")
+    buf:close()
+    if full < cols then
+      buf:open("for (int j = %d; j < %d; ++j) {", full, cols)
+      buf:line("sum += %s[r][j];", source)
+      buf:close()
+    end
+  end
+  buf:line("%s[r] = sum;", target)
   buf:close()
 end
 
@@ -139,27 +347,17 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
     end
     return
   end
-  buf:open("for (int k = 0; k < %d; ++k) {", layer.n_out)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("%s[k][j] = %s;", v.dZ, emit.literal(0, plan.dtype))
-  buf:close()
-  buf:close()
-  buf:open("for (int r = 0; r < %d; ++r) {", next_layer.n_out)
-  buf:open("for (int k = 0; k < %d; ++k) {", layer.n_out)
-  buf:line("const %s w = %s[r][k];", plan.real, v.W_next)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("%s[k][j] += w * %s[r][j];", v.dZ, v.dZ_next)
-  buf:close()
-  buf:close()
-  buf:close()
-  if layer.activation ~= "linear" then
-    buf:open("for (int k = 0; k < %d; ++k) {", layer.n_out)
-    buf:open("for (int j = 0; j < %d; ++j) {", batch)
-    buf:line("%s[k][j] = %s;", v.dZ, activations.backward(plan, layer, v.dZ .. "[k][j]",
-      v.Z .. "[k][j]", v.A .. "[k][j]"))
-    buf:close()
-    buf:close()
-  end
+  M.gemm(buf, plan, {
+    rows = layer.n_out, cols = batch, depth = next_layer.n_out,
+    a = function(i, k) return string.format("%s[%s][%s]", v.W_next, k, i) end,
+    b = function(k, j) return string.format("%s[%s][%s]", v.dZ_next, k, j) end,
+    init = function() return emit.literal(0, plan.dtype) end,
+    store = function(out, i, j, value)
+      local z = string.format("%s[%s][%s]", v.Z, i, j)
+      local a = string.format("%s[%s][%s]", v.A, i, j)
+      out:line("%s[%s][%s] = %s;", v.dZ, i, j, activations.backward(plan, layer, value, z, a))
+    end,
+  })
 end
 
 return M
