@@ -50,7 +50,7 @@ include tests/checks.mk
 
 # The CMocka model suite runs last, so the run ends with its summary.
 test: deps-test
-	@$(MAKE) --no-print-directory check-strict check-io check-weights check-example check-models-vector
+	@$(MAKE) --no-print-directory check-strict check-numerics check-io check-weights check-example check-models-vector
 	@$(MAKE) --no-print-directory check-models
 
 clean:

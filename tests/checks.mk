@@ -7,7 +7,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 EXAMPLE_SPECS := $(wildcard specs/*.lua)
 
-# Every example spec, every generated .c, gcc and clang, -O0 and -O2, as warnings-are-errors.
+# Every example spec, every generated .c, gcc and clang, -O0, -O2 and the two vector paths, as
+# warnings-are-errors.
 # Then no object may reference the heap.
 check-strict: $(GRADC)
 	@rm -rf tests/build/strict && mkdir -p tests/build/strict
@@ -17,9 +18,9 @@ check-strict: $(GRADC)
 	done; \
 	for dir in tests/build/strict/gen/*/; do \
 	    for src in $$dir*.c; do \
-	        for cc in gcc clang; do for opt in -O0 -O2; do \
+	        for cc in gcc clang; do for opt in -O0 -O2 -O2:-march=x86-64-v3 -O3:-march=native; do \
 	            obj=tests/build/strict/$$(basename $$src .c)-$$cc$$opt.o; \
-	            $$cc $(STRICT_FLAGS) $$opt -c $$src -o $$obj; \
+	            $$cc $(STRICT_FLAGS) $$(echo $$opt | tr : ' ') -c $$src -o $$obj; \
 	            if nm -u $$obj | grep -Ew '(malloc|calloc|realloc|free|aligned_alloc)$$'; then \
 	                echo "check-strict: $$src references the heap"; exit 1; \
 	            fi; \
@@ -27,7 +28,7 @@ check-strict: $(GRADC)
 	        done; done; \
 	    done; \
 	done; \
-	echo "check-strict: $$count compiles (gcc, clang; -O0, -O2) warning-free, no heap symbols"
+	echo "check-strict: $$count compiles (gcc, clang; -O0, -O2, AVX2, native) warning-free, no heap symbols"
 
 IO_MODELS := xor softmax xor_b1 xor_f64
 IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_f64.lua
@@ -99,3 +100,17 @@ ifneq ($(filter fma,$(CPU_FLAGS)),)
 	$(call run_model_suite,avx2,gcc -O2 -march=x86-64-v3)
 endif
 endif
+
+# The runtime's exp and sigmoid against double, and float models at logits of 1e4.
+.PHONY: check-numerics
+NUMERICS_SPECS := $(wildcard tests/numerics/*.lua)
+NUMERICS_DIR := tests/build/numerics
+
+check-numerics: $(GRADC)
+	@rm -rf $(NUMERICS_DIR) && mkdir -p $(NUMERICS_DIR)
+	@for spec in $(NUMERICS_SPECS); do $(GRADC) --out $(NUMERICS_DIR)/gen $$spec > /dev/null || exit 1; done
+	@$(CC) $(STRICT_FLAGS) -Wno-conversion -O2 -g $(SANITIZE) -Iruntime \
+	    $(foreach s,$(NUMERICS_SPECS),-I$(NUMERICS_DIR)/gen/$(basename $(notdir $(s))) \
+	        $(NUMERICS_DIR)/gen/$(basename $(notdir $(s)))/$(basename $(notdir $(s))).c) \
+	    tests/numerics/test_numerics.c -o $(NUMERICS_DIR)/test_numerics $(CMOCKA_LIBS) -lm
+	@$(NUMERICS_DIR)/test_numerics

@@ -228,7 +228,7 @@ local function forward_loops(buf, plan, layer, v, batch)
   })
 end
 
--- Unrolled activation of every element (softmax: its column loops).
+-- Activation of every element of a fully unrolled layer (softmax: its column loops).
 local function activate_full(buf, plan, layer, v, batch)
   if layer.activation == "softmax" then
     activations.softmax(buf, plan, layer, v.Z, v.A, batch)
@@ -237,12 +237,12 @@ local function activate_full(buf, plan, layer, v, batch)
   if not layer.has_A then
     return
   end
-  for r = 0, layer.n_out - 1 do
-    for j = 0, batch - 1 do
-      local z = string.format("%s[%d][%d]", v.Z, r, j)
-      buf:line("%s[%d][%d] = %s;", v.A, r, j, activations.forward(plan, layer, z))
-    end
-  end
+  -- a loop even here: the statements it replaces did not vectorize, the loop does
+  buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
+  buf:open("for (int j = 0; j < %d; ++j) {", batch)
+  buf:line("%s[r][j] = %s;", v.A, activations.forward(plan, layer, v.Z .. "[r][j]"))
+  buf:close()
+  buf:close()
 end
 
 function M.forward(buf, plan, layer, v, batch, mode)

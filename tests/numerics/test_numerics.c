@@ -1,0 +1,224 @@
+/*
+ * Numerics: the runtime's exp against exp() in double over the float range, sigmoid accuracy,
+ * and generated float models fed logits of magnitude 1e4 (J and every gradient finite, and equal
+ * to the values the stable formulas give exactly).
+ */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "gradc_rt.h"
+#include "stable_bce.h"
+#include "stable_ce.h"
+#include "stable_mse.h"
+
+/* The bound documented in gradc_rt.h; the measured worst case over all floats is 1.2 ulp. */
+#define EXP_MAX_ULP 1.5
+
+static float from_bits(uint32_t bits)
+{
+    float x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
+static uint32_t to_bits(float x)
+{
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    return bits;
+}
+
+/* Error of gradc_expf(x) in units of the last place of the correctly rounded float result (for
+ * subnormal results, of the smallest subnormal). */
+static double exp_error_ulp(float x)
+{
+    const double exact = exp((double)x);
+    const float got = gradc_expf(x);
+    if (exact > (double)FLT_MAX) {
+        return isinf(got) ? 0.0 : INFINITY;
+    }
+    int exponent = ilogb(exact);
+    if (exponent < FLT_MIN_EXP - 1) {
+        exponent = FLT_MIN_EXP - 1;
+    }
+    return fabs((double)got - exact) / ldexp(1.0, exponent - (FLT_MANT_DIG - 1));
+}
+
+typedef struct {
+    double worst;
+    float at;
+    unsigned long count;
+} exp_sweep;
+
+static void sweep(exp_sweep *s, uint32_t first, uint32_t last, uint32_t stride)
+{
+    for (uint64_t bits = first; bits <= last; bits += stride) {
+        const float x = from_bits((uint32_t)bits);
+        if (!(x >= -103.972084f && x <= 88.7228394f)) {
+            continue;
+        }
+        const double e = exp_error_ulp(x);
+        if (e > s->worst) {
+            s->worst = e;
+            s->at = x;
+        }
+        s->count++;
+    }
+}
+
+/* Every 61st float of the range, and every float near the places where it could go wrong: around
+ * 0, around the reduction's steps (n ln2), and at both ends of the range. */
+static void test_exp_error_bound(void **state)
+{
+    (void)state;
+    exp_sweep s = {0.0, 0.0f, 0};
+    sweep(&s, 0x00000000u, 0x42B17218u, 61);  /* x in [0, 88.72] */
+    sweep(&s, 0x80000000u, 0xC2CFF1B5u, 61);  /* x in [-103.97, -0] */
+    const float centers[] = {0.0f, -0.0f, 0.34657359f, -0.34657359f, 0.69314718f, -0.69314718f,
+                             88.7228394f, -87.3365479f, -103.972084f, 10.0f, -10.0f};
+    for (size_t i = 0; i < sizeof centers / sizeof centers[0]; ++i) {
+        const uint32_t c = to_bits(centers[i]);
+        sweep(&s, c > 100000u ? c - 100000u : 0u, c + 100000u, 1);
+    }
+    printf("    gradc_expf: worst %.3f ulp at x = %.9g over %lu floats\n", s.worst, (double)s.at, s.count);
+    assert_true(s.count > 30000000ul); /* 2 x 1.1e9 / 61 strided, plus 11 x 200001 around the centers */
+    if (s.worst > EXP_MAX_ULP) {
+        fail_msg("gradc_expf error %.3f ulp at x = %.9g exceeds %.1f", s.worst, (double)s.at, EXP_MAX_ULP);
+    }
+}
+
+static void test_exp_edges(void **state)
+{
+    (void)state;
+    assert_true(gradc_expf(0.0f) == 1.0f);
+    assert_true(isinf(gradc_expf(88.73f)) && gradc_expf(88.73f) > 0.0f);
+    assert_true(isinf(gradc_expf(INFINITY)));
+    assert_true(gradc_expf(-104.0f) == 0.0f);
+    assert_true(gradc_expf(-INFINITY) == 0.0f);
+    assert_true(isnan(gradc_expf(NAN)));
+    assert_true(gradc_expf(88.7228317f) <= FLT_MAX); /* the largest finite result */
+}
+
+static void test_sigmoid_accuracy(void **state)
+{
+    (void)state;
+    /* Relative error where the result is a normal float; below FLT_MIN (z < -87.3) the result is
+       subnormal and only an absolute error in units of the smallest subnormal means anything. */
+    double worst = 0.0, worst_subnormal = 0.0;
+    for (float z = -110.0f; z <= 100.0f; z += 0.00137f) {
+        const double exact = 1.0 / (1.0 + exp(-(double)z));
+        const double error = fabs((double)gradc_sigmoidf(z) - exact);
+        if (exact >= (double)FLT_MIN) {
+            worst = error / exact > worst ? error / exact : worst;
+        } else {
+            const double ulps = error / ldexp(1.0, FLT_MIN_EXP - FLT_MANT_DIG);
+            worst_subnormal = ulps > worst_subnormal ? ulps : worst_subnormal;
+        }
+    }
+    printf("    gradc_sigmoidf: worst relative error %.3g (%.2f eps), subnormal results within %.2f ulp\n",
+           worst, worst / (double)FLT_EPSILON, worst_subnormal);
+    assert_true(worst < 4.0 * (double)FLT_EPSILON);
+    assert_true(worst_subnormal <= 2.0);
+    assert_true(gradc_sigmoidf(1e4f) == 1.0f && gradc_sigmoidf(-1e4f) == 0.0f);
+}
+
+static void assert_all_finite(const char *label, const float *values, size_t count)
+{
+    for (size_t i = 0; i < count; ++i) {
+        if (!isfinite(values[i])) {
+            fail_msg("%s[%zu] is %g", label, i, (double)values[i]);
+        }
+    }
+}
+
+/* X columns (1, 0), (0, 1), (-1, 0), (0, -1) and W = 1e4 I: logits of +-1e4 and 0. */
+static const float X[2 * 4] = {1, 0, -1, 0, 0, 1, 0, -1};
+
+static void test_bce_with_huge_logits(void **state)
+{
+    (void)state;
+    stable_bce_params p, grad;
+    stable_bce_cache c;
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = 1e4f;
+    p.W1[1][1] = 1e4f;
+    const float Y[2 * 4] = {0, 1, 1, 0,   1, 0, 0, 1};
+    stable_bce_forward(&p, X, &c);
+    const float J = stable_bce_cost(&c, Y);
+    stable_bce_backward(&p, &c, X, Y, &grad);
+    assert_all_finite("grad", (const float *)&grad, STABLE_BCE_PARAM_COUNT);
+    /* z = 1e4 x per unit; per element softplus(z) - y z is 1e4 where z = 1e4, y = 0 or
+       z = -1e4, y = 1, and log 2 where z = 0:
+         unit 0: z = (1e4, 0, -1e4, 0), y = (0, 1, 1, 0): 1e4 + log 2 + 1e4 + log 2
+         unit 1: z = (0, 1e4, 0, -1e4), y = (1, 0, 0, 1): log 2 + 1e4 + log 2 + 1e4 */
+    const double exact = (4e4 + 4.0 * log(2.0)) / 4.0;
+    assert_true(isfinite(J));
+    assert_true(fabs((double)J - exact) <= 1e-6 * exact);
+    /* float keeps 1e4 + log 2 to 1e-7 relative; 1e-6 allows the rounding of the 8-term sum.
+       dZ = (sigmoid(z) - y) / m; unit 0: (1 - 0, 0.5 - 1, 0 - 1, 0.5 - 0) / 4, so db1[0] = 0 and
+       dW1[0][0] = (1 * 1 + (-1) * (-1)) / 4. */
+    assert_true(fabs((double)grad.b1[0] - 0.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[0][0] - (1.0 * 1.0 + -1.0 * -1.0) / 4.0) < 1e-6);
+}
+
+static void test_ce_with_huge_logits(void **state)
+{
+    (void)state;
+    stable_ce_params p, grad;
+    stable_ce_cache c;
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = 1e4f;
+    p.W1[1][1] = 1e4f;
+    p.W1[2][0] = -1e4f;
+    /* the target is always class 2, whose logit is -1e4 against +1e4 in columns 0 and 3 */
+    const float Y[3 * 4] = {0, 0, 0, 0,   0, 0, 0, 0,   1, 1, 1, 1};
+    stable_ce_forward(&p, X, &c);
+    const float J = stable_ce_cost(&c, Y);
+    stable_ce_backward(&p, &c, X, Y, &grad);
+    assert_all_finite("output", stable_ce_output(&c), 3 * 4);
+    assert_all_finite("grad", (const float *)&grad, STABLE_CE_PARAM_COUNT);
+    /* column logits (z0, z1, z2): (1e4, 0, -1e4), (0, 1e4, 0), (-1e4, 0, 1e4), (0, -1e4, 0);
+       -log softmax_2: 2e4, 1e4 + log(1 + e^-1e4) = 1e4, ~0 (log(1 + 2e^-1e4)), log(2 + e^-1e4) = log 2 */
+    const double exact = (2e4 + 1e4 + 0.0 + log(2.0)) / 4.0;
+    assert_true(isfinite(J));
+    assert_true(fabs((double)J - exact) <= 1e-6 * exact);
+}
+
+static void test_mse_with_saturated_units(void **state)
+{
+    (void)state;
+    stable_mse_params p, grad;
+    stable_mse_cache c;
+    memset(&p, 0, sizeof p);
+    for (int r = 0; r < 3; ++r) {
+        p.W1[r][0] = 1e4f;
+        p.W2[r][r] = (float)(r + 1) * 1e4f;
+    }
+    const float Y[3 * 4] = {1, 0, 0, 1,   0, 1, 0, 0,   0, 0, 1, 0};
+    stable_mse_forward(&p, X, &c);
+    const float J = stable_mse_cost(&c, Y);
+    stable_mse_backward(&p, &c, X, Y, &grad);
+    assert_true(isfinite(J));
+    assert_all_finite("grad", (const float *)&grad, STABLE_MSE_PARAM_COUNT);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_exp_edges),
+        cmocka_unit_test(test_exp_error_bound),
+        cmocka_unit_test(test_sigmoid_accuracy),
+        cmocka_unit_test(test_bce_with_huge_logits),
+        cmocka_unit_test(test_ce_with_huge_logits),
+        cmocka_unit_test(test_mse_with_saturated_units),
+    };
+    return cmocka_run_group_tests_name("numerics", tests, NULL, NULL);
+}
