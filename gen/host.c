@@ -61,29 +61,20 @@ static memory_budget *budget_of(lua_State *L)
     return ud;
 }
 
-/* host.memory_limit(bytes): cap total Lua memory at (in use now + bytes); 0 lifts the cap.
- * Returns true if the cap was hit since the last call. */
-static int host_memory_limit(lua_State *L)
-{
-    memory_budget *budget = budget_of(L);
-    lua_Integer extra = luaL_checkinteger(L, 1);
-    int was_hit = budget->hit;
-    budget->hit = 0;
-    budget->limit = extra > 0 ? budget->used + (size_t)extra : 0;
-    lua_pushboolean(L, was_hit);
-    return 1;
-}
+#define TIMEOUT_ERROR "spec ran past its time limit"
 
+/* Once the CPU timer has fired, every instruction of the spec raises: a spec that catches the error
+ * with pcall cannot go on. */
 static void time_limit_hook(lua_State *L, lua_Debug *ar)
 {
     (void)ar;
-    lua_sethook(L, NULL, 0, 0);
-    luaL_error(L, "spec ran past its time limit");
+    lua_pushliteral(L, TIMEOUT_ERROR);
+    lua_error(L);
 }
 
-/* First tick: ask the VM to stop at its next instruction (as lua.c does for SIGINT). A second tick
- * means the VM never got back (a C function such as a pattern match is stuck): end the process;
- * nothing has been written yet, because a spec runs before any output is produced. */
+/* First tick: ask the spec's thread to stop at its next instruction (as lua.c does for SIGINT). A
+ * second tick means it never got back to the VM (a C function such as a pattern match is stuck):
+ * end the process; nothing has been written yet, because a spec runs before any output exists. */
 static void on_timer(int sig)
 {
     (void)sig;
@@ -96,32 +87,60 @@ static void on_timer(int sig)
     _exit(1);
 }
 
-/* host.time_limit(seconds, message): arm (seconds > 0) or disarm (0) a CPU-time limit for the
- * spec; `message` is what a process that has to be ended prints. */
-static int host_time_limit(lua_State *L)
+static void arm_timer(lua_State *thread, double seconds)
 {
-    lua_Number seconds = luaL_checknumber(L, 1);
-    snprintf(timeout_message, sizeof timeout_message, "%s\n", luaL_optstring(L, 2, "gradc: time limit"));
     struct itimerval timer;
     memset(&timer, 0, sizeof timer);
     timer_ticks = 0;
-    if (seconds > 0) {
+    if (thread) {
         long usec = (long)(seconds * 1e6);
         timer.it_value.tv_sec = usec / 1000000;
         timer.it_value.tv_usec = usec % 1000000;
         timer.it_interval = timer.it_value;
-        running_state = L;
         signal(SIGPROF, on_timer);
-    } else {
-        running_state = NULL;
     }
+    running_state = thread;
     setitimer(ITIMER_PROF, &timer, NULL);
-    return 0;
+}
+
+/* host.run_limited(thread, seconds, bytes, timeout_message) -> ok, value or error, memory_hit
+ * Resumes `thread` (a coroutine holding the spec's chunk) under a CPU-time limit and a memory cap
+ * of `bytes` more than is in use now. Both are lifted before this returns, so the generator's own
+ * code never runs capped. `timeout_message` is what a process that has to be ended prints. */
+static int host_run_limited(lua_State *L)
+{
+    lua_State *thread = lua_tothread(L, 1);
+    luaL_argexpected(L, thread != NULL, 1, "thread");
+    const double seconds = luaL_checknumber(L, 2);
+    const lua_Integer bytes = luaL_checkinteger(L, 3);
+    snprintf(timeout_message, sizeof timeout_message, "%s\n", luaL_checkstring(L, 4));
+    luaL_checkstack(L, 4, NULL); /* room for the results, before the cap is on */
+
+    memory_budget *budget = budget_of(L);
+    budget->hit = 0;
+    budget->limit = budget->used + (size_t)bytes;
+    arm_timer(thread, seconds);
+    int results = 0;
+    const int status = lua_resume(thread, L, 0, &results);
+    arm_timer(NULL, 0);
+    budget->limit = 0;
+    const int memory_hit = budget->hit;
+
+    lua_pushboolean(L, status == LUA_OK);
+    if (status == LUA_OK && results > 0) {
+        lua_pop(thread, results - 1);
+        lua_xmove(thread, L, 1);
+    } else if (status == LUA_OK || status == LUA_YIELD) {
+        lua_pushnil(L);
+    } else {
+        lua_xmove(thread, L, 1);
+    }
+    lua_pushboolean(L, memory_hit);
+    return 3;
 }
 
 static const luaL_Reg host_functions[] = {
-    {"memory_limit", host_memory_limit},
-    {"time_limit", host_time_limit},
+    {"run_limited", host_run_limited},
     {NULL, NULL},
 };
 

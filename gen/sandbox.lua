@@ -53,18 +53,28 @@ local function read_file(path)
   if not f then
     return nil, "cannot open spec: " .. tostring(err)
   end
-  local text = f:read(M.FILE_LIMIT + 1)
+  local text, read_err = f:read(M.FILE_LIMIT + 1)
   f:close()
-  if text == nil then
-    return nil, "cannot read spec (is it a directory?)"
+  if text == nil and read_err then
+    return nil, "cannot read spec: " .. tostring(read_err)
   end
+  text = text or "" -- an empty file: read returns nil at end of file
   if #text > M.FILE_LIMIT then
     return nil, string.format("spec file is larger than %d KiB", M.FILE_LIMIT // 1024)
+  end
+  -- as the lua command does: skip a UTF-8 byte order mark and a first line starting with '#'
+  -- (keeping its newline, so line numbers stay right)
+  text = text:gsub("^\239\187\191", "")
+  if text:sub(1, 1) == "#" then
+    text = text:gsub("^[^\n]*", "")
   end
   return text
 end
 
--- Evaluate the chunk in a coroutine whose hook counts instructions. Returns ok, value-or-message.
+M.TIMEOUT_ERROR = "spec ran past its time limit"
+
+-- Evaluate the chunk in a coroutine whose hook counts instructions, under the host's CPU timer and
+-- memory cap. Returns ok, value-or-message.
 local function run_limited(chunk, stop, display)
   local thread = coroutine.create(chunk)
   local executed = 0
@@ -81,25 +91,34 @@ local function run_limited(chunk, stop, display)
   local string_index = string_meta.__index
   string_meta.__index = make_environment(stop).string -- ("x"):dump() must not reach the real table
   collectgarbage("collect")
-  host.memory_limit(M.MEMORY_LIMIT)
-  host.time_limit(M.CPU_SECONDS, display .. ": spec ran past its time limit")
-
-  local ok, result = coroutine.resume(thread)
-
-  host.time_limit(0)
-  local memory_hit = host.memory_limit(0)
+  local ok, result, memory_hit = host.run_limited(thread, M.CPU_SECONDS, M.MEMORY_LIMIT,
+    display .. ": " .. M.TIMEOUT_ERROR)
   string_meta.__index = string_index
+
   if not ok and memory_hit then
     result = string.format("spec used more than %d MiB of memory", M.MEMORY_LIMIT // (1024 * 1024))
-  elseif coroutine.status(thread) == "suspended" then
+  elseif ok and coroutine.status(thread) == "suspended" then
     ok, result = false, "spec must not yield"
   end
   collectgarbage("collect")
   return ok, result
 end
 
+-- One line, whatever the spec put in its message.
+local function one_line(message)
+  return (message:gsub("\r?\n", "\\n"))
+end
+
+-- Prefix "FILE: " unless the message already starts with "FILE:".
+local function located(message, display)
+  if message:sub(1, #display + 1) == display .. ":" then
+    return message
+  end
+  return display .. ": " .. message
+end
+
 -- Load and run the spec at `path`. Returns the value it returned, or nil and a message of the
--- form "FILE:LINE: problem" or "FILE: problem".
+-- form "FILE:LINE: problem" or "FILE: problem", on one line.
 function M.run(path, display)
   local text, read_err = read_file(path)
   if not text then
@@ -107,22 +126,22 @@ function M.run(path, display)
   end
   local stop = {}
   local env = make_environment(stop)
-  local chunk, syntax_err = load(text, "@" .. display, "t", env)
-  if not chunk then
-    return nil, syntax_err
+  -- load itself can raise (the parser's C stack overflow on deep nesting), not only return nil
+  local loaded, chunk, syntax_err = pcall(load, text, "@" .. display, "t", env)
+  if not loaded then
+    return nil, one_line(located(tostring(chunk), display))
+  elseif not chunk then
+    return nil, one_line(located(syntax_err, display))
   end
   local ok, result = run_limited(chunk, stop, display)
   if not ok then
     if type(result) ~= "string" then
       return nil, display .. ": spec raised an error that is not a string (a " .. type(result) .. ")"
     end
-    if stop.reason and result == stop.reason then
-      return nil, display .. ": " .. stop.reason
+    if result == stop.reason or result == M.TIMEOUT_ERROR then
+      return nil, display .. ": " .. result
     end
-    if not result:find("^" .. display:gsub("%p", "%%%0") .. ":") then
-      result = display .. ": " .. result
-    end
-    return nil, result
+    return nil, one_line(located(result, display))
   end
   return result
 end

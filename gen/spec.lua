@@ -1,6 +1,7 @@
 -- Spec loading and validation: runs the spec in the sandbox and turns what it returns into a plain,
 -- fully defaulted model table (CONTRACT.md section 2). Every problem is a user error naming the
 -- spec file and the field path.
+local emit = require("emit")
 local errors = require("errors")
 local sandbox = require("sandbox")
 
@@ -12,7 +13,9 @@ M.MAX_BATCH = 1048576
 M.MAX_CACHE_REALS = 268435456 -- activations of one batch: beyond this the structs stop being sane
 M.MAX_LAYERS = 1000
 M.MAX_NAME = 32
-M.MAX_FULL_MACS = 65536 -- multiply-adds of one layer that unroll = "full" may write out as statements
+M.MAX_FULL_MACS = 4096 -- multiply-adds of one layer that unroll = "full" may write out as statements:
+-- seed3 (32768 per layer) took 172 s to compile into 1.75 MB and ran 2-5x slower than loops
+M.MAX_FULL_TOTAL_MACS = 16384 -- and of all layers together
 
 local ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
 local LOSSES = { "bce", "mse", "ce" }
@@ -48,8 +51,12 @@ local function show(v)
   elseif kind == "number" then
     if math.type(v) == "integer" then
       return string.format("%d", v)
+    elseif v ~= v then
+      return "nan"
+    elseif v == math.floor(v) and math.abs(v) < 2^53 then
+      return string.format("%d", math.tointeger(v))
     end
-    return string.format("%.17g", v)
+    return emit.shortest(v)
   elseif kind == "boolean" or kind == "nil" then
     return tostring(v)
   end
@@ -87,6 +94,9 @@ local function distance(a, b)
 end
 
 local function closest(name, candidates)
+  if #name > 40 then -- no suggestion is that far off, and the distance costs len^2
+    return nil
+  end
   local best, best_distance = nil, 3
   for _, candidate in ipairs(candidates) do
     local d = distance(name, candidate)
@@ -95,6 +105,14 @@ local function closest(name, candidates)
     end
   end
   return best
+end
+
+-- A key as it appears in a field path: a short identifier as it is, anything else quoted.
+local function key_text(key)
+  if type(key) == "string" and #key <= 40 and key:match("^[%a_][%w_]*$") then
+    return key
+  end
+  return "[" .. show(key) .. "]"
 end
 
 -- The checker carries the file name so each check can raise "FILE: path: problem (expected ...)".
@@ -117,7 +135,7 @@ function Checker:known_fields(record, path, allowed)
   local unknown = {}
   for key in next, record do
     if type(key) ~= "string" then
-      self:fail(path, "has a key that is not a field name (" .. show(key) .. ")",
+      self:fail(path == "" and "spec" or path, "has a key that is not a field name (" .. show(key) .. ")",
         "only named fields: " .. one_of(allowed))
     end
     if not contains(allowed, key) then
@@ -127,7 +145,8 @@ function Checker:known_fields(record, path, allowed)
   if #unknown > 0 then
     table.sort(unknown)
     local key = unknown[1]
-    local field_path = path == "" and key or path .. "." .. key
+    local shown = key_text(key)
+    local field_path = path == "" and shown or (shown:sub(1, 1) == "[" and path .. shown or path .. "." .. shown)
     local guess = closest(key, allowed)
     local problem = "unknown field" .. (guess and (" (did you mean '" .. guess .. "'?)") or "")
     self:fail(field_path, problem, "one of " .. one_of(allowed))
@@ -187,6 +206,10 @@ local function check_name(ck, value)
   if #value == 0 or #value > M.MAX_NAME or not value:match("^[a-z_][a-z0-9_]*$") then
     ck:fail("name", "not a valid name (got " .. show(value) .. ")",
       "[a-z_][a-z0-9_]*, at most " .. M.MAX_NAME .. " characters")
+  end
+  if value == "_" or value:sub(1, 2) == "__" then
+    ck:fail("name", "'" .. value .. "' gives identifiers such as " .. value .. "_real, which start with __ "
+      .. "and are reserved for the C implementation", "a name that does not start with __ and is not _")
   end
   if RESERVED_NAMES[value] then
     ck:fail("name", "'" .. value .. "' is reserved for gradc's runtime header", "another name")
@@ -287,13 +310,18 @@ local function check_sizes(ck, model)
     previous = layer.units
   end
   if model.unroll == "full" then
-    local n_in = model.input
+    local n_in, total = model.input, 0
     for l, layer in ipairs(model.layers) do
       local macs = n_in * layer.units * model.batch
       if macs > M.MAX_FULL_MACS then
         ck:fail("unroll", string.format("\"full\" would write out %d multiply-adds for layer %d "
           .. "(%d -> %d, batch %d), more than %d", macs, l, n_in, layer.units, model.batch,
           M.MAX_FULL_MACS), "unroll = \"loops\" or \"auto\" for a network this size")
+      end
+      total = total + macs
+      if total > M.MAX_FULL_TOTAL_MACS then
+        ck:fail("unroll", string.format("\"full\" would write out more than %d multiply-adds for "
+          .. "layers 1 to %d", M.MAX_FULL_TOTAL_MACS, l), "unroll = \"loops\" or \"auto\" for a network this size")
       end
       n_in = layer.units
     end
@@ -307,6 +335,43 @@ local function check_sizes(ck, model)
       "at most " .. M.MAX_CACHE_REALS .. ": a smaller batch or narrower layers")
   end
   model.param_count = params
+end
+
+local FLT_MIN = 1.17549435082228751e-38
+
+local function as_float(x)
+  return (string.unpack("<f", string.pack("<f", x)))
+end
+
+-- In a float model every hyperparameter becomes a float constant: it must not round to 0 (an eps
+-- of 0 divides by zero), overflow, or (betas) round up to 1 (adam's bias correction is 1 - beta^t).
+local function check_float_constants(ck, model)
+  if model.dtype ~= "float" then
+    return
+  end
+  local function check(path, value, below_one)
+    if value == nil or value == 0 then
+      return
+    end
+    local rounded = as_float(value)
+    if math.abs(value) < FLT_MIN or rounded == math.huge or rounded == -math.huge then
+      ck:fail(path, show(value) .. " is not a normal float (dtype is float)",
+        "a magnitude between 1.2e-38 and 3.4e38, or dtype = \"double\"")
+    end
+    if below_one and rounded >= 1 then
+      ck:fail(path, show(value) .. " rounds to 1 in float (dtype is float)",
+        "a value below 0.99999994, or dtype = \"double\"")
+    end
+  end
+  local opt = model.optimizer
+  check("optimizer.lr", opt.lr)
+  check("optimizer.eps", opt.eps)
+  check("optimizer.beta", opt.beta, true)
+  check("optimizer.beta1", opt.beta1, true)
+  check("optimizer.beta2", opt.beta2, true)
+  for l, layer in ipairs(model.layers) do
+    check("layers[" .. l .. "].alpha", layer.alpha, true)
+  end
 end
 
 -- Validate what the spec returned and fill in every default.
@@ -336,6 +401,7 @@ function M.validate(value, file)
   model.init = check_init(ck, rawget(value, "init"))
   local unroll = rawget(value, "unroll")
   model.unroll = unroll == nil and "auto" or ck:choice(unroll, "unroll", UNROLLS, "unroll mode")
+  check_float_constants(ck, model)
   check_sizes(ck, model)
   return model
 end

@@ -6,19 +6,20 @@ local lfs = require("lfs")
 
 local M = {}
 
+-- What is at `path` itself: "directory", "file", "link" (never followed), or nil.
 local function kind(path)
-  return lfs.attributes(path, "mode")
+  return lfs.symlinkattributes(path, "mode")
 end
 
--- mkdir -p, one component at a time.
+-- mkdir -p, one component at a time (links to folders are fine on the way to OUT).
 local function make_directories(path)
   local prefix = path:sub(1, 1) == "/" and "/" or ""
   for part in path:gmatch("[^/]+") do
     prefix = prefix .. part
-    local mode = kind(prefix)
+    local mode = lfs.attributes(prefix, "mode")
     if mode == nil then
       local ok, err = lfs.mkdir(prefix)
-      if not ok and kind(prefix) ~= "directory" then
+      if not ok and lfs.attributes(prefix, "mode") ~= "directory" then
         errors.raise("gradc: cannot create output folder " .. prefix .. ": " .. tostring(err))
       end
     elseif mode ~= "directory" then
@@ -28,9 +29,13 @@ local function make_directories(path)
   end
 end
 
--- Remove a folder this module made (flat: it only ever holds files).
+-- Remove a folder this module made (flat: it only ever holds files). A link is removed itself,
+-- never what it points to.
 local function remove_folder(path)
   if kind(path) ~= "directory" then
+    if kind(path) == "link" then
+      os.remove(path)
+    end
     return
   end
   for entry in lfs.dir(path) do
@@ -39,6 +44,17 @@ local function remove_folder(path)
     end
   end
   os.remove(path)
+end
+
+-- A new folder named prefix-1, prefix-2, ...: mkdir is atomic, so concurrent runs get their own.
+local function fresh_folder(prefix)
+  for n = 1, 1000 do
+    local path = prefix .. "-" .. n
+    if kind(path) == nil and lfs.mkdir(path) then
+      return path
+    end
+  end
+  errors.raise("gradc: cannot create a staging folder " .. prefix .. "-N (1000 exist)")
 end
 
 local function write_file(path, text)
@@ -54,21 +70,21 @@ local function write_file(path, text)
   return true
 end
 
--- Write `files` ({ name, text } list) as OUT/<folder>/. Returns the final folder path.
+-- Write `files` ({ name, text } list) as OUT/<folder>/. Returns the final folder path. The files
+-- go into a staging folder first; the old folder is moved aside, the new one renamed into place,
+-- and the old one removed. OUT/<folder> must be a real folder (or absent): a link there is refused
+-- rather than followed, so a user's folder behind it is never emptied.
 function M.folder(out, folder, files)
   make_directories(out)
   local final = out .. "/" .. folder
-  local staging = out .. "/." .. folder .. ".gradc-new"
-  local retired = out .. "/." .. folder .. ".gradc-old"
-  if kind(final) ~= nil and kind(final) ~= "directory" then
+  local final_kind = kind(final)
+  if final_kind == "link" then
+    errors.raise("gradc: " .. final .. " is a symbolic link: refusing to replace it "
+      .. "(remove the link or choose another OUT)")
+  elseif final_kind ~= nil and final_kind ~= "directory" then
     errors.raise("gradc: " .. final .. " exists and is not a folder")
   end
-  remove_folder(staging)
-  remove_folder(retired)
-  local ok, err = lfs.mkdir(staging)
-  if not ok then
-    errors.raise("gradc: cannot create " .. staging .. ": " .. tostring(err))
-  end
+  local staging = fresh_folder(out .. "/." .. folder .. ".gradc-new")
   for _, file in ipairs(files) do
     local written, write_err = write_file(staging .. "/" .. file.name, file.text)
     if not written then
@@ -76,20 +92,35 @@ function M.folder(out, folder, files)
       errors.raise("gradc: cannot write " .. final .. "/" .. file.name .. ": " .. tostring(write_err))
     end
   end
-  if kind(final) == "directory" then
-    local moved, move_err = os.rename(final, retired)
-    if not moved then
-      remove_folder(staging)
-      errors.raise("gradc: cannot replace " .. final .. ": " .. tostring(move_err))
+  -- Move the old folder aside and the new one in; another run writing the same folder at the
+  -- same time can get in between, so try again until the new one is in place (last writer wins).
+  local retired, placed, place_err = {}, false, nil
+  for _ = 1, 20 do
+    if kind(final) == "directory" then
+      local aside = fresh_folder(out .. "/." .. folder .. ".gradc-old")
+      os.remove(aside) -- only its name was wanted: rename needs the target absent or empty
+      if os.rename(final, aside) then
+        retired[#retired + 1] = aside
+      end
+    end
+    placed, place_err = os.rename(staging, final)
+    if placed then
+      break
     end
   end
-  local placed, place_err = os.rename(staging, final)
   if not placed then
-    os.rename(retired, final)
+    if #retired > 0 and kind(final) == nil then
+      os.rename(table.remove(retired), final) -- put the previous output back
+    end
+    for _, aside in ipairs(retired) do
+      remove_folder(aside)
+    end
     remove_folder(staging)
     errors.raise("gradc: cannot move the new output into " .. final .. ": " .. tostring(place_err))
   end
-  remove_folder(retired)
+  for _, aside in ipairs(retired) do
+    remove_folder(aside)
+  end
   return final
 end
 

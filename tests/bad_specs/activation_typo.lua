@@ -1,0 +1,5 @@
+-- A misspelt activation.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 3, activation = "tanh" }, { units = 1, activation = "sigmoidd" } },
+}

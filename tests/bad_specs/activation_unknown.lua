@@ -1,0 +1,5 @@
+-- An activation gradc does not have.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 3, activation = "swish" }, { units = 1, activation = "sigmoid" } },
+}

@@ -1,0 +1,5 @@
+-- alpha = 1: the interval is [0, 1).
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 3, activation = "leaky_relu", alpha = 1 }, { units = 1, activation = "sigmoid" } },
+}

@@ -1,0 +1,6 @@
+-- adam beta1 = 1.0.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "adam", beta1 = 1.0 },
+}

@@ -1,0 +1,6 @@
+-- momentum beta < 0.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "momentum", beta = -0.25 },
+}

@@ -1,0 +1,6 @@
+-- eps = NaN (any sign): NaN > 0 is false, and so is NaN <= 0.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "adam", eps = 0/0 },
+}

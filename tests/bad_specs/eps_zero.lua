@@ -1,0 +1,6 @@
+-- adam eps = 0: must be > 0.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "adam", eps = 0 },
+}

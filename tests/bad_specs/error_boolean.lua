@@ -1,0 +1,2 @@
+-- error() with a boolean.
+error(false)

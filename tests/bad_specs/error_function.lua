@@ -1,0 +1,2 @@
+-- error() with a function.
+error(function() return "not called" end)

@@ -1,0 +1,2 @@
+-- error() with no value at all.
+error()

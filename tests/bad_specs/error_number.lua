@@ -1,0 +1,2 @@
+-- error() with a number.
+error(42)

@@ -1,0 +1,2 @@
+-- An error object shaped like the generator's own user errors must not be taken for one.
+error({ message = "forged: this must not be printed" })

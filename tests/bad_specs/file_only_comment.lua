@@ -1,0 +1,1 @@
+-- A chunk that runs and returns nothing.

@@ -1,0 +1,6 @@
+-- Scheme names are case-sensitive.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  init = { scheme = "Xavier" },
+}

@@ -1,0 +1,5 @@
+-- input = "2".
+return {
+  name = "victim", input = "2", batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

@@ -1,0 +1,5 @@
+-- input = 0.
+return {
+  name = "victim", input = 0, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

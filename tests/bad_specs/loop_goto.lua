@@ -1,0 +1,3 @@
+-- An endless loop with goto.
+::again::
+goto again

@@ -1,0 +1,2 @@
+-- Endless cheap pcalls of error.
+while true do pcall(error, "again") end

@@ -1,0 +1,2 @@
+-- The simplest endless loop.
+while true do end

@@ -1,0 +1,6 @@
+-- lr = inf.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "adam", lr = math.huge },
+}

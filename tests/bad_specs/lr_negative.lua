@@ -1,0 +1,6 @@
+-- lr < 0.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "momentum", lr = -0.5 },
+}

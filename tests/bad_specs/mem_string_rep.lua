@@ -1,0 +1,2 @@
+-- One 1 GiB string.
+local s = string.rep("x", 2^30)

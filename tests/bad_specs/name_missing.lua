@@ -1,0 +1,5 @@
+-- No name.
+return {
+  input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

@@ -1,0 +1,5 @@
+-- Mixed case.
+return {
+  name = "Victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

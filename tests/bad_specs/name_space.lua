@@ -1,0 +1,5 @@
+-- A space.
+return {
+  name = "my net", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

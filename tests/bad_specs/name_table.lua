@@ -1,0 +1,5 @@
+-- A table as the name.
+return {
+  name = { "victim" }, input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+}

@@ -1,0 +1,6 @@
+-- sgd takes no beta.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "sgd", lr = 0.01, beta = 0.9 },
+}

@@ -1,0 +1,6 @@
+-- The optimizer's type as a number.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = 1 },
+}

@@ -1,0 +1,2 @@
+-- Returns a boolean.
+return true

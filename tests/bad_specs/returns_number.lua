@@ -1,0 +1,2 @@
+-- Returns a number.
+return 42

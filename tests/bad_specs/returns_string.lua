@@ -1,0 +1,2 @@
+-- Returns the name instead of the spec.
+return "victim"

@@ -1,0 +1,2 @@
+-- Calling a helper that does not exist.
+return make_spec("victim")

@@ -1,0 +1,3 @@
+-- Indexing through a missing field.
+local config = {}
+return { name = "victim", input = config.sizes.input }

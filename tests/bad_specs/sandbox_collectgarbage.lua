@@ -1,0 +1,2 @@
+-- Steering the collector.
+collectgarbage("stop")

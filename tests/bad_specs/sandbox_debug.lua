@@ -1,0 +1,2 @@
+-- The debug library (registry, upvalues, hooks).
+local registry = debug.getregistry()

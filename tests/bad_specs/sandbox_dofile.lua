@@ -1,0 +1,2 @@
+-- Running another file.
+return dofile("/etc/passwd")

@@ -1,0 +1,2 @@
+-- The string metatable's __index is the real string library.
+local real_string = getmetatable("").__index

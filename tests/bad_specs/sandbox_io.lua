@@ -1,0 +1,3 @@
+-- Reading a file.
+local secret = io.open("/etc/passwd"):read("a")
+return { name = "victim" }

@@ -1,0 +1,2 @@
+-- Compiling code at run time.
+return load("return os")()

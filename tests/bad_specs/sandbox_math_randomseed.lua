@@ -1,0 +1,2 @@
+-- Seeding the generator.
+math.randomseed(42)

@@ -1,0 +1,2 @@
+-- Reaching loaded modules through package.
+local os_library = package.loaded.os

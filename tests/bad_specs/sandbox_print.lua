@@ -1,0 +1,2 @@
+-- print writes to stdout.
+print("hello from the spec")

@@ -1,0 +1,2 @@
+-- Loading a module.
+local lfs = require("lfs")

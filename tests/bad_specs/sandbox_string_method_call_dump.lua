@@ -1,0 +1,2 @@
+-- string.dump as a method call.
+local code = ("spec"):dump()

@@ -1,0 +1,6 @@
+-- seed = 1.5.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  init = { scheme = "uniform", seed = 1.5 },
+}

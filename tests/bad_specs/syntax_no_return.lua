@@ -1,0 +1,2 @@
+-- A bare table is not a statement: the chunk must `return` it.
+{ name = "victim", input = 2 }

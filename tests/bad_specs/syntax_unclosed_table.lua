@@ -1,0 +1,3 @@
+-- The table is never closed: the parser reaches the end of the file inside a field list.
+return {
+  name = "victim",

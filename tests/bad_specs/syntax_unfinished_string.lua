@@ -1,0 +1,2 @@
+-- A string that runs into the end of its line.
+return { name = "victim }

@@ -1,0 +1,6 @@
+-- `schema` for `scheme`.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  init = { schema = "he" },
+}

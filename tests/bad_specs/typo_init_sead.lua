@@ -1,0 +1,6 @@
+-- `sead` for `seed`.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  init = { scheme = "he", sead = 3 },
+}

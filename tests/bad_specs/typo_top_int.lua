@@ -1,0 +1,6 @@
+-- `int` for `init`.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  int = { scheme = "he" },
+}

@@ -1,0 +1,5 @@
+-- units = -1.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = -1, activation = "tanh" }, { units = 1, activation = "sigmoid" } },
+}

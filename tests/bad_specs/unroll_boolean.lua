@@ -1,0 +1,6 @@
+-- unroll as a boolean.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  unroll = true,
+}
