@@ -8,7 +8,7 @@ CC ?= cc
 
 GRADC := gen/build/gradc
 GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
-TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang
+TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev
 
 # Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
 # (Recursive '=' so pkg-config runs after the dependency step has installed it.)
@@ -45,13 +45,18 @@ check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"
 
 include tests/checks.mk
--include tests/cli.mk
--include tests/tests.mk
+include tests/cli.mk
+include tests/tests.mk
 
-# The CMocka model suite runs last, so the run ends with its summary.
+# Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
+# run ends with its summary.
+JOBS := $(shell nproc 2>/dev/null || echo 2)
+
 test: deps-test
-	@$(MAKE) --no-print-directory check-strict check-numerics check-io check-weights check-example check-models-vector
-	@$(MAKE) --no-print-directory check-models
+	@$(MAKE) --no-print-directory check-cli
+	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
+	    check-example check-models-vector
+	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:
 	rm -rf gen/build tests/build out
