@@ -98,7 +98,9 @@ function M.build(model)
       grads = model.param_count * real_bytes,
       cache = cache_reals * real_bytes,
       scratch = scratch_reals * real_bytes,
-      optimizer = optimizer_copies * model.param_count * real_bytes,
+      -- adam also keeps its step count and beta powers (at most 32 bytes with padding)
+      optimizer = optimizer_copies * model.param_count * real_bytes
+        + (model.optimizer.type == "adam" and 32 or 0),
       -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
       infer = 2 * hidden_width * real_bytes,
     },

@@ -19,6 +19,7 @@ function M.state_fields(plan)
       plan.name .. "_params first_moment;  /* m */",
       plan.name .. "_params second_moment; /* v */",
       "unsigned long step;            /* t: updates done so far */",
+      "double beta1_power, beta2_power; /* beta1^t, beta2^t (products: no pow() per step) */",
     }
   end
   return {}
@@ -40,11 +41,14 @@ function M.update(buf, plan)
       }
     end)
   else
+    -- beta^t as running products in double (exact to an ulp per step): a pow() per step cost
+    -- 6500 instructions of soft-float on a Cortex-M4F, three quarters of xor's train step
+    local beta1, beta2 = emit.literal(opt.beta1, "double"), emit.literal(opt.beta2, "double")
     buf:line("s->step += 1;")
-    buf:line("const %s correction1 = (%s)(1.0 - pow(%s, (double)s->step));", real, real,
-      emit.literal(opt.beta1, "double"))
-    buf:line("const %s correction2 = (%s)(1.0 - pow(%s, (double)s->step));", real, real,
-      emit.literal(opt.beta2, "double"))
+    buf:line("s->beta1_power = s->step == 1 ? %s : s->beta1_power * %s;", beta1, beta1)
+    buf:line("s->beta2_power = s->step == 1 ? %s : s->beta2_power * %s;", beta2, beta2)
+    buf:line("const %s correction1 = (%s)(1.0 - s->beta1_power);", real, real)
+    buf:line("const %s correction2 = (%s)(1.0 - s->beta2_power);", real, real)
     tensors.each(buf, plan, function(t, i)
       local g = "s->grad." .. t .. i
       local m = "s->first_moment." .. t .. i
