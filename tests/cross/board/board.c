@@ -1,0 +1,201 @@
+/*
+ * Bare-metal startup and platform.h for QEMU's mps2-an386 (Arm MPS2 board, AN386 FPGA image:
+ * one Cortex-M4 with the single-precision FPU). Written for the cross tests; no vendor code.
+ *
+ * - Vector table and reset handler: copy .data from flash to RAM, zero .bss, turn the FPU on,
+ *   run main, and leave QEMU with main's status.
+ * - Output and exit through Arm semihosting (`bkpt 0xAB`; QEMU needs -semihosting-config).
+ * - An instruction counter from SysTick: under `-icount shift=0` QEMU's virtual clock advances
+ *   1 ns per instruction and SysTick counts the 25 MHz CPU clock, so one tick is 40 instructions.
+ *   The ratio is calibrated against a loop of known length instead of assumed.
+ */
+#include <stdint.h>
+
+#include "../platform.h"
+
+/* Symbols of board/mps2_an386.ld. */
+extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
+extern uint32_t __stack_top[], __stack_limit[];
+
+int main(void);
+
+#define REG32(address) (*(volatile uint32_t *)(address))
+#define CPACR       REG32(0xE000ED88u) /* coprocessor access: CP10/CP11 are the FPU */
+#define ICSR        REG32(0xE000ED04u) /* bit 26: SysTick exception pending */
+#define SYST_CSR    REG32(0xE000E010u)
+#define SYST_RVR    REG32(0xE000E014u)
+#define SYST_CVR    REG32(0xE000E018u)
+#define SYST_RELOAD 0x00FFFFFFu        /* the counter is 24 bits wide */
+
+#define SYS_WRITE0 0x04
+#define SYS_EXIT   0x18
+#define ADP_APPLICATION_EXIT 0x20026   /* QEMU exits 0 */
+#define ADP_RUNTIME_ERROR    0x20023   /* QEMU exits 1 */
+
+const int platform_measures = 1;
+
+static int semihost(int operation, const void *argument)
+{
+    register int r0 __asm__("r0") = operation;
+    register const void *r1 __asm__("r1") = argument;
+    __asm__ volatile("bkpt 0xAB" : "+r"(r0) : "r"(r1) : "memory");
+    return r0;
+}
+
+void platform_write(const char *text)
+{
+    (void)semihost(SYS_WRITE0, text);
+}
+
+void platform_exit(int status)
+{
+    /* On 32-bit Arm, SYS_EXIT takes the reason code itself, not a parameter block. */
+    (void)semihost(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_APPLICATION_EXIT
+                                                                     : ADP_RUNTIME_ERROR));
+    for (;;) {
+    }
+}
+
+void reset_handler(void)
+{
+    /* Full access to CP10 and CP11 before any floating-point instruction, then make it visible. */
+    CPACR |= 0xFu << 20;
+    __asm__ volatile("dsb\n\tisb" ::: "memory");
+    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
+        *dst++ = *src++;
+    }
+    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
+        *dst++ = 0;
+    }
+    platform_exit(main());
+}
+
+/* Any fault means a bug in the program under test: say which and fail, rather than hang. */
+static void fault_handler(void)
+{
+    platform_write("\nboard: fault exception (HardFault, MemManage, BusFault or UsageFault)\n");
+    platform_exit(1);
+}
+
+static void unexpected_handler(void)
+{
+    platform_write("\nboard: unexpected exception\n");
+    platform_exit(1);
+}
+
+/* ---- SysTick as a 64-bit counter: the handler counts wraps of the 24-bit down-counter. ---- */
+
+static volatile uint32_t systick_wraps;
+
+static void systick_handler(void)
+{
+    systick_wraps++;
+}
+
+/* Ticks since SysTick was started. A wrap that happened but whose exception has not been taken
+ * yet is seen as the pending bit, read with interrupts off so the three reads agree. */
+static uint64_t systick_ticks(void)
+{
+    __asm__ volatile("cpsid i" ::: "memory");
+    uint32_t wraps = systick_wraps;
+    uint32_t value = SYST_CVR;
+    if (ICSR & (1u << 26)) {
+        wraps++;
+        value = SYST_CVR;
+    }
+    __asm__ volatile("cpsie i" ::: "memory");
+    return (uint64_t)wraps * (SYST_RELOAD + 1u) + (SYST_RELOAD - value);
+}
+
+/* Exactly 2 instructions per iteration (subs, bne). */
+static void spin(uint32_t iterations)
+{
+    __asm__ volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(iterations) : : "cc");
+}
+
+static uint32_t instructions_per_tick;
+
+static void counter_start(void)
+{
+    SYST_RVR = SYST_RELOAD;
+    SYST_CVR = 0;
+    SYST_CSR = 0x7u; /* processor clock, exception on wrap, enable */
+    spin(100u);      /* the counter starts at 0 and reloads on its first tick: count from after */
+    const uint32_t iterations = 1000000u;
+    const uint64_t t0 = systick_ticks();
+    spin(iterations);
+    const uint64_t ticks = systick_ticks() - t0;
+    instructions_per_tick = ticks ? (uint32_t)((2u * iterations + ticks / 2u) / ticks) : 0u;
+    /* Without -icount the clock follows the host and the count would mean nothing. */
+    const uint64_t expected = (uint64_t)instructions_per_tick * ticks;
+    if (instructions_per_tick == 0 || expected > 2u * iterations + 2u * instructions_per_tick
+        || expected + 2u * instructions_per_tick < 2u * iterations) {
+        platform_write("board: SysTick does not count instructions: run QEMU with -icount shift=0\n");
+        platform_exit(1);
+    }
+}
+
+uint64_t platform_instructions(void)
+{
+    if (instructions_per_tick == 0) {
+        counter_start();
+    }
+    return systick_ticks() * instructions_per_tick;
+}
+
+/* ---- Stack high-water mark ---- */
+
+#define STACK_PATTERN 0xA5A5A5A5u
+
+static uint32_t *paint_top;
+
+static uint32_t *stack_pointer(void)
+{
+    uint32_t *sp;
+    __asm__ volatile("mov %0, sp" : "=r"(sp));
+    return sp;
+}
+
+void platform_stack_paint(void)
+{
+    paint_top = stack_pointer();
+    for (volatile uint32_t *p = __stack_limit; p < paint_top; ++p) {
+        *p = STACK_PATTERN;
+    }
+}
+
+size_t platform_stack_peak(void)
+{
+    const uint32_t *p = __stack_limit;
+    while (p < paint_top && *p == STACK_PATTERN) {
+        ++p;
+    }
+    return (size_t)((const char *)paint_top - (const char *)p);
+}
+
+/* ---- Vector table: the initial stack pointer, then the 15 system exceptions. ---- */
+
+typedef void (*handler)(void);
+
+struct vector_table {
+    uint32_t *initial_sp;
+    handler exceptions[15];
+};
+
+__attribute__((section(".vectors"), used)) static const struct vector_table vectors = {
+    __stack_top,
+    {
+        reset_handler,      /* 1 reset */
+        unexpected_handler, /* 2 NMI */
+        fault_handler,      /* 3 HardFault */
+        fault_handler,      /* 4 MemManage */
+        fault_handler,      /* 5 BusFault */
+        fault_handler,      /* 6 UsageFault */
+        0, 0, 0, 0,         /* 7-10 reserved */
+        unexpected_handler, /* 11 SVCall */
+        unexpected_handler, /* 12 DebugMonitor */
+        0,                  /* 13 reserved */
+        unexpected_handler, /* 14 PendSV */
+        systick_handler,    /* 15 SysTick */
+    },
+};

@@ -1,0 +1,56 @@
+# tests/cross/cross.mk: deployment builds for a Cortex-M4F, run under QEMU; and the PyTorch/NumPy
+# weights converter. Included by the top Makefile (which defines GRADC and the rule that builds it).
+#
+#   make deps-cross                        install the cross compiler, newlib and QEMU (Debian)
+#   make cross SPEC=net.lua [WEIGHTS=f]    generate, cross-compile (training and inference-only
+#                                          builds), print sizes, run under QEMU, compare with the
+#                                          host, print instructions per call
+#   make check-cross                       the same for xor and reg; fails on any mismatch, skips
+#                                          (saying so) when the cross tools are not installed
+#   make cross-table                       measure every example spec: the README's table
+#   make check-torch2gradc                 test gen/tools/torch2gradc.py (skips without torch)
+.PHONY: deps-cross cross check-cross cross-table check-torch2gradc
+
+GRADC ?= gen/build/gradc
+SPEC ?= specs/xor.lua
+CROSS_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+CROSS_BUILD := tests/build/cross
+CROSS_CHECK_SPECS := specs/xor.lua specs/reg.lua
+CROSS_TABLE_SPECS := specs/xor.lua specs/logistic.lua specs/seed3.lua specs/reg.lua specs/softmax.lua
+# lua5.4 (make deps-test) turns a spec into the reference engine's descriptor.
+CROSS_TOOLS := arm-none-eabi-gcc qemu-system-arm lua5.4
+CROSS_MISSING = $(strip $(foreach tool,$(CROSS_TOOLS),$(if $(shell command -v $(tool)),,$(tool))))
+CROSS_RUN = GRADC='$(GRADC)' HOST_CC='$(CC)' CROSS_BUILD='$(CROSS_BUILD)' sh tests/cross/cross.sh
+# Debian's interpreter: the python3 first on PATH may be another one, without torch.
+TORCH_PYTHON := /usr/bin/python3
+
+deps-cross:
+	@sh gen/deps.sh $(CROSS_PACKAGES)
+
+cross: $(GRADC)
+	@$(CROSS_RUN) "$(SPEC)" "$(WEIGHTS)"
+
+check-cross: $(GRADC)
+	@if [ -n "$(CROSS_MISSING)" ]; then \
+	    echo "check-cross: SKIPPED: $(CROSS_MISSING) not installed (make deps-cross; lua5.4: make deps-test)"; \
+	else \
+	    for spec in $(CROSS_CHECK_SPECS); do $(CROSS_RUN) $$spec || exit 1; done; \
+	    echo "check-cross: $(words $(CROSS_CHECK_SPECS)) passed, 0 failed"; \
+	fi
+
+# (The example specs' file names are their model names, which table.sh looks results up by.)
+cross-table: $(GRADC)
+	@mkdir -p $(CROSS_BUILD)
+	@set -e; for spec in $(CROSS_TABLE_SPECS); do \
+	    $(CROSS_RUN) $$spec > $(CROSS_BUILD)/$$(basename $$spec .lua).log 2>&1 \
+	        || { cat $(CROSS_BUILD)/$$(basename $$spec .lua).log; exit 1; }; \
+	done
+	@sh tests/cross/table.sh $(CROSS_BUILD) $(foreach spec,$(CROSS_TABLE_SPECS),$(basename $(notdir $(spec)))) \
+	    | tee $(CROSS_BUILD)/table.md
+
+check-torch2gradc: $(GRADC)
+	@if $(TORCH_PYTHON) -c 'import torch' 2> /dev/null; then \
+	    $(TORCH_PYTHON) tests/cross/test_torch2gradc.py '$(GRADC)' $(CROSS_BUILD)/torch2gradc '$(CC)'; \
+	else \
+	    echo "check-torch2gradc: SKIPPED: $(TORCH_PYTHON) cannot import torch (apt-get install python3-torch)"; \
+	fi
