@@ -8,7 +8,9 @@ CC ?= cc
 
 GRADC := gen/build/gradc
 GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
-TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev
+# The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots.
+TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
+	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 
 # Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
 # (Recursive '=' so pkg-config runs after the dependency step has installed it.)
@@ -24,6 +26,11 @@ help:
 	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make test                        build everything and run the whole test suite"
+	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F, run under QEMU, print sizes and instructions"
+	@echo "make cross-table                 measure every example spec on Cortex-M4F (the README table)"
+	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch"
+	@echo "make bench-unroll                time, size and compile time per unroll mode"
+	@echo "make fuzz [FUZZ_SECONDS=600]     long libFuzzer run on the spec loader"
 	@echo "make clean                       remove build products and out/"
 	@echo "make help                        this text"
 
@@ -47,6 +54,8 @@ check: $(GRADC)
 include tests/checks.mk
 include tests/cli.mk
 include tests/tests.mk
+include tests/cross/cross.mk
+include tests/bench/bench.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -55,7 +64,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-models-vector
+	    check-example check-models-vector check-cross check-torch2gradc
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

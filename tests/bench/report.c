@@ -1,0 +1,501 @@
+/*
+ * Reads what the benchmark programs printed (tests/bench/run.sh collects it) and reports:
+ * the correctness gate, one table per net, the speedup of gradc over the best peer, and the same
+ * results as markdown between README.md's bench markers.
+ *
+ *   report RESULTS_FILE DATA_DIR README_PATH MARKDOWN_OUT
+ *
+ * Every time is a median (see harness.c); each was measured in two passes over everything, and
+ * the tables use the BETTER (lower) of the two passes' medians, printing both.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nets.h"
+
+#define PEAK_GFLOPS 220.0 /* the brief's single-core FMA peak, for "% of peak" */
+#define J_TOLERANCE 1e-4  /* relative, J of the batch before the update */
+#define P_TOLERANCE 1e-3  /* relative, every parameter after one train step */
+#define MAX_LINE 4096
+#define MAX_INFO 64
+
+typedef struct {
+    const char *key;   /* the LABEL the programs print */
+    const char *title; /* what the tables call it */
+    int is_peer;       /* counts for "best peer" */
+} impl_desc;
+
+static const impl_desc IMPLS[] = {
+    {"gradc-O3", "gradc -O3 -march=native", 0},
+    {"gradc-O2", "gradc -O2", 0},
+    {"ref", "tests/ref engine (double)", 0},
+    {"eigen-fixed", "Eigen 3.4 fixed-size", 1},
+    {"eigen-dynamic", "Eigen 3.4 dynamic", 1},
+    {"openblas", "OpenBLAS sgemm (default core)", 1},
+    {"openblas-skx", "OpenBLAS sgemm, CORETYPE=SkylakeX", 1},
+    {"torch", "PyTorch eager", 1},
+};
+#define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))
+
+typedef struct {
+    int have[2];
+    double forward_ns[2], train_ns[2];
+    int checked;
+    double J_forward, J_step;
+} cell;
+
+static cell cells[BENCH_NET_COUNT][IMPL_COUNT];
+static char infos[MAX_INFO][MAX_LINE];
+static int info_count;
+static int mismatches;
+
+static int impl_index(const char *key)
+{
+    for (int i = 0; i < IMPL_COUNT; i++)
+        if (strcmp(IMPLS[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static int net_index(const char *name)
+{
+    for (int i = 0; i < BENCH_NET_COUNT; i++)
+        if (strcmp(BENCH_NETS[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Keeps "machine ...", "note ..." and distinct "info ..." lines, in order, for the header. */
+static void keep_info(const char *line)
+{
+    for (int i = 0; i < info_count; i++)
+        if (strcmp(infos[i], line) == 0)
+            return;
+    if (info_count < MAX_INFO)
+        snprintf(infos[info_count++], MAX_LINE, "%s", line);
+}
+
+static void read_results(const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "report: cannot open %s\n", path);
+        exit(1);
+    }
+    char line[MAX_LINE], label[128], net[64];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        int pass, n, i;
+        double a, b;
+        if (sscanf(line, "result %127s %63s %d %lf %lf", label, net, &pass, &a, &b) == 5) {
+            if ((n = net_index(net)) < 0 || (i = impl_index(label)) < 0 || pass < 1 || pass > 2)
+                continue;
+            cell *c = &cells[n][i];
+            c->have[pass - 1] = 1;
+            c->forward_ns[pass - 1] = a;
+            c->train_ns[pass - 1] = b;
+        } else if (sscanf(line, "check %127s %63s %lf %lf", label, net, &a, &b) == 4) {
+            if ((n = net_index(net)) < 0 || (i = impl_index(label)) < 0)
+                continue;
+            cells[n][i].checked = 1;
+            cells[n][i].J_forward = a;
+            cells[n][i].J_step = b;
+        } else if (strncmp(line, "info ", 5) == 0 || strncmp(line, "machine ", 8) == 0 ||
+                   strncmp(line, "note ", 5) == 0) {
+            keep_info(line);
+        }
+    }
+    fclose(f);
+}
+
+/* The better (lower) of the passes' medians; 0 if none. */
+static double best(const cell *c, int train)
+{
+    double t = 0;
+    for (int p = 0; p < 2; p++)
+        if (c->have[p]) {
+            double v = train ? c->train_ns[p] : c->forward_ns[p];
+            if (t == 0 || v < t)
+                t = v;
+        }
+    return t;
+}
+
+static double read_count(const char *dir, const char *net, const char *key)
+{
+    char path[4096], line[MAX_LINE], word[64];
+    snprintf(path, sizeof path, "%s/%s/net.txt", dir, net);
+    FILE *f = fopen(path, "r");
+    double value = 0;
+    if (!f)
+        return 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%63s %lf", word, &value) == 2 && strcmp(word, key) == 0)
+            break;
+        else
+            value = 0;
+    fclose(f);
+    return value;
+}
+
+static double *read_after(const char *dir, const char *net, const char *label, long count)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s/after.%s.f64", dir, net, label);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    double *p = malloc((size_t)count * sizeof *p);
+    if (!p || fread(p, sizeof *p, (size_t)count, f) != (size_t)count) {
+        free(p);
+        p = NULL;
+    }
+    fclose(f);
+    return p;
+}
+
+static double rel(double a, double b)
+{
+    return fabs(a - b) / fmax(fabs(b), 1e-30);
+}
+
+/*
+ * Parameters after one step, against the reference implementation's:
+ * - "params": max over k of |a_k - b_k| / max(|b_k|, 1e-3 max|b| of that W or b). The floor keeps
+ *   a bias that is ~0 (biases start at 0, so after one step they are -lr db) from turning
+ *   rounding noise into a huge relative error.
+ * - "update": max |(a_k - p0_k) - (b_k - p0_k)| / max_k |b_k - p0_k|, the step itself, normwise.
+ */
+static void compare_params(const bench_net *net, const double *a, const double *b,
+                           const double *p0, double *params_err, double *update_err)
+{
+    double worst = 0, du = 0, du_max = 0;
+    for (int l = 1; l <= net->layers; l++) {
+        long starts[2] = {bench_weight_offset(net, l), bench_bias_offset(net, l)};
+        long ends[2] = {bench_bias_offset(net, l), bench_weight_offset(net, l + 1)};
+        for (int t = 0; t < 2; t++) {
+            double scale = 0;
+            for (long k = starts[t]; k < ends[t]; k++)
+                scale = fmax(scale, fabs(b[k]));
+            for (long k = starts[t]; k < ends[t]; k++)
+                worst = fmax(worst, fabs(a[k] - b[k]) / fmax(fabs(b[k]), 1e-3 * scale + 1e-30));
+        }
+    }
+    for (long k = 0; k < bench_param_count(net); k++) {
+        du = fmax(du, fabs((a[k] - p0[k]) - (b[k] - p0[k])));
+        du_max = fmax(du_max, fabs(b[k] - p0[k]));
+    }
+    *params_err = worst;
+    *update_err = du / fmax(du_max, 1e-30);
+}
+
+static double *read_params0(const char *dir, const bench_net *net)
+{
+    char path[4096];
+    long count = bench_param_count(net);
+    snprintf(path, sizeof path, "%s/%s/params0.f32", dir, net->name);
+    FILE *f = fopen(path, "rb");
+    float *raw = malloc((size_t)count * sizeof *raw);
+    double *p = malloc((size_t)count * sizeof *p);
+    if (!f || !raw || !p || fread(raw, sizeof *raw, (size_t)count, f) != (size_t)count) {
+        fprintf(stderr, "report: cannot read %s\n", path);
+        exit(1);
+    }
+    fclose(f);
+    for (long k = 0; k < count; k++)
+        p[k] = raw[k];
+    free(raw);
+    return p;
+}
+
+static int mismatch_mark[BENCH_NET_COUNT][IMPL_COUNT];
+
+static void correctness_gate(const char *dir)
+{
+    printf("\n== Correctness gate, against the reference engine (double) where it ran, else gradc "
+           "-O3:\n   J of the batch before the update (forward + cost, and as the train step "
+           "returns it): relative %.0e;\n   every parameter after one train step: relative %.0e, "
+           "|a - b| / max(|b|, 1e-3 max|b| over its W or b);\n   'update' = the step p1 - p0, "
+           "normwise, printed only (float parameters put a floor of ~ulp(p)/|step| under it)\n",
+           J_TOLERANCE, P_TOLERANCE);
+    for (int n = 0; n < BENCH_NET_COUNT; n++) {
+        const bench_net *net = &BENCH_NETS[n];
+        int r = cells[n][impl_index("ref")].checked ? impl_index("ref") : impl_index("gradc-O3");
+        if (!cells[n][r].checked) {
+            printf("  %-6s no reference result: cannot check\n", net->name);
+            mismatches++;
+            continue;
+        }
+        long count = bench_param_count(net);
+        double *p0 = read_params0(dir, net);
+        double *ref_after = read_after(dir, net->name, IMPLS[r].key, count);
+        for (int i = 0; i < IMPL_COUNT; i++) {
+            const cell *c = &cells[n][i];
+            if (!c->checked)
+                continue;
+            double jf = rel(c->J_forward, cells[n][r].J_forward);
+            double js = rel(c->J_step, cells[n][r].J_forward);
+            double *after = read_after(dir, net->name, IMPLS[i].key, count);
+            double perr = INFINITY, uerr = INFINITY;
+            if (after && ref_after)
+                compare_params(net, after, ref_after, p0, &perr, &uerr);
+            int ok = jf <= J_TOLERANCE && js <= J_TOLERANCE && perr <= P_TOLERANCE;
+            if (!ok) {
+                mismatches++;
+                mismatch_mark[n][i] = 1;
+            }
+            printf("  %-8s %-6s %-36s J %.9f (rel %.1e, train step's %.1e)  params rel %.1e"
+                   "  update rel %.1e%s\n",
+                   ok ? "ok" : "MISMATCH", net->name, IMPLS[i].title, c->J_forward, jf, js, perr,
+                   uerr, i == r ? "  [reference]" : "");
+            free(after);
+        }
+        free(ref_after);
+        free(p0);
+    }
+    if (mismatches)
+        printf("\n!!!!!!!! CORRECTNESS MISMATCH: %d implementation/net pair(s) disagree; their "
+               "times are marked with '!' below !!!!!!!!\n",
+               mismatches);
+}
+
+typedef struct {
+    double forward_flops, train_flops;
+    int best_peer[2];       /* index into IMPLS, -1 if none: forward, train */
+    double best_peer_ns[2];
+} net_summary;
+
+static net_summary summarize(int n, const char *dir)
+{
+    net_summary s;
+    const bench_net *net = &BENCH_NETS[n];
+    s.forward_flops = read_count(dir, net->name, "forward_flops");
+    s.train_flops = read_count(dir, net->name, "train_flops");
+    if (s.forward_flops == 0)
+        s.forward_flops = bench_forward_flops(net);
+    if (s.train_flops == 0)
+        s.train_flops = bench_train_flops(net);
+    for (int t = 0; t < 2; t++) {
+        s.best_peer[t] = -1;
+        s.best_peer_ns[t] = 0;
+        for (int i = 0; i < IMPL_COUNT; i++) {
+            double ns = best(&cells[n][i], t);
+            if (IMPLS[i].is_peer && ns > 0 && !mismatch_mark[n][i] &&
+                (s.best_peer[t] < 0 || ns < s.best_peer_ns[t])) {
+                s.best_peer[t] = i;
+                s.best_peer_ns[t] = ns;
+            }
+        }
+    }
+    return s;
+}
+
+static const char *act_name(bench_act g)
+{
+    static const char *names[] = {"linear", "sigmoid", "relu", "softmax"};
+    return names[g];
+}
+
+static void describe(const bench_net *net, char *out, size_t size)
+{
+    int used = snprintf(out, size, "%d", net->input);
+    for (int l = 0; l < net->layers; l++)
+        used += snprintf(out + used, size - (size_t)used, "-%d", net->units[l]);
+    for (int l = 0; l < net->layers; l++)
+        used += snprintf(out + used, size - (size_t)used, "%s%s", l ? "/" : " ",
+                         act_name(net->act[l]));
+    snprintf(out + used, size - (size_t)used, ", %s, batch %d",
+             net->loss == BENCH_BCE ? "bce" : net->loss == BENCH_CE ? "ce" : "mse", net->batch);
+}
+
+/* "1234 / 1250" with a missing pass as "-". */
+static void pair(const cell *c, int train, char *out, size_t size)
+{
+    double ns[2];
+    for (int k = 0; k < 2; k++)
+        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
+    if (ns[0] >= 0 && ns[1] >= 0)
+        snprintf(out, size, "%.0f / %.0f", ns[0], ns[1]);
+    else if (ns[0] >= 0 || ns[1] >= 0)
+        snprintf(out, size, ns[0] >= 0 ? "%.0f / -" : "- / %.0f", ns[0] >= 0 ? ns[0] : ns[1]);
+    else
+        snprintf(out, size, "- / -");
+}
+
+static void print_tables(const char *dir, FILE *md)
+{
+    fprintf(md, "| net | implementation | forward ns (pass 1 / 2) | GFLOP/s | %% of peak | "
+                "train step ns (pass 1 / 2) | GFLOP/s | %% of peak |\n");
+    fprintf(md, "|---|---|---:|---:|---:|---:|---:|---:|\n");
+    for (int n = 0; n < BENCH_NET_COUNT; n++) {
+        const bench_net *net = &BENCH_NETS[n];
+        net_summary s = summarize(n, dir);
+        char what[256];
+        describe(net, what, sizeof what);
+        printf("\n== %s: %s\n", net->name, what);
+        printf("   FLOPs: forward %.0f, train step %.0f (gradc header NET_FORWARD_FLOPS / "
+               "NET_TRAIN_STEP_FLOPS; the brief's formula gives %.0f / %.0f%s)\n",
+               s.forward_flops, s.train_flops, bench_forward_flops(net), bench_train_flops(net),
+               s.forward_flops == bench_forward_flops(net) &&
+                       s.train_flops == bench_train_flops(net) ? ", the same" : ": DIFFERENT");
+        printf("   %-36s %21s %8s %6s   %21s %8s %6s\n", "implementation", "forward ns (p1 / p2)",
+               "GFLOP/s", "%peak", "train ns (p1 / p2)", "GFLOP/s", "%peak");
+        for (int i = 0; i < IMPL_COUNT; i++) {
+            const cell *c = &cells[n][i];
+            double f = best(c, 0), t = best(c, 1);
+            if (f == 0 && t == 0)
+                continue;
+            char fp[64], tp[64];
+            pair(c, 0, fp, sizeof fp);
+            pair(c, 1, tp, sizeof tp);
+            double fg = f > 0 ? s.forward_flops / f : 0, tg = t > 0 ? s.train_flops / t : 0;
+            const char *bang = mismatch_mark[n][i] ? "!" : "";
+            printf("   %-36s %21s %8.2f %5.1f%%   %21s %8.2f %5.1f%% %s\n", IMPLS[i].title, fp, fg,
+                   100 * fg / PEAK_GFLOPS, tp, tg, 100 * tg / PEAK_GFLOPS, bang);
+            fprintf(md, "| %s | %s%s | %s | %.2f | %.1f%% | %s | %.2f | %.1f%% |\n", net->name,
+                    IMPLS[i].title, mismatch_mark[n][i] ? " (MISMATCH)" : "", fp, fg,
+                    100 * fg / PEAK_GFLOPS, tp, tg, 100 * tg / PEAK_GFLOPS);
+        }
+        for (int g = 0; g < 2; g++) {
+            int gi = impl_index(g ? "gradc-O2" : "gradc-O3");
+            const cell *c = &cells[n][gi];
+            printf("   speedup of %-24s = best_peer_ns / gradc_ns:", IMPLS[gi].title);
+            for (int t = 0; t < 2; t++) {
+                double mine = best(c, t);
+                if (s.best_peer[t] < 0 || mine == 0)
+                    printf("  %s n/a", t ? "train step" : "forward");
+                else
+                    printf("  %s %.2fx (vs %s)", t ? "train step" : "forward",
+                           s.best_peer_ns[t] / mine, IMPLS[s.best_peer[t]].title);
+            }
+            printf("\n");
+        }
+    }
+    fprintf(md, "\nspeedup = best peer's ns / gradc's ns (peers: Eigen fixed and dynamic, OpenBLAS "
+                "both ways, PyTorch; above 1 means gradc is faster):\n\n");
+    fprintf(md, "| net | forward, -O3 -march=native | forward, -O2 | train step, -O3 -march=native "
+                "| train step, -O2 |\n|---|---:|---:|---:|---:|\n");
+    for (int n = 0; n < BENCH_NET_COUNT; n++) {
+        net_summary s = summarize(n, dir);
+        fprintf(md, "| %s |", BENCH_NETS[n].name);
+        for (int t = 0; t < 2; t++)
+            for (int g = 0; g < 2; g++) {
+                double mine = best(&cells[n][impl_index(g ? "gradc-O2" : "gradc-O3")], t);
+                if (s.best_peer[t] < 0 || mine == 0)
+                    fprintf(md, " n/a |");
+                else
+                    fprintf(md, " %.2fx (vs %s) |", s.best_peer_ns[t] / mine,
+                            IMPLS[s.best_peer[t]].title);
+            }
+        fprintf(md, "\n");
+    }
+}
+
+/* Replaces what lies between the marker lines; leaves the file alone when either is missing. */
+static int update_readme(const char *path, const char *markdown)
+{
+    static const char *begin = "<!-- bench:begin -->", *end = "<!-- bench:end -->";
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
+        fclose(f);
+        free(text);
+        return 0;
+    }
+    fclose(f);
+    text[size] = 0;
+    char *b = strstr(text, begin), *e = b ? strstr(b, end) : NULL;
+    if (!b || !e) {
+        free(text);
+        return 0;
+    }
+    char *after_begin = strchr(b, '\n');
+    if (!after_begin || after_begin > e) {
+        free(text);
+        return 0;
+    }
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.bench-tmp", path);
+    FILE *out = fopen(tmp, "wb");
+    if (!out) {
+        free(text);
+        return 0;
+    }
+    fwrite(text, 1, (size_t)(after_begin + 1 - text), out);
+    fputs(markdown, out);
+    fputs(e, out);
+    int ok = fclose(out) == 0 && rename(tmp, path) == 0;
+    free(text);
+    return ok;
+}
+
+static char *slurp(FILE *f)
+{
+    fseek(f, 0, SEEK_END);
+    long size = ftell(f);
+    rewind(f);
+    char *text = malloc((size_t)size + 1);
+    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size)
+        exit(1);
+    text[size] = 0;
+    return text;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 5) {
+        fprintf(stderr, "usage: %s RESULTS DATA_DIR README MARKDOWN_OUT\n", argv[0]);
+        return 2;
+    }
+    read_results(argv[1]);
+
+    printf("\n== Machine and implementations\n");
+    for (int i = 0; i < info_count; i++)
+        printf("  %s\n", infos[i]);
+    printf("  Times: median ns per call (warm-up, then many samples of many calls each), measured "
+           "in two passes over everything; tables print pass 1 / pass 2 and use the BETTER (lower) "
+           "of the two. %% of peak is against %.0f GFLOP/s.\n", PEAK_GFLOPS);
+
+    correctness_gate(argv[2]);
+
+    FILE *md = fopen(argv[4], "w+");
+    if (!md) {
+        fprintf(stderr, "report: cannot write %s\n", argv[4]);
+        return 1;
+    }
+    fprintf(md, "Measured by `make bench` (tests/bench/): the nets in tests/bench/specs/, one "
+                "thread, float (the reference engine: double), the same data and initial weights "
+                "for every implementation.\n\n");
+    for (int i = 0; i < info_count; i++)
+        if (strncmp(infos[i], "machine ", 8) == 0)
+            fprintf(md, "- %s\n", infos[i] + 8);
+        else if (strncmp(infos[i], "note ", 5) == 0)
+            fprintf(md, "- **%s**\n", infos[i] + 5);
+        else if (strncmp(infos[i], "info openblas", 13) == 0 ||
+                 strncmp(infos[i], "info torch", 10) == 0)
+            fprintf(md, "- %s\n", strchr(infos[i] + 5, ' ') + 1);
+    fprintf(md, "\nMedian ns per call, measured twice (pass 1 / pass 2); GFLOP/s and %% of a %.0f "
+                "GFLOP/s single-core peak use the better pass.%s\n\n",
+            PEAK_GFLOPS,
+            mismatches ? " **Some implementations FAILED the correctness gate.**" : "");
+    print_tables(argv[2], md);
+    char *markdown = slurp(md);
+    fclose(md);
+
+    if (update_readme(argv[3], markdown))
+        printf("\nreport: wrote the markdown table into %s between the bench markers\n", argv[3]);
+    else
+        printf("\nreport: %s has no <!-- bench:begin --> / <!-- bench:end --> lines: README not "
+               "updated. The markdown table (also in %s):\n\n%s",
+               argv[3], argv[4], markdown);
+    free(markdown);
+    return 0;
+}
