@@ -15,10 +15,18 @@ local function basename(path)
 end
 
 local function layer_comment(plan, layer, batch)
-  return string.format("/* layer %d: dense %d -> %d, %s.  %s[%d][%d] = %s[%d][%d] * %s[%d][%d] + %s%s */",
-    layer.index, layer.n_in, layer.n_out, layer.activation,
-    layer.Z, layer.n_out, batch, layer.W, layer.n_out, layer.n_in, layer.A_prev, layer.n_in, batch,
-    layer.b, layer.has_A and string.format(", %s = %s(%s)", layer.A, layer.activation, layer.Z) or "")
+  local product = string.format("%s[%d][%d] * %s[%d][%d] + %s", layer.W, layer.n_out, layer.n_in,
+    layer.A_prev, layer.n_in, batch, layer.b)
+  local head = string.format("/* layer %d: dense %d -> %d, %s.  ", layer.index, layer.n_in,
+    layer.n_out, layer.activation)
+  if not layer.has_A then
+    return string.format("%s%s[%d][%d] = %s */", head, layer.Z, layer.n_out, batch, product)
+  elseif layer.Z == layer.A then
+    return string.format("%s%s[%d][%d] = %s(%s) */", head, layer.A, layer.n_out, batch,
+      layer.activation, product)
+  end
+  return string.format("%s%s[%d][%d] = %s, %s = %s(%s) */", head, layer.Z, layer.n_out, batch,
+    product, layer.A, layer.activation, layer.Z)
 end
 
 local function struct_fields(plan, per_layer)
@@ -217,9 +225,9 @@ local function header_values(plan, weights)
       return { string.format("%s[%d][%d]", x.W, x.n_out, x.n_in), string.format("%s[%d]", x.b, x.n_out) }
     end),
     cache_fields = struct_fields(plan, function(x)
-      local fields = { string.format("%s[%d][%d]", x.Z, x.n_out, plan.batch) }
-      if x.has_A then
-        fields[2] = string.format("%s[%d][%d]", x.A, x.n_out, plan.batch)
+      local fields = { string.format("%s[%d][%d]", x.A, x.n_out, plan.batch) }
+      if x.Z ~= x.A then
+        table.insert(fields, 1, string.format("%s[%d][%d]", x.Z, x.n_out, plan.batch))
       end
       return fields
     end),

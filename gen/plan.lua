@@ -41,6 +41,12 @@ local function plan_layers(model)
     if l > 1 then
       layers[l].A_prev = layers[l - 1].A
     end
+    -- A hidden layer keeps only A: every derivative can be taken from it (relu and leaky_relu:
+    -- A > 0 exactly when Z > 0), so its Z is computed in place. The last layer keeps Z as well,
+    -- for the cost computed stably from the logits.
+    if l < #model.layers and layers[l].has_A then
+      layers[l].Z = layers[l].A
+    end
     n_in = n_out
   end
   return layers
@@ -59,7 +65,7 @@ function M.build(model)
   local L = #layers
   local real_bytes = REAL_BYTES[model.dtype]
   local m = model.batch
-  local cache_reals = sum_over(layers, function(x) return x.n_out * m * (x.has_A and 2 or 1) end)
+  local cache_reals = sum_over(layers, function(x) return x.n_out * m * (x.Z ~= x.A and 2 or 1) end)
   -- looped layers compute dW against a transposed copy of their input, one layer at a time
   local transposed_reals = 0
   for _, layer in ipairs(layers) do

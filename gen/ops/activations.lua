@@ -21,6 +21,17 @@ function M.forward(plan, layer, z)
   error("no elementwise forward for activation " .. act)
 end
 
+-- Which cached value the derivative reads: "Z" (at the kinks), "A" (sigmoid, tanh) or nil.
+function M.backward_reads(layer)
+  local act = layer.activation
+  if act == "relu" or act == "leaky_relu" then
+    return "Z"
+  elseif act == "sigmoid" or act == "tanh" then
+    return "A"
+  end
+  return nil
+end
+
 -- C expression for delta * g'(z), with `z` and `a` the cached Z and A of the element. Uses A where
 -- that is cheaper (sigmoid, tanh) and Z at the kinks (relu'(0) = 0, leaky_relu'(0) = alpha).
 function M.backward(plan, layer, delta, z, a)

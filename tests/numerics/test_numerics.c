@@ -19,7 +19,7 @@
 #include "stable_ce.h"
 #include "stable_mse.h"
 
-/* The bound documented in gradc_rt.h; the measured worst case over all floats is 1.2 ulp. */
+/* The bound documented in gradc_rt.h; the measured worst case over every 7th float is 1.03 ulp. */
 #define EXP_MAX_ULP 1.5
 
 static float from_bits(uint32_t bits)
