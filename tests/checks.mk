@@ -30,8 +30,8 @@ check-strict: $(GRADC)
 	done; \
 	echo "check-strict: $$count compiles (gcc, clang; -O0, -O2, AVX2, native) warning-free, no heap symbols"
 
-IO_MODELS := xor softmax xor_b1 xor_f64
-IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_f64.lua
+IO_MODELS := xor softmax xor_b1 xor_b32 xor_f64
+IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_b32.lua tests/io/xor_f64.lua
 
 tests/build/io/test_io: tests/io/test_io.c $(IO_SPECS) $(GRADC) $(wildcard templates/* runtime/*) $(GEN_LUA)
 	@rm -rf tests/build/io && mkdir -p tests/build/io

@@ -1,8 +1,8 @@
 /*
  * Weights files (CONTRACT.md section 5): exact round trip, and every truncated, corrupted,
  * foreign-architecture or foreign-dtype file rejected with the parameters left unchanged.
- * Models: xor (float), xor_b1 (same architecture, batch 1), xor_f64 (same shapes, double),
- * softmax (another architecture, double).
+ * Models: xor (float), xor_b1 and xor_b32 (same architecture, batch 1 and 32), xor_f64 (same
+ * shapes, double), softmax (another architecture, double).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include "softmax.h"
 #include "xor.h"
 #include "xor_b1.h"
+#include "xor_b32.h"
 #include "xor_f64.h"
 
 static char path[256];
@@ -193,6 +194,35 @@ static void test_weights_load_across_batch_sizes(void **state)
     assert_memory_equal(y_trained, y_deployed, sizeof y_trained);
 }
 
+/* The deployment path: train at batch 32 with train_step, save, load into the batch-1 build. */
+static void test_trained_at_batch_32_loads_into_batch_1(void **state)
+{
+    (void)state;
+    static xor_b32_params trained;
+    static xor_b32_train_state s;
+    xor_b32_real X[2 * 32], Y[32];
+    for (int j = 0; j < 32; ++j) {
+        X[j] = (xor_b32_real)(j & 1);
+        X[32 + j] = (xor_b32_real)((j >> 1) & 1);
+        Y[j] = (xor_b32_real)((j & 1) ^ ((j >> 1) & 1));
+    }
+    xor_b32_init(&trained, XOR_B32_INIT_SEED);
+    xor_b32_train_state_init(&s);
+    for (int step = 0; step < 200; ++step) {
+        xor_b32_train_step(&trained, &s, X, Y);
+    }
+    assert_int_equal(xor_b32_save(&trained, path), 0);
+    xor_b1_params deployed;
+    assert_int_equal(xor_b1_load(&deployed, path), 0);
+    assert_memory_equal(&deployed, &trained, sizeof deployed);
+    for (int j = 0; j < 4; ++j) {
+        const xor_b1_real x[2] = {X[j], X[32 + j]};
+        xor_b1_real y[1];
+        xor_b1_predict(&deployed, x, y);
+        assert_true((y[0] > 0.5f) == (Y[j] > 0.5f)); /* and it learned XOR */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_foreign_architecture_and_dtype_are_rejected),
         cmocka_unit_test(test_missing_file_is_an_error),
         cmocka_unit_test(test_weights_load_across_batch_sizes),
+        cmocka_unit_test(test_trained_at_batch_32_loads_into_batch_1),
     };
     return cmocka_run_group_tests_name("weights files", tests, setup, teardown);
 }
