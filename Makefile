@@ -45,8 +45,11 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c gen/host.c \
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
+# With Graphviz's dot installed, the diagram is also rendered (out/<name>/<name>.svg).
 gen: $(GRADC)
 	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SPEC)"
+	@name=$$($(GRADC) --name "$(SPEC)") && if command -v dot > /dev/null; then \
+	    dot -Tsvg "$(OUT)/$$name/$$name.dot" -o "$(OUT)/$$name/$$name.svg" && echo "gradc: drew $(OUT)/$$name/$$name.svg"; fi
 
 check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"

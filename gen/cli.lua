@@ -8,6 +8,7 @@ usage: gradc [--out DIR] [--weights FILE] [--check] SPEC.lua
   --out DIR       write DIR/<name>/ (default: out)
   --weights FILE  also emit FILE's weights as constant data with <name>_infer (checked against SPEC)
   --check         validate the spec (and weights) and print the summary; write nothing
+  --name          validate the spec and print only its name
   --version       print the generator's version
   --help          print this text]]
 
@@ -28,6 +29,8 @@ function M.parse(args)
         errors.raise("gradc: --weights needs a weights file\n" .. M.USAGE)
       end
       i = i + 1
+    elseif arg == "--name" then
+      options.name_only = true
     elseif arg == "--check" then
       options.check = true
     elseif arg == "--version" then

@@ -2,10 +2,12 @@
 -- fixed skeletons; the per-layer code comes from the ops modules.
 local architecture = require("architecture")
 local dense = require("ops.dense")
+local diagram = require("diagram")
 local emit = require("emit")
 local init = require("ops.init")
 local losses = require("ops.losses")
 local optimizers = require("ops.optimizers")
+local model_summary = require("summary")
 local version = require("version")
 
 local M = {}
@@ -280,6 +282,8 @@ function M.files(plan, templates, weights)
       uint_type = plan.dtype == "float" and "uint32_t" or "uint64_t",
     }, "model_io.c.in") },
     { name = "gradc_rt.h", text = templates.runtime },
+    { name = plan.name .. ".dot", text = diagram.text(plan) },
+    { name = "SUMMARY.md", text = model_summary.markdown(plan) },
   }
   if weights then
     files[#files + 1] = { name = plan.name .. "_weights.c", text = emit.render(templates.weights, {

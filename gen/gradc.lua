@@ -32,6 +32,10 @@ function M.main(root, args)
     return 0
   end
   local model = spec.load(options.spec, options.spec)
+  if options.name_only then
+    print(model.name)
+    return 0
+  end
   local plan = plan_builder.build(model)
   local weights
   if options.weights then
