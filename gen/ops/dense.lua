@@ -296,11 +296,7 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
   end
   -- dW = dZ A_prev^T: a tiled product against A_prev transposed (v.A_prevT, batch x n_in), so the
   -- reduction over the batch becomes independent multiply-adds over contiguous rows.
-  buf:open("for (int k = 0; k < %d; ++k) {", layer.n_in)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
-  buf:line("%s[j][k] = %s[k][j];", v.A_prevT, v.A_prev)
-  buf:close()
-  buf:close()
+  M.transpose(buf, plan, v.A_prev, v.A_prevT, layer.n_in, batch)
   local zero = emit.literal(0, plan.dtype)
   M.gemm(buf, plan, {
     rows = layer.n_out, cols = layer.n_in, depth = batch,
@@ -311,6 +307,37 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
     store = function(out, at, value) out:line("%s = %s;", at(v.dW), value) end,
   })
   M.row_sums(buf, plan, v.dZ, v.db, layer.n_out, batch)
+end
+
+-- dst[j][k] = src[k][j] for k < rows, j < cols: 8 x 8 blocks by the runtime's AVX2 transpose
+-- where there is one (float), plain loops for the edges and everywhere else.
+function M.transpose(buf, plan, src, dst, rows, cols)
+  local function plain(k_from, k_to, j_from, j_to)
+    if k_from >= k_to or j_from >= j_to then
+      return
+    end
+    buf:open("for (int k = %d; k < %d; ++k) {", k_from, k_to)
+    buf:open("for (int j = %d; j < %d; ++j) {", j_from, j_to)
+    buf:line("%s[j][k] = %s[k][j];", dst, src)
+    buf:close()
+    buf:close()
+  end
+  if plan.dtype ~= "float" or rows < 8 or cols < 8 then
+    plain(0, rows, 0, cols)
+    return
+  end
+  local full_rows, full_cols = rows - rows % 8, cols - cols % 8
+  buf:line("#if defined(GRADC_AVX2)")
+  buf:open("for (int k0 = 0; k0 < %d; k0 += 8) {", full_rows)
+  buf:open("for (int j0 = 0; j0 < %d; j0 += 8) {", full_cols)
+  buf:line("gradc_transpose8_ps(&%s[k0][j0], %d, &%s[j0][k0], %d);", src, cols, dst, rows)
+  buf:close()
+  buf:close()
+  plain(full_rows, rows, 0, cols)
+  plain(0, full_rows, full_cols, cols)
+  buf:line("#else")
+  plain(0, rows, 0, cols)
+  buf:line("#endif")
 end
 
 -- Row sums with LANES independent partial sums, combined in a fixed order: strict IEEE code
