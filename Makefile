@@ -28,6 +28,8 @@ help:
 	@echo "make test                        build everything and run the whole test suite"
 	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F, run under QEMU, print sizes and instructions"
 	@echo "make cross-table                 measure every example spec on Cortex-M4F (the README table)"
+	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
+	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
 	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch"
 	@echo "make bench-unroll                time, size and compile time per unroll mode"
 	@echo "make fuzz [FUZZ_SECONDS=600]     long libFuzzer run on the spec loader"
@@ -59,6 +61,7 @@ include tests/cli.mk
 include tests/tests.mk
 include tests/cross/cross.mk
 include tests/bench/bench.mk
+include tests/train/train.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -67,7 +70,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-models-vector check-cross check-torch2gradc
+	    check-example check-models-vector check-cross check-torch2gradc check-train
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

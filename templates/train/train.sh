@@ -1,0 +1,87 @@
+#!/bin/sh
+# templates/train/train.sh: from a spec and a data file to a trained model (what `make train` runs).
+#
+#   sh templates/train/train.sh --spec SPEC --data FILE [--targets FILE] [--epochs N] [--out DIR]
+#       [--gradc BIN] [--cc CC] [--cflags FLAGS] [--build DIR] [--build-only] [-- DRIVER-OPTIONS]
+#
+# 1. gradc generates the model into BUILD/gen/<name>/ (its own message and exit status on a bad
+#    spec), and the driver (templates/train/train.c) is compiled against it into BUILD/<name>/train,
+#    with the model's prefix and loss as macros (the loss is read from the generated header's banner);
+# 2. the driver checks the data, trains, and writes <name>.bin, <name>.scale, loss.csv and
+#    split.csv into BUILD/<name>/run/;
+# 3. only then is OUT/<name>/ generated and the four files copied next to the model, so bad data or
+#    a failed run leaves a previously trained OUT/<name>/ as it was;
+# 4. where gnuplot is installed, loss.csv is plotted into OUT/<name>/loss.png.
+# Options after `--` go to the driver (e.g. -- --val 25 --seed 3). With --build-only, the script
+# stops after step 1 and prints the driver's path.
+set -eu
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+gradc=gen/build/gradc cc=cc cflags="-O2" build=tests/build/train
+spec="" data="" targets="" epochs=100 out=out build_only=0
+
+die() {
+    echo "$*" >&2
+    exit 1
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+    --spec | --data | --targets | --epochs | --out | --gradc | --cc | --cflags | --build)
+        [ $# -ge 2 ] || die "train.sh: $1 needs a value"
+        case "$1" in
+        --spec) spec=$2 ;; --data) data=$2 ;; --targets) targets=$2 ;; --epochs) epochs=$2 ;;
+        --out) out=$2 ;; --gradc) gradc=$2 ;; --cc) cc=$2 ;; --cflags) cflags=$2 ;; --build) build=$2 ;;
+        esac
+        shift 2 ;;
+    --build-only) build_only=1; shift ;;
+    --) shift; break ;;
+    *) die "train.sh: unknown option $1" ;;
+    esac
+done
+[ -n "$spec" ] || die "make train: SPEC=net.lua is required"
+[ $build_only -eq 1 ] || [ -n "$data" ] || die "make train: DATA=file.csv is required (TARGETS=file for separate targets)"
+
+# ---- 1. generate for the driver, and build it
+name=$("$gradc" --name "$spec") || exit 1 # a bad spec: gradc's own one-line message
+log=$("$gradc" --out "$build/gen" "$spec") || exit 1
+gen="$build/gen/$name"
+loss=$(sed -n 's/^ \* Network: .*, loss \([a-z]*\),.*/\1/p' "$gen/$name.h" | head -n 1)
+case "$loss" in
+bce | mse | ce) ;;
+*) die "train.sh: cannot read the loss from the banner of $gen/$name.h" ;;
+esac
+driver="$build/$name/train"
+mkdir -p "$build/$name"
+# shellcheck disable=SC2086 # cflags is a list of flags
+"$cc" -std=c99 $cflags -Wall -Wextra \
+    -DTM_NAME="$name" -DTM_UNAME="$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')" \
+    -DTM_LOSS="TM_LOSS_$(printf '%s' "$loss" | tr '[:lower:]' '[:upper:]')" \
+    -I"$gen" -I"$root/runtime/hosted" "$root/templates/train/train.c" "$root"/runtime/hosted/*.c \
+    "$gen"/*.c -lm -o "$driver"
+if [ $build_only -eq 1 ]; then
+    echo "$driver"
+    exit 0
+fi
+
+# ---- 2. train
+printf '%s\n' "$log" | sed '/^gradc: wrote /d' # the summary, without the build folder's line
+run="$build/$name/run"
+rm -rf "$run" && mkdir -p "$run"
+[ -z "$targets" ] || set -- --targets "$targets" "$@"
+"$driver" --data "$data" --epochs "$epochs" --out "$run" "$@"
+
+# ---- 3. the model and what training wrote, into OUT/<name>/
+"$gradc" --out "$out" "$spec" > /dev/null || exit 1
+dir="$out/$name"
+cp "$run"/* "$dir"/
+files="$name.bin, $name.scale, loss.csv, split.csv"
+
+# ---- 4. the plot
+if command -v gnuplot > /dev/null 2>&1; then
+    gnuplot -e "csv='$dir/loss.csv'; png='$dir/loss.png'; name='$name'" "$root/templates/train/loss.gp"
+    files="$files, loss.png"
+else
+    echo "$name: no gnuplot, so no loss.png (make deps-train installs gnuplot-nox)"
+fi
+echo "$name: wrote $dir/: the generated model and $files"

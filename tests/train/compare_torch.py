@@ -1,0 +1,397 @@
+"""gradc's `make train` against PyTorch on the same data, network and training recipe.
+
+    /usr/bin/python3 tests/train/compare_torch.py [--data DIR] [--epochs N] [--only NAME ...]
+        [--gradc BIN] [--cc CC] [--cflags FLAGS] [--build DIR]
+
+For each data set (specs/<name>.lua on DIR's file), in one run:
+
+1. gradc: templates/train/train.sh generates the model, builds the driver and trains it; the
+   driver also saves the initial weights (--save-init) and writes split.csv and <name>.scale.
+2. PyTorch, twice, on the same split (reproduced here with the driver's splitmix64 and checked
+   against split.csv), the same standardization (read from <name>.scale), the same batch order
+   (the driver's shuffles, reproduced), architecture, loss, optimizer and hyperparameters, batch
+   size and epochs: once starting from gradc's initial weights ("same init": only arithmetic can
+   differ), once from PyTorch's own initializers for the spec's scheme ("own init": torch's RNG).
+
+Then prints a markdown table: held-out accuracy (RMSE in target units for regression) and the
+training time of each. Times cover the train steps and the gathering of each batch, not the
+evaluation after each epoch; both sides run on one thread (PyTorch: torch.set_num_threads(1),
+OPENBLAS_NUM_THREADS=1), and PyTorch's batch order is computed before its clock starts.
+"""
+import argparse
+import os
+import re
+import struct
+import subprocess
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# name, data file, targets file (in --data)
+DATASETS = [
+    ("iris", "iris.csv", None),
+    ("wine", "wine_data.csv", None),
+    ("breast_cancer", "breast_cancer.csv", None),
+    ("digits", "digits.csv", None),
+    ("diabetes", "diabetes_data.csv", "diabetes_target.csv"),
+]
+
+MASK = (1 << 64) - 1
+STREAM_SPLIT, STREAM_BATCHES = 0, 1
+
+
+class Refused(Exception):
+    """A check between the two sides failed: the comparison would not be of the same thing."""
+
+
+# ---- runtime/hosted/rng.c, split.c and batches.c, reproduced -------------------------------------
+
+class Rng:
+    def __init__(self, seed, stream):
+        self.state = (stream << 32 | seed) & MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+        return z ^ (z >> 31)
+
+    def below(self, n):
+        threshold = ((1 << 64) - n) % n
+        while True:
+            x = self.next()
+            if x >= threshold:
+                return x % n
+
+    def shuffle(self, items):
+        for i in range(len(items), 1, -1):
+            j = self.below(i)
+            items[i - 1], items[j] = items[j], items[i - 1]
+
+
+def make_split(count, percent, seed):
+    n_val = (count * percent + 50) // 100
+    order = list(range(count))
+    Rng(seed, STREAM_SPLIT).shuffle(order)
+    return sorted(order[n_val:]), sorted(order[:n_val])
+
+
+def batch_orders(train, batch, epochs, seed):
+    """Each epoch's full batches, as the driver's BATCHES_TRAIN iterator yields them."""
+    rng, order, epochs_out = Rng(seed, STREAM_BATCHES), list(train), []
+    steps = len(order) // batch
+    for _ in range(epochs):
+        rng.shuffle(order)
+        epochs_out.append(torch.tensor(order[:steps * batch], dtype=torch.long).reshape(steps, batch))
+    return epochs_out
+
+
+# ---- files written by the gradc side -------------------------------------------------------------
+
+def read_table(path):
+    """The numeric rows of a data file (runtime/hosted/csv.h's format; these files are well formed)."""
+    rows = []
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            fields = line.split(",") if "," in line else line.split()
+            try:
+                rows.append([float(x) for x in fields])
+            except ValueError:
+                if rows:
+                    raise
+    return np.array(rows, dtype=np.float64)
+
+
+def read_scale(path):
+    features, targets = [], []
+    with open(path) as f:
+        if f.readline().strip() != "gradc-scale 1":
+            raise Refused(f"{path}: not a scale file")
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, _, mean, scale = line.split()
+            (features if kind == "feature" else targets).append((float(mean), float(scale)))
+    return np.array(features), np.array(targets)
+
+
+def read_split(path):
+    val = []
+    with open(path) as f:
+        next(f)
+        for line in f:
+            row, kind = line.strip().split(",")
+            if kind == "val":
+                val.append(int(row))
+    return val
+
+
+def read_weights(path, count):
+    """A gradc weights file (templates/model_io.c.in): header, parameters, checksum."""
+    with open(path, "rb") as f:
+        data = f.read()
+    magic, _version, dtype, n, _arch = struct.unpack("<8sIIQQ", data[:32])
+    if magic != b"GRADCWT\0" or n != count:
+        raise Refused(f"{path}: not a weights file of {count} parameters")
+    size, code = (4, "f") if dtype == 1 else (8, "d")
+    return np.array(struct.unpack(f"<{n}{code}", data[32:32 + n * size]), dtype=np.float64)
+
+
+def spec_fields(spec):
+    out = subprocess.run(["lua5.4", os.path.join(ROOT, "tests/train/spec_fields.lua"), spec],
+                         check=True, capture_output=True, text=True).stdout
+    fields = {"layers": []}
+    for line in out.splitlines():
+        key, *values = line.split()
+        if key == "layer":
+            fields["layers"].append((int(values[0]), values[1], float(values[2])))
+        elif key == "optimizer":
+            fields["optimizer"] = {"type": values[0]}
+            for kv in values[1:]:
+                k, v = kv.split("=")
+                fields["optimizer"][k] = float(v)
+        elif key == "init":
+            fields["init"] = (values[0], int(values[1]))
+        else:
+            fields[key] = int(values[0]) if key in ("input", "batch") else values[0]
+    return fields
+
+
+# ---- the PyTorch side ----------------------------------------------------------------------------
+
+def activation(kind, alpha):
+    return {
+        "relu": torch.nn.ReLU(), "tanh": torch.nn.Tanh(), "sigmoid": torch.nn.Sigmoid(),
+        "leaky_relu": torch.nn.LeakyReLU(alpha), "linear": torch.nn.Identity(),
+    }[kind]
+
+
+def build_net(spec, dtype):
+    """Linear layers with the hidden activations; the last activation is applied by the loss
+    (softmax, sigmoid: from the logits, as the generated cost is) or by `output`."""
+    widths, modules = [spec["input"]] + [u for u, _, _ in spec["layers"]], []
+    for l, (_, kind, alpha) in enumerate(spec["layers"]):
+        modules.append(torch.nn.Linear(widths[l], widths[l + 1]).to(dtype))
+        if l + 1 < len(spec["layers"]):
+            modules.append(activation(kind, alpha))
+    return torch.nn.Sequential(*modules)
+
+
+def set_weights(net, flat):
+    offset = 0
+    with torch.no_grad():
+        for layer in (m for m in net if isinstance(m, torch.nn.Linear)):
+            for p in (layer.weight, layer.bias):
+                p.copy_(torch.from_numpy(flat[offset:offset + p.numel()]).reshape(p.shape))
+                offset += p.numel()
+
+
+def torch_init(net, scheme, seed):
+    torch.manual_seed(seed)
+    with torch.no_grad():
+        for layer in (m for m in net if isinstance(m, torch.nn.Linear)):
+            if scheme == "xavier":
+                torch.nn.init.xavier_uniform_(layer.weight)
+            elif scheme == "he":
+                torch.nn.init.kaiming_normal_(layer.weight, mode="fan_in", nonlinearity="relu")
+            else:
+                torch.nn.init.uniform_(layer.weight, -0.05, 0.05)
+            layer.bias.zero_()
+
+
+def output(spec, z):
+    kind, alpha = spec["layers"][-1][1], spec["layers"][-1][2]
+    return torch.softmax(z, dim=1) if kind == "softmax" else activation(kind, alpha)(z)
+
+
+def loss_fn(spec, z, y, labels):
+    """J of CONTRACT.md section 4, averaged over the batch."""
+    m = z.shape[0]
+    if spec["loss"] == "ce":
+        return F.cross_entropy(z, labels)
+    if spec["loss"] == "bce":
+        return F.binary_cross_entropy_with_logits(z, y, reduction="sum") / m
+    return F.mse_loss(output(spec, z), y, reduction="sum") / m
+
+
+def optimizer(spec, params):
+    o = spec["optimizer"]
+    if o["type"] == "adam":
+        return torch.optim.Adam(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"])
+    if o["type"] == "momentum":  # v = beta v + g; p -= lr v (dampening 0) is the contract's momentum
+        return torch.optim.SGD(params, lr=o["lr"], momentum=o["beta"])
+    return torch.optim.SGD(params, lr=o["lr"])
+
+
+def metric(spec, net, X, Y, labels, target_scale):
+    with torch.no_grad():
+        z = net(X)
+        if spec["loss"] == "mse":
+            err = (output(spec, z) - Y) * torch.from_numpy(target_scale).to(z.dtype)
+            return float(torch.sqrt(torch.mean(err.double() ** 2)))
+        if z.shape[1] == 1:
+            predicted = (z[:, 0] >= 0).long()
+        else:
+            predicted = torch.argmax(z, dim=1)
+        return float((predicted == labels).double().mean())
+
+
+def train_torch(spec, net, data, orders):
+    X, Y, labels = data["X_train"], data["Y_train"], data["labels_train"]
+    opt = optimizer(spec, net.parameters())
+    seconds = 0.0
+    for epoch in orders:
+        start = time.perf_counter()
+        for idx in epoch:
+            xb, yb = X.index_select(0, idx), Y.index_select(0, idx)
+            lb = labels.index_select(0, idx) if labels is not None else None
+            opt.zero_grad(set_to_none=True)
+            loss_fn(spec, net(xb), yb, lb).backward()
+            opt.step()
+        seconds += time.perf_counter() - start
+    return seconds
+
+
+# ---- one data set --------------------------------------------------------------------------------
+
+def run_gradc(args, name, data_path, targets_path, out):
+    spec = os.path.join(ROOT, "specs", name + ".lua")
+    init = os.path.join(out, name + ".init.bin")
+    command = ["sh", os.path.join(ROOT, "templates/train/train.sh"), "--gradc", args.gradc, "--cc", args.cc,
+               "--cflags", args.cflags, "--build", os.path.join(args.build, "drivers"), "--spec", spec,
+               "--data", data_path, "--epochs", str(args.epochs), "--out", out]
+    if targets_path:
+        command += ["--targets", targets_path]
+    command += ["--", "--save-init", init]
+    run = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+    with open(os.path.join(out, name + ".log"), "w") as log:
+        log.write(run.stdout + run.stderr)
+    if run.returncode != 0:
+        raise Refused(f"{name}: make train failed:\n{run.stderr}")
+    result = re.search(r"^result: .*train_seconds=(\S+) .*val_(accuracy|rmse)=(\S+)$", run.stdout, re.M)
+    return spec, init, float(result.group(1)), float(result.group(3))
+
+
+def prepare_data(spec, name, data_path, targets_path, model_dir):
+    table = read_table(data_path)
+    regression = spec["loss"] == "mse"
+    n_in, n_out = spec["input"], spec["layers"][-1][0]
+    if targets_path:
+        x, y = table, read_table(targets_path)
+    else:
+        x, y = table[:, :n_in], table[:, n_in:]
+    train, val = make_split(len(x), 20, 1)
+    if val != read_split(os.path.join(model_dir, "split.csv")):
+        raise Refused(f"{name}: the reproduced split differs from the driver's split.csv")
+    features, targets = read_scale(os.path.join(model_dir, name + ".scale"))
+    # The scale file is the one the driver used; it must be the training split's statistics.
+    if not np.allclose(x[train].mean(axis=0), features[:, 0], rtol=1e-9, atol=1e-12):
+        raise Refused(f"{name}: the driver's standardization is not the training split's")
+    x = (x - features[:, 0]) / features[:, 1]
+    target_scale = np.ones(n_out)
+    if regression:
+        y = (y - targets[:, 0]) / targets[:, 1]
+        target_scale = targets[:, 1]
+        labels = None
+    else:
+        labels = y[:, 0].astype(np.int64)
+        y = np.eye(n_out)[labels] if n_out > 1 else y
+    dtype = torch.float64 if spec["dtype"] == "double" else torch.float32
+    as_tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(dtype)
+    data = {"X_train": as_tensor(x), "Y_train": as_tensor(y), "dtype": dtype, "train": train,
+            "labels_train": torch.from_numpy(labels) if labels is not None else None,
+            "X_val": as_tensor(x[val]), "Y_val": as_tensor(y[val]),
+            "labels_val": torch.from_numpy(labels[val]) if labels is not None else None,
+            "target_scale": target_scale}
+    return data
+
+
+def compare(args, name, data_file, targets_file):
+    out = os.path.join(args.build, "models")
+    data_path = os.path.join(args.data, data_file)
+    targets_path = os.path.join(args.data, targets_file) if targets_file else None
+    spec_path, init_path, gradc_seconds, gradc_metric = run_gradc(args, name, data_path, targets_path, out)
+    spec = spec_fields(spec_path)
+    data = prepare_data(spec, name, data_path, targets_path, os.path.join(out, name))
+    orders = batch_orders(data["train"], spec["batch"], args.epochs, 1)
+
+    results = {}
+    for label in ("same", "own"):
+        net = build_net(spec, data["dtype"])
+        if label == "same":
+            count = sum(p.numel() for p in net.parameters())
+            set_weights(net, read_weights(init_path, count))
+        else:
+            torch_init(net, spec["init"][0], spec["init"][1])
+        seconds = train_torch(spec, net, data, orders)
+        results[label] = (metric(spec, net, data["X_val"], data["Y_val"], data["labels_val"],
+                                 data["target_scale"]), seconds)
+        if label == "same":
+            # How far apart the two trainings ended, parameter by parameter.
+            trained = torch.cat([p.detach().reshape(-1) for p in net.parameters()]).double().numpy()
+            final = read_weights(os.path.join(out, name, name + ".bin"), trained.size)
+            results["drift"] = float(np.max(np.abs(final - trained)) / np.max(np.abs(trained)))
+    return spec, gradc_metric, gradc_seconds, results, len(data["train"]), len(data["Y_val"])
+
+
+def describe(spec, epochs):
+    widths = "-".join(str(w) for w in [spec["input"]] + [u for u, _, _ in spec["layers"]])
+    acts = "/".join(k for _, k, _ in spec["layers"])
+    o = spec["optimizer"]
+    return (f"{widths} {acts}, {spec['loss']}, {o['type']} {o['lr']:g}, "
+            f"batch {spec['batch']}, {epochs} epochs")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default="/work/shared/data")
+    parser.add_argument("--epochs", type=int, default=100)
+    parser.add_argument("--only", nargs="*")
+    parser.add_argument("--gradc", default="gen/build/gradc")
+    parser.add_argument("--cc", default="cc")
+    parser.add_argument("--cflags", default="-O2 -march=native")
+    parser.add_argument("--build", default=os.path.join(ROOT, "tests/build/train-table"))
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    os.makedirs(os.path.join(args.build, "models"), exist_ok=True)
+
+    rows = []
+    for name, data_file, targets_file in DATASETS:
+        if args.only and name not in args.only:
+            continue
+        print(f"train-table: {name} ...", file=sys.stderr, flush=True)
+        try:
+            rows.append((name,) + compare(args, name, data_file, targets_file))
+        except Refused as e:
+            sys.exit(f"train-table: {e}")
+
+    print(f"torch {torch.__version__}, one thread; gradc built with {args.cc} {args.cflags}; "
+          f"20% held out (seed 1), features standardized on the training split. 'weights apart': the "
+          f"largest difference between gradc's and PyTorch's (same init) final parameters, relative to "
+          f"the largest parameter.\n")
+    print("| data set | network | held-out metric | gradc | PyTorch, same init | PyTorch, own init "
+          "| gradc − PyTorch (same init) | weights apart | gradc train time | PyTorch train time |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for name, spec, g_metric, g_seconds, results, n_train, n_val in rows:
+        (same, same_s), (own, _) = results["same"], results["own"]
+        if spec["loss"] == "mse":
+            kind, shown = "RMSE", lambda v: f"{v:.2f}"
+            diff = f"{round(g_metric - same, 6) + 0.0:+.2f}"
+        else:
+            kind, shown = f"accuracy ({n_val} samples)", lambda v: f"{100 * v:.2f}%"
+            diff = f"{round(100 * (g_metric - same), 6) + 0.0:+.2f} points"
+        print(f"| {name} | {describe(spec, args.epochs)} | {kind} | {shown(g_metric)} "
+              f"| {shown(same)} | {shown(own)} | {diff} | {results['drift']:.1e} | {g_seconds * 1e3:.1f} ms "
+              f"| {same_s * 1e3:.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,42 @@
+# tests/train/train.mk: from data to a trained model in one command, its tests and the comparison
+# with PyTorch. The top Makefile includes this file; it defines GRADC (and the rule that builds it),
+# CC, OUT, SPEC and deps-test.
+#
+#   make train SPEC=net.lua DATA=file.csv [TARGETS=file] [EPOCHS=n] [OUT=dir] [TRAIN_ARGS="--val 25 --seed 3"]
+#                      generate OUT/<name>/, build templates/train/train.c against it, train with the
+#                      spec's optimizer and write <name>.bin, <name>.scale, loss.csv, split.csv (and
+#                      loss.png where gnuplot is installed)
+#   make deps-train    install gnuplot-nox (optional: the loss plot), lua5.4, python3-torch, python3-numpy
+#   make check-train   CMocka tests of runtime/hosted/, strict compiles, end-to-end training, bad data
+#   make train-table   gradc against PyTorch on the five data sets in $(TRAIN_DATA): a markdown table
+#
+# Build products go to tests/build/train/ (the driver binaries) and tests/build/train-table/.
+
+.PHONY: train deps-train check-train train-table
+
+EPOCHS ?= 100
+TRAIN_BUILD := tests/build/train
+# The driver is built for this machine: it runs here, and the generated code picks its vector path
+# from the target's feature macros.
+TRAIN_CFLAGS ?= -O2 -march=native
+TRAIN_DATA ?= /work/shared/data
+TRAIN_PACKAGES := gnuplot-nox lua5.4 python3-torch python3-numpy
+
+# The top Makefile's SPEC has a default (the README example); training it on someone's data by
+# accident would only confuse, so `make train` wants SPEC given explicitly.
+train: $(GRADC)
+	@$(if $(filter file,$(origin SPEC)),echo "make train: SPEC=net.lua is required" >&2; exit 1;) \
+	sh templates/train/train.sh --gradc "$(GRADC)" --cc "$(CC)" --cflags "$(TRAIN_CFLAGS)" \
+	    --build "$(TRAIN_BUILD)" --spec "$(SPEC)" --data "$(DATA)" --targets "$(TARGETS)" \
+	    --epochs "$(EPOCHS)" --out "$(OUT)" -- $(TRAIN_ARGS)
+
+deps-train:
+	@sh gen/deps.sh $(TRAIN_PACKAGES)
+
+# The end-to-end part runs `make train` itself, through the makefile that included this one.
+check-train: $(GRADC)
+	@sh tests/train/check.sh "$(MAKE) -f $(firstword $(MAKEFILE_LIST))" "$(GRADC)" "$(CC)"
+
+train-table: $(GRADC) deps-train
+	@OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 /usr/bin/python3 tests/train/compare_torch.py \
+	    --gradc "$(GRADC)" --cc "$(CC)" --cflags "$(TRAIN_CFLAGS)" --data "$(TRAIN_DATA)"
