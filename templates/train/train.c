@@ -32,16 +32,7 @@
 #include "scaler.h"
 #include "split.h"
 
-#define TM_LOSS_BCE 1
-#define TM_LOSS_MSE 2
-#define TM_LOSS_CE 3
-
-#define TM_STR_(x) #x
-#define TM_STR(x) TM_STR_(x)
-#define TM_CAT_(a, b) a##b
-#define TM_CAT(a, b) TM_CAT_(a, b)
-#define TM(symbol) TM_CAT(TM_NAME, TM_CAT(_, symbol))
-#define TMU(symbol) TM_CAT(TM_UNAME, TM_CAT(_, symbol))
+#include "model_prefix.h"
 
 #include TM_STR(TM_NAME.h)
 
