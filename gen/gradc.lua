@@ -1,5 +1,6 @@
 -- The driver: spec -> validated model -> plan -> C text -> files. Each phase is a module.
 local cli = require("cli")
+local errors = require("errors")
 local coder = require("coder")
 local plan_builder = require("plan")
 local spec = require("spec")
@@ -39,6 +40,15 @@ function M.main(root, args)
   local plan = plan_builder.build(model)
   local weights
   if options.weights then
+    -- make gen replaces OUT/<name>/ whole: a weights file inside it would be deleted with it
+    local function normalized(path)
+      return (path:gsub("/%./", "/"):gsub("^%./", ""):gsub("//+", "/"))
+    end
+    local folder = normalized(options.out .. "/" .. model.name .. "/")
+    if normalized(options.weights):sub(1, #folder) == folder then
+      errors.raise(options.weights .. ": the weights file is inside " .. folder .. ", which "
+        .. "generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)")
+    end
     weights = {
       file = options.weights:match("([^/\\]+)$") or options.weights,
       values = weights_reader.read(options.weights, options.weights, plan),

@@ -46,5 +46,16 @@ check trailing.bin "trailing bytes"
 check garbage.bin "not a gradc weights file"
 check missing.bin "cannot open weights file"
 
+# A weights file inside the folder generation would replace (out/<name>/<name>.bin after make
+# train) is refused, and survives.
+cp "$dir/xor.bin" "$out/xor/inside.bin"
+if "$gradc" --out "$out" --weights "$out/xor/inside.bin" specs/xor.lua > /dev/null 2> "$dir/stderr"; then
+    echo "refuse-weights: a weights file inside OUT/xor/ was accepted"; failed=$((failed + 1))
+elif ! grep -q "^$out/xor/inside.bin: the weights file is inside $out/xor/" "$dir/stderr" || [ ! -f "$out/xor/inside.bin" ]; then
+    echo "refuse-weights: inside.bin: got '$(cat "$dir/stderr")'"; failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+
 echo "refuse-weights: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
