@@ -1,6 +1,6 @@
 # gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file] | make test | make help
 .DELETE_ON_ERROR:
-.PHONY: all gen check test clean help deps-gen deps-test
+.PHONY: all gen diagram check test clean help deps-gen deps-test
 
 SPEC ?= specs/xor.lua
 OUT ?= out
@@ -24,6 +24,7 @@ all: $(GRADC)
 help:
 	@echo "make gen SPEC=net.lua [OUT=dir]  generate OUT/<name>/ from a spec (default SPEC=$(SPEC), OUT=$(OUT))"
 	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
+	@echo "make diagram SPEC=net.lua        gen, then render OUT/<name>/<name>.dot to SVG (needs Graphviz)"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make test                        build everything and run the whole test suite"
 	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F, run under QEMU, print sizes and instructions"
@@ -47,11 +48,15 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c gen/host.c \
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
-# With Graphviz's dot installed, the diagram is also rendered (out/<name>/<name>.svg).
 gen: $(GRADC)
 	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SPEC)"
-	@name=$$($(GRADC) --name "$(SPEC)") && if command -v dot > /dev/null; then \
-	    dot -Tsvg "$(OUT)/$$name/$$name.dot" -o "$(OUT)/$$name/$$name.svg" && echo "gradc: drew $(OUT)/$$name/$$name.svg"; fi
+
+# The generated <name>.dot rendered to OUT/<name>/<name>.svg (needs Graphviz: Debian graphviz).
+# Separate from gen, so that gen writes exactly what the generator writes.
+diagram: gen
+	@command -v dot > /dev/null || { echo "gradc: the diagram needs Graphviz: apt-get install graphviz"; exit 1; }
+	@name=$$($(GRADC) --name "$(SPEC)") && dot -Tsvg "$(OUT)/$$name/$$name.dot" -o "$(OUT)/$$name/$$name.svg" \
+	    && echo "gradc: drew $(OUT)/$$name/$$name.svg"
 
 check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"
