@@ -75,7 +75,7 @@ M.TIMEOUT_ERROR = "spec ran past its time limit"
 
 -- Evaluate the chunk in a coroutine whose hook counts instructions, under the host's CPU timer and
 -- memory cap. Returns ok, value-or-message.
-local function run_limited(chunk, stop, display)
+local function run_limited(chunk, env, stop, display)
   local thread = coroutine.create(chunk)
   local executed = 0
   debug.sethook(thread, function()
@@ -89,7 +89,7 @@ local function run_limited(chunk, stop, display)
 
   local string_meta = getmetatable("")
   local string_index = string_meta.__index
-  string_meta.__index = make_environment(stop).string -- ("x"):dump() must not reach the real table
+  string_meta.__index = env.string -- ("x"):dump() must not reach the real table
   collectgarbage("collect")
   local ok, result, memory_hit = host.run_limited(thread, M.CPU_SECONDS, M.MEMORY_LIMIT,
     display .. ": " .. M.TIMEOUT_ERROR)
@@ -133,7 +133,7 @@ function M.run(path, display)
   elseif not chunk then
     return nil, one_line(located(syntax_err, display))
   end
-  local ok, result = run_limited(chunk, stop, display)
+  local ok, result = run_limited(chunk, env, stop, display)
   if not ok then
     if type(result) ~= "string" then
       return nil, display .. ": spec raised an error that is not a string (a " .. type(result) .. ")"
