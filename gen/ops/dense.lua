@@ -217,6 +217,20 @@ function M.gemm(buf, plan, g)
   end
 end
 
+-- What a forward tile stores per element: Z as it is and A = g(Z), or one of them when Z and A
+-- are the same array (in place) or A comes later (softmax needs whole columns).
+local function forward_writes(plan, layer, v)
+  local function as_is(value) return value end
+  local function activated(value) return activations.forward(plan, layer, value) end
+  local elementwise = layer.has_A and layer.activation ~= "softmax"
+  if v.Z == v.A then
+    return { { name = v.A, value = elementwise and activated or as_is } }
+  elseif not elementwise then
+    return { { name = v.Z, value = as_is } }
+  end
+  return { { name = v.Z, value = as_is }, { name = v.A, value = activated } }
+end
+
 -- Forward in loops: Z = W A_prev + b as one tiled product, with the activation applied as each
 -- tile is stored (softmax, which needs whole columns, runs after).
 local function forward_loops(buf, plan, layer, v, batch)
@@ -225,22 +239,10 @@ local function forward_loops(buf, plan, layer, v, batch)
     a = function(i, k) return string.format("%s[%s][%s]", v.W, i, k) end,
     b = function(k, j) return string.format("%s[%s][%s]", v.A_prev, k, j) end,
     init = function(i) return string.format("%s[%s]", v.b, i) end,
-    arrays = (function()
-      if v.Z == v.A then
-        return { { name = v.A } }
-      elseif layer.activation == "softmax" then -- A is written by the softmax pass after
-        return { { name = v.Z } }
-      end
-      return { { name = v.Z }, { name = v.A } }
-    end)(),
+    arrays = forward_writes(plan, layer, v),
     store = function(out, at, value)
-      if v.Z ~= v.A then
-        out:line("%s = %s;", at(v.Z), value)
-      end
-      if layer.has_A and layer.activation ~= "softmax" then
-        out:line("%s = %s;", at(v.A), activations.forward(plan, layer, value))
-      elseif v.Z == v.A then
-        out:line("%s = %s;", at(v.Z), value)
+      for _, write in ipairs(forward_writes(plan, layer, v)) do
+        out:line("%s = %s;", at(write.name), write.value(value))
       end
     end,
   })
@@ -393,26 +395,18 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
     end
     return
   end
+  -- the one cached value the derivative reads: Z at the kinks, A for sigmoid and tanh
+  local reads = activations.backward_reads(layer)
+  local read = (reads == "Z" and v.Z) or (reads == "A" and v.A) or nil
   M.gemm(buf, plan, {
     rows = layer.n_out, cols = batch, depth = next_layer.n_out,
     a = function(i, k) return string.format("%s[%s][%s]", v.W_next, k, i) end,
     b = function(k, j) return string.format("%s[%s][%s]", v.dZ_next, k, j) end,
     init = function() return emit.literal(0, plan.dtype) end,
-    arrays = (function()
-      local arrays = { { name = v.dZ } }
-      local reads = activations.backward_reads(layer)
-      if reads == "Z" or (reads == "A" and v.Z == v.A) then
-        arrays[2] = { name = v.Z, read_only = true }
-      elseif reads == "A" then
-        arrays[2] = { name = v.A, read_only = true }
-      end
-      return arrays
-    end)(),
+    arrays = { { name = v.dZ }, read and { name = read, read_only = true } or nil },
     store = function(out, at, value)
-      local reads = activations.backward_reads(layer)
-      local z = reads == "Z" and at(v.Z) or nil
-      local a = reads == "A" and at(v.A) or nil
-      out:line("%s = %s;", at(v.dZ), activations.backward(plan, layer, value, z, a))
+      local element = read and at(read)
+      out:line("%s = %s;", at(v.dZ), activations.backward(plan, layer, value, element, element))
     end,
   })
 end
