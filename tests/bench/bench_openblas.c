@@ -296,11 +296,7 @@ static void destroy(void *self)
 
 int main(int argc, char **argv)
 {
-    bench_adapter adapters[BENCH_NET_COUNT];
-    for (int i = 0; i < BENCH_NET_COUNT; i++) {
-        bench_adapter a = {BENCH_NETS[i].name, create, set_params, forward, cost,
-                           train_step, get_params, destroy};
-        adapters[i] = a;
-    }
-    return bench_main(argc, argv, adapters, BENCH_NET_COUNT);
+    const bench_adapter generic = {NULL, create, set_params, forward, cost,
+                                   train_step, get_params, destroy};
+    return bench_main_all_nets(argc, argv, &generic);
 }

@@ -212,3 +212,13 @@ int bench_main(int argc, char **argv, const bench_adapter *adapters, int count)
         bench_die("%s: no such net here", argv[4]);
     return 0;
 }
+
+int bench_main_all_nets(int argc, char **argv, const bench_adapter *generic)
+{
+    bench_adapter adapters[BENCH_NET_COUNT];
+    for (int i = 0; i < BENCH_NET_COUNT; i++) {
+        adapters[i] = *generic;
+        adapters[i].net = BENCH_NETS[i].name;
+    }
+    return bench_main(argc, argv, adapters, BENCH_NET_COUNT);
+}

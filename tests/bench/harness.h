@@ -41,6 +41,10 @@ typedef struct {
 /* Runs the whole protocol for every adapter; returns the process exit status. */
 int bench_main(int argc, char **argv, const bench_adapter *adapters, int count);
 
+/* The same for an implementation whose functions handle every net of BENCH_NETS (runtime
+ * shapes): `generic`'s net field is ignored. */
+int bench_main_all_nets(int argc, char **argv, const bench_adapter *generic);
+
 /* Prints "info LABEL ..." with the running program's label (call it from create). */
 void bench_info(const char *format, ...)
 #ifdef __GNUC__
