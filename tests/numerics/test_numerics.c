@@ -1,5 +1,6 @@
 /*
- * Numerics: the runtime's exp against exp() in double over the float range, sigmoid accuracy,
+ * Numerics: the runtime's exp against exp() in double over the float range, log1p over its whole
+ * domain, sigmoid and softplus accuracy,
  * and generated float models fed logits of magnitude 1e4 (J and every gradient finite, and equal
  * to the values the stable formulas give exactly).
  */
@@ -130,6 +131,81 @@ static void test_sigmoid_accuracy(void **state)
     assert_true(gradc_sigmoidf(1e4f) == 1.0f && gradc_sigmoidf(-1e4f) == 0.0f);
 }
 
+/* gradc_log1p_unitf against log1p() in double on its whole domain [0, 1]: every 3rd float, and
+ * every float around the places where it could go wrong (the smallest arguments, where 1 + x
+ * rounds to 1; the switch to halving at 1 + x = sqrt 2; the end of the domain). */
+static double log1p_error_ulp(float x)
+{
+    const double exact = log1p((double)x);
+    const double got = (double)gradc_log1p_unitf(x);
+    if (exact == 0.0) {
+        return got == 0.0 ? 0.0 : INFINITY;
+    }
+    int exponent = ilogb(exact);
+    if (exponent < FLT_MIN_EXP - 1) {
+        exponent = FLT_MIN_EXP - 1;
+    }
+    return fabs(got - exact) / ldexp(1.0, exponent - (FLT_MANT_DIG - 1));
+}
+
+static void log1p_sweep(exp_sweep *s, uint32_t first, uint32_t last, uint32_t stride)
+{
+    for (uint64_t bits = first; bits <= last; bits += stride) {
+        const float x = from_bits((uint32_t)bits);
+        const double e = log1p_error_ulp(x);
+        if (e > s->worst) {
+            s->worst = e;
+            s->at = x;
+        }
+        s->count++;
+    }
+}
+
+static void test_log1p_error_bound(void **state)
+{
+    (void)state;
+    exp_sweep s = {0.0, 0.0f, 0};
+    log1p_sweep(&s, 0x00000000u, 0x3F800000u, 3); /* [0, 1] */
+    const uint32_t sqrt2_minus_1 = to_bits(0.414213562f), one = to_bits(1.0f), tiny = to_bits(1e-7f);
+    log1p_sweep(&s, sqrt2_minus_1 - 300000u, sqrt2_minus_1 + 300000u, 1);
+    log1p_sweep(&s, one - 300000u, one, 1);
+    log1p_sweep(&s, tiny - 300000u, tiny + 300000u, 1);
+    printf("    gradc_log1p_unitf: worst %.3f ulp at x = %.9g over %lu floats\n", s.worst, (double)s.at,
+           s.count);
+    assert_true(s.count > 350000000ul); /* 1.065e9 / 3 strided, plus 1.5e6 around the places */
+    if (s.worst > GRADC_LOG1P_MAX_ULP) {
+        fail_msg("gradc_log1p_unitf error %.3f ulp at x = %.9g exceeds %.1f", s.worst, (double)s.at,
+                 GRADC_LOG1P_MAX_ULP);
+    }
+    assert_true(gradc_log1p_unitf(0.0f) == 0.0f);
+    assert_true(gradc_log1p_unitf(1e-30f) == 1e-30f);
+}
+
+/* softplus(z) = log(1 + e^z) relative to double wherever the result is a normal float, and the
+ * large-|z| limits exactly: 0 far left (e^z underflows), z far right. */
+static void test_softplus_accuracy(void **state)
+{
+    (void)state;
+    double worst = 0.0;
+    float at = 0.0f;
+    for (float z = -87.0f; z <= 100.0f; z += 0.000731f) {
+        const double zd = (double)z;
+        const double exact = zd > 0.0 ? zd + log1p(exp(-zd)) : log1p(exp(zd));
+        const double error = fabs((double)gradc_softplusf(z) - exact) / exact;
+        if (error > worst) {
+            worst = error;
+            at = z;
+        }
+    }
+    printf("    gradc_softplusf: worst relative error %.3g (%.2f eps) at z = %g\n", worst,
+           worst / (double)FLT_EPSILON, (double)at);
+    /* e^-|z| carries 1.5 ulp and log1p 1.5 ulp more; the sum with max(z, 0) rounds once more */
+    assert_true(worst < 4.0 * (double)FLT_EPSILON);
+    assert_true(gradc_softplusf(-1e4f) == 0.0f);
+    assert_true(gradc_softplusf(1e4f) == 1e4f);
+    assert_true(gradc_softplusf(0.0f) == (float)log(2.0));
+}
+
 static void assert_all_finite(const char *label, const float *values, size_t count)
 {
     for (size_t i = 0; i < count; ++i) {
@@ -216,6 +292,8 @@ int main(void)
         cmocka_unit_test(test_exp_edges),
         cmocka_unit_test(test_exp_error_bound),
         cmocka_unit_test(test_sigmoid_accuracy),
+        cmocka_unit_test(test_log1p_error_bound),
+        cmocka_unit_test(test_softplus_accuracy),
         cmocka_unit_test(test_bce_with_huge_logits),
         cmocka_unit_test(test_ce_with_huge_logits),
         cmocka_unit_test(test_mse_with_saturated_units),
