@@ -47,7 +47,7 @@ bench_upper = $(shell echo '$(1)' | tr a-z A-Z)
 BENCH_PROGRAMS := \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/gradc-O3/$(n) $(BENCH_BUILD)/gradc-O2/$(n)) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/eigen-fixed/$(n) $(BENCH_BUILD)/eigen-dynamic/$(n)) \
-    $(BENCH_BUILD)/openblas $(BENCH_BUILD)/report $(BENCH_BUILD)/ref
+    $(BENCH_BUILD)/openblas $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
 .PHONY: bench bench-programs bench-unroll bench-clean deps-bench
 
@@ -105,6 +105,11 @@ $(BENCH_BUILD)/openblas: $(BENCH_SRC)/bench_openblas.c $(BENCH_SRC)/harness.c $(
 		| deps-bench
 	@mkdir -p $(@D)
 	$(CC) -std=c99 $(BENCH_FAST) $(BENCH_WARN) $< $(BENCH_SRC)/harness.c -lopenblas -lm -o $@
+
+# This core's FMA peak, with the flags gradc's fast build uses.
+$(BENCH_BUILD)/peak: $(BENCH_SRC)/peak.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 $(BENCH_FAST) $(BENCH_WARN) $< -o $@
 
 $(BENCH_BUILD)/report: $(BENCH_SRC)/report.c $(BENCH_SRC)/nets.h
 	@mkdir -p $(@D)

@@ -74,6 +74,8 @@ for pass in 1 2; do
         run openblas-skx env OPENBLAS_CORETYPE=SkylakeX \
             "$build/openblas" "$data" "$pass" openblas-skx "$net"
     done
+    printf ' (peak)' >&2
+    run peak "$build/peak" "$pass"
     if [ "$have_torch" = 1 ]; then
         printf ' (PyTorch)' >&2
         run torch "$python" tests/bench/bench_torch.py "$data" "$pass" torch
