@@ -258,8 +258,14 @@ local function source_values(plan)
   return {
     name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
     init_body = body(plan, init.body),
-    forward_body = forward_body(plan),
     output = plan.last.A,
+  }
+end
+
+local function kernel_values(plan)
+  return {
+    name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
+    forward_body = forward_body(plan),
     cost_body = cost_body(plan),
     backward_body = backward_body(plan),
     sgd_body = body(plan, optimizers.sgd_step),
@@ -276,6 +282,8 @@ function M.files(plan, templates, weights)
   local files = {
     { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan, weights), "model.h.in") },
     { name = plan.name .. ".c", text = emit.render(templates.source, source_values(plan), "model.c.in") },
+    { name = plan.name .. "_kernels.h", text = emit.render(templates.kernels, kernel_values(plan),
+      "model_kernels.h.in") },
     { name = plan.name .. "_io.c", text = emit.render(templates.io, {
       name = plan.name, NAME = plan.NAME, version = version, spec = spec_name,
       dtype_code = plan.dtype == "float" and 1 or 2,

@@ -15,6 +15,7 @@ local function load_templates(root)
   return {
     header = write.read(root .. "/templates/model.h.in"),
     source = write.read(root .. "/templates/model.c.in"),
+    kernels = write.read(root .. "/templates/model_kernels.h.in"),
     io = write.read(root .. "/templates/model_io.c.in"),
     weights = write.read(root .. "/templates/model_weights.c.in"),
     runtime = write.read(root .. "/runtime/gradc_rt.h"),

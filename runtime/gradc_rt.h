@@ -21,7 +21,46 @@
 #if !defined(GRADC_PORTABLE) && defined(__AVX2__) && defined(__FMA__)
 #define GRADC_AVX2 1
 #endif
-#if defined(GRADC_AVX512) || defined(GRADC_AVX2)
+
+/* Runtime dispatch, for x86-64 builds that do not enable AVX2 themselves (a generic distribution
+ * build, plain -O2): <name>.c then compiles its kernels three times, for AVX-512, for AVX2 with
+ * FMA and for the build's own target, between GRADC_TARGET_*_BEGIN and GRADC_TARGET_END, and
+ * every call runs the widest copy the CPU supports. Such a build ran seed3's train step 5x
+ * faster than the same build without dispatch. The AVX-512 copy also enables VL, BW and DQ (the
+ * x86-64-v4 set; without VL xor's forward ran at half the speed). Only gcc and clang (their target pragmas and
+ * __builtin_cpu_supports); define GRADC_NO_DISPATCH to compile the kernels once for the build's
+ * target, GRADC_DISPATCH_MAX_AVX2 to never pick AVX-512 (the tests use it to run the AVX2 copy on
+ * AVX-512 machines). */
+#if !defined(GRADC_PORTABLE) && !defined(GRADC_NO_DISPATCH) && !defined(__AVX2__) && \
+    defined(__x86_64__) && (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 6))
+#define GRADC_DISPATCH 1
+#if defined(__clang__)
+#define GRADC_TARGET_AVX512_BEGIN \
+    _Pragma("clang attribute push(__attribute__((target(\"avx512f,avx512vl,avx512bw,avx512dq,avx2,fma\"))), apply_to = function)")
+#define GRADC_TARGET_AVX2_BEGIN \
+    _Pragma("clang attribute push(__attribute__((target(\"avx2,fma\"))), apply_to = function)")
+#define GRADC_TARGET_END _Pragma("clang attribute pop")
+#else
+#define GRADC_TARGET_AVX512_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx512f,avx512vl,avx512bw,avx512dq,avx2,fma\")")
+#define GRADC_TARGET_AVX2_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"avx2,fma\")")
+#define GRADC_TARGET_END _Pragma("GCC pop_options")
+#endif
+static inline int gradc_cpu_has_avx2(void)
+{
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+static inline int gradc_cpu_has_avx512(void)
+{
+#if defined(GRADC_DISPATCH_MAX_AVX2)
+    return 0;
+#else
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && gradc_cpu_has_avx2();
+#endif
+}
+#endif
+
+#if defined(GRADC_AVX512) || defined(GRADC_AVX2) || defined(GRADC_DISPATCH)
 #include <immintrin.h>
 #endif
 
@@ -73,10 +112,13 @@ static inline float gradc_expf(float x)
     return x > hi ? HUGE_VALF : (x < lo ? 0.0f : y);
 }
 
-#if defined(GRADC_AVX2)
+#if defined(GRADC_AVX2) || defined(GRADC_DISPATCH)
 /* dst[c][r] = src[r][c] for an 8 x 8 block of floats (row strides in elements): unpack pairs of
  * rows, shuffle pairs of pairs, then swap 128-bit halves. Used for the dW products, whose strided
  * scalar transposes cost as much as a sixth of a train step. */
+#if defined(GRADC_DISPATCH)
+__attribute__((target("avx2")))
+#endif
 static inline void gradc_transpose8_ps(const float *src, int src_stride, float *dst, int dst_stride)
 {
     __m256 r[8], t[8], u[8];

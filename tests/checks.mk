@@ -7,7 +7,8 @@ SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 EXAMPLE_SPECS := $(wildcard specs/*.lua)
 
-# Every example spec, every generated .c, gcc and clang, -O0, -O2 and the two vector paths, as
+# Every example spec, every generated .c, gcc and clang: -O0 and -O2 (x86-64 dispatch builds), -O2
+# with GRADC_PORTABLE, and the two compile-time vector paths, as
 # warnings-are-errors.
 # Then no object may reference the heap.
 check-strict: $(GRADC)
@@ -18,7 +19,7 @@ check-strict: $(GRADC)
 	done; \
 	for dir in tests/build/strict/gen/*/; do \
 	    for src in $$dir*.c; do \
-	        for cc in gcc clang; do for opt in -O0 -O2 -O2:-march=x86-64-v3 -O3:-march=native; do \
+	        for cc in gcc clang; do for opt in -O0 -O2 -O2:-DGRADC_PORTABLE -O2:-march=x86-64-v3 -O3:-march=native; do \
 	            obj=tests/build/strict/$$(basename $$src .c)-$$cc$$opt.o; \
 	            $$cc $(STRICT_FLAGS) $$(echo $$opt | tr : ' ') -c $$src -o $$obj; \
 	            if nm -u $$obj | grep -Ew '(malloc|calloc|realloc|free|aligned_alloc)$$'; then \
@@ -28,7 +29,7 @@ check-strict: $(GRADC)
 	        done; done; \
 	    done; \
 	done; \
-	echo "check-strict: $$count compiles (gcc, clang; -O0, -O2, AVX2, native) warning-free, no heap symbols"
+	echo "check-strict: $$count compiles (gcc, clang; -O0 and -O2 with dispatch, -O2 portable, AVX2, native) warning-free, no heap symbols"
 
 IO_MODELS := xor softmax xor_b1 xor_b32 xor_f64
 IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_b32.lua tests/io/xor_f64.lua
@@ -77,10 +78,12 @@ check-weights: $(GRADC)
 	@$(WEIGHTS_DIR)/test_infer
 	@sh tests/io/refuse_weights.sh $(GRADC) $(WEIGHTS_DIR)
 
-# The whole model suite again (check-models builds the portable loops with $(CC)): the portable
-# loops and the native vector path (AVX-512 on this project's machines) under ASan and UBSan with
-# gcc, and the AVX2 + FMA path with clang, each only where the CPU can run it. (clang with ASan is
-# not used here: it took minutes per tiled model file at -O1, gcc seconds.)
+# The whole model suite again. check-models builds with plain $(CC), which on x86-64 is a dispatch
+# build running the widest kernel copy the CPU has (AVX-512 on this project's machines). Here: the
+# plain C99 loops (GRADC_PORTABLE) and the compile-time native vector path under ASan and UBSan
+# with gcc; with clang, the compile-time AVX2 + FMA path and a dispatch build held to its AVX2
+# copy (clang's target pragma), each only where the CPU can run it. (clang with ASan is not used
+# here: it took minutes per tiled model file at -O1, gcc seconds.)
 .PHONY: check-models-vector
 VECTOR_BUILD := tests/build/vector
 CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
@@ -95,11 +98,12 @@ define run_model_suite
 endef
 
 check-models-vector: $(GRADC)
-	$(call run_model_suite,portable-sanitized,gcc $(SANITIZE))
+	$(call run_model_suite,portable-sanitized,gcc -DGRADC_PORTABLE $(SANITIZE))
 	$(call run_model_suite,native-sanitized,gcc -march=native $(SANITIZE))
 ifneq ($(filter avx2,$(CPU_FLAGS)),)
 ifneq ($(filter fma,$(CPU_FLAGS)),)
 	$(call run_model_suite,avx2-clang,clang -O2 -march=x86-64-v3)
+	$(call run_model_suite,dispatch-avx2-clang,clang -O2 -DGRADC_DISPATCH_MAX_AVX2)
 endif
 endif
 

@@ -31,7 +31,7 @@ function M.update(buf, plan)
   local real = plan.real
   local lit = function(x) return emit.literal(x, plan.dtype) end
   if opt.type == "sgd" then
-    buf:line("%s_sgd_step(p, &s->grad, %s);", plan.name, lit(opt.lr))
+    buf:line("%s_KERNEL(sgd_step)(p, &s->grad, %s);", plan.NAME, lit(opt.lr))
   elseif opt.type == "momentum" then
     tensors.each(buf, plan, function(t, i)
       local v = "s->velocity." .. t .. i
