@@ -77,11 +77,19 @@ M.VECTOR_ISAS = {
     macro = "GRADC_AVX512", bytes = 64, rows = 6,
     float = { type = "__m512", suffix = "ps" }, double = { type = "__m512d", suffix = "pd" },
     prefix = "_mm512",
+    -- the lanes of v where z > 0, zeros elsewhere (NaN compares false)
+    keep_positive = function(op, z, v)
+      return string.format("%s(%s(%s, %s(), _CMP_GT_OQ), %s)", op("maskz_mov"), op("cmp", "mask"),
+        z, op("setzero"), v)
+    end,
   },
   {
     macro = "GRADC_AVX2", bytes = 32, rows = 3,
     float = { type = "__m256", suffix = "ps" }, double = { type = "__m256d", suffix = "pd" },
     prefix = "_mm256",
+    keep_positive = function(op, z, v)
+      return string.format("%s(%s(%s, %s(), _CMP_GT_OQ), %s)", op("and"), op("cmp"), z, op("setzero"), v)
+    end,
   },
 }
 
@@ -94,14 +102,22 @@ local function offset(base, delta)
   return delta == 0 and base or (base .. " + " .. delta)
 end
 
--- The k loop of one tile with named vector accumulators and explicit fused multiply-adds, stored
--- into acc[][] at the end; `cols` is a whole number of vectors.
-local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols)
+-- "_mm512_max_ps" and the like: op("cmp", "mask") is "_mm512_cmp_ps_mask".
+local function intrinsic(isa, dtype)
+  return function(name, tail)
+    return isa.prefix .. "_" .. name .. "_" .. isa[dtype].suffix .. (tail and ("_" .. tail) or "")
+  end
+end
+
+-- The k loop of one tile with named vector accumulators and explicit fused multiply-adds; `cols`
+-- is a whole number of vectors. At the end the accumulators go into acc[][] for the scalar store
+-- loop, or, given `writes` (see vector_writes), straight from the registers to their arrays.
+local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
   local real_bytes = plan.dtype == "float" and 4 or 8
   local lanes = isa.bytes // real_bytes
   local vectors = cols // lanes
   local kind = isa[plan.dtype]
-  local function op(name) return isa.prefix .. "_" .. name .. "_" .. kind.suffix end
+  local op = intrinsic(isa, plan.dtype)
   for first = 0, rows - 1, isa.rows do
     local count = math.min(isa.rows, rows - first)
     buf:open("{")
@@ -126,7 +142,17 @@ local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols)
     buf:close()
     for r = 0, count - 1 do
       for v = 0, vectors - 1 do
-        buf:line("%s(&acc[%d][%d], v%d_%d);", op("storeu"), first + r, v * lanes, r, v)
+        if writes then
+          local function at(name)
+            return string.format("&%s[%s][%s]", name, offset(i0, first + r), offset(j0, v * lanes))
+          end
+          for _, write in ipairs(writes) do
+            buf:line("%s(%s, %s);", op("storeu"), at(write.name),
+              write.value(string.format("v%d_%d", r, v), function(name) return op("loadu") .. "(" .. at(name) .. ")" end))
+          end
+        else
+          buf:line("%s(&acc[%d][%d], v%d_%d);", op("storeu"), first + r, v * lanes, r, v)
+        end
       end
     end
     buf:close()
@@ -170,20 +196,36 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
   local i = rows == 1 and i0 or (i0 .. " + r")
   local j = cols == 1 and j0 or (j0 .. " + j")
   local acc = string.format("acc%s%s", rows > 1 and "[r]" or "[0]", cols > 1 and "[j]" or "[0]")
-  buf:line("%s acc[%d][%d];", plan.real, rows, cols)
-  local vectorized = false
+  local isas = {}
   for _, isa in ipairs(M.VECTOR_ISAS) do
     if (cols * real_bytes) % isa.bytes == 0 then
-      buf:line("#%s defined(%s)", vectorized and "elif" or "if", isa.macro)
-      vector_tile(buf, plan, g, isa, i0, rows, j0, cols)
-      vectorized = true
+      isas[#isas + 1] = isa
     end
   end
-  if vectorized then
+  -- Vector paths store straight from their registers where the store has a vector form: the
+  -- round trip through acc[][] and the scalar loop cost mlp's train step 8% (dW1 alone is 100k
+  -- reals). Then only the plain path declares acc[][] and runs the store loop.
+  local direct = #isas > 0 and g.vector_writes ~= nil
+  for _, isa in ipairs(isas) do
+    direct = direct and g.vector_writes(intrinsic(isa, plan.dtype), isa) ~= nil
+  end
+  if not direct then
+    buf:line("%s acc[%d][%d];", plan.real, rows, cols)
+  end
+  for n, isa in ipairs(isas) do
+    buf:line("#%s defined(%s)", n > 1 and "elif" or "if", isa.macro)
+    vector_tile(buf, plan, g, isa, i0, rows, j0, cols,
+      direct and g.vector_writes(intrinsic(isa, plan.dtype), isa) or nil)
+  end
+  if #isas > 0 then
     buf:line("#else")
   end
+  if direct then
+    buf:open("{")
+    buf:line("%s acc[%d][%d];", plan.real, rows, cols)
+  end
   plain_tile(buf, plan, g, i, j, rows, cols, acc)
-  if vectorized then
+  if not direct and #isas > 0 then
     buf:line("#endif")
   end
   -- The store goes through row pointers: with 2-D indexing clang 14 vectorized this loop across
@@ -199,6 +241,10 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
   g.store(buf, function(name) return pointers[name] .. (cols > 1 and "[j]" or "[0]") end, acc)
   if cols > 1 then buf:close() end
   if rows > 1 then buf:close() end
+  if direct then
+    buf:close()
+    buf:line("#endif")
+  end
 end
 
 -- Tiles over the columns for a fixed set of rows.
@@ -267,6 +313,19 @@ local function forward_loops(buf, plan, layer, v, batch)
         out:line("%s = %s;", at(write.name), write.value(value))
       end
     end,
+    vector_writes = function(op)
+      local writes = {}
+      for _, write in ipairs(forward_writes(plan, layer, v)) do
+        local activated = write.name == v.A and layer.has_A and layer.activation ~= "softmax"
+        if activated and not activations.vector_forward(layer, op, "x") then
+          return nil
+        end
+        writes[#writes + 1] = { name = write.name, value = function(sum)
+          return activated and activations.vector_forward(layer, op, sum) or sum
+        end }
+      end
+      return writes
+    end,
   })
 end
 
@@ -330,6 +389,9 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
     init = function() return zero end,
     arrays = { { name = v.dW } },
     store = function(out, at, value) out:line("%s = %s;", at(v.dW), value) end,
+    vector_writes = function()
+      return { { name = v.dW, value = function(sum) return sum end } }
+    end,
   })
   M.row_sums(buf, plan, v.dZ, v.db, layer.n_out, batch)
 end
@@ -432,6 +494,15 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
     store = function(out, at, value)
       local element = read and at(read)
       out:line("%s = %s;", at(v.dZ), activations.backward(plan, layer, value, element, element))
+    end,
+    vector_writes = function(op, isa)
+      local function keep_positive(z, delta) return isa.keep_positive(op, z, delta) end
+      if not activations.vector_backward(layer, "d", "z", keep_positive) then
+        return nil
+      end
+      return { { name = v.dZ, value = function(sum, load)
+        return activations.vector_backward(layer, sum, read and load(read), keep_positive)
+      end } }
     end,
   })
 end
