@@ -85,28 +85,50 @@ local function cost_body(plan)
   return buf:text()
 end
 
-local function backward_body(plan)
+-- Backward, layer by layer from the top: each layer's dZ is first propagated to the layer below
+-- (which needs this layer's W as it was), then this layer's dW and db are formed. Given `lr` (a C
+-- literal), the body of train_step's fused SGD instead: dW and db are applied to W and b as they
+-- are computed (W -= lr dW) and never stored.
+local function backward_body(plan, lr)
   local buf = emit.buffer(1)
   local layers = plan.layers
-  if #layers == 1 then
+  local function names(layer)
+    local v = batch_names(layer)
+    v.dZ = "s->" .. layer.dZ
+    if lr then
+      v.dW, v.db, v.lr = "p->" .. layer.W, "p->" .. layer.b, lr
+    else
+      v.dW, v.db = "grad->" .. layer.W, "grad->" .. layer.b
+    end
+    return v
+  end
+  if #layers == 1 and not lr then
     buf:line("(void)p; /* one layer: no W is needed to propagate dZ further down */")
   end
+  local last = layers[#layers]
+  local v = names(last)
+  v.Y = "Y"
+  buf:line("/* layer %d: %s[%d][%d] from the loss */", last.index, last.dZ, last.n_out, plan.batch)
+  losses.output_delta(buf, plan, v, plan.batch)
   for l = #layers, 1, -1 do
     local layer = layers[l]
-    local v = batch_names(layer)
-    v.dZ, v.dW, v.db = "s->" .. layer.dZ, "grad->" .. layer.W, "grad->" .. layer.b
-    if l < #layers then
+    if l > 1 then
+      local below = layers[l - 1]
+      local w = names(below)
+      w.W_next, w.dZ_next = "p->" .. layer.W, "s->" .. layer.dZ
       buf:line("")
+      buf:line("/* layer %d: %s[%d][%d] = (%s^T %s) * g'(%s), while %s is unchanged */", below.index,
+        below.dZ, below.n_out, plan.batch, layer.W, layer.dZ, below.Z, layer.W)
+      dense.propagate(buf, plan, below, layer, w, plan.batch)
     end
-    buf:line("/* layer %d: %s[%d][%d], then %s = %s %s^T, %s = row sums of %s */", l, layer.dZ,
-      layer.n_out, plan.batch, "d" .. layer.W, layer.dZ, layer.A_prev, "d" .. layer.b, layer.dZ)
-    if l == #layers then
-      v.Y = "Y"
-      losses.output_delta(buf, plan, v, plan.batch)
+    v = names(layer)
+    buf:line("")
+    if lr then
+      buf:line("/* layer %d: %s -= lr %s %s^T, %s -= lr (row sums of %s) */", l, layer.W, layer.dZ,
+        layer.A_prev, layer.b, layer.dZ)
     else
-      local above = layers[l + 1]
-      v.W_next, v.dZ_next = "p->" .. above.W, "s->" .. above.dZ
-      dense.propagate(buf, plan, layer, above, v, plan.batch)
+      buf:line("/* layer %d: %s = %s %s^T, %s = row sums of %s */", l, "d" .. layer.W, layer.dZ,
+        layer.A_prev, "d" .. layer.b, layer.dZ)
     end
     if layer.unroll == "full" then
       dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
@@ -262,6 +284,45 @@ local function source_values(plan)
   }
 end
 
+-- The optimizer's step in train_step. sgd is fused into a second backward, which applies each
+-- gradient element to its parameter as it is computed; momentum and adam update after backward.
+local function update_kernel(plan)
+  local name, NAME, real = plan.name, plan.NAME, plan.real
+  local opt = plan.model.optimizer
+  local lines = { string.format("/* The spec's optimizer: %s. */", describe_optimizer(opt)) }
+  if opt.type == "sgd" then
+    local indent = string.rep(" ", #string.format("static void %s_KERNEL(backward_sgd)(", NAME))
+    lines[#lines + 1] = string.format("static void %s_KERNEL(backward_sgd)(%s_params *restrict p, const %s_cache *restrict c,", NAME, name, name)
+    lines[#lines + 1] = string.format("%sconst %s *restrict X_data, const %s *restrict Y_data,", indent, real, real)
+    lines[#lines + 1] = string.format("%s%s_scratch *restrict s)", indent, name)
+    lines[#lines + 1] = "{"
+    lines[#lines + 1] = string.format("    const %s (*A0)[%s_BATCH] = (const %s (*)[%s_BATCH])X_data;", real, NAME, real, NAME)
+    lines[#lines + 1] = string.format("    const %s (*Y)[%s_BATCH] = (const %s (*)[%s_BATCH])Y_data;", real, NAME, real, NAME)
+    lines[#lines + 1] = backward_body(plan, emit.literal(opt.lr, plan.dtype))
+  else
+    lines[#lines + 1] = string.format("static void %s_KERNEL(update)(%s_params *restrict p, %s_train_state *restrict s)", NAME, name, name)
+    lines[#lines + 1] = "{"
+    lines[#lines + 1] = body(plan, optimizers.update)
+  end
+  lines[#lines + 1] = "}"
+  return table.concat(lines, "\n")
+end
+
+local function train_step_body(plan)
+  local buf = emit.buffer(1)
+  local NAME = plan.NAME
+  buf:line("%s_KERNEL(forward)(p, X, &s->cache);", NAME)
+  buf:line("const %s cost = %s_KERNEL(cost)(&s->cache, Y);", plan.real, NAME)
+  if plan.model.optimizer.type == "sgd" then
+    buf:line("%s_KERNEL(backward_sgd)(p, &s->cache, X, Y, &s->scratch);", NAME)
+  else
+    buf:line("%s_KERNEL(backward)(p, &s->cache, X, Y, &s->grad, &s->scratch);", NAME)
+    buf:line("%s_KERNEL(update)(p, s);", NAME)
+  end
+  buf:line("return cost;")
+  return buf:text()
+end
+
 local function kernel_values(plan)
   return {
     name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
@@ -269,8 +330,8 @@ local function kernel_values(plan)
     cost_body = cost_body(plan),
     backward_body = backward_body(plan),
     sgd_body = body(plan, optimizers.sgd_step),
-    optimizer = describe_optimizer(plan.model.optimizer),
-    update_body = body(plan, optimizers.update),
+    update_kernel = update_kernel(plan),
+    train_step_body = train_step_body(plan),
     predict_body = single_sample_body(plan, "p->"),
   }
 end

@@ -12,9 +12,10 @@ local M = {}
 
 local TERMS_PER_LINE = 3
 
--- "lhs = t1 + t2 + ...;" wrapped a few terms per line so unrolled code stays readable.
-local function sum_statement(buf, lhs, terms, wrap)
-  local head = lhs .. " = "
+-- "lhs = t1 + t2 + ...;" (or another `assign`ment operator) wrapped a few terms per line so
+-- unrolled code stays readable.
+local function sum_statement(buf, lhs, terms, wrap, assign)
+  local head = lhs .. " " .. (assign or "=") .. " "
   if #terms <= TERMS_PER_LINE then
     buf:line("%s%s;", head, wrap and wrap(table.concat(terms, " + ")) or table.concat(terms, " + "))
     return
@@ -34,6 +35,10 @@ end
 local function muladd_statements(buf, plan, lhs, start, products, wrap)
   local fma = plan.dtype == "float" and "GRADC_FMAF" or "GRADC_FMA"
   local first = 1
+  if not start and #products == 1 and wrap then
+    buf:line("%s = %s;", lhs, wrap(string.format("%s * %s", products[1][1], products[1][2])))
+    return
+  end
   if not start then
     start, first = string.format("%s * %s", products[1][1], products[1][2]), 2
   end
@@ -359,7 +364,13 @@ function M.forward(buf, plan, layer, v, batch, mode)
 end
 
 -- dW = dZ A_prev^T and db = row sums of dZ (the 1/m is already inside dZ).
+--
+-- With v.lr (a C literal), the step's SGD update instead: v.dW and v.db then name the parameters,
+-- and each gradient element is applied as it is computed (W -= lr dW), never stored. train_step
+-- does this for sgd: the separate pass over the parameters and their gradients took 5% of mlp's
+-- train step.
 function M.parameter_gradients(buf, plan, layer, v, batch, mode)
+  local lr = v.lr
   if mode == "full" then
     for r = 0, layer.n_out - 1 do
       for k = 0, layer.n_in - 1 do
@@ -368,13 +379,28 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
           products[#products + 1] = {
             string.format("%s[%d][%d]", v.dZ, r, j), string.format("%s[%d][%d]", v.A_prev, k, j) }
         end
-        muladd_statements(buf, plan, string.format("%s[%d][%d]", v.dW, r, k), nil, products)
+        local target = string.format("%s[%d][%d]", v.dW, r, k)
+        if lr then
+          buf:open("{")
+          buf:line("%s gradient;", plan.real)
+          muladd_statements(buf, plan, "gradient", nil, products)
+          buf:line("%s -= %s * gradient;", target, lr)
+          buf:close()
+        else
+          muladd_statements(buf, plan, target, nil, products)
+        end
       end
       local terms = {}
       for j = 0, batch - 1 do
         terms[#terms + 1] = string.format("%s[%d][%d]", v.dZ, r, j)
       end
-      sum_statement(buf, string.format("%s[%d]", v.db, r), terms)
+      if lr then
+        sum_statement(buf, string.format("%s[%d]", v.db, r), terms, function(sum)
+          return lr .. " * (" .. sum .. ")"
+        end, "-=")
+      else
+        sum_statement(buf, string.format("%s[%d]", v.db, r), terms)
+      end
     end
     return
   end
@@ -388,12 +414,23 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
     b = function(k, j) return string.format("%s[%s][%s]", v.A_prevT, k, j) end,
     init = function() return zero end,
     arrays = { { name = v.dW } },
-    store = function(out, at, value) out:line("%s = %s;", at(v.dW), value) end,
-    vector_writes = function()
-      return { { name = v.dW, value = function(sum) return sum end } }
+    store = function(out, at, value)
+      if lr then
+        out:line("%s -= %s * %s;", at(v.dW), lr, value)
+      else
+        out:line("%s = %s;", at(v.dW), value)
+      end
+    end,
+    vector_writes = function(op)
+      return { { name = v.dW, value = function(sum, load)
+        if lr then -- W - lr dW, fused
+          return string.format("%s(%s(%s), %s, %s)", op("fnmadd"), op("set1"), lr, sum, load(v.dW))
+        end
+        return sum
+      end } }
     end,
   })
-  M.row_sums(buf, plan, v.dZ, v.db, layer.n_out, batch)
+  M.row_sums(buf, plan, v.dZ, v.db, layer.n_out, batch, lr)
 end
 
 -- dst[j][k] = src[k][j] for k < rows, j < cols: 8 x 8 blocks by the runtime's AVX2 transpose
@@ -431,7 +468,7 @@ end
 -- cannot vectorize a single running sum, and this keeps the result deterministic.
 M.LANES = 8
 
-function M.row_sums(buf, plan, source, target, rows, cols)
+function M.row_sums(buf, plan, source, target, rows, cols, lr)
   local zero = emit.literal(0, plan.dtype)
   buf:open("for (int r = 0; r < %d; ++r) {", rows)
   if cols < 2 * M.LANES then
@@ -457,7 +494,11 @@ function M.row_sums(buf, plan, source, target, rows, cols)
       buf:close()
     end
   end
-  buf:line("%s[r] = sum;", target)
+  if lr then
+    buf:line("%s[r] -= %s * sum;", target, lr)
+  else
+    buf:line("%s[r] = sum;", target)
+  end
   buf:close()
 end
 
