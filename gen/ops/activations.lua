@@ -76,9 +76,10 @@ function M.backward(plan, layer, delta, z, a)
   error("no elementwise derivative for activation " .. act)
 end
 
--- The exp the generated code uses: the runtime's vectorizable one in float, libm's in double.
-function M.exp(plan)
-  return plan.dtype == "float" and "gradc_expf" or "exp"
+-- The exp of a non-positive argument (z - max, in softmax and the ce cost): the runtime's
+-- vectorizable one in float, libm's in double.
+function M.exp_nonpositive(plan)
+  return plan.dtype == "float" and "gradc_exp_nonpositivef" or "exp"
 end
 
 -- Stable softmax of each column of Z into A: shift by the column's maximum before exp.
@@ -91,7 +92,7 @@ function M.softmax(buf, plan, layer, Z, A, batch)
   buf:close()
   buf:line("%s total = %s;", real, emit.literal(0, plan.dtype))
   buf:open("for (int r = 0; r < %d; ++r) {", n)
-  buf:line("%s[r][j] = %s(%s[r][j] - top);", A, M.exp(plan), Z)
+  buf:line("%s[r][j] = %s(%s[r][j] - top);", A, M.exp_nonpositive(plan), Z)
   buf:line("total += %s[r][j];", A)
   buf:close()
   buf:open("for (int r = 0; r < %d; ++r) {", n)

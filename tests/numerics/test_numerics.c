@@ -108,6 +108,32 @@ static void test_exp_edges(void **state)
     assert_true(gradc_expf(88.7228317f) <= FLT_MAX); /* the largest finite result */
 }
 
+/* gradc_exp_nonpositivef is gradc_expf on x <= 0, bit for bit (every 5th non-positive float down
+ * to -inf, and every float around -104, where it holds its argument), and 0 below the range. */
+static void test_exp_nonpositive_is_expf(void **state)
+{
+    (void)state;
+    unsigned long count = 0;
+    const uint32_t hold = to_bits(-104.0f);
+    for (uint64_t bits = 0x80000000u; bits <= 0xFF800000u; bits += 5) {
+        const float x = from_bits((uint32_t)bits);
+        const float got = gradc_exp_nonpositivef(x), want = gradc_expf(x);
+        if (to_bits(got) != to_bits(want)) {
+            fail_msg("gradc_exp_nonpositivef(%.9g) = %.9g, gradc_expf gives %.9g", (double)x, (double)got,
+                     (double)want);
+        }
+        count++;
+    }
+    for (uint32_t bits = hold - 100000u; bits <= hold + 100000u; ++bits) {
+        const float x = from_bits(bits);
+        assert_true(to_bits(gradc_exp_nonpositivef(x)) == to_bits(gradc_expf(x)));
+    }
+    assert_true(count > 400000000ul);
+    assert_true(gradc_exp_nonpositivef(-104.0f) == 0.0f && gradc_exp_nonpositivef(-1e4f) == 0.0f);
+    assert_true(gradc_exp_nonpositivef(-INFINITY) == 0.0f && gradc_exp_nonpositivef(0.0f) == 1.0f);
+    assert_true(isnan(gradc_exp_nonpositivef(NAN)));
+}
+
 static void test_sigmoid_accuracy(void **state)
 {
     (void)state;
@@ -291,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_exp_edges),
         cmocka_unit_test(test_exp_error_bound),
+        cmocka_unit_test(test_exp_nonpositive_is_expf),
         cmocka_unit_test(test_sigmoid_accuracy),
         cmocka_unit_test(test_log1p_error_bound),
         cmocka_unit_test(test_softplus_accuracy),
