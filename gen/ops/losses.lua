@@ -3,6 +3,7 @@
 --   bce per element: softplus(z) - y z                      (= -[y log a + (1-y) log(1-a)])
 --   ce per column:   sum_i y_i (max - z_i + log sum_k exp(z_k - max))
 local activations = require("ops.activations")
+local dense = require("ops.dense")
 local emit = require("emit")
 
 local M = {}
@@ -29,16 +30,43 @@ function M.cost(buf, plan, v, batch)
     buf:close()
     buf:close()
   else
-    buf:open("for (int i = 0; i < %d; ++i) {", n)
-    buf:open("for (int j = 0; j < %d; ++j) {", batch)
-    if loss == "bce" then
-      buf:line("total += gradc_softplus%s(%s[i][j]) - %s[i][j] * %s[i][j];", f, v.Z, v.Y, v.Z)
-    else
-      buf:line("const %s error = %s[i][j] - %s[i][j];", real, v.A, v.Y)
-      buf:line("total += error * error;")
+    -- Per element: bce softplus(z) - y z, mse (a - y)^2. With a wide batch they are summed in
+    -- LANES partial sums added up in a fixed order at the end: a single running sum is a serial
+    -- dependency that clang will not vectorize at all under strict IEEE rules (seed3's cost took
+    -- 510 ns instead of 95).
+    local function add(target, j)
+      if loss == "bce" then
+        buf:line("%s += gradc_softplus%s(%s[i][%s]) - %s[i][%s] * %s[i][%s];", target, f, v.Z, j, v.Y, j, v.Z, j)
+      else
+        buf:line("%s += (%s[i][%s] - %s[i][%s]) * (%s[i][%s] - %s[i][%s]);", target, v.A, j, v.Y, j, v.A, j, v.Y, j)
+      end
     end
-    buf:close()
-    buf:close()
+    local lanes = dense.LANES
+    local full = batch - batch % lanes
+    if batch < 2 * lanes then
+      buf:open("for (int i = 0; i < %d; ++i) {", n)
+      buf:open("for (int j = 0; j < %d; ++j) {", batch)
+      add("total", "j")
+      buf:close()
+      buf:close()
+    else
+      buf:line("%s lane[%d] = {%s};", real, lanes, lit(0))
+      buf:open("for (int i = 0; i < %d; ++i) {", n)
+      buf:open("for (int j0 = 0; j0 < %d; j0 += %d) {", full, lanes)
+      buf:open("for (int j = 0; j < %d; ++j) {", lanes)
+      add("lane[j]", "j0 + j")
+      buf:close()
+      buf:close()
+      if full < batch then
+        buf:open("for (int j = %d; j < %d; ++j) {", full, batch)
+        add("lane[j - " .. full .. "]", "j")
+        buf:close()
+      end
+      buf:close()
+      buf:open("for (int j = 0; j < %d; ++j) {", lanes)
+      buf:line("total += lane[j];")
+      buf:close()
+    end
   end
   buf:line("return total * %s;", emit.ratio(1, batch, plan.dtype))
 end
