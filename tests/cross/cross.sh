@@ -26,7 +26,9 @@ TARGET_CFLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -std=c
     -Wpedantic -Wconversion -Wshadow -Werror -ffunction-sections -fdata-sections"
 TARGET_LDFLAGS="-nostartfiles --specs=nano.specs -T $HERE/board/mps2_an386.ld -Wl,--gc-sections"
 # The host twin: the plain C path (no -march, so none of gradc_rt.h's vector paths), no contraction.
-HOST_CFLAGS="-std=c99 -O2 -ffp-contract=off -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
+# GRADC_PORTABLE: the host runs the plain C loops the target runs, not its AVX kernels (which fuse
+# multiply-adds), so that results can be compared bit for bit.
+HOST_CFLAGS="-std=c99 -O2 -ffp-contract=off -DGRADC_PORTABLE -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
 QEMU="qemu-system-arm -M mps2-an386 -nographic -semihosting-config enable=on,target=native"
 QEMU_TIMEOUT=60
 
