@@ -27,10 +27,10 @@
  * FMA and for the build's own target, between GRADC_TARGET_*_BEGIN and GRADC_TARGET_END, and
  * every call runs the widest copy the CPU supports. Such a build ran seed3's train step 5x
  * faster than the same build without dispatch. The AVX-512 copy also enables VL, BW and DQ (the
- * x86-64-v4 set; without VL xor's forward ran at half the speed). Only gcc and clang (their target pragmas and
- * __builtin_cpu_supports); define GRADC_NO_DISPATCH to compile the kernels once for the build's
- * target, GRADC_DISPATCH_MAX_AVX2 to never pick AVX-512 (the tests use it to run the AVX2 copy on
- * AVX-512 machines). */
+ * x86-64-v4 set; without VL xor's forward ran at half the speed). Only gcc and clang (their
+ * target pragmas and __builtin_cpu_supports). Define GRADC_NO_DISPATCH to compile the kernels
+ * once for the build's target, GRADC_DISPATCH_MAX_AVX2 to never pick AVX-512 (the tests use it
+ * to run the AVX2 copy on AVX-512 machines). */
 #if !defined(GRADC_PORTABLE) && !defined(GRADC_NO_DISPATCH) && !defined(__AVX2__) && \
     defined(__x86_64__) && (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 6))
 #define GRADC_DISPATCH 1
@@ -77,12 +77,6 @@ static inline int gradc_cpu_has_avx512(void)
 #define GRADC_FMA(a, b, c) ((a) * (b) + (c))
 #endif
 
-/* e^x in float, branch-free so loops of it vectorize (scalar expf calls were half of a small
- * sigmoid network's forward time). x = n ln2 + r with |r| <= ln2/2 (ln2 split in two so n ln2 is
- * exact), e^r by a degree-7 Taylor polynomial (truncation < 6e-9 relative), and 2^n applied as two
- * normal powers of two so that results down to the subnormal range round correctly.
- * Error: at most 1.03 ulp measured against exp() in double over every 7th float of [-103.97, 88.72]
- * (1.5 ulp asserted by the tests); below that range 0, above +inf, like expf; NaN in, NaN out. */
 /* The exp polynomial and scaling alone, for x in [-104, 88.7228394] or NaN. */
 static inline float gradc_exp_kernelf(float x)
 {
@@ -108,6 +102,12 @@ static inline float gradc_exp_kernelf(float x)
     return (p * scale_a) * scale_b;
 }
 
+/* e^x in float, branch-free so loops of it vectorize (scalar expf calls were half of a small
+ * sigmoid network's forward time). x = n ln2 + r with |r| <= ln2/2 (ln2 split in two so n ln2 is
+ * exact), e^r by a degree-7 Taylor polynomial (truncation < 6e-9 relative), and 2^n applied as two
+ * normal powers of two so that results down to the subnormal range round correctly.
+ * Error: at most 1.03 ulp measured against exp() in double over every 7th float of [-103.97, 88.72]
+ * (1.5 ulp asserted by the tests); below that range 0, above +inf, like expf; NaN in, NaN out. */
 static inline float gradc_expf(float x)
 {
     const float hi = 88.7228394f;  /* expf(x) overflows above */

@@ -21,28 +21,29 @@ function M.forward(plan, layer, z)
   error("no elementwise forward for activation " .. act)
 end
 
--- The same two as vector expressions, for tiles that store straight from their registers: `op(name)`
--- spells an intrinsic of the tile's instruction set and element type ("max" -> "_mm512_max_ps").
--- nil where there is no vector form here (the tile then stores through its scalar loop). relu is
--- max(z, 0), which gives 0 for NaN and -0 like the scalar `z > 0 ? z : 0`.
-function M.vector_forward(layer, op, v)
-  if layer.activation == "linear" then
-    return v
-  elseif layer.activation == "relu" then
-    return string.format("%s(%s, %s())", op("max"), v, op("setzero"))
-  end
-  return nil
+-- Whether vector_forward and vector_backward have a form for the layer's activation (elsewhere a
+-- tile stores through its scalar loop).
+function M.has_vector_form(layer)
+  return layer.activation == "linear" or layer.activation == "relu"
 end
 
--- delta * g'(z) with `z` the vector of the cached value backward_reads names; `masked(mask_of, v)`
--- keeps the lanes of v where `z > 0` (and zeroes the rest, NaN included), per instruction set.
-function M.vector_backward(layer, delta, z, greater_than_zero)
-  if layer.activation == "linear" then
-    return delta
-  elseif layer.activation == "relu" then
-    return greater_than_zero(z, delta)
+-- The same two as vector expressions, for tiles that store straight from their registers: `op(name)`
+-- spells an intrinsic of the tile's instruction set and element type ("max" -> "_mm512_max_ps").
+-- relu is max(z, 0), which gives 0 for NaN and -0 like the scalar `z > 0 ? z : 0`.
+function M.vector_forward(layer, op, v)
+  if layer.activation == "relu" then
+    return string.format("%s(%s, %s())", op("max"), v, op("setzero"))
   end
-  return nil
+  return v
+end
+
+-- delta * g'(z) with `z` the vector of the cached value backward_reads names;
+-- `keep_positive(z, v)` keeps the lanes of v where z > 0 and zeroes the rest (NaN included).
+function M.vector_backward(layer, delta, z, keep_positive)
+  if layer.activation == "relu" then
+    return keep_positive(z, delta)
+  end
+  return delta
 end
 
 -- Which cached value the derivative reads: "Z" (at the kinks), "A" (sigmoid, tanh) or nil.

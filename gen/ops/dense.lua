@@ -211,16 +211,17 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
   -- round trip through acc[][] and the scalar loop cost mlp's train step 8% (dW1 alone is 100k
   -- reals). Then only the plain path declares acc[][] and runs the store loop.
   local direct = #isas > 0 and g.vector_writes ~= nil
-  for _, isa in ipairs(isas) do
-    direct = direct and g.vector_writes(intrinsic(isa, plan.dtype), isa) ~= nil
+  local writes = {}
+  for n, isa in ipairs(isas) do
+    writes[n] = direct and g.vector_writes(intrinsic(isa, plan.dtype), isa) or nil
+    direct = direct and writes[n] ~= nil
   end
   if not direct then
     buf:line("%s acc[%d][%d];", plan.real, rows, cols)
   end
   for n, isa in ipairs(isas) do
     buf:line("#%s defined(%s)", n > 1 and "elif" or "if", isa.macro)
-    vector_tile(buf, plan, g, isa, i0, rows, j0, cols,
-      direct and g.vector_writes(intrinsic(isa, plan.dtype), isa) or nil)
+    vector_tile(buf, plan, g, isa, i0, rows, j0, cols, direct and writes[n] or nil)
   end
   if #isas > 0 then
     buf:line("#else")
@@ -322,7 +323,7 @@ local function forward_loops(buf, plan, layer, v, batch)
       local writes = {}
       for _, write in ipairs(forward_writes(plan, layer, v)) do
         local activated = write.name == v.A and layer.has_A and layer.activation ~= "softmax"
-        if activated and not activations.vector_forward(layer, op, "x") then
+        if activated and not activations.has_vector_form(layer) then
           return nil
         end
         writes[#writes + 1] = { name = write.name, value = function(sum)
@@ -537,10 +538,10 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
       out:line("%s = %s;", at(v.dZ), activations.backward(plan, layer, value, element, element))
     end,
     vector_writes = function(op, isa)
-      local function keep_positive(z, delta) return isa.keep_positive(op, z, delta) end
-      if not activations.vector_backward(layer, "d", "z", keep_positive) then
+      if not activations.has_vector_form(layer) then
         return nil
       end
+      local function keep_positive(z, delta) return isa.keep_positive(op, z, delta) end
       return { { name = v.dZ, value = function(sum, load)
         return activations.vector_backward(layer, sum, read and load(read), keep_positive)
       end } }
