@@ -88,13 +88,15 @@ end
 -- Backward, layer by layer from the top: each layer's dZ is first propagated to the layer below
 -- (which needs this layer's W as it was), then this layer's dW and db are formed. Given `lr` (a C
 -- literal), the body of train_step's fused SGD instead: dW and db are applied to W and b as they
--- are computed (W -= lr dW) and never stored.
-local function backward_body(plan, lr)
+-- are computed (W -= lr dW) and never stored. `scratch` is how the body reaches the scratch
+-- struct ("s->" by default).
+local function backward_body(plan, lr, scratch)
+  scratch = scratch or "s->"
   local buf = emit.buffer(1)
   local layers = plan.layers
   local function names(layer)
     local v = batch_names(layer)
-    v.dZ = "s->" .. layer.dZ
+    v.dZ = scratch .. layer.dZ
     if lr then
       v.dW, v.db, v.lr = "p->" .. layer.W, "p->" .. layer.b, lr
     else
@@ -115,7 +117,7 @@ local function backward_body(plan, lr)
     if l > 1 then
       local below = layers[l - 1]
       local w = names(below)
-      w.W_next, w.dZ_next = "p->" .. layer.W, "s->" .. layer.dZ
+      w.W_next, w.dZ_next = "p->" .. layer.W, scratch .. layer.dZ
       buf:line("")
       buf:line("/* layer %d: %s[%d][%d] = (%s^T %s) * g'(%s), while %s is unchanged */", below.index,
         below.dZ, below.n_out, plan.batch, layer.W, layer.dZ, below.Z, layer.W)
@@ -135,8 +137,8 @@ local function backward_body(plan, lr)
     else
       v.A_prevT = layer.A_prev .. "T"
       buf:open("{")
-      buf:line("%s (*%s)[%d] = (%s (*)[%d])s->transposed; /* %s transposed: [sample][unit] */",
-        plan.real, v.A_prevT, layer.n_in, plan.real, layer.n_in, layer.A_prev)
+      buf:line("%s (*%s)[%d] = (%s (*)[%d])%stransposed; /* %s transposed: [sample][unit] */",
+        plan.real, v.A_prevT, layer.n_in, plan.real, layer.n_in, scratch, layer.A_prev)
       dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
       buf:close()
     end
@@ -284,42 +286,21 @@ local function source_values(plan)
   }
 end
 
--- The optimizer's step in train_step. sgd is fused into a second backward, which applies each
--- gradient element to its parameter as it is computed; momentum and adam update after backward.
-local function update_kernel(plan)
-  local name, NAME, real = plan.name, plan.NAME, plan.real
+-- Backward and the optimizer's step, for train_step. sgd is fused into backward, which applies
+-- each gradient element to its parameter as it is computed; momentum and adam update after a
+-- plain backward.
+local function backward_update_body(plan)
   local opt = plan.model.optimizer
-  local lines = { string.format("/* The spec's optimizer: %s. */", describe_optimizer(opt)) }
-  if opt.type == "sgd" then
-    local indent = string.rep(" ", #string.format("static void %s_KERNEL(backward_sgd)(", NAME))
-    lines[#lines + 1] = string.format("static void %s_KERNEL(backward_sgd)(%s_params *restrict p, const %s_cache *restrict c,", NAME, name, name)
-    lines[#lines + 1] = string.format("%sconst %s *restrict X_data, const %s *restrict Y_data,", indent, real, real)
-    lines[#lines + 1] = string.format("%s%s_scratch *restrict s)", indent, name)
-    lines[#lines + 1] = "{"
-    lines[#lines + 1] = string.format("    const %s (*A0)[%s_BATCH] = (const %s (*)[%s_BATCH])X_data;", real, NAME, real, NAME)
-    lines[#lines + 1] = string.format("    const %s (*Y)[%s_BATCH] = (const %s (*)[%s_BATCH])Y_data;", real, NAME, real, NAME)
-    lines[#lines + 1] = backward_body(plan, emit.literal(opt.lr, plan.dtype))
-  else
-    lines[#lines + 1] = string.format("static void %s_KERNEL(update)(%s_params *restrict p, %s_train_state *restrict s)", NAME, name, name)
-    lines[#lines + 1] = "{"
-    lines[#lines + 1] = body(plan, optimizers.update)
-  end
-  lines[#lines + 1] = "}"
-  return table.concat(lines, "\n")
-end
-
-local function train_step_body(plan)
   local buf = emit.buffer(1)
-  local NAME = plan.NAME
-  buf:line("%s_KERNEL(forward)(p, X, &s->cache);", NAME)
-  buf:line("const %s cost = %s_KERNEL(cost)(&s->cache, Y);", plan.real, NAME)
-  if plan.model.optimizer.type == "sgd" then
-    buf:line("%s_KERNEL(backward_sgd)(p, &s->cache, X, Y, &s->scratch);", NAME)
-  else
-    buf:line("%s_KERNEL(backward)(p, &s->cache, X, Y, &s->grad, &s->scratch);", NAME)
-    buf:line("%s_KERNEL(update)(p, s);", NAME)
+  if opt.type == "sgd" then
+    local real, NAME = plan.real, plan.NAME
+    buf:line("const %s (*A0)[%s_BATCH] = (const %s (*)[%s_BATCH])X_data;", real, NAME, real, NAME)
+    buf:line("const %s (*Y)[%s_BATCH] = (const %s (*)[%s_BATCH])Y_data;", real, NAME, real, NAME)
+    return buf:text() .. "\n" .. backward_body(plan, emit.literal(opt.lr, plan.dtype), "s->scratch.")
   end
-  buf:line("return cost;")
+  buf:line("%s_KERNEL(backward)(p, c, X_data, Y_data, &s->grad, &s->scratch);", plan.NAME)
+  buf:line("")
+  optimizers.update(buf, plan)
   return buf:text()
 end
 
@@ -330,8 +311,8 @@ local function kernel_values(plan)
     cost_body = cost_body(plan),
     backward_body = backward_body(plan),
     sgd_body = body(plan, optimizers.sgd_step),
-    update_kernel = update_kernel(plan),
-    train_step_body = train_step_body(plan),
+    optimizer = describe_optimizer(plan.model.optimizer),
+    backward_update_body = backward_update_body(plan),
     predict_body = single_sample_body(plan, "p->"),
   }
 end

@@ -25,14 +25,14 @@ function M.state_fields(plan)
   return {}
 end
 
--- Body of the static update function `<name>_update(p, s)`.
+-- Body of the static update function `<name>_update(p, s)`, for momentum and adam (train_step
+-- applies sgd inside its fused backward).
 function M.update(buf, plan)
   local opt = plan.model.optimizer
   local real = plan.real
   local lit = function(x) return emit.literal(x, plan.dtype) end
-  if opt.type == "sgd" then
-    buf:line("%s_KERNEL(sgd_step)(p, &s->grad, %s);", plan.NAME, lit(opt.lr))
-  elseif opt.type == "momentum" then
+  assert(opt.type ~= "sgd", "sgd is fused into backward (coder.update_kernel)")
+  if opt.type == "momentum" then
     tensors.each(buf, plan, function(t, i)
       local v = "s->velocity." .. t .. i
       return {
