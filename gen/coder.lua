@@ -283,6 +283,7 @@ local function source_values(plan)
     name = plan.name, NAME = plan.NAME, version = version, spec = basename(plan.model.file),
     init_body = body(plan, init.body),
     output = plan.last.A,
+    predict_body = single_sample_body(plan, "p->"),
   }
 end
 
@@ -313,7 +314,6 @@ local function kernel_values(plan)
     sgd_body = body(plan, optimizers.sgd_step),
     optimizer = describe_optimizer(plan.model.optimizer),
     backward_update_body = backward_update_body(plan),
-    predict_body = single_sample_body(plan, "p->"),
   }
 end
 

@@ -59,8 +59,13 @@ check-example: $(GRADC)
 # check bits and infer == predict; and a mismatched, truncated or corrupted file is refused with
 # nothing written.
 .PHONY: check-weights
-WEIGHTS_MODELS := xor softmax reg
+WEIGHTS_MODELS := xor softmax reg digits
 WEIGHTS_DIR := tests/build/weights
+# infer == predict must hold under the flags users build with: gcc's default GNU mode contracts
+# a * b + c into fused multiply-adds wherever the target has FMA, -std=c99 does not, and clang
+# contracts within a statement. Each entry is compiler:flags (':' for spaces).
+INFER_FLAG_SETS := gcc:-O2 gcc:-O3:-march=native gcc:-std=c99:-O2 gcc:-O2:-march=x86-64-v3 \
+	clang:-O2 clang:-O3:-march=native clang:-std=c99:-O2 gcc:-O2:-DGRADC_PORTABLE
 
 check-weights: $(GRADC)
 	@rm -rf $(WEIGHTS_DIR) && mkdir -p $(WEIGHTS_DIR)
@@ -76,6 +81,14 @@ check-weights: $(GRADC)
 	    $(foreach m,$(WEIGHTS_MODELS),-I$(WEIGHTS_DIR)/deploy/$(m) $(WEIGHTS_DIR)/deploy/$(m)/*.c) \
 	    tests/io/test_infer.c -o $(WEIGHTS_DIR)/test_infer $(CMOCKA_LIBS) -lm
 	@$(WEIGHTS_DIR)/test_infer
+	@set -e; for set in $(INFER_FLAG_SETS); do \
+	    cc=$${set%%:*}; flags=$$(echo "$${set#*:}" | tr : ' '); \
+	    $$cc -Wall -Wextra -Werror -Wno-conversion $$flags -DINFER_FLAGS="\"$$cc $$flags\"" \
+	        $(foreach m,$(WEIGHTS_MODELS),-I$(WEIGHTS_DIR)/deploy/$(m) $(WEIGHTS_DIR)/deploy/$(m)/*.c) \
+	        tests/io/test_infer.c -o $(WEIGHTS_DIR)/test_infer_flags $(CMOCKA_LIBS) -lm; \
+	    CMOCKA_MESSAGE_OUTPUT=stdout $(WEIGHTS_DIR)/test_infer_flags > $(WEIGHTS_DIR)/infer_flags.log 2>&1 \
+	        || { cat $(WEIGHTS_DIR)/infer_flags.log; echo "check-weights: infer differs from predict under $$cc $$flags"; exit 1; }; \
+	done; echo "check-weights: infer == predict bit for bit under $(words $(INFER_FLAG_SETS)) compiler and flag sets"
 	@sh tests/io/refuse_weights.sh $(GRADC) $(WEIGHTS_DIR)
 
 # The whole model suite again. check-models builds with plain $(CC), which on x86-64 is a dispatch

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "digits.h"
 #include "reg.h"
 #include "softmax.h"
 #include "xor.h"
@@ -36,12 +37,13 @@ static double draw(unsigned *state)
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) {
-        fprintf(stderr, "usage: make_weights XOR.bin SOFTMAX.bin REG.bin\n");
+    if (argc != 5) {
+        fprintf(stderr, "usage: make_weights XOR.bin SOFTMAX.bin REG.bin DIGITS.bin\n");
         return 2;
     }
     TRAIN_AND_SAVE(xor, XOR, argv[1]);
     TRAIN_AND_SAVE(softmax, SOFTMAX, argv[2]);
     TRAIN_AND_SAVE(reg, REG, argv[3]);
+    TRAIN_AND_SAVE(digits, DIGITS, argv[4]);
     return 0;
 }

@@ -1,7 +1,10 @@
 /*
  * Const-weights builds (CONTRACT.md section 5): <name>_weights holds exactly the bits of the
  * weights file, and <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
- * Models: xor (float, unrolled), softmax (double), reg (float, loops); see tests/checks.mk.
+ * Models: xor (float, unrolled), softmax (double), reg and digits (float, loops); see
+ * tests/checks.mk, which builds this test under each set of flags a user might build with (gcc and
+ * clang; -O2, -O3 -march=native, -std=c99), since contraction of a * b + c into fused multiply-adds
+ * depends on them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +15,16 @@
 
 #include <cmocka.h>
 
+#include "digits.h"
 #include "reg.h"
 #include "softmax.h"
 #include "xor.h"
 
 #define SAMPLES 2000
+
+#ifndef INFER_FLAGS
+#define INFER_FLAGS "default flags"
+#endif
 
 static double draw(unsigned *state)
 {
@@ -37,7 +45,7 @@ static double draw(unsigned *state)
             net##_predict(&loaded, x, y_predict);                                      \
             net##_infer(x, y_infer);                                                   \
             if (memcmp(y_predict, y_infer, sizeof y_infer) != 0) {                     \
-                fail_msg(#net ": sample %d: infer %.17g differs from predict %.17g",  \
+                fail_msg(#net " (" INFER_FLAGS "): sample %d: infer %.17g differs from predict %.17g",  \
                          sample, (double)y_infer[0], (double)y_predict[0]);          \
             }                                                                          \
         }                                                                              \
@@ -61,12 +69,19 @@ static void test_reg_infer_matches_predict_bit_for_bit(void **state)
     CHECK_MODEL(reg, REG);
 }
 
+static void test_digits_infer_matches_predict_bit_for_bit(void **state)
+{
+    (void)state;
+    CHECK_MODEL(digits, DIGITS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xor_infer_matches_predict_bit_for_bit),
         cmocka_unit_test(test_softmax_infer_matches_predict_bit_for_bit),
         cmocka_unit_test(test_reg_infer_matches_predict_bit_for_bit),
+        cmocka_unit_test(test_digits_infer_matches_predict_bit_for_bit),
     };
     return cmocka_run_group_tests_name("const-weights builds", tests, NULL, NULL);
 }
