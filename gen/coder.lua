@@ -46,12 +46,13 @@ local function summary(plan)
   local lines = {
     string.format(" * Network: %d inputs, batch %d, %s, loss %s, optimizer %s, unroll %s.",
       plan.inputs, plan.batch, plan.dtype, model.loss, model.optimizer.type, model.unroll),
+    " * Code per layer: batch functions (forward, backward, train_step) / one-sample (predict, infer).",
   }
   for _, layer in ipairs(plan.layers) do
-    lines[#lines + 1] = string.format(" *   layer %d: dense %d -> %d, %s%s, %d parameters, %s code",
+    lines[#lines + 1] = string.format(" *   layer %d: dense %d -> %d, %s%s, %d parameters, code %s",
       layer.index, layer.n_in, layer.n_out, layer.activation,
       layer.alpha and string.format(" (alpha %s)", emit.shortest(layer.alpha)) or "",
-      layer.params, layer.unroll == "full" and "unrolled" or "looped")
+      layer.params, model_summary.code_shapes(layer))
   end
   lines[#lines + 1] = string.format(" * Parameters: %d. FLOPs: %d per forward, %d per train step.",
     plan.param_count, plan.flops.forward, plan.flops.train_step)

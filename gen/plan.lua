@@ -7,18 +7,42 @@ local M = {}
 -- in time and code size, beyond. The performance issue tunes it with measurements.
 M.AUTO_FULL_MACS = 256
 
+-- ... and while the unrolled multiply-adds of the whole function stay within this budget, so that
+-- a deep net of small layers does not become megabytes of straight-line code (a 30-layer 16-unit
+-- net wrote a 2 MB kernels file that took 54 s to compile). The budget is per function: forward
+-- and predict each unroll at most this many multiply-adds; backward, which forms dW and propagates
+-- dZ for the same layers, at most twice as many. The random family's largest nets (4 layers of
+-- 7 x 7 x 5) stay within it.
+M.AUTO_FUNCTION_MACS = 1024
+
 local REAL_BYTES = { float = 4, double = 8 }
 
-local function unroll_mode(model, macs)
-  if model.unroll == "auto" then
-    return macs <= M.AUTO_FULL_MACS and "full" or "loops"
+-- The unroll mode of each layer for one function, given each layer's multiply-adds in it.
+local function unroll_modes(model, macs_of_layer)
+  local modes, budget = {}, M.AUTO_FUNCTION_MACS
+  for l, macs in ipairs(macs_of_layer) do
+    if model.unroll ~= "auto" then
+      modes[l] = model.unroll
+    elseif macs <= M.AUTO_FULL_MACS and macs <= budget then
+      modes[l], budget = "full", budget - macs
+    else
+      modes[l] = "loops"
+    end
   end
-  return model.unroll
+  return modes
 end
 
 local function plan_layers(model)
   local layers = {}
   local n_in = model.input
+  local batch_macs, sample_macs = {}, {}
+  for l, spec_layer in ipairs(model.layers) do
+    sample_macs[l] = n_in * spec_layer.units
+    batch_macs[l] = sample_macs[l] * model.batch
+    n_in = spec_layer.units
+  end
+  local batch_modes, sample_modes = unroll_modes(model, batch_macs), unroll_modes(model, sample_macs)
+  n_in = model.input
   for l, spec_layer in ipairs(model.layers) do
     local n_out = spec_layer.units
     local macs = n_in * n_out * model.batch
@@ -33,8 +57,8 @@ local function plan_layers(model)
       A = spec_layer.activation == "linear" and ("Z" .. l) or ("A" .. l),
       has_A = spec_layer.activation ~= "linear",
       A_prev = l == 1 and "A0" or nil, -- filled below for l > 1
-      unroll = unroll_mode(model, macs),
-      unroll_predict = unroll_mode(model, n_in * n_out),
+      unroll = batch_modes[l],
+      unroll_predict = sample_modes[l],
       macs = macs,
       params = n_out * n_in + n_out,
     }

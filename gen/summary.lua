@@ -8,18 +8,27 @@ local function kib(bytes)
   return string.format("%.1f KiB", bytes / 1024)
 end
 
+local SHAPE_WORDS = { full = "unrolled", loops = "loops" }
+
+-- What was generated for a layer in the batch functions (forward, backward, train_step) and in
+-- one-sample inference (predict, infer): "unrolled / loops" and the like. The two are decided
+-- separately (see plan.lua), so every label names both.
+function M.code_shapes(layer)
+  return SHAPE_WORDS[layer.unroll] .. " / " .. SHAPE_WORDS[layer.unroll_predict]
+end
+
 function M.text(plan)
   local model = plan.model
   local rows = {
     string.format("%s: %s, batch %d, loss %s, optimizer %s", model.name, plan.dtype, plan.batch,
       model.loss, model.optimizer.type),
     string.format("  %-7s %-12s %-11s %12s %14s  %s", "layer", "shape", "activation", "params",
-      "FLOPs/batch", "code"),
+      "FLOPs/batch", "code: batch / one sample"),
   }
   for _, layer in ipairs(plan.layers) do
     rows[#rows + 1] = string.format("  %-7d %-12s %-11s %12d %14d  %s", layer.index,
       layer.n_in .. " -> " .. layer.n_out, layer.activation, layer.params, 2 * layer.macs,
-      layer.unroll == "full" and "unrolled" or "loops")
+      M.code_shapes(layer))
   end
   rows[#rows + 1] = string.format("  total: %d parameters (%s), %d FLOPs per forward, %d per train step",
     plan.param_count, kib(plan.bytes.params), plan.flops.forward, plan.flops.train_step)
@@ -39,13 +48,13 @@ function M.markdown(plan)
       model.file:match("([^/\\]+)$") or model.file, plan.dtype, plan.batch, model.loss,
       model.optimizer.type, model.unroll),
     "",
-    "| layer | shape | activation | parameters | FLOPs per batch | code |",
+    "| layer | shape | activation | parameters | FLOPs per batch | code: batch / one sample |",
     "|---|---|---|---:|---:|---|",
   }
   for _, layer in ipairs(plan.layers) do
     rows[#rows + 1] = string.format("| %d | %d -> %d | %s | %d | %d | %s |", layer.index,
       layer.n_in, layer.n_out, layer.activation, layer.params, 2 * layer.macs,
-      layer.unroll == "full" and "unrolled" or "loops")
+      M.code_shapes(layer))
   end
   local b = plan.bytes
   rows[#rows + 1] = string.format("| total | | | %d | %d | |", plan.param_count, plan.flops.forward)
