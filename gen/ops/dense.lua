@@ -13,19 +13,22 @@ local M = {}
 local TERMS_PER_LINE = 3
 
 -- "lhs = t1 + t2 + ...;" (or another `assign`ment operator) wrapped a few terms per line so
--- unrolled code stays readable.
+-- unrolled code stays readable; each continuation line's "+ " stands just before the column of the
+-- first term, so the terms line up.
 local function sum_statement(buf, lhs, terms, wrap, assign)
   local head = lhs .. " " .. (assign or "=") .. " "
+  wrap = wrap or function(sum) return sum end
   if #terms <= TERMS_PER_LINE then
-    buf:line("%s%s;", head, wrap and wrap(table.concat(terms, " + ")) or table.concat(terms, " + "))
+    buf:line("%s%s;", head, wrap(table.concat(terms, " + ")))
     return
   end
   local chunks = {}
   for i = 1, #terms, TERMS_PER_LINE do
     chunks[#chunks + 1] = table.concat(terms, " + ", i, math.min(i + TERMS_PER_LINE - 1, #terms))
   end
-  local body = table.concat(chunks, "\n" .. string.rep("    ", buf.depth + 1) .. "+ ")
-  buf:line("%s%s;", head, wrap and wrap(body) or body)
+  local first_term = #head + wrap("\0"):find("\0", 1, true) - 1
+  local continuation = "\n" .. string.rep("    ", buf.depth) .. string.rep(" ", first_term - 2) .. "+ "
+  buf:line("%s%s;", head, wrap(table.concat(chunks, continuation)))
 end
 
 -- "lhs = start; lhs = FMA(x1, y1, lhs); ...": a sum of products as a chain of multiply-adds, one per
@@ -117,6 +120,8 @@ end
 -- The k loop of one tile with named vector accumulators and explicit fused multiply-adds; `cols`
 -- is a whole number of vectors. At the end the accumulators go into acc[][] for the scalar store
 -- loop, or, given `writes` (see vector_writes), straight from the registers to their arrays.
+-- Names: sum<r>_<v> accumulates row r, vector v of the tile; krow<v> is vector v of row k of the
+-- right-hand operand; aik<r> is the left-hand element of row r broadcast to every lane.
 local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
   local real_bytes = plan.dtype == "float" and 4 or 8
   local lanes = isa.bytes // real_bytes
@@ -130,18 +135,18 @@ local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
       local init = op("set1") .. "(" .. g.init(offset(i0, first + r)) .. ")"
       local names = {}
       for v = 0, vectors - 1 do
-        names[#names + 1] = string.format("v%d_%d = %s", r, v, init)
+        names[#names + 1] = string.format("sum%d_%d = %s", r, v, init)
       end
       buf:line("%s %s;", kind.type, table.concat(names, ", "))
     end
-    buf:open("for (int k = 0; k < %d; ++k) {", g.depth)
+    buf:loop("k", 0, g.depth)
     for v = 0, vectors - 1 do
-      buf:line("const %s b%d = %s(&%s);", kind.type, v, op("loadu"), g.b("k", offset(j0, v * lanes)))
+      buf:line("const %s krow%d = %s(&%s);", kind.type, v, op("loadu"), g.b("k", offset(j0, v * lanes)))
     end
     for r = 0, count - 1 do
-      buf:line("const %s a%d = %s(%s);", kind.type, r, op("set1"), g.a(offset(i0, first + r), "k"))
+      buf:line("const %s aik%d = %s(%s);", kind.type, r, op("set1"), g.a(offset(i0, first + r), "k"))
       for v = 0, vectors - 1 do
-        buf:line("v%d_%d = %s(a%d, b%d, v%d_%d);", r, v, op("fmadd"), r, v, r, v)
+        buf:line("sum%d_%d = %s(aik%d, krow%d, sum%d_%d);", r, v, op("fmadd"), r, v, r, v)
       end
     end
     buf:close()
@@ -153,10 +158,10 @@ local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
           end
           for _, write in ipairs(writes) do
             buf:line("%s(%s, %s);", op("storeu"), at(write.name),
-              write.value(string.format("v%d_%d", r, v), function(name) return op("loadu") .. "(" .. at(name) .. ")" end))
+              write.value(string.format("sum%d_%d", r, v), function(name) return op("loadu") .. "(" .. at(name) .. ")" end))
           end
         else
-          buf:line("%s(&acc[%d][%d], v%d_%d);", op("storeu"), first + r, v * lanes, r, v)
+          buf:line("%s(&acc[%d][%d], sum%d_%d);", op("storeu"), first + r, v * lanes, r, v)
         end
       end
     end
@@ -179,7 +184,7 @@ local function plain_tile(buf, plan, g, i, j, rows, cols, acc)
   -- the k/r nest imperfect, which stops gcc's -floop-interchange (on at -O3) from swapping k and r
   -- and moving the accumulators to memory (reg's forward ran 3x slower with it).
   local column = cols > 1 and "[j]" or "[0]"
-  buf:open("for (int k = 0; k < %d; ++k) {", g.depth)
+  buf:loop("k", 0, g.depth)
   buf:line("%s b_row[%d];", real, cols)
   if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
   buf:line("b_row%s = %s;", column, g.b("k", j))
@@ -261,7 +266,7 @@ local function gemm_columns(buf, plan, g, i0, rows)
     gemm_tile(buf, plan, g, i0, rows, "0", g.cols)
     return
   end
-  buf:open("for (int j0 = 0; j0 < %d; j0 += %d) {", full, tile)
+  buf:loop("j0", 0, full, tile)
   gemm_tile(buf, plan, g, i0, rows, "j0", tile)
   buf:close()
   if full < g.cols then
@@ -280,7 +285,7 @@ end
 function M.gemm(buf, plan, g)
   local full = g.rows - g.rows % M.ROW_TILE
   if full > 0 then
-    buf:open("for (int i0 = 0; i0 < %d; i0 += %d) {", full, M.ROW_TILE)
+    buf:loop("i0", 0, full, M.ROW_TILE)
     gemm_columns(buf, plan, g, "i0", M.ROW_TILE)
     buf:close()
   end
@@ -345,8 +350,8 @@ local function activate_full(buf, plan, layer, v, batch)
     return
   end
   -- a loop even here: the statements it replaces did not vectorize, the loop does
-  buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
-  buf:open("for (int j = 0; j < %d; ++j) {", batch)
+  buf:loop("r", 0, layer.n_out)
+  buf:loop("j", 0, batch)
   buf:line("%s[r][j] = %s;", v.A, activations.forward(plan, layer, v.Z .. "[r][j]"))
   buf:close()
   buf:close()
@@ -441,8 +446,8 @@ function M.transpose(buf, plan, src, dst, rows, cols)
     if k_from >= k_to or j_from >= j_to then
       return
     end
-    buf:open("for (int k = %d; k < %d; ++k) {", k_from, k_to)
-    buf:open("for (int j = %d; j < %d; ++j) {", j_from, j_to)
+    buf:loop("k", k_from, k_to)
+    buf:loop("j", j_from, j_to)
     buf:line("%s[j][k] = %s[k][j];", dst, src)
     buf:close()
     buf:close()
@@ -453,8 +458,8 @@ function M.transpose(buf, plan, src, dst, rows, cols)
   end
   local full_rows, full_cols = rows - rows % 8, cols - cols % 8
   buf:line("#if defined(GRADC_AVX2)")
-  buf:open("for (int k0 = 0; k0 < %d; k0 += 8) {", full_rows)
-  buf:open("for (int j0 = 0; j0 < %d; j0 += 8) {", full_cols)
+  buf:loop("k0", 0, full_rows, 8)
+  buf:loop("j0", 0, full_cols, 8)
   buf:line("gradc_transpose8_ps(&%s[k0][j0], %d, &%s[j0][k0], %d);", src, cols, dst, rows)
   buf:close()
   buf:close()
@@ -471,26 +476,26 @@ M.LANES = 8
 
 function M.row_sums(buf, plan, source, target, rows, cols, lr)
   local zero = emit.literal(0, plan.dtype)
-  buf:open("for (int r = 0; r < %d; ++r) {", rows)
+  buf:loop("r", 0, rows)
   if cols < 2 * M.LANES then
     buf:line("%s sum = %s;", plan.real, zero)
-    buf:open("for (int j = 0; j < %d; ++j) {", cols)
+    buf:loop("j", 0, cols)
     buf:line("sum += %s[r][j];", source)
     buf:close()
   else
     local full = cols - cols % M.LANES
     buf:line("%s lane[%d] = {%s};", plan.real, M.LANES, zero)
-    buf:open("for (int j0 = 0; j0 < %d; j0 += %d) {", full, M.LANES)
-    buf:open("for (int j = 0; j < %d; ++j) {", M.LANES)
+    buf:loop("j0", 0, full, M.LANES)
+    buf:loop("j", 0, M.LANES)
     buf:line("lane[j] += %s[r][j0 + j];", source)
     buf:close()
     buf:close()
     buf:line("%s sum = %s;", plan.real, zero)
-    buf:open("for (int j = 0; j < %d; ++j) {", M.LANES)
+    buf:loop("j", 0, M.LANES)
     buf:line("sum += lane[j];")
     buf:close()
     if full < cols then
-      buf:open("for (int j = %d; j < %d; ++j) {", full, cols)
+      buf:loop("j", full, cols)
       buf:line("sum += %s[r][j];", source)
       buf:close()
     end

@@ -6,8 +6,8 @@ local M = {}
 -- tensor's name and "[r][k]" or "[r]".
 function M.each(buf, plan, statements)
   for _, layer in ipairs(plan.layers) do
-    buf:open("for (int r = 0; r < %d; ++r) {", layer.n_out)
-    buf:open("for (int k = 0; k < %d; ++k) {", layer.n_in)
+    buf:loop("r", 0, layer.n_out)
+    buf:loop("k", 0, layer.n_in)
     for _, line in ipairs(statements(layer.W, "[r][k]", layer)) do
       buf:line(line)
     end
