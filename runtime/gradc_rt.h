@@ -11,6 +11,14 @@
 #include <stdint.h>
 #include <string.h>
 
+/* C99's restrict, which C++ spells __restrict (gcc, clang, MSVC): the generated definitions use
+ * GRADC_RESTRICT, so the same files compile as C++ when a project vendors them into one. */
+#if defined(__cplusplus)
+#define GRADC_RESTRICT __restrict
+#else
+#define GRADC_RESTRICT restrict
+#endif
+
 /* Vector paths for the tiles of looped layers, chosen from the compiler's target macros: AVX-512
  * for tiles a multiple of 64 bytes wide, AVX2 with FMA for tiles a multiple of 32 bytes (also on
  * AVX-512 machines, for the narrower tiles); anything else runs the plain C99 loops that follow
@@ -62,6 +70,13 @@ static inline int gradc_cpu_has_avx512(void)
 
 #if defined(GRADC_AVX512) || defined(GRADC_AVX2) || defined(GRADC_DISPATCH)
 #include <immintrin.h>
+#endif
+/* g++ 12 reports the self-initialized variable inside its own _mm512_undefined_ps() as used
+ * uninitialized wherever AVX-512 intrinsics are inlined into C++ code (GCC bug 105593, fixed in
+ * g++ 13); the C front end and clang do not. Only the generated file that includes this runtime
+ * is affected. */
+#if defined(__cplusplus) && defined(__GNUC__) && !defined(__clang__) && __GNUC__ < 13
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 /* a * b + c, fused (one rounding, one instruction) where the target has a fused multiply-add
