@@ -251,7 +251,7 @@ static double monotonic_seconds(void)
     return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
 }
 
-/* host.lock_folder(path, seconds) -> lock | false, message | nil, message
+/* host.lock_folder(path, seconds) -> lock | false | nil, message
  * An exclusive flock on the folder itself (no lock file is left behind), waited for at most
  * `seconds`. The lock is a to-be-closed value: `local lock <close> = ...` releases it on every way
  * out, errors included. false: another process held it all that time. nil: this folder cannot be
@@ -285,8 +285,7 @@ static int host_lock_folder(lua_State *L)
             close(lock->fd);
             lock->fd = -1;
             lua_pushboolean(L, 0);
-            lua_pushfstring(L, "another process has held it for %f s", seconds);
-            return 2;
+            return 1;
         }
         const struct timespec pause = {0, 5 * 1000 * 1000};
         nanosleep(&pause, NULL);

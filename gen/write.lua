@@ -19,7 +19,7 @@ local M = {}
 
 -- How long a run waits for another one's lock on OUT before giving up (a run holds it for
 -- milliseconds; only something else holding it for this long makes a run fail).
-M.LOCK_SECONDS = 4
+M.LOCK_SECONDS = 3
 
 -- What is at `path` itself: "directory", "file", "link" (never followed), or nil.
 local function kind(path)
@@ -168,7 +168,8 @@ function M.folder(out, folder, files)
   local final = out .. "/" .. folder
   local lock <close>, lock_err = host.lock_folder(out, M.LOCK_SECONDS)
   if lock == false then
-    errors.raise("gradc: cannot lock " .. out .. ": " .. lock_err)
+    errors.raise(string.format("gradc: cannot lock %s: another process has held it for %d s", out,
+      M.LOCK_SECONDS))
   elseif lock then
     tidy(out)
   end -- nil: a folder that cannot be locked; runs there leave each other's folders alone
