@@ -326,15 +326,19 @@ static int remove_at(int dirfd, const char *name, int depth)
 {
     if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
         return 0;
-    if (errno != EISDIR && errno != EPERM)
+    const int unlink_error = errno; /* EISDIR for a folder (Linux), EPERM elsewhere */
+    if (unlink_error != EISDIR && unlink_error != EPERM)
         return -1;
     if (depth >= REMOVE_MAX_DEPTH) {
         errno = ELOOP;
         return -1;
     }
     const int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
+    if (fd < 0) {
+        if (errno == ENOTDIR || errno == ELOOP)
+            errno = unlink_error; /* not a folder after all: unlink's own refusal is the reason */
         return -1;
+    }
     DIR *dir = fdopendir(fd);
     if (!dir) {
         close(fd);

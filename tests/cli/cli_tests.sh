@@ -213,6 +213,46 @@ diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
     || problem kill_window_same_name out "OUT/victim/ is not what a fresh run writes"
 result kill_window_same_name
 
+# The fallback swap for file systems without RENAME_EXCHANGE, reached through a preloaded
+# renameat2 that fails with EINVAL (tests/cli/rename_shim.c): replacing works, nothing is left;
+# then the same with gradc killed between its two renames, and the next run repairing that.
+shim=$WORK/rename_shim.so
+if ${CC:-cc} -shared -fPIC -o "$shim" "$CLI_DIR/rename_shim.c" -ldl 2> "$WORK/shim.err"; then
+    out=$WORK/fallback
+    gen --out "$out" "$WORK/victim.lua"
+    mkdir -p "$out/victim/sub"
+    echo "a user's file" > "$out/victim/sub/notes.txt"
+    set +e
+    LD_PRELOAD=$shim "$GRADC" --out "$out" "$WORK/victim_changed.lua" > "$WORK/stdout" 2> "$WORK/stderr"
+    gen_status=$?
+    set -e
+    expect_success fallback_two_renames
+    only_entries fallback_two_renames "$out" victim
+    diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
+        || problem fallback_two_renames out "OUT/victim/ is not what a fresh run writes"
+    result fallback_two_renames "(renameat2 refused; a subfolder in the old output)"
+
+    out=$WORK/killed_between_renames
+    gen --out "$out" "$WORK/victim.lua"
+    cp -R "$out" "$WORK/killed_before"
+    set +e
+    LD_PRELOAD=$shim GRADC_SHIM_KILL_AT_PLACE=1 "$GRADC" --out "$out" "$WORK/victim_changed.lua" \
+        > "$WORK/stdout" 2> "$WORK/stderr"
+    gen_status=$?
+    set -e
+    [ "$gen_status" -eq 137 ] || problem killed_between_renames status "the shim did not kill gradc (status $gen_status)"
+    [ -e "$out/victim" ] && problem killed_between_renames setup "OUT/victim exists: the kill was not between the renames"
+    gen --out "$out" "$ROOT/specs/xor.lua"
+    expect_success killed_between_renames
+    only_entries killed_between_renames "$out" victim xor
+    diff -r "$WORK/killed_before/victim" "$out/victim" > /dev/null 2>&1 \
+        || problem killed_between_renames out "OUT/victim/ is not the output from before the killed run"
+    result killed_between_renames "(killed with OUT/victim moved aside; the next run put it back)"
+else
+    problem fallback_two_renames compile "cannot build the rename shim: $(shown "$WORK/shim.err")"
+    result fallback_two_renames
+fi
+
 # A folder a user made inside OUT/victim/ (and a link in it to a folder of theirs): replacing
 # OUT/victim/ removes it whole, leaves no hidden .victim.gradc-old-N, and does not follow the link.
 out=$WORK/subfolder
@@ -448,6 +488,28 @@ gen --check --weights /dev/zero "$WORK/victim.lua"
 expect_clean_failure weights_is_dev_zero
 expect_stderr weights_is_dev_zero "/dev/zero: weights file is not a regular file (a character device)"
 result weights_is_dev_zero "($(shown "$WORK/stderr"))"
+
+# gradc --install STAGED OUT (make train's last step): OUT/<name>/ becomes STAGED's files; a
+# staged folder holding a FIFO (or a subfolder) is refused before anything is read or replaced.
+out=$WORK/install
+gen --out "$out" "$WORK/victim.lua"
+cp -R "$out" "$WORK/install_before"
+mkdir -p "$WORK/staged/victim"
+cp "$WORK/atomic_fresh/victim"/* "$WORK/staged/victim/"
+echo "weights" > "$WORK/staged/victim/victim.bin"
+mkfifo "$WORK/staged/victim/loss.csv"
+run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --install "$WORK/staged/victim" "$out"
+check_run install_refuses_a_fifo
+within install_refuses_a_fifo 2
+expect_stderr install_refuses_a_fifo "gradc: cannot install $WORK/staged/victim/loss.csv: not a regular file (a FIFO)"
+diff -r "$WORK/install_before" "$out" > /dev/null 2>&1 || problem install_refuses_a_fifo out "OUT changed"
+result install_refuses_a_fifo "($(shown "$WORK/stderr"))"
+rm "$WORK/staged/victim/loss.csv"
+gen --install "$WORK/staged/victim" "$out"
+expect_success install_replaces
+only_entries install_replaces "$out" victim
+diff -r "$WORK/staged/victim" "$out/victim" > /dev/null 2>&1 || problem install_replaces out "OUT/victim/ is not the staged folder"
+result install_replaces
 
 # A socket (bound by python3, which the test suite has anyway; skipped without it).
 if /usr/bin/python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$WORK/spec_socket.lua')" 2> /dev/null; then
