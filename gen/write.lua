@@ -136,7 +136,9 @@ local function place(out, folder, staging, final)
       if kind(final) == "directory" then
         local aside = fresh_folder(out, out .. "/." .. folder .. ".gradc-old")
         lfs.rmdir(aside) -- only its name was wanted: rename needs the target absent or empty
-        if os.rename(final, aside) then
+        local moved, move_err = os.rename(final, aside)
+        place_err = move_err
+        if moved then
           local placed, err = os.rename(staging, final)
           if not placed and kind(final) == nil then
             os.rename(aside, final) -- put the previous output back
@@ -166,7 +168,7 @@ end
 function M.folder(out, folder, files)
   make_directories(out)
   local final = out .. "/" .. folder
-  local lock <close>, lock_err = host.lock_folder(out, M.LOCK_SECONDS)
+  local lock <close> = host.lock_folder(out, M.LOCK_SECONDS)
   if lock == false then
     errors.raise(string.format("gradc: cannot lock %s: another process has held it for %d s", out,
       M.LOCK_SECONDS))
