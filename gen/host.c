@@ -1,18 +1,27 @@
 /*
  * gradc host: sets up a Lua 5.4 state with LuaFileSystem preloaded and a memory-capped allocator,
- * then runs the generator (gen/gradc.lua) in protected mode. No generator logic lives here.
+ * then runs the generator (gen/gradc.lua) in protected mode. No generator logic lives here; the
+ * module gradc.host adds the few system calls Lua and LuaFileSystem lack (a CPU-time limit, a read
+ * that cannot block on a FIFO, a folder lock, an atomic exchange of two folders, a removal that
+ * never follows links).
  *
  * User errors (bad specs, bad options) are printed as they are; anything else is a generator bug and
  * gets a traceback (the same split as lua.c's msghandler).
  */
-#define _DEFAULT_SOURCE /* realpath, readlink, setitimer */
+#define _GNU_SOURCE /* realpath, readlink, setitimer, renameat2 (glibc 2.28), fdopendir, flock */
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -139,13 +148,251 @@ static int host_run_limited(lua_State *L)
     return 3;
 }
 
+/* What a file that is not a regular file is, for messages. */
+static const char *file_type_name(mode_t mode)
+{
+    if (S_ISDIR(mode))
+        return "a directory";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a file";
+}
+
+/* host.read_file(path, max_bytes) -> text | nil, message, problem
+ * Reads at most max_bytes bytes of a regular file. Anything else (a FIFO, a device, a folder, a
+ * socket) is refused with problem "type" and a message such as "not a regular file (a FIFO)",
+ * without blocking: the type is checked before opening, and again on the open descriptor, which is
+ * opened with O_NONBLOCK so that a FIFO put there in between cannot make open wait for a writer.
+ * problem is "open" or "read" for the system's own errors (message: its strerror). */
+static int host_read_file(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    const lua_Integer max_bytes = luaL_checkinteger(L, 2);
+    luaL_argcheck(L, max_bytes >= 0, 2, "negative size");
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        lua_pushnil(L);
+        lua_pushfstring(L, "not a regular file (%s)", file_type_name(st.st_mode));
+        lua_pushliteral(L, "type");
+        return 3;
+    }
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        const int error = errno;
+        if (fd >= 0)
+            close(fd);
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(error));
+        lua_pushliteral(L, "open");
+        return 3;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        lua_pushnil(L);
+        lua_pushfstring(L, "not a regular file (%s)", file_type_name(st.st_mode));
+        lua_pushliteral(L, "type");
+        return 3;
+    }
+    luaL_Buffer text;
+    luaL_buffinit(L, &text);
+    size_t left = (size_t)max_bytes;
+    while (left > 0) {
+        const size_t want = left < LUAL_BUFFERSIZE ? left : LUAL_BUFFERSIZE;
+        char *room = luaL_prepbuffsize(&text, want);
+        const ssize_t got = read(fd, room, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            const int error = errno;
+            close(fd);
+            lua_pushnil(L);
+            lua_pushstring(L, strerror(error));
+            lua_pushliteral(L, "read");
+            return 3;
+        }
+        if (got == 0)
+            break;
+        luaL_addsize(&text, (size_t)got);
+        left -= (size_t)got;
+    }
+    close(fd);
+    luaL_pushresult(&text);
+    return 1;
+}
+
+#define FOLDER_LOCK "gradc.folder_lock"
+
+/* An open descriptor of a folder holding flock(LOCK_EX); closing it releases the lock, and so does
+ * the kernel when the process dies, however it dies. */
+typedef struct {
+    int fd;
+} folder_lock;
+
+static int folder_lock_release(lua_State *L)
+{
+    folder_lock *lock = luaL_checkudata(L, 1, FOLDER_LOCK);
+    if (lock->fd >= 0) {
+        close(lock->fd);
+        lock->fd = -1;
+    }
+    return 0;
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec * 1e-9;
+}
+
+/* host.lock_folder(path, seconds) -> lock | false | nil, message
+ * An exclusive flock on the folder itself (no lock file is left behind), waited for at most
+ * `seconds`. The lock is a to-be-closed value: `local lock <close> = ...` releases it on every way
+ * out, errors included. false: another process held it all that time. nil: this folder cannot be
+ * locked at all (a file system without flock, a folder that cannot be opened). */
+static int host_lock_folder(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    const double seconds = luaL_checknumber(L, 2);
+    folder_lock *lock = lua_newuserdatauv(L, sizeof *lock, 0);
+    lock->fd = -1;
+    luaL_setmetatable(L, FOLDER_LOCK);
+    lock->fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (lock->fd < 0) {
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(errno));
+        return 2;
+    }
+    const double deadline = monotonic_seconds() + seconds;
+    for (;;) {
+        if (flock(lock->fd, LOCK_EX | LOCK_NB) == 0)
+            return 1;
+        const int error = errno;
+        if (error != EWOULDBLOCK && error != EINTR) {
+            close(lock->fd);
+            lock->fd = -1;
+            lua_pushnil(L);
+            lua_pushstring(L, strerror(error));
+            return 2;
+        }
+        if (monotonic_seconds() > deadline) {
+            close(lock->fd);
+            lock->fd = -1;
+            lua_pushboolean(L, 0);
+            return 1;
+        }
+        const struct timespec pause = {0, 5 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+/* host.exchange(a, b) -> true | nil, message
+ * Swaps two existing paths in one step (renameat2 RENAME_EXCHANGE): there is no moment at which
+ * either name is missing. Fails where the kernel or the file system does not offer it (EINVAL,
+ * ENOSYS), or on a system without renameat2; the caller then falls back to two renames. */
+static int host_exchange(lua_State *L)
+{
+    const char *a = luaL_checkstring(L, 1);
+    const char *b = luaL_checkstring(L, 2);
+#ifdef RENAME_EXCHANGE
+    if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, strerror(errno));
+#else
+    (void)a;
+    (void)b;
+    lua_pushnil(L);
+    lua_pushliteral(L, "renameat2 is not available");
+#endif
+    return 2;
+}
+
+/* Deeper than this is not a folder gradc or a person made; each level holds one descriptor. */
+#define REMOVE_MAX_DEPTH 64
+
+/* Remove `name` in the folder `dirfd`: a folder with everything in it, anything else (a symbolic
+ * link included) by unlinking it. Links are never followed: a folder is opened with O_NOFOLLOW
+ * relative to its parent's descriptor, so a link swapped in meanwhile is not entered either. */
+static int remove_at(int dirfd, const char *name, int depth)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    const int unlink_error = errno; /* EISDIR for a folder (Linux), EPERM elsewhere */
+    if (unlink_error != EISDIR && unlink_error != EPERM)
+        return -1;
+    if (depth >= REMOVE_MAX_DEPTH) {
+        errno = ELOOP;
+        return -1;
+    }
+    const int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOTDIR || errno == ELOOP)
+            errno = unlink_error; /* not a folder after all: unlink's own refusal is the reason */
+        return -1;
+    }
+    DIR *dir = fdopendir(fd);
+    if (!dir) {
+        close(fd);
+        return -1;
+    }
+    int status = 0;
+    const struct dirent *entry;
+    while (status == 0 && (entry = readdir(dir)) != NULL) {
+        if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0)
+            status = remove_at(fd, entry->d_name, depth + 1);
+    }
+    const int error = errno;
+    closedir(dir);
+    if (status != 0) {
+        errno = error;
+        return -1;
+    }
+    if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+        return 0;
+    return -1;
+}
+
+/* host.remove_tree(path) -> true | nil, message: remove `path` (see remove_at); a missing path is
+ * not an error. */
+static int host_remove_tree(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    if (remove_at(AT_FDCWD, path, 0) == 0) {
+        lua_pushboolean(L, 1);
+        return 1;
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, strerror(errno));
+    return 2;
+}
+
 static const luaL_Reg host_functions[] = {
     {"run_limited", host_run_limited},
+    {"read_file", host_read_file},
+    {"lock_folder", host_lock_folder},
+    {"exchange", host_exchange},
+    {"remove_tree", host_remove_tree},
     {NULL, NULL},
 };
 
 static int open_host(lua_State *L)
 {
+    if (luaL_newmetatable(L, FOLDER_LOCK)) {
+        lua_pushcfunction(L, folder_lock_release);
+        lua_setfield(L, -2, "__close");
+        lua_pushcfunction(L, folder_lock_release);
+        lua_setfield(L, -2, "__gc");
+    }
+    lua_pop(L, 1);
     luaL_newlib(L, host_functions);
     return 1;
 }
@@ -207,17 +454,21 @@ static int protected_main(lua_State *L)
     lua_setfield(L, -2, "cpath");
     lua_pop(L, 1);
 
+    /* `gradc --install STAGED OUT` is make train's last step (templates/train/train.sh): the
+     * trained folder swapped into OUT the way the generator swaps its own output. */
+    const int install = argc >= 2 && strcmp(argv[1], "--install") == 0;
     lua_getglobal(L, "require");
-    lua_pushliteral(L, "gradc");
+    lua_pushstring(L, install ? "write" : "gradc");
     lua_call(L, 1, 1);
-    lua_getfield(L, -1, "main");
-    lua_pushstring(L, root);
+    lua_getfield(L, -1, install ? "install" : "main");
+    if (!install)
+        lua_pushstring(L, root);
     lua_createtable(L, argc, 0);
     for (int i = 1; i < argc; ++i) {
         lua_pushstring(L, argv[i]);
         lua_rawseti(L, -2, i);
     }
-    lua_call(L, 2, 1);
+    lua_call(L, install ? 1 : 2, 1);
     return 1;
 }
 

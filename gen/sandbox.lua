@@ -48,17 +48,16 @@ local function make_environment(stop)
   return env
 end
 
+-- A FIFO, a device or a folder named as the spec is refused before anything reads from it (the
+-- host's read neither waits for a FIFO's writer nor reads /dev/zero on).
 local function read_file(path)
-  local f, err = io.open(path, "rb")
-  if not f then
-    return nil, "cannot open spec: " .. tostring(err)
+  local text, err, problem = host.read_file(path, M.FILE_LIMIT + 1)
+  if not text then
+    if problem == "type" then
+      return nil, "spec is " .. err
+    end
+    return nil, "cannot " .. problem .. " spec: " .. err
   end
-  local text, read_err = f:read(M.FILE_LIMIT + 1)
-  f:close()
-  if text == nil and read_err then
-    return nil, "cannot read spec: " .. tostring(read_err)
-  end
-  text = text or "" -- an empty file: read returns nil at end of file
   if #text > M.FILE_LIMIT then
     return nil, string.format("spec file is larger than %d KiB", M.FILE_LIMIT // 1024)
   end

@@ -2,6 +2,7 @@
 -- way <name>_load does (format in templates/model_io.c.in) and returns the parameters as numbers.
 local architecture = require("architecture")
 local errors = require("errors")
+local host = require("gradc.host")
 
 local M = {}
 
@@ -19,13 +20,13 @@ function M.read(path, display, plan)
   local spec_name = plan.model.file:match("([^/\\]+)$")
   local real_bytes = plan.dtype == "float" and 4 or 8
   local expected_size = HEADER_BYTES + plan.param_count * real_bytes + 8
-  local f, open_err = io.open(path, "rb")
-  if not f then
-    fail(display, "cannot open weights file: " .. tostring(open_err))
+  -- a FIFO, a device or a folder is refused before anything reads from it (see host.read_file)
+  local data, read_err, problem = host.read_file(path, expected_size + 1)
+  if not data then
+    fail(display, problem == "type" and "weights file is " .. read_err
+      or "cannot " .. problem .. " weights file: " .. read_err)
   end
-  local data = f:read(expected_size + 1)
-  f:close()
-  if data == nil or #data < HEADER_BYTES or data:sub(1, 8) ~= MAGIC then
+  if #data < HEADER_BYTES or data:sub(1, 8) ~= MAGIC then
     fail(display, "not a gradc weights file (no GRADCWT header)")
   end
   local version, dtype_code, count, hash = string.unpack("<I4I4i8i8", data, 9)

@@ -9,9 +9,11 @@
 #    with the model's prefix and loss as macros (the loss is read from the generated header's banner);
 # 2. the driver checks the data, trains, and writes <name>.bin, <name>.scale, loss.csv and
 #    split.csv into BUILD/<name>/run/;
-# 3. only then is OUT/<name>/ generated and the four files copied next to the model, so bad data or
-#    a failed run leaves a previously trained OUT/<name>/ as it was;
-# 4. where gnuplot is installed, loss.csv is plotted into OUT/<name>/loss.png.
+# 3. the new OUT/<name>/ is put together in BUILD/<name>/stage/<name>/: the model the driver was
+#    built against, the four files, and (where gnuplot is installed) loss.csv plotted as loss.png;
+# 4. `gradc --install` swaps it in as OUT/<name>/ in one step, the way gradc replaces its own
+#    output. Until then OUT is not touched: bad data, a failed build, plot or copy, Ctrl-C or a
+#    kill leave a previously trained OUT/<name>/ exactly as it was.
 # Options after `--` go to the driver (e.g. -- --val 25 --seed 3). With --build-only, the script
 # stops after step 1 and prints the driver's path.
 set -eu
@@ -71,17 +73,21 @@ rm -rf "$run" && mkdir -p "$run"
 [ -z "$targets" ] || set -- --targets "$targets" "$@"
 "$driver" --data "$data" --epochs "$epochs" --out "$run" "$@"
 
-# ---- 3. the model and what training wrote, into OUT/<name>/
-"$gradc" --out "$out" "$spec" > /dev/null || exit 1
-dir="$out/$name"
-cp "$run"/* "$dir"/
+# ---- 3. the new OUT/<name>/, staged: the model, what training wrote, the plot
+stage="$build/$name/stage"
+rm -rf "$stage" && mkdir -p "$stage"
+cp -R "$gen" "$stage/$name"
+cp "$run"/* "$stage/$name/"
 files="$name.bin, $name.scale, loss.csv, split.csv"
-
-# ---- 4. the plot
 if command -v gnuplot > /dev/null 2>&1; then
-    gnuplot -e "csv='$dir/loss.csv'; png='$dir/loss.png'; name='$name'" "$root/templates/train/loss.gp"
+    gnuplot -e "csv='$stage/$name/loss.csv'; png='$stage/$name/loss.png'; name='$name'" \
+        "$root/templates/train/loss.gp"
     files="$files, loss.png"
 else
     echo "$name: no gnuplot, so no loss.png (make deps-train installs gnuplot-nox)"
 fi
-echo "$name: wrote $dir/: the generated model and $files"
+
+# ---- 4. swapped in whole
+"$gradc" --install "$stage/$name" "$out" > /dev/null || exit 1
+rm -rf "$stage"
+echo "$name: wrote $out/$name/: the generated model and $files"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Command-line behaviour from CONTRACT.md section 1 that is not about one bad spec: deterministic
-# output, no machine paths or dates in it, atomic replacement of OUT/<name>/, SPEC and OUT anywhere,
-# an OUT blocked by a file, spec files that cannot be read. One line per check.
+# Command-line behaviour that is not about one bad spec: deterministic output, no machine paths or
+# dates in it, atomic replacement of OUT/<name>/ (killed runs, concurrent runs, folders inside it),
+# SPEC and OUT anywhere, an OUT blocked by a file, read-only or full, spec and weights files that
+# are not regular files. One line per check.
 #
 #   tests/cli/cli_tests.sh [GRADC]
 set -eu
@@ -10,7 +11,17 @@ SUITE=cli
 resolve_gradc "${1:-}"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/gradc-cli.XXXXXX")
 chmod 755 "$WORK"
-trap 'chmod -R u+w "$WORK" 2>/dev/null; rm -rf "$WORK"' EXIT INT TERM
+# File systems the tests mount (as root) under $WORK, unmounted before $WORK is removed.
+MOUNTS=""
+cleanup() {
+    for mounted in $MOUNTS; do
+        umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null || true
+    done
+    chmod -R u+w "$WORK" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
 echo "cli_tests: $GRADC, work folder $WORK"
 
 # gen [ARGS...]: run the generator with stdout and stderr into $WORK/stdout, $WORK/stderr.
@@ -31,6 +42,27 @@ expect_clean_failure() {
     if [ "$(wc -l < "$WORK/stderr")" -ne 1 ] || [ ! -s "$WORK/stderr" ]; then
         problem "$1" stderr "expected one line, got $(wc -l < "$WORK/stderr"): '$(shown "$WORK/stderr")'"
     fi
+}
+
+# expect_stderr CASE LINE: stderr is exactly LINE.
+expect_stderr() {
+    if [ "$(cat "$WORK/stderr")" != "$2" ]; then
+        problem "$1" stderr "got '$(shown "$WORK/stderr")', expected '$2'"
+    fi
+}
+
+# within CASE SECONDS: the last run_measured run took less than SECONDS.
+within() {
+    if awk -v s="$run_seconds" -v l="$2" 'BEGIN { exit !(s >= l) }'; then
+        problem "$1" time "took $run_seconds s, expected under $2 s"
+    fi
+}
+
+# os_reason_for_mkdir DIR: why the system refuses a folder in DIR, in its own words (strerror,
+# from mkdir(1): the text after its last ": ").
+os_reason_for_mkdir() {
+    mkdir "$1/.gradc-probe" 2>&1 | sed 's/.*: //'
+    rmdir "$1/.gradc-probe" 2>/dev/null || true
 }
 
 expect_success() {
@@ -132,25 +164,158 @@ expect_clean_failure atomic_bad_spec_same_name
 diff -r "$WORK/atomic_before" "$out" > /dev/null 2>&1 || problem atomic_bad_spec_same_name out "OUT changed: $(diff -r "$WORK/atomic_before" "$out" | head -n 2 | tr '\n' '|')"
 result atomic_bad_spec_same_name "($(shown "$WORK/stderr"))"
 
-# A staging folder of an interrupted run (or of a run still going: concurrent runs each stage in
-# their own .<name>.gradc-new-N) is never reused, emptied or removed by another run.
+# Staging folders of a killed run (.<name>.gradc-new-N: being written, or after the exchange the
+# previous output; .<name>.gradc-old-N: the previous output moved aside) are cleaned up by the next
+# run: it holds OUT's lock, so no run still going can own them (concurrent runs: see below).
 echo "/* left by the user or by an older gradc */" > "$out/victim/stale.c"
-mkdir -p "$out/.victim.gradc-new-1"
-echo "debris of an interrupted run" > "$out/.victim.gradc-new-1/victim.c"
+mkdir -p "$out/.victim.gradc-new-1" "$out/.victim.gradc-new-7/sub" "$out/.victim.gradc-old-2"
+echo "debris of a killed run" > "$out/.victim.gradc-new-1/victim.c"
+echo "debris of a killed run" > "$out/.victim.gradc-new-7/sub/victim.c"
+echo "the output before the killed run's" > "$out/.victim.gradc-old-2/victim.c"
 gen --out "$out" "$WORK/victim_changed.lua"
 expect_success atomic_changed_spec
 gen --out "$WORK/atomic_fresh" "$WORK/victim_changed.lua"
 if diff -r "$WORK/atomic_before" "$out" > /dev/null 2>&1; then
     problem atomic_changed_spec out "OUT/victim/ was not replaced"
 fi
-[ "$(cat "$out/.victim.gradc-new-1/victim.c")" = "debris of an interrupted run" ] \
-    || problem atomic_changed_spec out "another run's staging folder was touched"
-rm -r "$out/.victim.gradc-new-1"
 only_entries atomic_changed_spec "$out" victim
 if ! diff -r "$WORK/atomic_fresh/victim" "$out/victim" > "$WORK/diff" 2>&1; then
     problem atomic_changed_spec out "OUT/victim/ is not what a fresh run writes (a stale .c would be compiled with the rest): $(head -n 2 "$WORK/diff" | tr '\n' '|')"
 fi
-result atomic_changed_spec "(no .victim.gradc-* of its own left, another run's untouched, stale.c gone)"
+result atomic_changed_spec "(stale .victim.gradc-new-1, -new-7 (with a subfolder), -old-2 removed, stale.c gone)"
+
+# The state a kill between the fallback's two renames leaves (OUT/victim moved aside to
+# .victim.gradc-old-N, the new one not in yet), with a half-written staging folder next to it: the
+# next run into that OUT, for another spec, puts the previous output back and removes the rest.
+out=$WORK/kill_window
+mkdir -p "$out"
+cp -R "$WORK/atomic_before/victim" "$out/.victim.gradc-old-3"
+echo "marker: the previous output" > "$out/.victim.gradc-old-3/marker.txt"
+mkdir -p "$out/.victim.gradc-new-4"
+echo "half written" > "$out/.victim.gradc-new-4/victim.h"
+cp -R "$out/.victim.gradc-old-3" "$WORK/kill_window_previous"
+gen --out "$out" "$ROOT/specs/xor.lua"
+expect_success kill_window_restored
+only_entries kill_window_restored "$out" victim xor
+diff -r "$WORK/kill_window_previous" "$out/victim" > /dev/null 2>&1 \
+    || problem kill_window_restored out "OUT/victim/ is not the output that was moved aside"
+result kill_window_restored "(.victim.gradc-old-3 back as OUT/victim/, .victim.gradc-new-4 removed)"
+
+# The same state, then a run for the same name: its output in place, nothing hidden left.
+out=$WORK/kill_window_same
+mkdir -p "$out"
+cp -R "$WORK/kill_window_previous" "$out/.victim.gradc-old-3"
+mkdir -p "$out/.victim.gradc-new-4"
+gen --out "$out" "$WORK/victim_changed.lua"
+expect_success kill_window_same_name
+only_entries kill_window_same_name "$out" victim
+diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
+    || problem kill_window_same_name out "OUT/victim/ is not what a fresh run writes"
+result kill_window_same_name
+
+# The fallback swap for file systems without RENAME_EXCHANGE, reached through a preloaded
+# renameat2 that fails with EINVAL (tests/cli/rename_shim.c): replacing works, nothing is left;
+# then the same with gradc killed between its two renames, and the next run repairing that.
+shim=$WORK/rename_shim.so
+if ${CC:-cc} -shared -fPIC -o "$shim" "$CLI_DIR/rename_shim.c" -ldl 2> "$WORK/shim.err"; then
+    out=$WORK/fallback
+    gen --out "$out" "$WORK/victim.lua"
+    mkdir -p "$out/victim/sub"
+    echo "a user's file" > "$out/victim/sub/notes.txt"
+    set +e
+    LD_PRELOAD=$shim "$GRADC" --out "$out" "$WORK/victim_changed.lua" > "$WORK/stdout" 2> "$WORK/stderr"
+    gen_status=$?
+    set -e
+    expect_success fallback_two_renames
+    only_entries fallback_two_renames "$out" victim
+    diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
+        || problem fallback_two_renames out "OUT/victim/ is not what a fresh run writes"
+    result fallback_two_renames "(renameat2 refused; a subfolder in the old output)"
+
+    out=$WORK/killed_between_renames
+    gen --out "$out" "$WORK/victim.lua"
+    cp -R "$out" "$WORK/killed_before"
+    set +e
+    LD_PRELOAD=$shim GRADC_SHIM_KILL_AT_PLACE=1 "$GRADC" --out "$out" "$WORK/victim_changed.lua" \
+        > "$WORK/stdout" 2> "$WORK/stderr"
+    gen_status=$?
+    set -e
+    [ "$gen_status" -eq 137 ] || problem killed_between_renames status "the shim did not kill gradc (status $gen_status)"
+    [ -e "$out/victim" ] && problem killed_between_renames setup "OUT/victim exists: the kill was not between the renames"
+    gen --out "$out" "$ROOT/specs/xor.lua"
+    expect_success killed_between_renames
+    only_entries killed_between_renames "$out" victim xor
+    diff -r "$WORK/killed_before/victim" "$out/victim" > /dev/null 2>&1 \
+        || problem killed_between_renames out "OUT/victim/ is not the output from before the killed run"
+    result killed_between_renames "(killed with OUT/victim moved aside; the next run put it back)"
+else
+    problem fallback_two_renames compile "cannot build the rename shim: $(shown "$WORK/shim.err")"
+    result fallback_two_renames
+fi
+
+# A folder a user made inside OUT/victim/ (and a link in it to a folder of theirs): replacing
+# OUT/victim/ removes it whole, leaves no hidden .victim.gradc-old-N, and does not follow the link.
+out=$WORK/subfolder
+mkdir -p "$out" "$WORK/users_notes"
+echo "keep me" > "$WORK/users_notes/notes.txt"
+gen --out "$out" "$WORK/victim.lua"
+mkdir -p "$out/victim/build/obj"
+echo "object" > "$out/victim/build/obj/victim.o"
+ln -s "$WORK/users_notes" "$out/victim/build/notes"
+gen --out "$out" "$WORK/victim_changed.lua"
+expect_success subfolder_in_output
+only_entries subfolder_in_output "$out" victim
+diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
+    || problem subfolder_in_output out "OUT/victim/ is not what a fresh run writes"
+[ -f "$WORK/users_notes/notes.txt" ] || problem subfolder_in_output out "a file behind a link in OUT/victim/ was deleted"
+result subfolder_in_output "(OUT/victim/build/ with a subfolder and a link, removed with the old output)"
+
+# Concurrent runs into one OUT, two different outputs of the same name: every run succeeds, the
+# folder is one run's output whole (last writer wins), and no run's staging folder is left.
+out=$WORK/concurrent
+gen --out "$WORK/concurrent_a" "$WORK/victim.lua"
+gen --out "$WORK/concurrent_b" "$WORK/victim_changed.lua"
+concurrent_failures=0
+for round in 1 2 3; do
+    pids=""
+    for run in 1 2 3 4 5 6; do
+        spec=$WORK/victim.lua
+        [ $((run % 2)) -eq 0 ] && spec=$WORK/victim_changed.lua
+        "$GRADC" --out "$out" "$spec" > /dev/null 2> "$WORK/concurrent_$run.err" &
+        pids="$pids $!"
+    done
+    for pid in $pids; do
+        wait "$pid" || concurrent_failures=$((concurrent_failures + 1))
+    done
+    only_entries concurrent_runs "$out" victim
+    if ! diff -r "$WORK/concurrent_a/victim" "$out/victim" > /dev/null 2>&1 \
+        && ! diff -r "$WORK/concurrent_b/victim" "$out/victim" > /dev/null 2>&1; then
+        problem concurrent_runs out "round $round: OUT/victim/ is neither run's output whole"
+    fi
+done
+[ "$concurrent_failures" -eq 0 ] || problem concurrent_runs status "$concurrent_failures of 18 runs failed: '$(cat "$WORK"/concurrent_*.err | head -n 1)'"
+result concurrent_runs "(3 rounds of 6 runs at once)"
+
+# OUT locked by another process for longer than a run ever holds it: a clean failure within
+# seconds, OUT as it was (never a hang).
+if command -v flock > /dev/null 2>&1; then
+    out=$WORK/locked
+    gen --out "$out" "$WORK/victim.lua"
+    cp -R "$out" "$WORK/locked_before"
+    flock -o "$out" sleep 7 &
+    holder=$!
+    sleep 0.3
+    run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --out "$out" "$WORK/victim_changed.lua"
+    kill "$holder" 2>/dev/null || true
+    wait "$holder" 2>/dev/null || true
+    check_run locked_out
+    [ "$(cat "$WORK/stderr")" = "gradc: cannot lock $out: another process has held it for 3 s" ] \
+        || problem locked_out stderr "'$(shown "$WORK/stderr")'"
+    diff -r "$WORK/locked_before" "$out" > /dev/null 2>&1 || problem locked_out out "OUT changed"
+    result locked_out "($(shown "$WORK/stderr"), $(run_detail))"
+else
+    echo "note: locked_out not run (no flock command: apt-get install util-linux)"
+fi
 
 # OUT/victim as a symbolic link to a folder of the user's: regenerating must not delete the user's
 # files through it ("writes OUT/<name>/ and nothing else").
@@ -226,6 +391,67 @@ else
     echo "note: out_not_writable not run (root ignores folder permissions)"
 fi
 
+# A folder in which mkdir is refused even to root: the system's reason, once (not a retry per
+# staging name). /proc refuses new entries everywhere, whoever runs the tests.
+reason=$(os_reason_for_mkdir /proc)
+gen --out /proc "$WORK/victim.lua"
+expect_clean_failure out_refuses_mkdir
+expect_stderr out_refuses_mkdir "gradc: cannot create a staging folder in /proc: $reason"
+result out_refuses_mkdir "($(shown "$WORK/stderr"))"
+
+# A read-only file system, and one without free inodes (tmpfs mounts: root with mount allowed).
+mounts_allowed=0
+probe=$WORK/mount_probe
+mkdir -p "$probe"
+if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=1m tmpfs "$probe" 2> /dev/null; then
+    MOUNTS="$probe"
+    mounts_allowed=1
+fi
+if [ "$mounts_allowed" -eq 1 ]; then
+    # Read-only with an earlier output in it: refused with the reason, the output as it was.
+    readonly_out=$WORK/readonly_fs
+    mkdir -p "$readonly_out"
+    mount -t tmpfs -o size=4m tmpfs "$readonly_out"
+    MOUNTS="$readonly_out $MOUNTS"
+    gen --out "$readonly_out" "$WORK/victim.lua"
+    cp -R "$readonly_out" "$WORK/readonly_before"
+    mount -o remount,ro "$readonly_out"
+    reason=$(os_reason_for_mkdir "$readonly_out")
+    gen --out "$readonly_out" "$WORK/victim_changed.lua"
+    expect_clean_failure out_read_only_fs
+    expect_stderr out_read_only_fs "gradc: cannot create a staging folder in $readonly_out: $reason"
+    diff -r "$WORK/readonly_before" "$readonly_out" > /dev/null 2>&1 || problem out_read_only_fs out "OUT changed"
+    result out_read_only_fs "($(shown "$WORK/stderr"))"
+
+    # No inode left: the staging folder itself is refused.
+    full=$WORK/no_inodes
+    mkdir -p "$full"
+    mount -t tmpfs -o size=4m,nr_inodes=64 tmpfs "$full"
+    MOUNTS="$full $MOUNTS"
+    gen --out "$full" "$WORK/victim.lua"
+    cp -R "$full" "$WORK/no_inodes_before"
+    fillers=0
+    while touch "$full/filler$fillers" 2> /dev/null; do fillers=$((fillers + 1)); done
+    reason=$(os_reason_for_mkdir "$full")
+    gen --out "$full" "$WORK/victim_changed.lua"
+    expect_clean_failure out_no_inodes
+    expect_stderr out_no_inodes "gradc: cannot create a staging folder in $full: $reason"
+    # Three inodes free: the staging folder and two files fit, the third file does not; the
+    # staging folder goes again and the earlier output stays.
+    rm -f "$full/filler0" "$full/filler1" "$full/filler2"
+    gen --out "$full" "$WORK/victim_changed.lua"
+    expect_clean_failure out_no_inodes
+    case $(cat "$WORK/stderr") in
+        "gradc: cannot write $full/victim/"*": $reason") ;;
+        *) problem out_no_inodes stderr "'$(shown "$WORK/stderr")', expected 'gradc: cannot write $full/victim/FILE: $reason'" ;;
+    esac
+    rm -f "$full"/filler*
+    diff -r "$WORK/no_inodes_before" "$full" > /dev/null 2>&1 || problem out_no_inodes out "OUT changed: $(diff -r "$WORK/no_inodes_before" "$full" 2>&1 | head -n 2 | tr '\n' '|')"
+    result out_no_inodes "($reason: for the staging folder, then for a file)"
+else
+    echo "note: out_read_only_fs and out_no_inodes not run (they mount a tmpfs: root with mount permitted)"
+fi
+
 # ---------------------------------------------------------------- spec files that cannot be read
 gen --out "$WORK/never" "$WORK/no_such_spec.lua"
 expect_clean_failure spec_missing
@@ -235,12 +461,65 @@ result spec_missing "($(shown "$WORK/stderr"))"
 mkdir -p "$WORK/a_folder.lua"
 gen --out "$WORK/never" "$WORK/a_folder.lua"
 expect_clean_failure spec_is_a_folder
+expect_stderr spec_is_a_folder "$WORK/a_folder.lua: spec is not a regular file (a directory)"
 result spec_is_a_folder "($(shown "$WORK/stderr"))"
 
-# An endless "file": reading must stop at the size limit.
+# An endless "file": refused before reading.
 gen --check /dev/zero
 expect_clean_failure spec_is_dev_zero
+expect_stderr spec_is_dev_zero "/dev/zero: spec is not a regular file (a character device)"
 result spec_is_dev_zero "($(shown "$WORK/stderr"))"
+
+# A FIFO nobody writes to, as SPEC and as WEIGHTS: opening it to read would wait for a writer
+# forever. Refused with the file's name, within a couple of seconds.
+mkfifo "$WORK/spec_fifo.lua" "$WORK/weights_fifo.bin"
+run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --check "$WORK/spec_fifo.lua"
+check_run spec_is_a_fifo
+within spec_is_a_fifo 2
+expect_stderr spec_is_a_fifo "$WORK/spec_fifo.lua: spec is not a regular file (a FIFO)"
+result spec_is_a_fifo "($(shown "$WORK/stderr"), $(run_detail))"
+run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --out "$WORK/never" \
+    --weights "$WORK/weights_fifo.bin" "$WORK/victim.lua"
+check_run weights_is_a_fifo
+within weights_is_a_fifo 2
+expect_stderr weights_is_a_fifo "$WORK/weights_fifo.bin: weights file is not a regular file (a FIFO)"
+result weights_is_a_fifo "($(shown "$WORK/stderr"), $(run_detail))"
+gen --check --weights /dev/zero "$WORK/victim.lua"
+expect_clean_failure weights_is_dev_zero
+expect_stderr weights_is_dev_zero "/dev/zero: weights file is not a regular file (a character device)"
+result weights_is_dev_zero "($(shown "$WORK/stderr"))"
+
+# gradc --install STAGED OUT (make train's last step): OUT/<name>/ becomes STAGED's files; a
+# staged folder holding a FIFO (or a subfolder) is refused before anything is read or replaced.
+out=$WORK/install
+gen --out "$out" "$WORK/victim.lua"
+cp -R "$out" "$WORK/install_before"
+mkdir -p "$WORK/staged/victim"
+cp "$WORK/atomic_fresh/victim"/* "$WORK/staged/victim/"
+echo "weights" > "$WORK/staged/victim/victim.bin"
+mkfifo "$WORK/staged/victim/loss.csv"
+run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --install "$WORK/staged/victim" "$out"
+check_run install_refuses_a_fifo
+within install_refuses_a_fifo 2
+expect_stderr install_refuses_a_fifo "gradc: cannot install $WORK/staged/victim/loss.csv: not a regular file (a FIFO)"
+diff -r "$WORK/install_before" "$out" > /dev/null 2>&1 || problem install_refuses_a_fifo out "OUT changed"
+result install_refuses_a_fifo "($(shown "$WORK/stderr"))"
+rm "$WORK/staged/victim/loss.csv"
+gen --install "$WORK/staged/victim" "$out"
+expect_success install_replaces
+only_entries install_replaces "$out" victim
+diff -r "$WORK/staged/victim" "$out/victim" > /dev/null 2>&1 || problem install_replaces out "OUT/victim/ is not the staged folder"
+result install_replaces
+
+# A socket (bound by python3, which the test suite has anyway; skipped without it).
+if /usr/bin/python3 -c "import socket; socket.socket(socket.AF_UNIX).bind('$WORK/spec_socket.lua')" 2> /dev/null; then
+    run_measured "$WORK" "$WORK/stdout" "$WORK/stderr" "$GRADC" --check "$WORK/spec_socket.lua"
+    check_run spec_is_a_socket
+    expect_stderr spec_is_a_socket "$WORK/spec_socket.lua: spec is not a regular file (a socket)"
+    result spec_is_a_socket "($(shown "$WORK/stderr"))"
+else
+    echo "note: spec_is_a_socket not run (no /usr/bin/python3 to bind a socket)"
+fi
 
 # File size: a spec of exactly 1 MiB is read; one byte more is refused (sandbox.FILE_LIMIT).
 # The padding is a comment, so only the size differs.

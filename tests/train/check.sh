@@ -10,7 +10,8 @@
 # 3. end to end through `make train`: iris (tests/train/data/iris.csv) to a stated held-out
 #    accuracy, and a synthetic regression with a separate targets file (the TARGETS= path) to a
 #    stated RMSE; each reloaded from its .bin and .scale and evaluated one sample at a time
-#    (tests/train/predict_check.c), which must agree with what training reported;
+#    (tests/train/predict_check.c), which must agree with what training reported; runs that fail
+#    after training (plot failing, killed) or in the driver leave the trained OUT/iris/ as it was;
 # 4. bad data: every tests/train/bad/NAME.expected is the exact stderr line for NAME.csv (and
 #    NAME.targets for diabetes_* cases), run through drivers built with ASan and UBSan; plus a few
 #    generated cases (NUL byte, overlong line, a folder, bad options). Exit status 1, nothing written.
@@ -96,6 +97,8 @@ train_case() { # name spec data targets metric op bound
     awk -v v="$value" -v b="$7" -v op="$6" 'BEGIN { exit !(op == ">=" ? v >= b : v <= b) }' \
         || fail "$1: held-out $5 $value, expected $6 $7"
     dir="$BUILD/e2e/$1"
+    hidden=$(cd "$BUILD/e2e" && ls -A | grep '^\.' || true)
+    [ -z "$hidden" ] || fail "$1: staging folders left in $BUILD/e2e: $hidden"
     for file in "$1.bin" "$1.scale" loss.csv split.csv; do
         [ -s "$dir/$file" ] || fail "$1: $dir/$file was not written"
     done
@@ -118,6 +121,30 @@ train_case() { # name spec data targets metric op bound
 mkdir -p "$BUILD/synthetic"
 synthetic "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets"
 train_case iris specs/iris.lua tests/train/data/iris.csv "" val_accuracy ">=" $IRIS_MIN_ACCURACY
+# A run that fails after training (the plot fails; the script is killed at the plot, as Ctrl-C or
+# a kill would stop it), or in the driver (a bad option), leaves the trained OUT/iris/ exactly as it
+# was: the new folder is staged outside OUT and swapped in only when everything is there. A fake
+# gnuplot first on PATH does the failing, whether or not gnuplot is installed.
+echo "a file of the user's next to the trained model" > "$BUILD/e2e/iris/marker.txt"
+rm -rf "$BUILD/e2e-before" && cp -R "$BUILD/e2e" "$BUILD/e2e-before"
+mkdir -p "$BUILD/gnuplot-fails" "$BUILD/gnuplot-kills"
+printf '#!/bin/sh\necho "gnuplot: simulated failure" >&2\nexit 1\n' > "$BUILD/gnuplot-fails/gnuplot"
+printf '#!/bin/sh\nkill -KILL "$PPID"\nexit 1\n' > "$BUILD/gnuplot-kills/gnuplot"
+chmod +x "$BUILD/gnuplot-fails/gnuplot" "$BUILD/gnuplot-kills/gnuplot"
+failed_run() { # label PATH-prefix [TRAIN_ARGS]
+    log="$BUILD/e2e-failed-$1.log"
+    if PATH="$2:$PATH" $MAKE --no-print-directory train SPEC=specs/iris.lua DATA=tests/train/data/iris.csv \
+        OUT="$BUILD/e2e" EPOCHS=3 TRAIN_ARGS="${3:-}" > "$log" 2>&1; then
+        fail "failed run $1: make train succeeded"
+    fi
+    diff -r "$BUILD/e2e-before" "$BUILD/e2e" > "$BUILD/e2e-diff.txt" 2>&1 \
+        || { head -5 "$BUILD/e2e-diff.txt" >&2; fail "failed run $1: $BUILD/e2e/ changed"; }
+}
+failed_run plot_fails "$BUILD/gnuplot-fails"
+failed_run killed_at_plot "$BUILD/gnuplot-kills"
+failed_run driver_fails "" "--val 95"
+echo "check-train: make train failing at the plot, killed at the plot, or in the driver: the trained OUT/iris/ as it was"
+
 train_case diabetes specs/diabetes.lua "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets" \
     val_rmse "<=" $SYNTH_MAX_RMSE
 

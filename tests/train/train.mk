@@ -3,9 +3,10 @@
 # CC, OUT, SPEC and deps-test.
 #
 #   make train SPEC=net.lua DATA=file.csv [TARGETS=file] [EPOCHS=n] [OUT=dir] [TRAIN_ARGS="--val 25 --seed 3"]
-#                      generate OUT/<name>/, build templates/train/train.c against it, train with the
-#                      spec's optimizer and write <name>.bin, <name>.scale, loss.csv, split.csv (and
-#                      loss.png where gnuplot is installed)
+#                      generate the model, build templates/train/train.c against it, train with the
+#                      spec's optimizer, then swap in OUT/<name>/ whole: the model, <name>.bin,
+#                      <name>.scale, loss.csv, split.csv (and loss.png where gnuplot is installed);
+#                      a run that fails anywhere leaves an earlier OUT/<name>/ as it was
 #   make deps-train    install gnuplot-nox (optional: the loss plot), lua5.4, python3-torch, python3-numpy
 #   make check-train   CMocka tests of runtime/hosted/, strict compiles, end-to-end training, bad data
 #   make train-table   gradc against PyTorch on the five data sets in $(TRAIN_DATA): a markdown table
