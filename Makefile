@@ -74,8 +74,8 @@ include tests/repo.mk
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
 test: deps-test
-	@$(MAKE) --no-print-directory check-cli
-	@$(MAKE) --no-print-directory -j$(JOBS) check-repo check-strict check-numerics check-io check-weights \
+	@$(MAKE) --no-print-directory check-repo check-cli
+	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-models-vector check-cross check-torch2gradc check-train
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
