@@ -67,13 +67,14 @@ include tests/tests.mk
 include tests/cross/cross.mk
 include tests/bench/bench.mk
 include tests/train/train.mk
+include tests/repo.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
 JOBS := $(shell nproc 2>/dev/null || echo 2)
 
 test: deps-test
-	@$(MAKE) --no-print-directory check-cli
+	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-models-vector check-cross check-torch2gradc check-train
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models

@@ -1,7 +1,7 @@
--- Wisconsin diagnostic breast cancer (/work/shared/data/breast_cancer.csv): 30 cell-nucleus
+-- Wisconsin diagnostic breast cancer (data/breast_cancer.csv): 30 cell-nucleus
 -- features -> malignant (0) or benign (1). One sigmoid output with binary cross-entropy; the
 -- label column is the 0/1 target itself.
--- Train: make train SPEC=specs/breast_cancer.lua DATA=/work/shared/data/breast_cancer.csv
+-- Train: make train SPEC=specs/breast_cancer.lua DATA=data/breast_cancer.csv
 return {
   name = "breast_cancer",
   input = 30,

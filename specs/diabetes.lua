@@ -1,9 +1,9 @@
--- Diabetes progression (Efron et al.; /work/shared/data/diabetes_data.csv, targets in
+-- Diabetes progression (Efron et al.; data/diabetes_data.csv, targets in
 -- diabetes_target.csv): 10 raw features -> one number, a regression with a linear output and mean
 -- squared error. `make train` standardizes the target too (statistics saved in diabetes.scale) and
 -- reports RMSE in the target's own units.
--- Train: make train SPEC=specs/diabetes.lua DATA=/work/shared/data/diabetes_data.csv \
---            TARGETS=/work/shared/data/diabetes_target.csv
+-- Train: make train SPEC=specs/diabetes.lua DATA=data/diabetes_data.csv \
+--            TARGETS=data/diabetes_target.csv
 return {
   name = "diabetes",
   input = 10,

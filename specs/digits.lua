@@ -1,7 +1,7 @@
--- Handwritten digits (UCI optdigits 8x8; /work/shared/data/digits.csv): 64 pixel counts 0..16
+-- Handwritten digits (UCI optdigits 8x8; data/digits.csv): 64 pixel counts 0..16
 -- -> 10 classes. The largest of the example data sets (1437 training images), so the widest
 -- hidden layer; softmax + cross-entropy, Adam.
--- Train: make train SPEC=specs/digits.lua DATA=/work/shared/data/digits.csv
+-- Train: make train SPEC=specs/digits.lua DATA=data/digits.csv
 return {
   name = "digits",
   input = 64,

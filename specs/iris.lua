@@ -1,6 +1,6 @@
--- Iris (Fisher; /work/shared/data/iris.csv): 4 measurements -> 3 species. 120 training flowers
+-- Iris (Fisher; data/iris.csv): 4 measurements -> 3 species. 120 training flowers
 -- after the 20% hold-out, so one small ReLU layer is plenty; softmax + cross-entropy, Adam.
--- Train: make train SPEC=specs/iris.lua DATA=/work/shared/data/iris.csv
+-- Train: make train SPEC=specs/iris.lua DATA=data/iris.csv
 return {
   name = "iris",
   input = 4,

@@ -1,6 +1,6 @@
--- Wine (UCI; /work/shared/data/wine_data.csv): 13 chemical measurements -> 3 cultivars.
+-- Wine (UCI; data/wine_data.csv): 13 chemical measurements -> 3 cultivars.
 -- 142 training samples; the classes separate well once the features are standardized.
--- Train: make train SPEC=specs/wine.lua DATA=/work/shared/data/wine_data.csv
+-- Train: make train SPEC=specs/wine.lua DATA=data/wine_data.csv
 return {
   name = "wine",
   input = 13,

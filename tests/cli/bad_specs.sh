@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every tests/bad_specs/NAME.lua through the generator and checks what a bad spec must do
-# (CONTRACT.md section 1):
+# (docs/spec.md, "Errors"):
 #   status  non-zero exit, and not a signal (>= 128 also covers the hard stop)
 #   stderr  exactly one line, equal to a line of NAME.expected (more than one line there: alternatives)
 #   stdout  nothing (no summary for a spec that failed)

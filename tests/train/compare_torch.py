@@ -3,7 +3,8 @@
     /usr/bin/python3 tests/train/compare_torch.py [--data DIR] [--epochs N] [--only NAME ...]
         [--gradc BIN] [--cc CC] [--cflags FLAGS] [--build DIR]
 
-For each data set (specs/<name>.lua on DIR's file), in one run:
+For each data set (specs/<name>.lua on DIR's file; DIR defaults to the repository's data/), in one
+run:
 
 1. gradc: templates/train/train.sh generates the model, builds the driver and trains it; the
    driver also saves the initial weights (--save-init) and writes split.csv and <name>.scale.
@@ -213,7 +214,7 @@ def output(spec, z):
 
 
 def loss_fn(spec, z, y, labels):
-    """J of CONTRACT.md section 4, averaged over the batch."""
+    """J as gradc defines it (docs/math.md, "Costs"), averaged over the batch."""
     m = z.shape[0]
     if spec["loss"] == "ce":
         return F.cross_entropy(z, labels)
@@ -352,7 +353,7 @@ def describe(spec, epochs):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", default="/work/shared/data")
+    parser.add_argument("--data", default=os.path.join(ROOT, "data"))
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--only", nargs="*")
     parser.add_argument("--gradc", default="gen/build/gradc")

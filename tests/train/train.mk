@@ -20,7 +20,7 @@ TRAIN_BUILD := tests/build/train
 # The driver is built for this machine: it runs here, and the generated code picks its vector path
 # from the target's feature macros.
 TRAIN_CFLAGS ?= -O2 -march=native
-TRAIN_DATA ?= /work/shared/data
+TRAIN_DATA ?= data
 TRAIN_PACKAGES := gnuplot-nox lua5.4 python3-torch python3-numpy
 
 # The top Makefile's SPEC has a default (the README example); training it on someone's data by
