@@ -8,7 +8,7 @@
  *
  * Linked with -Wl,--wrap=fread: __wrap_fread below changes the file under a running load.
  */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* unshare and mount, for the tmpfs test (Linux); POSIX for the rest */
 
 #include <dirent.h>
 #include <setjmp.h>
@@ -19,6 +19,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
+#if defined(__linux__)
+#include <sched.h>
+#include <sys/mount.h>
+#endif
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -35,12 +39,20 @@
 
 static char path[256];
 static char other_path[256];
+static char fifo_path[256];
+static char full_folder[256];  /* and full_folder/w.bin */
+static char tmpfs_folder[256]; /* a mount point, in a child's mount namespace only */
+static char full_target[300];
 
 static int setup(void **state)
 {
     (void)state;
     snprintf(path, sizeof path, "tests/build/io/weights-%ld.bin", (long)getpid());
     snprintf(other_path, sizeof other_path, "tests/build/io/other-%ld.bin", (long)getpid());
+    snprintf(fifo_path, sizeof fifo_path, "tests/build/io/fifo-%ld", (long)getpid());
+    snprintf(full_folder, sizeof full_folder, "tests/build/io/full-%ld", (long)getpid());
+    snprintf(full_target, sizeof full_target, "%s/w.bin", full_folder);
+    snprintf(tmpfs_folder, sizeof tmpfs_folder, "tests/build/io/tmpfs-%ld", (long)getpid());
     return 0;
 }
 
@@ -49,6 +61,10 @@ static int teardown(void **state)
     (void)state;
     remove(path);
     remove(other_path);
+    remove(fifo_path);
+    remove(full_target);
+    remove(full_folder);
+    remove(tmpfs_folder);
     return 0;
 }
 
@@ -465,8 +481,7 @@ static void serve_through_fifo(const char *fifo, const unsigned char *bytes, lon
 static void test_load_from_fifo(void **state)
 {
     (void)state;
-    char fifo[256];
-    snprintf(fifo, sizeof fifo, "tests/build/io/fifo-%ld", (long)getpid());
+    const char *fifo = fifo_path;
     for (size_t k = 0; k < MODEL_COUNT; ++k) {
         const model *m = &models[k];
         const long size = prepare(m);
@@ -522,9 +537,8 @@ static void assert_file_is(const char *name, const unsigned char *bytes, long si
 static void test_save_on_full_disk_keeps_old_file(void **state)
 {
     (void)state;
-    char folder[256], target_path[300], entry[256];
-    snprintf(folder, sizeof folder, "tests/build/io/full-%ld", (long)getpid());
-    snprintf(target_path, sizeof target_path, "%s/w.bin", folder);
+    const char *folder = full_folder, *target_path = full_target;
+    char entry[256];
     assert_int_equal(mkdir(folder, 0700), 0);
     for (size_t k = 0; k < MODEL_COUNT; ++k) {
         const model *m = &models[k];
@@ -624,6 +638,67 @@ static void test_load_without_room_for_temporary(void **state)
     }
 }
 
+/* A real full disk where mounting is permitted (Linux, as root): a child mounts a tmpfs with room
+ * for the old file and half of it again, in a mount namespace of its own, and saves over the file.
+ * Exits 77 when it may not mount, and the test then reports itself skipped; the RLIMIT_FSIZE test
+ * above runs everywhere. */
+static void test_save_on_full_tmpfs_keeps_old_file(void **state)
+{
+    (void)state;
+#if defined(__linux__)
+    const char *folder = tmpfs_folder;
+    char target_path[300];
+    snprintf(target_path, sizeof target_path, "%s/w.bin", folder);
+    assert_int_equal(mkdir(folder, 0700), 0);
+    int skipped = 0;
+    for (size_t k = 0; k < MODEL_COUNT; ++k) {
+        const model *m = &models[k];
+        const long size = prepare(m);
+        const pid_t child = fork();
+        assert_true(child >= 0);
+        if (child == 0) {
+            char options[64], entry[256];
+            const long pages = (size + 4095) / 4096; /* the old file's, and half as many more */
+            snprintf(options, sizeof options, "size=%ld", (pages + pages / 2) * 4096);
+            if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0
+                || mount("tmpfs", folder, "tmpfs", 0, options) != 0) {
+                _exit(77);
+            }
+            FILE *f = fopen(target_path, "wb");
+            if (!f || fwrite(file_saved, 1, (size_t)size, f) != (size_t)size || fclose(f) != 0) {
+                _exit(5);
+            }
+            if (m->save(m->other, target_path) == 0) {
+                _exit(1);
+            }
+            static unsigned char now[MAX_FILE_BYTES + 1];
+            f = fopen(target_path, "rb");
+            if (!f || fread(now, 1, sizeof now, f) != (size_t)size || memcmp(now, file_saved, (size_t)size) != 0) {
+                _exit(2);
+            }
+            fclose(f);
+            _exit(folder_entries(folder, entry, sizeof entry) == 1 ? 0 : 3);
+        }
+        int child_status = 0;
+        assert_int_equal(waitpid(child, &child_status, 0), child);
+        assert_true(WIFEXITED(child_status));
+        if (WEXITSTATUS(child_status) == 77) {
+            skipped = 1;
+            break;
+        }
+        if (WEXITSTATUS(child_status) != 0) {
+            fail_msg("%s: save on a full tmpfs: case %d failed", m->name, WEXITSTATUS(child_status));
+        }
+    }
+    assert_int_equal(rmdir(folder), 0);
+    if (skipped) {
+        skip();
+    }
+#else
+    skip();
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -638,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_file_changing_during_load),
         cmocka_unit_test(test_load_from_fifo),
         cmocka_unit_test(test_save_on_full_disk_keeps_old_file),
+        cmocka_unit_test(test_save_on_full_tmpfs_keeps_old_file),
         cmocka_unit_test(test_save_that_cannot_start_fails),
         cmocka_unit_test(test_load_without_room_for_temporary),
     };
