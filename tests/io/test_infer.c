@@ -1,6 +1,6 @@
 /*
- * Const-weights builds (CONTRACT.md section 5): <name>_weights holds exactly the bits of the
- * weights file, and <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
+ * Const-weights builds: <name>_weights holds exactly the bits of the weights file, and
+ * <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
  * Models: xor (float, unrolled), softmax (double), reg (float, loops); see tests/checks.mk.
  */
 #include <setjmp.h>
