@@ -31,18 +31,36 @@ check-strict: $(GRADC)
 	done; \
 	echo "check-strict: $$count compiles (gcc, clang; -O0 and -O2 with dispatch, -O2 portable, AVX2, native) warning-free, no heap symbols"
 
-IO_MODELS := xor softmax xor_b1 xor_b32 xor_f64
-IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_b32.lua tests/io/xor_f64.lua
+IO_MODELS := xor softmax xor_b1 xor_b32 xor_f64 wide
+IO_SPECS := specs/xor.lua specs/softmax.lua tests/io/xor_b1.lua tests/io/xor_b32.lua tests/io/xor_f64.lua \
+    tests/io/wide.lua
+IO_SOURCES = $(foreach m,$(IO_MODELS),-Itests/build/io/gen/$(m) tests/build/io/gen/$(m)/*.c)
+# --wrap=fread lets the test change a file while load is reading it.
+IO_CFLAGS = $(STRICT_FLAGS) -Wno-conversion -O1 -g $(SANITIZE) -Wl,--wrap=fread
 
-tests/build/io/test_io: tests/io/test_io.c $(IO_SPECS) $(GRADC) $(wildcard templates/* runtime/*) $(GEN_LUA)
+tests/build/io/gen/.stamp: $(IO_SPECS) $(GRADC) $(wildcard templates/* runtime/*) $(GEN_LUA)
 	@rm -rf tests/build/io && mkdir -p tests/build/io
 	@for spec in $(IO_SPECS); do $(GRADC) --out tests/build/io/gen $$spec > /dev/null || exit 1; done
-	$(CC) $(STRICT_FLAGS) -Wno-conversion -O1 -g $(SANITIZE) \
-	    $(foreach m,$(IO_MODELS),-Itests/build/io/gen/$(m) tests/build/io/gen/$(m)/*.c) \
-	    tests/io/test_io.c -o $@ $(CMOCKA_LIBS) -lm
+	@touch $@
 
-check-io: tests/build/io/test_io
+tests/build/io/test_io: tests/io/test_io.c tests/build/io/gen/.stamp
+	$(CC) $(IO_CFLAGS) $(IO_SOURCES) tests/io/test_io.c -o $@ $(CMOCKA_LIBS) -lm
+
+# The same tests with every model's load on the path that copies the file to a temporary first
+# (normally only models of more than 1 MiB of parameters take it).
+tests/build/io/test_io_temporary: tests/io/test_io.c tests/build/io/gen/.stamp
+	$(CC) $(IO_CFLAGS) -DIO_ALL_LOADS_USE_TEMPORARY \
+	    $(foreach m,$(IO_MODELS),-D$(shell echo $(m) | tr a-z A-Z)_LOAD_STACK_LIMIT=0) \
+	    $(IO_SOURCES) tests/io/test_io.c -o $@ $(CMOCKA_LIBS) -lm
+
+# check-strict compiles the example specs, whose loads all stage on the stack: compile the path
+# through a temporary (wide's) warning-free as well.
+check-io: tests/build/io/test_io tests/build/io/test_io_temporary
+	@for cc in gcc clang; do for opt in -O0 -O2; do \
+	    $$cc $(STRICT_FLAGS) $$opt -Itests/build/io/gen/wide -c tests/build/io/gen/wide/wide_io.c \
+	        -o tests/build/io/wide_io-$$cc$$opt.o || exit 1; done; done
 	@tests/build/io/test_io
+	@tests/build/io/test_io_temporary
 
 check-example: $(GRADC)
 	@rm -rf tests/build/example && mkdir -p tests/build/example

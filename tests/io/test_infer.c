@@ -1,6 +1,6 @@
 /*
- * Const-weights builds (CONTRACT.md section 5): <name>_weights holds exactly the bits of the
- * weights file, and <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
+ * Const-weights builds: <name>_weights holds exactly the bits of the weights file, and
+ * <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
  * Models: xor (float, unrolled), softmax (double), reg and digits (float, loops); see
  * tests/checks.mk, which builds this test under each set of flags a user might build with (gcc and
  * clang; -O2, -O3 -march=native, -std=c99), since contraction of a * b + c into fused multiply-adds
