@@ -40,14 +40,16 @@ local OPTIMIZER_DEFAULTS = {
 
 local RESERVED_NAMES = { gradc_rt = true } -- the runtime header's name in the output folder
 
--- A short, safe rendering of a value for messages: strings quoted and cut, tables by kind.
+-- A short, safe rendering of a value for messages: strings quoted, cut after 37 bytes and escaped
+-- (errors.escape: no control character reaches the terminal), tables by kind.
 local function show(v)
   local kind = type(v)
   if kind == "string" then
-    if #v > 40 then
-      v = v:sub(1, 37) .. "..."
+    local shown, left_out = errors.cut(v, 40)
+    if left_out > 0 then
+      shown = errors.cut(v, 37)
     end
-    return string.format("%q", v):gsub("\\\n", "\\n")
+    return '"' .. errors.escape(shown, true) .. (left_out > 0 and '..."' or '"')
   elseif kind == "number" then
     if math.type(v) == "integer" then
       return string.format("%d", v)
