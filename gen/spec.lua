@@ -390,12 +390,20 @@ function M.validate(value, file)
   model.layers = check_layers(ck, ck:required(value, "layers", "layers"))
   model.loss = ck:choice(ck:required(value, "loss", "loss"), "loss", LOSSES, "loss")
   local last = model.layers[#model.layers].activation
-  if model.loss == "bce" and last ~= "sigmoid" then
+  local last_path = "layers[" .. #model.layers .. "].activation"
+  -- sigmoid goes with bce and softmax with ce: the likelier fix for either mix-up is the loss
+  if model.loss == "bce" and last == "softmax" then
+    ck:fail("loss", "bce needs a sigmoid last layer (last activation is 'softmax')",
+      "loss = \"ce\" for a softmax last layer, or " .. last_path .. " = \"sigmoid\"")
+  elseif model.loss == "bce" and last ~= "sigmoid" then
     ck:fail("loss", "bce needs a sigmoid last layer (last activation is '" .. last .. "')",
-      "layers[" .. #model.layers .. "].activation = \"sigmoid\", or loss = \"mse\"")
+      last_path .. " = \"sigmoid\", or loss = \"mse\"")
+  elseif model.loss == "ce" and last == "sigmoid" then
+    ck:fail("loss", "ce needs a softmax last layer (last activation is 'sigmoid')",
+      "loss = \"bce\" for a sigmoid last layer, or " .. last_path .. " = \"softmax\"")
   elseif model.loss == "ce" and last ~= "softmax" then
     ck:fail("loss", "ce needs a softmax last layer (last activation is '" .. last .. "')",
-      "layers[" .. #model.layers .. "].activation = \"softmax\", or loss = \"mse\"")
+      last_path .. " = \"softmax\", or loss = \"mse\"")
   end
   local dtype = rawget(value, "dtype")
   model.dtype = dtype == nil and "float" or ck:choice(dtype, "dtype", DTYPES, "dtype")
