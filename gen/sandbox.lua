@@ -1,5 +1,6 @@
 -- Runs an untrusted spec chunk: text only, a whitelisted environment, an instruction budget, a CPU
 -- timer as a backstop for C functions that never return to the VM, and a memory cap.
+local errors = require("errors")
 local host = require("gradc.host")
 
 local M = {}
@@ -103,17 +104,17 @@ local function run_limited(chunk, env, stop, display)
   return ok, result
 end
 
--- One line, whatever the spec put in its message.
-local function one_line(message)
-  return (message:gsub("\r?\n", "\\n"))
-end
-
--- Prefix "FILE: " unless the message already starts with "FILE:".
-local function located(message, display)
-  if message:sub(1, #display + 1) == display .. ":" then
-    return message
+-- A message that quotes the spec (its own error text, or Lua's about its code) as one bounded,
+-- escaped line: "FILE:LINE: text" or "FILE: text", only the text after the location escaped and
+-- cut (errors.spec_text), so a spec can neither flood nor rewrite the terminal.
+local function spec_message(message, display)
+  local prefix = display .. ":"
+  if message:sub(1, #prefix) ~= prefix then
+    return prefix .. " " .. errors.spec_text(message)
   end
-  return display .. ": " .. message
+  local line = message:match("^%d+:", #prefix + 1) or ""
+  local text = message:sub(#prefix + #line + 1):gsub("^ ", "", 1)
+  return prefix .. line .. " " .. errors.spec_text(text)
 end
 
 -- Load and run the spec at `path`. Returns the value it returned, or nil and a message of the
@@ -128,9 +129,9 @@ function M.run(path, display)
   -- load itself can raise (the parser's C stack overflow on deep nesting), not only return nil
   local loaded, chunk, syntax_err = pcall(load, text, "@" .. display, "t", env)
   if not loaded then
-    return nil, one_line(located(tostring(chunk), display))
+    return nil, spec_message(tostring(chunk), display)
   elseif not chunk then
-    return nil, one_line(located(syntax_err, display))
+    return nil, spec_message(syntax_err, display)
   end
   local ok, result = run_limited(chunk, env, stop, display)
   if not ok then
@@ -140,7 +141,7 @@ function M.run(path, display)
     if result == stop.reason or result == M.TIMEOUT_ERROR then
       return nil, display .. ": " .. result
     end
-    return nil, one_line(located(result, display))
+    return nil, spec_message(result, display)
   end
   return result
 end

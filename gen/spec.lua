@@ -40,14 +40,64 @@ local OPTIMIZER_DEFAULTS = {
 
 local RESERVED_NAMES = { gradc_rt = true } -- the runtime header's name in the output folder
 
--- A short, safe rendering of a value for messages: strings quoted and cut, tables by kind.
+-- A model writes <name>.h into OUT/<name>/, and a build with -I OUT/<name> searches that folder
+-- before the system's for #include <...> as well: a model named math would shadow <math.h> for
+-- every file of the program, the generated ones included. These are the headers such a build can
+-- reach: C's (C99 to C23), POSIX's top-level ones, what the C libraries' (glibc, newlib) and the
+-- compilers' headers include in turn (found with cc -M on the generated files, gcc and clang for
+-- x86-64, arm-none-eabi-gcc), and the intrinsic headers; any name ending in "intrin" is refused
+-- too, as gcc's <immintrin.h> alone includes some 90 <*intrin.h>.
+local C_HEADERS = {
+  "assert", "complex", "ctype", "errno", "fenv", "float", "inttypes", "iso646", "limits", "locale",
+  "math", "setjmp", "signal", "stdalign", "stdarg", "stdatomic", "stdbit", "stdbool", "stdckdint",
+  "stddef", "stdint", "stdio", "stdlib", "stdnoreturn", "string", "tgmath", "threads", "time",
+  "uchar", "wchar", "wctype",
+}
+local SYSTEM_HEADERS = {
+  -- POSIX.1-2017
+  "aio", "cpio", "dirent", "dlfcn", "fcntl", "fmtmsg", "fnmatch", "ftw", "glob", "grp", "iconv",
+  "langinfo", "libgen", "monetary", "mqueue", "ndbm", "netdb", "nl_types", "poll", "pthread", "pwd",
+  "regex", "sched", "search", "semaphore", "spawn", "strings", "stropts", "syslog", "tar",
+  "termios", "trace", "ulimit", "unistd", "utime", "utmpx", "wordexp",
+  -- included by the C libraries' own headers, or commonly by programs
+  "features", "alloca", "endian", "malloc", "_ansi", "newlib", "_newlib_version",
+  -- the compilers' intrinsics (besides *intrin)
+  "mm_malloc", "cpuid", "arm_acle", "arm_neon", "arm_fp16", "arm_bf16", "arm_sve", "arm_mve",
+  "arm_cmse",
+}
+-- `make train` compiles its driver with -I <generated folder> before -I runtime/hosted.
+local TRAINING_HEADERS = {
+  "batches", "csv", "dataset", "errbuf", "metrics", "model_prefix", "rng", "scaler", "split",
+}
+-- The other files a model writes are named <name><suffix><extension>: a model named net_io would
+-- write net_io.c, the name of model net's I/O source, so the two could not share a build folder
+-- or a program.
+local FILE_SUFFIXES = {
+  { suffix = "_kernels", extension = ".h", what = "kernels header" },
+  { suffix = "_io", extension = ".c", what = "I/O source" },
+  { suffix = "_weights", extension = ".c", what = "constant weights source (--weights)" },
+}
+
+local function set_of(list)
+  local set = {}
+  for _, item in ipairs(list) do
+    set[item] = true
+  end
+  return set
+end
+local C_HEADER_SET, SYSTEM_HEADER_SET = set_of(C_HEADERS), set_of(SYSTEM_HEADERS)
+local TRAINING_HEADER_SET = set_of(TRAINING_HEADERS)
+
+-- A short, safe rendering of a value for messages: strings quoted, cut after 37 bytes and escaped
+-- (errors.escape: no control character reaches the terminal), tables by kind.
 local function show(v)
   local kind = type(v)
   if kind == "string" then
-    if #v > 40 then
-      v = v:sub(1, 37) .. "..."
+    local shown, left_out = errors.cut(v, 40)
+    if left_out > 0 then
+      shown = errors.cut(v, 37)
     end
-    return string.format("%q", v):gsub("\\\n", "\\n")
+    return '"' .. errors.escape(shown, true) .. (left_out > 0 and '..."' or '"')
   elseif kind == "number" then
     if math.type(v) == "integer" then
       return string.format("%d", v)
@@ -213,6 +263,22 @@ local function check_name(ck, value)
   end
   if RESERVED_NAMES[value] then
     ck:fail("name", "'" .. value .. "' is reserved for gradc's runtime header", "another name")
+  end
+  local writes = '"' .. value .. '" would write ' .. value .. ".h, which shadows "
+  if C_HEADER_SET[value] then
+    ck:fail("name", writes .. "the standard header <" .. value .. ".h> (choose another name)")
+  elseif SYSTEM_HEADER_SET[value] or value:match("intrin$") then
+    ck:fail("name", writes .. "the system header <" .. value .. ".h> (choose another name)")
+  elseif TRAINING_HEADER_SET[value] then
+    ck:fail("name", writes .. "the training helper runtime/hosted/" .. value .. ".h in make train "
+      .. "(choose another name)")
+  end
+  for _, other in ipairs(FILE_SUFFIXES) do
+    local stem = value:sub(1, #value - #other.suffix)
+    if #stem > 0 and value:sub(-#other.suffix) == other.suffix then
+      ck:fail("name", '"' .. value .. '" would write ' .. value .. other.extension .. ", the file name of "
+        .. "the " .. other.what .. " of a model named " .. stem .. " (choose another name)")
+    end
   end
   return value
 end
@@ -388,12 +454,20 @@ function M.validate(value, file)
   model.layers = check_layers(ck, ck:required(value, "layers", "layers"))
   model.loss = ck:choice(ck:required(value, "loss", "loss"), "loss", LOSSES, "loss")
   local last = model.layers[#model.layers].activation
-  if model.loss == "bce" and last ~= "sigmoid" then
+  local last_path = "layers[" .. #model.layers .. "].activation"
+  -- sigmoid goes with bce and softmax with ce: the likelier fix for either mix-up is the loss
+  if model.loss == "bce" and last == "softmax" then
+    ck:fail("loss", "bce needs a sigmoid last layer (last activation is 'softmax')",
+      "loss = \"ce\" for a softmax last layer, or " .. last_path .. " = \"sigmoid\"")
+  elseif model.loss == "bce" and last ~= "sigmoid" then
     ck:fail("loss", "bce needs a sigmoid last layer (last activation is '" .. last .. "')",
-      "layers[" .. #model.layers .. "].activation = \"sigmoid\", or loss = \"mse\"")
+      last_path .. " = \"sigmoid\", or loss = \"mse\"")
+  elseif model.loss == "ce" and last == "sigmoid" then
+    ck:fail("loss", "ce needs a softmax last layer (last activation is 'sigmoid')",
+      "loss = \"bce\" for a sigmoid last layer, or " .. last_path .. " = \"softmax\"")
   elseif model.loss == "ce" and last ~= "softmax" then
     ck:fail("loss", "ce needs a softmax last layer (last activation is '" .. last .. "')",
-      "layers[" .. #model.layers .. "].activation = \"softmax\", or loss = \"mse\"")
+      last_path .. " = \"softmax\", or loss = \"mse\"")
   end
   local dtype = rawget(value, "dtype")
   model.dtype = dtype == nil and "float" or ck:choice(dtype, "dtype", DTYPES, "dtype")

@@ -2,6 +2,9 @@
 -- bce and ce are computed from the logits Z, never as the log of a rounded activation:
 --   bce per element: softplus(z) - y z                      (= -[y log a + (1-y) log(1-a)])
 --   ce per column:   sum_i y_i (max - z_i + log sum_k exp(z_k - max))
+-- J is the sum of these terms over the batch times 1/m. Each term is scaled by 1/m before it is
+-- added, not the sum after: the terms are never negative, so no partial sum exceeds J, and J
+-- overflows only where its exact value does (a batch of 4 logits of 3e38 summed first was inf).
 local activations = require("ops.activations")
 local dense = require("ops.dense")
 local emit = require("emit")
@@ -13,6 +16,7 @@ function M.cost(buf, plan, v, batch)
   local real, lit, f = plan.real, function(x) return emit.literal(x, plan.dtype) end, plan.fn_suffix
   local n = plan.last.n_out
   local loss = plan.model.loss
+  local inv_m = emit.ratio(1, batch, plan.dtype)
   buf:line("%s total = %s;", real, lit(0))
   if loss == "ce" then
     buf:open("for (int j = 0; j < %d; ++j) {", batch)
@@ -24,21 +28,28 @@ function M.cost(buf, plan, v, batch)
     buf:open("for (int i = 0; i < %d; ++i) {", n)
     buf:line("sum_exp += %s(%s[i][j] - top);", activations.exp_nonpositive(plan), v.Z)
     buf:close()
-    buf:line("const %s log_sum = log%s(sum_exp);", real, f)
+    -- max - z_i reaches 2 FLT_MAX (logits of -3e38 and 3e38 in one column): it is formed from
+    -- halves, which are exact, and doubled back through 2/m; y_i goes in first, so that a y_i of
+    -- 0 gives 0 and never 0 x inf
+    buf:line("const %s half_log_sum = %s * log%s(sum_exp);", real, lit(0.5), f)
     buf:open("for (int i = 0; i < %d; ++i) {", n)
-    buf:line("total += %s[i][j] * ((top - %s[i][j]) + log_sum);", v.Y, v.Z)
+    buf:line("total += (%s[i][j] * %s) * ((%s * top - %s * %s[i][j]) + half_log_sum);", v.Y,
+      emit.ratio(2, batch, plan.dtype), lit(0.5), lit(0.5), v.Z)
     buf:close()
     buf:close()
   else
-    -- Per element: bce softplus(z) - y z, mse (a - y)^2. With a wide batch they are summed in
-    -- LANES partial sums added up in a fixed order at the end: a single running sum is a serial
-    -- dependency that clang will not vectorize at all under strict IEEE rules (seed3's cost took
-    -- 510 ns instead of 95).
+    -- Per element: bce (softplus(z) - y z) / m, mse (a - y) / m (a - y), so that the square itself
+    -- is never formed (it overflows for |a - y| > 1.8e19 in float while its mean over the batch
+    -- may not). With a wide batch they are summed in LANES partial sums added up in a fixed order
+    -- at the end: a single running sum is a serial dependency that clang will not vectorize at
+    -- all under strict IEEE rules (seed3's cost took 510 ns instead of 95).
     local function add(target, j)
       if loss == "bce" then
-        buf:line("%s += gradc_softplus%s(%s[i][%s]) - %s[i][%s] * %s[i][%s];", target, f, v.Z, j, v.Y, j, v.Z, j)
+        buf:line("%s += (gradc_softplus%s(%s[i][%s]) - %s[i][%s] * %s[i][%s]) * %s;", target, f, v.Z, j, v.Y, j,
+          v.Z, j, inv_m)
       else
-        buf:line("%s += (%s[i][%s] - %s[i][%s]) * (%s[i][%s] - %s[i][%s]);", target, v.A, j, v.Y, j, v.A, j, v.Y, j)
+        buf:line("%s += (%s[i][%s] - %s[i][%s]) * %s * (%s[i][%s] - %s[i][%s]);", target, v.A, j, v.Y, j, inv_m,
+          v.A, j, v.Y, j)
       end
     end
     local lanes = dense.LANES
@@ -68,7 +79,7 @@ function M.cost(buf, plan, v, batch)
       buf:close()
     end
   end
-  buf:line("return total * %s;", emit.ratio(1, batch, plan.dtype))
+  buf:line("return total;")
 end
 
 -- dZ of the last layer, with the 1/m of J folded in:

@@ -1,11 +1,19 @@
 /* csv.c: see csv.h. */
+#define _POSIX_C_SOURCE 200809L /* open, fstat and fdopen: the file's kind is checked before reading */
+
 #include "csv.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The UTF-8 byte order mark some programs (Excel, Notepad) write at the start of a CSV file. */
+static const char utf8_bom[3] = {'\xEF', '\xBB', '\xBF'};
 
 /* Where one field lies in the line buffer. */
 typedef struct {
@@ -26,6 +34,7 @@ typedef struct {
     size_t fields_cap;
     size_t values_cap;  /* rows the table's arrays have room for */
     size_t first_line;  /* line of the first data row, named in field-count messages */
+    int bom_checked;    /* the file's first bytes have been compared with utf8_bom */
 } reader;
 
 static int is_blank(char c)
@@ -60,6 +69,13 @@ static int read_line(reader *r, size_t *len, errbuf *e)
             return errbuf_set(e, "%s:%zu: line longer than %zu characters", r->path, r->lineno, r->max);
         }
         r->buf[n++] = (char)c;
+        if (r->lineno == 1 && n == sizeof utf8_bom && !r->bom_checked) {
+            r->bom_checked = 1;
+            if (memcmp(r->buf, utf8_bom, n) == 0) {
+                n = 0; /* not part of the first field: with it, a first row of numbers would
+                          not parse and would pass for a header, losing the first sample */
+            }
+        }
     }
     if (ferror(r->f)) {
         return errbuf_set(e, "%s: read error: %s", r->path, strerror(errno));
@@ -321,6 +337,68 @@ static int read_rows(reader *r, csv_table *t, errbuf *e)
     return got < 0 ? -1 : check_header(r, t, header_line, header_fields, e);
 }
 
+/* What a file that is neither a regular file nor a folder is, for the message. */
+static const char *special_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode)) {
+        return "a FIFO";
+    }
+    if (S_ISCHR(mode)) {
+        return "a character device";
+    }
+    if (S_ISBLK(mode)) {
+        return "a block device";
+    }
+    if (S_ISSOCK(mode)) {
+        return "a socket";
+    }
+    return "a special file";
+}
+
+static int is_readable_kind(mode_t mode)
+{
+    /* a folder opens, and its first read fails with a message of its own */
+    return S_ISREG(mode) || S_ISDIR(mode);
+}
+
+/* Open `path` for reading, refusing a FIFO, a device or a socket: reading one can block forever
+ * (a FIFO without a writer, a terminal) or never end. stat decides before anything is opened (a
+ * device may act on being opened); the open itself does not block (O_NONBLOCK, which regular
+ * files ignore), and fstat checks that what was opened is still what stat saw. */
+static FILE *open_regular(const char *path, errbuf *e)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        errbuf_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (!is_readable_kind(st.st_mode)) {
+        errbuf_set(e, "%s: is %s, not a regular file", path, special_kind(st.st_mode));
+        return NULL;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK);
+    if (fd < 0) {
+        errbuf_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, &st) != 0) {
+        errbuf_set(e, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    if (!is_readable_kind(st.st_mode)) {
+        errbuf_set(e, "%s: is %s, not a regular file", path, special_kind(st.st_mode));
+        close(fd);
+        return NULL;
+    }
+    FILE *f = fdopen(fd, "rb");
+    if (!f) {
+        errbuf_set(e, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
+    }
+    return f;
+}
+
 int csv_read(csv_table *t, const char *path, size_t max_line, errbuf *e)
 {
     reader r;
@@ -330,9 +408,9 @@ int csv_read(csv_table *t, const char *path, size_t max_line, errbuf *e)
     r.path = path;
     r.comma = -1;
     r.max = max_line ? max_line : CSV_MAX_LINE;
-    r.f = fopen(path, "rb");
+    r.f = open_regular(path, e);
     if (!r.f) {
-        return errbuf_set(e, "%s: cannot open: %s", path, strerror(errno));
+        return -1;
     }
     r.buf = malloc(r.max + 1);
     int status = r.buf ? read_rows(&r, t, e) : errbuf_set(e, "%s: out of memory", path);

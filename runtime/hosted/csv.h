@@ -5,7 +5,8 @@
  * Format:
  * - One row per line. Fields are separated by commas (blanks around a field are ignored) or, in
  *   a file whose first non-blank line has no comma, by runs of blanks (spaces, tabs). Blank lines
- *   are skipped; CRLF line ends are accepted.
+ *   are skipped; CRLF line ends are accepted, and so is a UTF-8 byte order mark at the start of
+ *   the file (columns on line 1 are counted after it).
  * - Every field is a finite decimal number (strtod in the C locale). Every row has as many fields
  *   as the first one.
  * - An optional header on the first non-blank line: either column names (its first field is not a
@@ -13,6 +14,8 @@
  *   (two integers, then at least one non-number, e.g. `569,30,malignant,benign`), whose counts
  *   are checked: n_samples rows, and n_features fields per row or n_features + 1 with a label.
  * - A line is at most max_line bytes (CSV_MAX_LINE by default) without its newline.
+ * - The file is a regular file: a FIFO, a device or a socket is refused before it is read (or,
+ *   where stat can see it, opened), as reading one may block forever.
  *
  * Errors are one line, `file:line:column: problem` (or `file:line:` / `file:` where there is no
  * column); the reader never reads or writes past its buffers, whatever the input.

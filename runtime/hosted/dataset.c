@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "scaler.h"
 
 size_t task_classes(const task *t)
 {
@@ -65,9 +66,29 @@ static int take_label(const task *t, const csv_table *tab, size_t r, size_t col,
     return 0;
 }
 
+/* Columns first..first+count of every row are standardized (scaler.h): each must be below
+ * SCALER_MAX_ABS in magnitude. */
+static int check_magnitudes(const csv_table *tab, size_t first, size_t count, const char *path, errbuf *e)
+{
+    for (size_t r = 0; r < tab->rows; ++r) {
+        for (size_t c = first; c < first + count; ++c) {
+            double v = tab->values[r * tab->cols + c];
+            if (!(fabs(v) < SCALER_MAX_ABS)) {
+                return errbuf_set(e, "%s:%lu:%lu: value %g is too large to standardize (expected |x| below %g)", path,
+                                  (unsigned long)tab->line[r], (unsigned long)tab->column[r * tab->cols + c], v,
+                                  SCALER_MAX_ABS);
+            }
+        }
+    }
+    return 0;
+}
+
 /* Fill d->y (and d->label) from the target columns, which start at `first` in `tab`. */
 static int take_targets(dataset *d, const task *t, const csv_table *tab, size_t first, const char *path, errbuf *e)
 {
+    if (t->kind == TASK_REGRESSION && check_magnitudes(tab, first, d->outputs, path, e) != 0) {
+        return -1;
+    }
     for (size_t r = 0; r < d->count; ++r) {
         double *y = d->y + r * d->outputs;
         if (t->kind == TASK_REGRESSION) {
@@ -90,6 +111,9 @@ static int take_targets(dataset *d, const task *t, const csv_table *tab, size_t 
 /* Allocate d's arrays for `count` samples and copy the inputs from the first columns of `data`. */
 static int take_inputs(dataset *d, const task *t, const csv_table *data, const char *path, errbuf *e)
 {
+    if (check_magnitudes(data, 0, t->inputs, path, e) != 0) {
+        return -1;
+    }
     d->count = data->rows;
     d->inputs = t->inputs;
     d->outputs = t->outputs;

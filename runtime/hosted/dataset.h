@@ -7,6 +7,8 @@
  *   last column; with a TARGETS file, only the inputs, and the class index is TARGETS' one column.
  * - regression: the inputs, then the network's outputs; with a TARGETS file (diabetes ships its
  *   targets separately), only the inputs, and TARGETS has one column per output.
+ * Inputs and regression targets are standardized (scaler.h), so each must be below SCALER_MAX_ABS
+ * in magnitude.
  */
 #ifndef GRADC_HOSTED_DATASET_H
 #define GRADC_HOSTED_DATASET_H

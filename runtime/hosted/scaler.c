@@ -42,6 +42,12 @@ int scaler_fit(scaler *s, const double *rows, size_t cols, const size_t *idx, si
             sq += d * d;
         }
         double sd = sqrt(sq / (double)n);
+        if (!isfinite(mean) || !isfinite(sd)) {
+            /* an infinite scale would map the whole column to 0, and training would go on */
+            scaler_free(s);
+            return errbuf_set(e, "cannot standardize column %zu: its values are too large (expected |x| below %g)",
+                              c + 1, SCALER_MAX_ABS);
+        }
         /* A constant column's mean can be off by rounding, leaving a tiny nonzero sd that would
          * blow the column up; treat sd at rounding level as zero. */
         s->mean[c] = mean;

@@ -24,6 +24,12 @@
 
 #include "errbuf.h"
 
+/* The magnitude every value scaler_fit is given must stay below. Its sum of squared deviations
+ * must not overflow: a deviation is then below 2e150, its square below 4e300, and a double holds
+ * the sum of 4.4e7 of them. dataset_load refuses larger inputs and targets with their line and
+ * column; scaler_fit still refuses a column whose standard deviation overflows. */
+#define SCALER_MAX_ABS 1e150
+
 /* Per-column mean and scale; owned (scaler_free). count 0 means none. */
 typedef struct {
     size_t count;
@@ -31,7 +37,9 @@ typedef struct {
     double *scale;
 } scaler;
 
-/* Fit on the rows idx[0..n) of a row-major table with `cols` columns. 0, or -1 with *e set. */
+/* Fit on the rows idx[0..n) of a row-major table with `cols` columns. 0, or -1 with *e set (no
+ * rows, or a column whose mean or standard deviation is not finite: values of SCALER_MAX_ABS or
+ * more). */
 int scaler_fit(scaler *s, const double *rows, size_t cols, const size_t *idx, size_t n, errbuf *e);
 
 /* Standardize n rows of s->count columns in place. */

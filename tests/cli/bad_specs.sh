@@ -11,6 +11,8 @@
 #           byte-identical; odd-numbered cases get an OUT that does not exist yet, which may at most
 #           be created empty
 #   cwd     nothing written next to the spec (each case runs in its own folder, with a relative path)
+# plus one case, header_names: a model named after any header the generated code, the runtime or
+# the training helpers #include <...>, or after a training helper's header, is refused.
 #
 #   tests/cli/bad_specs.sh [GRADC] [CASE...]      JOBS=n runs n cases at a time (default: CPUs)
 set -eu
@@ -120,6 +122,28 @@ for name in $cases; do
     fi
     cat "$WORK/result/$name.line"
 done > "$WORK/lines"
+
+# One more case: a model must not be named after a header that the generated code, the runtime or
+# the training helpers include, nor after a training helper's own header (gen/spec.lua lists the
+# names it refuses: this keeps the list in step with the #includes).
+header_names() {
+    headers=$( {
+        grep -h '^[[:space:]]*#[[:space:]]*include[[:space:]]*<' "$ROOT"/templates/*.in "$ROOT"/templates/train/*.c \
+            "$ROOT"/runtime/gradc_rt.h "$ROOT"/runtime/hosted/*.[ch] | sed 's/.*<\(.*\)\.h>.*/\1/'
+        ls "$ROOT"/runtime/hosted/*.h | sed -e 's|.*/||' -e 's|\.h$||'
+    } | grep -x '[a-z_][a-z0-9_]*' | LC_ALL=C sort -u)
+    for stem in $headers; do
+        printf 'return { name = "%s", input = 2, batch = 4, loss = "bce", layers = { { units = 1, activation = "sigmoid" } } }\n' \
+            "$stem" > "$WORK/header.lua"
+        if "$GRADC" --check "$WORK/header.lua" > /dev/null 2> "$WORK/header.err" \
+            || ! grep -q "would write $stem.h, which shadows" "$WORK/header.err"; then
+            problem header_names "$stem" "a model named $stem is not refused as shadowing <$stem.h>: $(shown "$WORK/header.err")"
+        fi
+    done
+    result header_names "($(echo $headers | wc -w) headers: $(echo $headers))"
+}
+header_names >> "$WORK/lines"
+count=$((count + 1))
 cat "$WORK/lines"
 passed=$(grep -c '^ok ' "$WORK/lines" || true)
 known=$(grep -c '^ok .*\[KNOWN BUG' "$WORK/lines" || true)

@@ -2,7 +2,8 @@
  * Numerics: the runtime's exp against exp() in double over the float range, log1p over its whole
  * domain, sigmoid and softplus accuracy,
  * and generated float models fed logits of magnitude 1e4 (J and every gradient finite, and equal
- * to the values the stable formulas give exactly).
+ * to the values the stable formulas give exactly) and of 3e38, at the edge of the float range
+ * (J finite wherever its exact value is, because no sum runs before the 1/m; gradients finite).
  */
 #include <float.h>
 #include <math.h>
@@ -19,6 +20,8 @@
 #include "stable_bce.h"
 #include "stable_ce.h"
 #include "stable_mse.h"
+#include "wide_bce.h"
+#include "wide_mse.h"
 
 /* The bound documented in gradc_rt.h; the measured worst case over every 7th float is 1.03 ulp. */
 #define EXP_MAX_ULP 1.5
@@ -312,6 +315,117 @@ static void test_mse_with_saturated_units(void **state)
     assert_all_finite("grad", (const float *)&grad, STABLE_MSE_PARAM_COUNT);
 }
 
+/* The largest logit the tests use: 3e38 against FLT_MAX = 3.4e38. A batch sum of such terms
+ * overflows; the mean of the batch does not. */
+#define EDGE 3e38f
+
+/* J of a float model against its exact value: relative 1e-6, the tolerance of the 1e4 tests (each
+ * term and the 1/m are rounded once in float, and the sums of a few terms add a few eps more). */
+static void assert_cost_close(float J, double exact)
+{
+    if (!isfinite(J) || !(fabs((double)J - exact) <= 1e-6 * exact)) {
+        fail_msg("J = %.9g, exact %.9g", (double)J, exact);
+    }
+}
+
+static void test_bce_at_float_edge(void **state)
+{
+    (void)state;
+    stable_bce_params p, grad;
+    stable_bce_cache c;
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = EDGE;
+    p.W1[1][1] = EDGE;
+    const float Y[2 * 4] = {0, 1, 1, 0,   1, 0, 0, 1};
+    stable_bce_forward(&p, X, &c);
+    const float J = stable_bce_cost(&c, Y);
+    stable_bce_backward(&p, &c, X, Y, &grad);
+    assert_all_finite("grad", (const float *)&grad, STABLE_BCE_PARAM_COUNT);
+    /* as in test_bce_with_huge_logits with 3e38 for 1e4: four terms of 3e38 and four of log 2 */
+    assert_cost_close(J, (4.0 * (double)EDGE + 4.0 * log(2.0)) / 4.0);
+    /* dZ = (sigmoid(z) - y) / 4: unit 0 (1, -1/2, -1, 1/2) / 4, unit 1 (-1/2, 1, 1/2, -1) / 4 */
+    assert_true(fabs((double)grad.b1[0] - 0.0) < 1e-6);
+    assert_true(fabs((double)grad.b1[1] - 0.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[0][0] - (1.0 * 1.0 + -1.0 * -1.0) / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[1][1] - (1.0 * 1.0 + -1.0 * -1.0) / 4.0) < 1e-6);
+}
+
+/* The batch of 20 takes the lane path (16 samples in 8 lanes, then 4 more). X alternates +1, -1,
+ * so z = +3e38 for even j and -3e38 for odd j; Y is 1 where j % 4 == 1. */
+static void test_bce_lanes_at_float_edge(void **state)
+{
+    (void)state;
+    wide_bce_params p, grad;
+    wide_bce_cache c;
+    float Xw[20], Yw[20];
+    for (int j = 0; j < 20; ++j) {
+        Xw[j] = j % 2 == 0 ? 1.0f : -1.0f;
+        Yw[j] = j % 4 == 1 ? 1.0f : 0.0f;
+    }
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = EDGE;
+    wide_bce_forward(&p, Xw, &c);
+    const float J = wide_bce_cost(&c, Yw);
+    wide_bce_backward(&p, &c, Xw, Yw, &grad);
+    assert_all_finite("grad", (const float *)&grad, WIDE_BCE_PARAM_COUNT);
+    /* softplus(z) - y z is 3e38 for the 10 even j (z = 3e38, y = 0) and the 5 with j % 4 == 1
+       (z = -3e38, y = 1), and 0 for the other 5 */
+    assert_cost_close(J, 15.0 * (double)EDGE / 20.0);
+    /* dZ = (a - y) / 20: 1/20 for even j (x = 1), -1/20 for j % 4 == 1 (x = -1), 0 otherwise */
+    assert_true(fabs((double)grad.b1[0] - (10.0 - 5.0) / 20.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[0][0] - (10.0 + 5.0) / 20.0) < 1e-6);
+}
+
+static void test_ce_at_float_edge(void **state)
+{
+    (void)state;
+    stable_ce_params p, grad;
+    stable_ce_cache c;
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = EDGE;
+    p.W1[1][1] = EDGE;
+    p.W1[2][0] = -EDGE;
+    const float Y[3 * 4] = {0, 0, 0, 0,   0, 0, 0, 0,   1, 1, 1, 1};
+    stable_ce_forward(&p, X, &c);
+    const float J = stable_ce_cost(&c, Y);
+    stable_ce_backward(&p, &c, X, Y, &grad);
+    assert_all_finite("output", stable_ce_output(&c), 3 * 4);
+    assert_all_finite("grad", (const float *)&grad, STABLE_CE_PARAM_COUNT);
+    /* column logits (3e38, 0, -3e38), (0, 3e38, 0), (-3e38, 0, 3e38), (0, -3e38, 0); -log softmax_2:
+       6e38 (the gap itself exceeds FLT_MAX), 3e38, 0, log 2 */
+    assert_cost_close(J, (2.0 * (double)EDGE + (double)EDGE + 0.0 + log(2.0)) / 4.0);
+    /* dZ = (a - y) / 4 with a = (1,0,0), (0,1,0), (0,0,1), (1/2,0,1/2) and y = (0,0,1) */
+    assert_true(fabs((double)grad.b1[0] - 1.5 / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.b1[1] - 1.0 / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.b1[2] - -2.5 / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[0][0] - 1.0 / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[2][0] - -1.0 / 4.0) < 1e-6);
+    assert_true(fabs((double)grad.W1[1][1] - 1.0 / 4.0) < 1e-6);
+}
+
+/* mse: outputs of +-1.8e19 against targets 0; each square is 3.24e38, their mean too. */
+static void test_mse_lanes_at_float_edge(void **state)
+{
+    (void)state;
+    wide_mse_params p, grad;
+    wide_mse_cache c;
+    float Xw[20], Yw[20];
+    for (int j = 0; j < 20; ++j) {
+        Xw[j] = j % 2 == 0 ? 1.0f : -1.0f;
+        Yw[j] = 0.0f;
+    }
+    memset(&p, 0, sizeof p);
+    p.W1[0][0] = 1.8e19f;
+    wide_mse_forward(&p, Xw, &c);
+    const float J = wide_mse_cost(&c, Yw);
+    wide_mse_backward(&p, &c, Xw, Yw, &grad);
+    assert_all_finite("grad", (const float *)&grad, WIDE_MSE_PARAM_COUNT);
+    assert_cost_close(J, (double)1.8e19f * (double)1.8e19f);
+    /* dZ = 2 (a - y) / 20 = +-1.8e18, times x = +-1: dW = 20 x 1.8e18, db = 0 */
+    assert_true(fabs((double)grad.W1[0][0] - 20.0 * 2.0 * (double)1.8e19f / 20.0) <= 1e-6 * 3.6e19);
+    assert_true(fabs((double)grad.b1[0]) <= 1e-6 * 3.6e19);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +438,10 @@ int main(void)
         cmocka_unit_test(test_bce_with_huge_logits),
         cmocka_unit_test(test_ce_with_huge_logits),
         cmocka_unit_test(test_mse_with_saturated_units),
+        cmocka_unit_test(test_bce_at_float_edge),
+        cmocka_unit_test(test_bce_lanes_at_float_edge),
+        cmocka_unit_test(test_ce_at_float_edge),
+        cmocka_unit_test(test_mse_lanes_at_float_edge),
     };
     return cmocka_run_group_tests_name("numerics", tests, NULL, NULL);
 }

@@ -7,6 +7,8 @@
  * Input files are written into TEST_DIR (tests/build/train by default) and removed afterwards.
  * Error messages are compared whole: they are the interface a person reads.
  */
+#define _POSIX_C_SOURCE 200809L /* mkfifo, alarm */
+
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -207,6 +210,82 @@ static void csv_file_errors(void **state)
     assert_string_equal(e.text, TEST_DIR ": read error: Is a directory");
 }
 
+/* A UTF-8 byte order mark (Excel writes one) before a headerless table: skipped, so the first row
+ * stays a sample instead of passing for a header. digits' layout: 64 pixels and a label. */
+static void csv_byte_order_mark(void **state)
+{
+    (void)state;
+    csv_table t;
+    errbuf e;
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    fputs("\xEF\xBB\xBF", f);
+    for (int row = 0; row < 3; ++row) {
+        for (int pixel = 0; pixel < 64; ++pixel) {
+            fprintf(f, "%d,", (row * 7 + pixel) % 17);
+        }
+        fprintf(f, "%d\r\n", row);
+    }
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(csv_read(&t, path, 0, &e), 0);
+    assert_int_equal(t.has_header, 0);
+    assert_int_equal(t.rows, 3);
+    assert_int_equal(t.cols, 65);
+    assert_true(t.values[0] == 0.0 && t.values[1] == 1.0 && t.values[64] == 0.0 && t.values[65] == 7.0);
+    assert_int_equal(t.line[0], 1);
+    assert_int_equal(t.column[0], 1); /* counted after the mark, as an editor shows the line */
+    assert_int_equal(t.column[1], 3);
+    csv_free(&t);
+
+    /* before a header and in a blank-separated file it is skipped just the same */
+    write_text(path, "\xEF\xBB\xBFwidth,height\n1,2\n");
+    assert_int_equal(csv_read(&t, path, 0, &e), 0);
+    assert_int_equal(t.has_header, 1);
+    assert_int_equal(t.rows, 1);
+    csv_free(&t);
+    write_text(path, "\xEF\xBB\xBF" "1 2\n3 4\n");
+    assert_int_equal(csv_read(&t, path, 0, &e), 0);
+    assert_int_equal(t.rows, 2);
+    assert_true(t.values[0] == 1.0);
+    csv_free(&t);
+    /* only at the start of the file; elsewhere it is not part of any number */
+    expect_csv_error("1,2\n\xEF\xBB\xBF" "3,4\n", 0, "%s:2:1: not a number: \"???3\"");
+    expect_csv_error("\xEF\xBB\xBF\xEF\xBB\xBF" "1,2\n", 0, "%s: no data rows"); /* a header "???1", 2 */
+    expect_csv_error("\xEF\xBB\xBF", 0, "%s: no data rows");
+}
+
+/* A FIFO (no writer: opening or reading it would wait forever) and a device are refused before
+ * anything is read. The alarm turns a hang into a failure. */
+static void csv_not_a_regular_file(void **state)
+{
+    (void)state;
+    csv_table t;
+    errbuf e;
+    char fifo[300], want[400];
+    snprintf(fifo, sizeof fifo, "%s.fifo", path);
+    remove(fifo);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    alarm(10);
+    int status = csv_read(&t, fifo, 0, &e);
+    alarm(0);
+    remove(fifo);
+    assert_int_equal(status, -1);
+    snprintf(want, sizeof want, "%s: is a FIFO, not a regular file", fifo);
+    assert_string_equal(e.text, want);
+    assert_null(t.values);
+
+    assert_int_equal(csv_read(&t, "/dev/null", 0, &e), -1);
+    assert_string_equal(e.text, "/dev/null: is a character device, not a regular file");
+
+    /* TARGETS goes through the same reader */
+    dataset d;
+    task regression = {TASK_REGRESSION, 2, 1};
+    write_text(path, "1,2\n3,4\n");
+    assert_int_equal(dataset_load(&d, &regression, path, "/dev/null", &e), -1);
+    assert_string_equal(e.text, "/dev/null: is a character device, not a regular file");
+    assert_null(d.x);
+}
+
 /* ---- data sets ------------------------------------------------------------------------------ */
 
 static void dataset_one_hot(void **state)
@@ -300,6 +379,35 @@ static void dataset_errors(void **state)
     expect_dataset_error(&regression, "1 2\n3 4\n", "5 6\n7 8\n",
                          with_paths("%s: rows have 2 fields, expected 1 (one per network output)", path2, NULL));
     expect_dataset_error(&regression, "1 2\n3 4\n", "5\nx\n", with_paths("%s:2:1: not a number: \"x\"", path2, NULL));
+}
+
+/* Inputs and regression targets are standardized: a value whose square would overflow the
+ * scaler's sums is refused where it is, in either file. */
+static void dataset_values_too_large(void **state)
+{
+    (void)state;
+    task classes = {TASK_ONE_HOT, 2, 3};
+    task regression = {TASK_REGRESSION, 2, 1};
+    expect_dataset_error(&classes, "1,2,0\n3, 1e200,1\n", NULL,
+                         with_paths("%s:2:4: value 1e+200 is too large to standardize (expected |x| below 1e+150)", path,
+                                    NULL));
+    expect_dataset_error(&regression, "1,2,3\n4,5,-1e150\n", NULL,
+                         with_paths("%s:2:5: value -1e+150 is too large to standardize (expected |x| below 1e+150)",
+                                    path, NULL));
+    expect_dataset_error(&regression, "1 2\n3 4\n", "5\n2.5e307\n",
+                         with_paths("%s:2:1: value 2.5e+307 is too large to standardize (expected |x| below 1e+150)",
+                                    path2, NULL));
+    /* just below the bound is accepted, and standardizes to finite values */
+    dataset d;
+    errbuf e;
+    scaler s;
+    const size_t both[2] = {0, 1};
+    write_text(path, "9.9e149,-9.9e149,9.9e149\n-9.9e149,9.9e149,-9.9e149\n");
+    assert_int_equal(dataset_load(&d, &regression, path, NULL, &e), 0);
+    assert_int_equal(scaler_fit(&s, d.x, 2, both, 2, &e), 0);
+    assert_true(isfinite(s.scale[0]) && s.scale[0] == 9.9e149 && s.mean[0] == 0.0);
+    scaler_free(&s);
+    dataset_free(&d);
 }
 
 /* ---- rng and split -------------------------------------------------------------------------- */
@@ -496,6 +604,21 @@ static void scaler_fit_on_subset(void **state)
     assert_int_equal(scaler_fit(&s, rows, 3, train, 0, &e), -1);
 }
 
+/* scaler_fit's own guard, for a caller that did not check: an overflowing standard deviation
+ * would make the scale infinite and the whole column 0. */
+static void scaler_refuses_overflow(void **state)
+{
+    (void)state;
+    const double rows[] = {1, 1e300, 2, -1e300};
+    const size_t all[] = {0, 1};
+    scaler s;
+    errbuf e;
+    assert_int_equal(scaler_fit(&s, rows, 2, all, 2, &e), -1);
+    assert_string_equal(e.text, "cannot standardize column 2: its values are too large (expected |x| below 1e+150)");
+    assert_null(s.mean);
+    assert_int_equal(s.count, 0);
+}
+
 static void scaler_constant_column_rounding(void **state)
 {
     (void)state;
@@ -607,9 +730,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(csv_line_length_bound, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_field_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(csv_file_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(csv_byte_order_mark, setup, teardown),
+        cmocka_unit_test_setup_teardown(csv_not_a_regular_file, setup, teardown),
         cmocka_unit_test_setup_teardown(dataset_one_hot, setup, teardown),
         cmocka_unit_test_setup_teardown(dataset_binary_and_regression, setup, teardown),
         cmocka_unit_test_setup_teardown(dataset_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(dataset_values_too_large, setup, teardown),
         cmocka_unit_test(rng_pinned),
         cmocka_unit_test(split_sizes_and_cover),
         cmocka_unit_test(split_seeded),
@@ -618,6 +744,7 @@ int main(void)
         cmocka_unit_test(batches_train_seeded),
         cmocka_unit_test(batches_eval_pads),
         cmocka_unit_test(scaler_fit_on_subset),
+        cmocka_unit_test(scaler_refuses_overflow),
         cmocka_unit_test(scaler_constant_column_rounding),
         cmocka_unit_test_setup_teardown(scaler_file_round_trip, setup, teardown),
         cmocka_unit_test_setup_teardown(scaler_file_errors, setup, teardown),
