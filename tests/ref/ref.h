@@ -63,6 +63,14 @@ size_t ref_param_count(const ref_net *net);                   /* NET_PARAM_COUNT
 size_t ref_weight_offset(const ref_net *net, int l);          /* index of W[l][0][0] in the flat params */
 size_t ref_bias_offset(const ref_net *net, int l);            /* index of b[l][0] in the flat params */
 
+/* The contract's init (CONTRACT.md section 2) drawn the way the generated <name>_init draws it, so
+ * that the values agree exactly: splitmix64 from `seed`, one weight after another in parameter
+ * order, biases 0. A double net draws in double (53-bit uniforms, Box-Muller with libm); a float
+ * net in integers and exact float steps (24-bit uniforms; a fixed-point Box-Muller from one
+ * 64-bit draw), scaled by the float nearest the scheme's r or std. Written from that description,
+ * not from the runtime's code. */
+void ref_init(const ref_net *net, unsigned long seed, double *params);
+
 ref_cache *ref_cache_new(const ref_net *net);
 void ref_cache_free(const ref_net *net, ref_cache *cache);
 
