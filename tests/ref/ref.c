@@ -509,13 +509,16 @@ static void momentum_step(const ref_optimizer *opt, ref_optimizer_state *s, doub
     }
 }
 
-/* Adam with bias correction; t counts steps from 1. */
+/* Adam with bias correction; t counts steps from 1. The corrections 1 - beta^t are updated as
+ * c_t = (1 - beta) + beta c_(t-1) from c_0 = 0, which is 1 - beta^t exactly in exact arithmetic,
+ * the way the generated code keeps them (there in the model's real type). */
 static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
                       const double *grad)
 {
     s->t++;
-    double correct1 = 1.0 - pow(opt->beta1, (double)s->t);
-    double correct2 = 1.0 - pow(opt->beta2, (double)s->t);
+    s->correction1 = (1.0 - opt->beta1) + opt->beta1 * s->correction1;
+    s->correction2 = (1.0 - opt->beta2) + opt->beta2 * s->correction2;
+    double correct1 = s->correction1, correct2 = s->correction2;
     for (size_t k = 0; k < s->count; k++) {
         s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * grad[k];
         s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * grad[k] * grad[k];

@@ -50,10 +50,12 @@ typedef struct {
     double *A[REF_MAX_LAYERS + 1];
 } ref_cache;
 
-/* Optimizer memory: momentum uses v; adam uses m, v and the step counter t. */
+/* Optimizer memory: momentum uses v; adam uses m, v, the step counter t and the bias corrections
+ * 1 - beta1^t, 1 - beta2^t. */
 typedef struct {
     size_t count;
     long t;
+    double correction1, correction2;
     double *m;
     double *v;
 } ref_optimizer_state;
