@@ -188,7 +188,7 @@ local function weights_declarations(plan, weights)
   return string.format([[
 
 /* Constant weights from %s and one-sample inference with them (%s_weights.c), bit-identical to
- * %s_predict(&%s_weights, x, y), using %s_INFER_BYTES of stack and no other state. */
+ * %s_predict(&%s_weights, x, y), using %s_INFER_STACK_BYTES of stack and no other state. */
 #define %s_HAS_WEIGHTS 1
 extern const %s_params %s_weights;
 void %s_infer(const %s_real *x, %s_real *y);

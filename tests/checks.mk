@@ -138,7 +138,8 @@ ifneq ($(filter fma,$(CPU_FLAGS)),)
 endif
 endif
 
-# The runtime's exp and sigmoid against double, and float models at logits of 1e4.
+# The runtime's exp and sigmoid against double, float models at logits of 1e4, and the float
+# init draws against double Box-Muller (test_init_draws.c).
 .PHONY: check-numerics
 NUMERICS_SPECS := $(wildcard tests/numerics/*.lua)
 NUMERICS_DIR := tests/build/numerics
@@ -158,7 +159,10 @@ check-numerics: $(GRADC)
 	    $(foreach s,$(NUMERICS_SPECS),-I$(NUMERICS_DIR)/gen/$(basename $(notdir $(s))) \
 	        $(NUMERICS_DIR)/gen/$(basename $(notdir $(s)))/$(basename $(notdir $(s))).c) \
 	    tests/numerics/test_numerics.c -o $(NUMERICS_DIR)/test_numerics_$(b) $(CMOCKA_LIBS) -lm; \
-	  $(NUMERICS_DIR)/test_numerics_$(b);)
+	  $(NUMERICS_DIR)/test_numerics_$(b); \
+	  $(CC) $(STRICT_FLAGS) -O2 $(NUMERICS_FLAGS_$(b)) -g $(SANITIZE) -Iruntime tests/numerics/test_init_draws.c \
+	    -o $(NUMERICS_DIR)/test_init_draws_$(b) $(CMOCKA_LIBS) -lm; \
+	  $(NUMERICS_DIR)/test_init_draws_$(b);)
 
 # Vendoring into C++: every generated .c of every example spec (and a const-weights build)
 # compiles as C++ with g++ and clang++ under -Wall -Wextra -Werror, at -O2 (the dispatch build)

@@ -191,6 +191,26 @@ static void test_init_seed(void **state)
     assert_memory_not_equal(a, b, sizeof *a);
 }
 
+/* The reference engine's own implementation of the contract's draw gives the same weights, bit for
+ * bit, for the spec's seed and two others. */
+static void test_init_matches_reference(void **state)
+{
+    (void)state;
+    const uint32_t seeds[] = {GMU(INIT_SEED), 0u, 0xFFFFFFFFu};
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        GM(init)(&fx.scratch_params, seeds[s]);
+        widen(flat(&fx.scratch_params), fx.got, N_PARAMS);
+        ref_init(&gm_case, seeds[s], fx.want);
+        for (size_t k = 0; k < N_PARAMS; k++) {
+            if (fx.got[k] != fx.want[k]) {
+                printf("    seed %lu: flat[%zu] = %.17g, reference %.17g\n", (unsigned long)seeds[s], k,
+                       fx.got[k], fx.want[k]);
+                fail();
+            }
+        }
+    }
+}
+
 /* Where |w| must stay for the bounded schemes, with room for rounding r to model_real. */
 static double init_bound(int l)
 {
@@ -446,6 +466,7 @@ int GM_CAT(gmtest_, GM_NAME)(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layout),
         cmocka_unit_test(test_init_seed),
+        cmocka_unit_test(test_init_matches_reference),
         cmocka_unit_test(test_init_distribution),
         cmocka_unit_test(test_forward),
         cmocka_unit_test(test_cost),

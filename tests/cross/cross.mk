@@ -5,8 +5,11 @@
 #   make cross SPEC=net.lua [WEIGHTS=f]    generate, cross-compile (training and inference-only
 #                                          builds), print sizes, run under QEMU, compare with the
 #                                          host, print instructions per call
-#   make check-cross                       the same for xor and reg; fails on any mismatch, skips
-#                                          (saying so) when the cross tools are not installed
+#   make check-cross                       the same for xor, reg, seed3 and softmax; fails on any
+#                                          mismatch, on a float image with double or libm double
+#                                          code, or on a call needing more stack than its header
+#                                          says; skips (saying so) when the cross tools are not
+#                                          installed
 #   make cross-table                       measure every example spec: the README's table
 #   make check-torch2gradc                 test gen/tools/torch2gradc.py (skips without torch)
 .PHONY: deps-cross cross check-cross cross-table check-torch2gradc
@@ -15,7 +18,7 @@ GRADC ?= gen/build/gradc
 SPEC ?= specs/xor.lua
 CROSS_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 CROSS_BUILD := tests/build/cross
-CROSS_CHECK_SPECS := specs/xor.lua specs/reg.lua
+CROSS_CHECK_SPECS := specs/xor.lua specs/reg.lua specs/seed3.lua specs/softmax.lua
 CROSS_TABLE_SPECS := specs/xor.lua specs/logistic.lua specs/seed3.lua specs/reg.lua specs/softmax.lua
 # lua5.4 (make deps-test) turns a spec into the reference engine's descriptor.
 CROSS_TOOLS := arm-none-eabi-gcc qemu-system-arm lua5.4

@@ -8,6 +8,9 @@
 #     the generic reference engine (tests/ref/ref.c) on the same network. Print flash and RAM.
 #  3. Run the three images under QEMU (mps2-an386) and the same three programs built for the host,
 #     and compare every printed result; print instructions and stack per call.
+#  4. Check that the init is the same bits in the model and the reference engine (and, for a float
+#     model, on the host and the target); that a float model's images hold no double-precision or
+#     libm double code; and that no call needs more stack than the header's *_STACK_BYTES.
 # Results as key=value lines go to $CROSS_BUILD/<name>.build/result.txt (for make cross-table).
 # Run from the project root. Exit status non-zero on any build failure or mismatch.
 set -eu
@@ -139,7 +142,7 @@ info() {
 dtype=$(sed -n "s/^typedef \([a-z]*\) ${name}_real;/\1/p" "$G/$name.h")
 record name "$name"
 record dtype "$dtype"
-record infer_header_stack "$(sed -n "s/^#define ${NAME}_INFER_BYTES *//p" "$G/$name.h")"
+record infer_buffer_bytes "$(sed -n "s/^#define ${NAME}_INFER_BYTES *//p" "$G/$name.h")"
 record scratch_header_bytes "$(sed -n "s/^#define ${NAME}_SCRATCH_BYTES *//p" "$G/$name.h")"
 
 echo "cross: $name ($dtype) on Cortex-M4F (QEMU mps2-an386), against the same programs on the host"
@@ -158,6 +161,57 @@ for program in train infer ref empty; do
     "$H/compare" "$H/$program.txt" "$T/$program.txt" $F32_TOLERANCE $F64_TOLERANCE || status=1
 done
 
+# The init is integer arithmetic and exact float steps for a float model (gradc_rng_normalf...):
+# the same bits on the target as on the host, and the reference engine's own implementation of the
+# draw agrees with the model's bit for bit. A double model's init uses libm's log and cos, which
+# newlib and glibc may round differently: there only the host's two programs must agree exactly.
+init_lines() {
+    grep '^init ' "$1"
+}
+init_status=0
+same_init() {
+    init_lines "$1" > "$W/init.a"
+    init_lines "$2" > "$W/init.b"
+    if [ ! -s "$W/init.a" ] || ! cmp -s "$W/init.a" "$W/init.b"; then
+        echo "  init: $1 and $2 differ:"
+        diff "$W/init.a" "$W/init.b" | head -5
+        init_status=1
+    fi
+}
+same_init "$H/train.txt" "$H/ref.txt"
+where="on the host"
+if [ "$dtype" = float ]; then
+    same_init "$H/train.txt" "$T/train.txt"
+    same_init "$H/ref.txt" "$T/ref.txt"
+    where="host and target"
+fi
+if [ $init_status -eq 0 ]; then
+    echo "  init: $(init_lines "$H/train.txt" | wc -l) values, bit-identical in the model and the reference engine, $where"
+else
+    status=1
+fi
+
+# A float model must not need double precision (the M4F's FPU has none: every double operation is a
+# call into software routines) nor libm's double functions, in either image: not in init, not in
+# the train step. The symbols of the linked images, and the undefined references of <name>.c
+# built for the host as a user would (-std=c99 -O2, the default dispatching build).
+DOUBLE_SYMBOLS='^(__aeabi_(d[a-z0-9]*|f2d|i2d|ui2d|l2d|ul2d)|__ieee754_.*|__kernel_.*|cos|sin|tan|log|log1p|exp|expm1|pow|sqrt|tanh|atan)$'
+if [ "$dtype" = float ]; then
+    for program in train infer; do
+        found=$(arm-none-eabi-nm "$T/$program.elf" | awk '{ print $NF }' | grep -E "$DOUBLE_SYMBOLS" | sort -u | tr '\n' ' ')
+        if [ -n "$found" ]; then
+            echo "  float model, double-precision or libm double symbols in $program.elf: $found"
+            status=1
+        fi
+    done
+    $HOST_CC -std=c99 -O2 -c "$G/$name.c" -o "$H/$name.o"
+    found=$(nm -u "$H/$name.o" | awk '{ print $NF }' | grep -E "$DOUBLE_SYMBOLS" | sort -u | tr '\n' ' ')
+    if [ -n "$found" ]; then
+        echo "  float model, libm double functions referenced by $name.c built for the host: $found"
+        status=1
+    fi
+fi
+
 # ---- sizes and counts --------------------------------------------------------------------------
 # Berkeley format: text (code + rodata, so the const weights), data, bss. Flash = text + data
 # (the .data image is stored in flash), RAM = data + bss; stack and heap come on top.
@@ -170,9 +224,14 @@ for program in train infer ref empty; do
     record "${program}_ram" "$2"
 done
 record train_instructions "$(info "$T/train.txt" train_step_instructions)"
+record backward_instructions "$(info "$T/train.txt" backward_instructions)"
 record train_stack "$(info "$T/train.txt" train_step_stack_bytes)"
+record train_header_stack "$(info "$T/train.txt" train_step_stack_header_bytes)"
+record backward_stack "$(info "$T/train.txt" backward_stack_bytes)"
+record backward_header_stack "$(info "$T/train.txt" backward_stack_header_bytes)"
 record infer_instructions "$(info "$T/infer.txt" infer_instructions)"
 record infer_stack "$(info "$T/infer.txt" infer_stack_bytes)"
+record infer_header_stack "$(info "$T/infer.txt" infer_stack_header_bytes)"
 record ref_forward_instructions "$(info "$T/ref.txt" forward_instructions)"
 record ref_train_instructions "$(info "$T/ref.txt" train_step_instructions)"
 record ref_stack "$(info "$T/ref.txt" train_step_stack_bytes)"
@@ -192,13 +251,16 @@ row "build: call" "flash B" "RAM B" "heap B" "stack B" "header" "instr/call"
 row "inference-only: ${name}_infer" "$(get infer_flash)" "$(get infer_ram)" - "$(get infer_stack)" \
     "$(get infer_header_stack)" "$(get infer_instructions)"
 row "training: ${name}_train_step" "$(get train_flash)" "$(get train_ram)" - "$(get train_stack)" \
-    - "$(get train_instructions)"
+    "$(get train_header_stack)" "$(get train_instructions)"
+row "training: ${name}_backward" "" "" - "$(get backward_stack)" "$(get backward_header_stack)" \
+    "$(get backward_instructions)"
 row "reference engine: ref_forward, m=1" "$(get ref_flash)" "$(get ref_ram)" "$(get ref_heap)" "" \
     "" "$(get ref_forward_instructions)"
 row "reference engine: ref_train_step" "" "" "" "$(get ref_stack)" "" "$(get ref_train_instructions)"
 row "harness alone (startup, printing)" "$(get empty_flash)" "$(get empty_ram)"
-echo "  flash = text + data, RAM = data + bss; stack: measured peak of one call (header: ${NAME}_INFER_BYTES,"
-echo "  the stack the header promises for ${name}_infer; train_step keeps its scratch in the static state)."
+echo "  flash = text + data, RAM = data + bss; stack: measured peak of one call, the measuring code's"
+echo "  own frame not counted; header: the stack the header promises for the call (${NAME}_INFER_STACK_BYTES,"
+echo "  ${NAME}_TRAIN_STEP_STACK_BYTES, ${NAME}_BACKWARD_STACK_BYTES), which no measurement may exceed."
 echo "  fused multiply-adds in the model objects: $(get fused_ops)"
 # A float model should not need double precision, which the M4F's FPU lacks: list where the model
 # code calls the software routines (a double model calls them everywhere, and is not listed).
@@ -211,5 +273,14 @@ else
             if (!seen[fn, $NF]++) calls[fn] = calls[fn] " " $NF }
         END { for (fn in calls) printf "  float model, double-precision calls in %s:%s\n", fn, calls[fn] }' | sort
 fi
-[ $status -eq 0 ] || die "$name: the target's results differ from the host's (see above)"
+# What the header promises about stack must hold: a claim that has gone stale fails here.
+for call in infer train backward; do
+    measured=$(get ${call}_stack)
+    claimed=$(get ${call}_header_stack)
+    if [ -z "$measured" ] || [ -z "$claimed" ] || [ "$measured" -gt "$claimed" ]; then
+        echo "  $call: measured ${measured:-?} bytes of stack, more than the header's ${claimed:-?}"
+        status=1
+    fi
+done
+[ $status -eq 0 ] || die "$name: the target's results differ from the host's, or the checks above failed"
 echo "cross: $name: OK"

@@ -31,6 +31,7 @@ int main(void)
     size_t stack = 0;
     probe_info("infer_instructions", probe_measure(infer, &stack));
     probe_info("infer_stack_bytes", stack);
+    probe_info("infer_stack_header_bytes", U(_INFER_STACK_BYTES));
     probe_done();
     return 0;
 }

@@ -115,6 +115,26 @@ static uint64_t run(void (*fn)(void), uint32_t calls)
 #define MEASURE_BUDGET 2000000u
 #define MEASURE_MAX_CALLS 1000u
 
+/* One call through a volatile pointer and nothing else, so that the stack below it is fn's. */
+static void call_once(void (*fn)(void))
+{
+    void (*volatile call)(void) = fn;
+    call();
+}
+
+/* Peak stack of one call of fn, less that of calling a function that does nothing: what fn (and
+ * what it calls) pushes, the measuring code's own frame not counted. */
+static size_t stack_of(void (*fn)(void))
+{
+    platform_stack_paint();
+    call_once(fn);
+    const size_t peak = platform_stack_peak();
+    platform_stack_paint();
+    call_once(nothing);
+    const size_t baseline = platform_stack_peak();
+    return peak > baseline ? peak - baseline : 0;
+}
+
 uint64_t probe_measure(void (*fn)(void), size_t *stack_bytes)
 {
     if (!platform_measures) {
@@ -122,9 +142,8 @@ uint64_t probe_measure(void (*fn)(void), size_t *stack_bytes)
         return 0;
     }
     (void)platform_instructions(); /* calibrates the counter on first use */
-    platform_stack_paint();
+    *stack_bytes = stack_of(fn);
     const uint64_t once = run(fn, 1);
-    *stack_bytes = platform_stack_peak();
     uint32_t calls = once ? (uint32_t)(MEASURE_BUDGET / once) : MEASURE_MAX_CALLS;
     calls = calls < 1u ? 1u : (calls > MEASURE_MAX_CALLS ? MEASURE_MAX_CALLS : calls);
     const uint64_t overhead = run(nothing, calls);

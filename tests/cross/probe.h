@@ -24,8 +24,9 @@ void probe_info(const char *key, uint64_t value);
 void probe_done(void); /* flush, and exit 0 */
 
 /* Instructions per call of fn (loop overhead subtracted; several calls are averaged when one is
- * short), and the peak stack of one call in *stack_bytes. fn may change state: it is called a
- * few more times. Zero on the host. */
+ * short), and the peak stack of one call in *stack_bytes (what fn pushes below its caller: the
+ * measuring code's own frame is subtracted). fn may change state: it is called a few more times.
+ * Zero on the host. */
 uint64_t probe_measure(void (*fn)(void), size_t *stack_bytes);
 
 #endif

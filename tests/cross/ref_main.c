@@ -1,8 +1,9 @@
 /*
  * The generic reference engine (tests/ref/ref.c: double precision, shapes at run time, malloc) on
- * the same network, for comparison with the generated code: forward of single samples and a few
- * train steps, printed as exact bits, then the instructions, stack and heap of one forward (batch
- * 1) and one train step (the spec's batch). REF_NET_HEADER is written by refnet.lua from the spec.
+ * the same network, for comparison with the generated code: the spec's init, forward of single
+ * samples and a few train steps, printed as exact bits, then the instructions, stack and heap of
+ * one forward (batch 1) and one train step (the spec's batch). REF_NET_HEADER is written by
+ * refnet.lua from the spec.
  */
 #include <stdlib.h>
 
@@ -53,6 +54,17 @@ int main(void)
     x = allocate(n0);
     one_cache = ref_cache_new(&one);
     optimizer = ref_optimizer_state_new(net);
+
+    /* The spec's init, printed in the model's real type: it must equal the model's bit for bit. */
+    ref_init(net, net->init_seed, params);
+    for (size_t k = 0; k < count; ++k) {
+        if (net->dtype == REF_FLOAT) {
+            const float value = (float)params[k];
+            probe_real("init", k, &value, sizeof value);
+        } else {
+            probe_real("init", k, &params[k], sizeof params[k]);
+        }
+    }
 
     uint32_t rng = 3;
     for (size_t k = 0; k < count; ++k) {

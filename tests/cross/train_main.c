@@ -1,7 +1,7 @@
 /*
  * Training build: init, a few train steps on a fixed batch, then a forward pass and one-sample
  * predict with the trained parameters, every result printed as exact bits; then the instructions
- * and stack of one train step. Links <name>.c only (not <name>_io.c: no file system here).
+ * and stack of one train step and of one backward pass (whose scratch is on its stack). Links <name>.c only (not <name>_io.c: no file system here).
  */
 #include "gradc_names.h"
 #include "probe.h"
@@ -24,6 +24,11 @@ static void print_params(const char *label)
 static void train_step(void)
 {
     (void)M(_train_step)(&params, &state, X, Y);
+}
+
+static void backward(void)
+{
+    M(_backward)(&params, &state.cache, X, Y, &state.grad);
 }
 
 int main(void)
@@ -60,6 +65,10 @@ int main(void)
     size_t stack = 0;
     probe_info("train_step_instructions", probe_measure(train_step, &stack));
     probe_info("train_step_stack_bytes", stack);
+    probe_info("train_step_stack_header_bytes", U(_TRAIN_STEP_STACK_BYTES));
+    probe_info("backward_instructions", probe_measure(backward, &stack));
+    probe_info("backward_stack_bytes", stack);
+    probe_info("backward_stack_header_bytes", U(_BACKWARD_STACK_BYTES));
     probe_done();
     return 0;
 }

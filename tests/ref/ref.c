@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,124 @@ size_t ref_param_count(const ref_net *net)
 static size_t layer_size(const ref_net *net, int l)
 {
     return (size_t)ref_width(net, l) * (size_t)net->batch;
+}
+
+/* ---- Init ---------------------------------------------------------------------------------- */
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
+    return z ^ (z >> 31);
+}
+
+/* round(x 2^bits) for the fixed-point constants, from their definitions. */
+static uint64_t fixed(double x, int bits)
+{
+    return (uint64_t)floor(ldexp(x, bits) + 0.5);
+}
+
+/* floor(sqrt(n)): libm's estimate, corrected to the exact integer root. */
+static uint64_t floor_sqrt(uint64_t n)
+{
+    uint64_t r = (uint64_t)sqrt((double)n);
+    while (r > 0 && (r > 0xFFFFFFFFu || r * r > n))
+        r--;
+    while ((r + 1) * (r + 1) <= n)
+        r++;
+    return r;
+}
+
+/* Q30 Taylor series of cos (first = 1) or sin (first = 2) of phi = (pi/4) g 2^-30, in nested form:
+ * 1 - c_1 h (1 - c_2 h (...)), h = (g 2^-30)^2, c_k = (pi/4)^2 / ((2k + first - 2) (2k + first - 1)),
+ * five terms, truncating each product to Q30. sin is then multiplied by phi. */
+static uint64_t fixed_trig(uint64_t g, int first)
+{
+    const double quarter_pi = 3.14159265358979323846 / 4;
+    const uint64_t one = (uint64_t)1 << 30, h = (g * g) >> 30;
+    uint64_t value = one;
+    for (int k = 5; k >= 1; k--) {
+        double divisor = (double)(2 * k + first - 2) * (double)(2 * k + first - 1);
+        uint64_t c = fixed(quarter_pi * quarter_pi / divisor, 30);
+        value = one - ((((c * h) >> 30) * value) >> 30);
+    }
+    if (first == 2)
+        value = (value * ((g * fixed(quarter_pi, 30)) >> 30)) >> 30;
+    return value;
+}
+
+/* A float net's N(0, 1): Box-Muller of u1 = (high 32 bits + 1) 2^-32, u2 = (low 32 bits) 2^-32 in
+ * fixed point. -log2 u1 in Q30: 32 minus the integer part of log2, minus 30 fraction bits of the
+ * Q31 mantissa found by squaring (truncating to Q31 after each square); r^2 = that times 2 ln 2
+ * (Q27), halved to Q56; r = floor of its square root (Q28); times |cos(2 pi u2)| in Q30 from the
+ * quadrant (the top two bits of u2) and the octant; the product shifted to Q27, then to float. */
+static float fixed_point_normal(uint64_t draw)
+{
+    uint64_t x = (draw >> 32) + 1;
+    int exponent = 0;
+    while (x >> (exponent + 1))
+        exponent++;
+    uint64_t mantissa = exponent <= 31 ? x << (31 - exponent) : x >> (exponent - 31);
+    uint64_t fraction = 0;
+    for (int i = 0; i < 30; i++) {
+        mantissa *= mantissa;
+        fraction <<= 1;
+        if (mantissa >= (uint64_t)1 << 63) {
+            fraction |= 1;
+            mantissa >>= 32;
+        } else {
+            mantissa >>= 31;
+        }
+    }
+    uint64_t neg_log2_u1 = ((uint64_t)(32 - exponent) << 30) - fraction;
+    uint64_t r = floor_sqrt((neg_log2_u1 * fixed(2 * log(2.0), 27)) >> 1);
+
+    uint32_t u2 = (uint32_t)draw;
+    unsigned quadrant = u2 >> 30;
+    uint64_t offset = u2 & 0x3FFFFFFFu; /* angle within the quadrant, (pi/2) offset 2^-30 */
+    int mirrored = offset >= ((uint64_t)1 << 29);
+    uint64_t g = mirrored ? 2 * (((uint64_t)1 << 30) - offset) : 2 * offset;
+    /* quadrants 0..3 need cos, sin, cos, sin of the angle within, mirrored: sin <-> cos */
+    int wants_sin = (quadrant % 2 == 1) != mirrored;
+    uint64_t magnitude = fixed_trig(g, wants_sin ? 2 : 1);
+    float z = (float)(uint32_t)((r * magnitude) >> 31) / 134217728.0f;
+    return quadrant == 1 || quadrant == 2 ? -z : z;
+}
+
+/* A float net's U(-1, 1): the top 24 bits as k - 2^23, over 2^23. */
+static float fixed_point_symmetric(uint64_t draw)
+{
+    return (float)((int32_t)(draw >> 40) - 8388608) / 8388608.0f;
+}
+
+static double uniform53(uint64_t *state)
+{
+    return (double)(splitmix64(state) >> 11) / 9007199254740992.0;
+}
+
+void ref_init(const ref_net *net, unsigned long seed, double *params)
+{
+    uint64_t state = 0x9E3779B97F4A7C15u ^ (uint64_t)(uint32_t)seed;
+    memset(params, 0, ref_param_count(net) * sizeof *params);
+    for (int l = 1; l <= net->layers; l++) {
+        int fan_in = ref_width(net, l - 1), fan_out = ref_width(net, l);
+        double scale = net->init == REF_XAVIER ? sqrt(6.0 / (fan_in + fan_out))
+                     : net->init == REF_HE ? sqrt(2.0 / fan_in) : 0.05;
+        double *W = params + ref_weight_offset(net, l);
+        for (int k = 0; k < fan_in * fan_out; k++) {
+            if (net->dtype == REF_FLOAT) {
+                uint64_t draw = splitmix64(&state);
+                float unit = net->init == REF_HE ? fixed_point_normal(draw) : fixed_point_symmetric(draw);
+                W[k] = (double)((float)scale * unit);
+            } else if (net->init == REF_HE) {
+                double u1 = 1.0 - uniform53(&state), u2 = uniform53(&state);
+                W[k] = scale * (sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2));
+            } else {
+                W[k] = scale * (2.0 * uniform53(&state) - 1.0);
+            }
+        }
+    }
 }
 
 ref_cache *ref_cache_new(const ref_net *net)
@@ -390,13 +509,16 @@ static void momentum_step(const ref_optimizer *opt, ref_optimizer_state *s, doub
     }
 }
 
-/* Adam with bias correction; t counts steps from 1. */
+/* Adam with bias correction; t counts steps from 1. The corrections 1 - beta^t are updated as
+ * c_t = (1 - beta) + beta c_(t-1) from c_0 = 0, which is 1 - beta^t exactly in exact arithmetic,
+ * the way the generated code keeps them (there in the model's real type). */
 static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
                       const double *grad)
 {
     s->t++;
-    double correct1 = 1.0 - pow(opt->beta1, (double)s->t);
-    double correct2 = 1.0 - pow(opt->beta2, (double)s->t);
+    s->correction1 = (1.0 - opt->beta1) + opt->beta1 * s->correction1;
+    s->correction2 = (1.0 - opt->beta2) + opt->beta2 * s->correction2;
+    double correct1 = s->correction1, correct2 = s->correction2;
     for (size_t k = 0; k < s->count; k++) {
         s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * grad[k];
         s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * grad[k] * grad[k];

@@ -50,10 +50,12 @@ typedef struct {
     double *A[REF_MAX_LAYERS + 1];
 } ref_cache;
 
-/* Optimizer memory: momentum uses v; adam uses m, v and the step counter t. */
+/* Optimizer memory: momentum uses v; adam uses m, v, the step counter t and the bias corrections
+ * 1 - beta1^t, 1 - beta2^t. */
 typedef struct {
     size_t count;
     long t;
+    double correction1, correction2;
     double *m;
     double *v;
 } ref_optimizer_state;
@@ -62,6 +64,14 @@ int ref_width(const ref_net *net, int l);                     /* n[l] for l = 0.
 size_t ref_param_count(const ref_net *net);                   /* NET_PARAM_COUNT */
 size_t ref_weight_offset(const ref_net *net, int l);          /* index of W[l][0][0] in the flat params */
 size_t ref_bias_offset(const ref_net *net, int l);            /* index of b[l][0] in the flat params */
+
+/* The contract's init (CONTRACT.md section 2) drawn the way the generated <name>_init draws it, so
+ * that the values agree exactly: splitmix64 from `seed`, one weight after another in parameter
+ * order, biases 0. A double net draws in double (53-bit uniforms, Box-Muller with libm); a float
+ * net in integers and exact float steps (24-bit uniforms; a fixed-point Box-Muller from one
+ * 64-bit draw), scaled by the float nearest the scheme's r or std. Written from that description,
+ * not from the runtime's code. */
+void ref_init(const ref_net *net, unsigned long seed, double *params);
 
 ref_cache *ref_cache_new(const ref_net *net);
 void ref_cache_free(const ref_net *net, ref_cache *cache);
