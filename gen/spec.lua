@@ -1,5 +1,5 @@
 -- Spec loading and validation: runs the spec in the sandbox and turns what it returns into a plain,
--- fully defaulted model table (CONTRACT.md section 2). Every problem is a user error naming the
+-- fully defaulted model table (docs/spec.md). Every problem is a user error naming the
 -- spec file and the field path.
 local emit = require("emit")
 local errors = require("errors")

@@ -3,7 +3,7 @@
 -- Writes the generated-model test cases into OUTDIR (which must exist):
 --   <name>.lua       the spec of each random case (the given specs are used where they are)
 --   <name>_case.h    the case as a C initializer of the reference engine's ref_net, with every
---                    CONTRACT.md default applied here, independently of the generator
+--                    docs/spec.md default applied here, independently of the generator
 --   models.def       GM_MODEL(name) for every case, for tests/main.c
 --   cases.mk         the case list and each case's spec path, for tests/models.mk
 -- The cases are every SPEC given on the command line (trusted: just dofile'd) plus a seeded
@@ -18,7 +18,7 @@ local ALL_ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "so
 local LOSSES = { "bce", "mse", "ce" }
 local INIT_SCHEMES = { "xavier", "he", "uniform" }
 
--- CONTRACT.md section 2 defaults.
+-- The defaults of docs/spec.md.
 local DEFAULTS = {
   alpha = 0.01,
   dtype = "float",

@@ -10,7 +10,7 @@ PROGRAM := $(TESTS_BUILD)/check_models
 
 include $(CASES)/cases.mk
 
-# Generated code must compile warning-free at this bar (CONTRACT.md: C99); the harness and the
+# Generated code must compile warning-free at this bar (C99); the harness and the
 # reference engine are held to the same one.
 MODEL_CFLAGS := -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
 TEST_CFLAGS := $(MODEL_CFLAGS) -MMD -MP $(shell pkg-config --cflags cmocka) \

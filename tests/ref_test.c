@@ -1,5 +1,5 @@
 /*
- * The reference engine against values worked out by hand from CONTRACT.md section 4. Finite
+ * The reference engine against values worked out by hand from docs/math.md. Finite
  * differences (in every model group) prove the engine's gradient matches the engine's cost; only
  * these tests prove the cost, the activations and the optimizers are the contract's in the first
  * place. Every expected value below is derived in its comment, never taken from the engine.

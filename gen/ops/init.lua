@@ -1,4 +1,4 @@
--- Weight initialization (CONTRACT.md section 2, `init`), drawn from the runtime's seeded generator
+-- Weight initialization (docs/math.md, `init`), drawn from the runtime's seeded generator
 -- in parameter order; biases start at 0.
 --   xavier:  W ~ U(-r, r), r = sqrt(6 / (n_in + n_out))
 --   he:      W ~ N(0, 2 / n_in)

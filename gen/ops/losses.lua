@@ -1,4 +1,4 @@
--- Losses: the cost J of a batch (CONTRACT.md section 4) and dJ/dZ of the last layer.
+-- Losses: the cost J of a batch (docs/math.md) and dJ/dZ of the last layer.
 -- bce and ce are computed from the logits Z, never as the log of a rounded activation:
 --   bce per element: softplus(z) - y z                      (= -[y log a + (1-y) log(1-a)])
 --   ce per column:   sum_i y_i (max - z_i + log sum_k exp(z_k - max))

@@ -1,4 +1,4 @@
--- Optimizers (CONTRACT.md section 4): the state each keeps in <name>_train_state and the update
+-- Optimizers (docs/math.md): the state each keeps in <name>_train_state and the update
 -- that <name>_train_step applies after backward.
 --   sgd:      p -= lr grad
 --   momentum: v = beta v + grad; p -= lr v

@@ -1,6 +1,6 @@
 -- lua5.4 tests/cross/refnet.lua SPEC.lua > refnet.h
 --
--- The spec as the reference engine's ref_net (tests/ref/ref.h), every CONTRACT.md default applied,
+-- The spec as the reference engine's ref_net (tests/ref/ref.h), every docs/spec.md default applied,
 -- as `static const ref_net cross_ref_net`. The spec has already passed the generator (make cross
 -- generates first), so it is valid and its evaluation is bounded.
 local path = assert(arg[1], "usage: lua5.4 refnet.lua SPEC.lua")

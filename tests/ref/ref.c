@@ -1,5 +1,5 @@
 /*
- * Reference engine: plain loops, double precision, written from CONTRACT.md section 4 and nothing
+ * Reference engine: plain loops, double precision, written from docs/math.md and nothing
  * else. Speed does not matter here; being obviously right does.
  */
 #include "ref.h"

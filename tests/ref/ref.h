@@ -3,7 +3,7 @@
  * plainest possible way (double precision, shapes known only at run time, one code path for every
  * net). It shares no code with the generator, so agreeing with it means something.
  *
- * Conventions are CONTRACT.md's: samples are columns (feature i of sample j is X[i*m + j]),
+ * Conventions are docs/math.md's: samples are columns (feature i of sample j is X[i*m + j]),
  * parameters are one flat array in net_params order (W1 row-major [n1][n0], b1, W2, b2, ...).
  */
 #ifndef GRADC_TESTS_REF_H
@@ -65,7 +65,7 @@ size_t ref_param_count(const ref_net *net);                   /* NET_PARAM_COUNT
 size_t ref_weight_offset(const ref_net *net, int l);          /* index of W[l][0][0] in the flat params */
 size_t ref_bias_offset(const ref_net *net, int l);            /* index of b[l][0] in the flat params */
 
-/* The contract's init (CONTRACT.md section 2) drawn the way the generated <name>_init draws it, so
+/* The init of docs/math.md drawn the way the generated <name>_init draws it, so
  * that the values agree exactly: splitmix64 from `seed`, one weight after another in parameter
  * order, biases 0. A double net draws in double (53-bit uniforms, Box-Muller with libm); a float
  * net in integers and exact float steps (24-bit uniforms; a fixed-point Box-Muller from one

@@ -1,5 +1,5 @@
 -- tests/train/spec_fields.lua SPEC.lua: print the fields of a trusted spec (one of ours: plainly
--- dofile'd, not sandboxed) with the CONTRACT.md section 2 defaults applied, as `key value...`
+-- dofile'd, not sandboxed) with the docs/spec.md defaults applied, as `key value...`
 -- lines, for compare_torch.py to build the same network in PyTorch.
 local spec = dofile(arg[1])
 

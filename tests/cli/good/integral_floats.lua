@@ -1,4 +1,4 @@
--- Every integer field written as a float with an integral value: 2.0 is 2 (CONTRACT.md section 2).
+-- Every integer field written as a float with an integral value: 2.0 is 2 (docs/spec.md).
 -- The output must be byte-identical to integral_floats.twin, the same spec with integers.
 return {
   name = "integral_floats",
