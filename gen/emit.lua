@@ -30,6 +30,17 @@ function M.literal(value, dtype)
   return dtype == "float" and text .. "f" or text
 end
 
+-- 1 - value (adam's 1 - beta1, say) as a reader would write it: in float the shortest text of the
+-- float nearest 1 - value ("0.1f" for 1 - 0.9, not "0.09999999999999998f"); in double, where
+-- 1 - 0.9 is not the double nearest 0.1, the subtraction itself, which the compiler folds exactly
+-- as the generator computed it.
+function M.one_minus(value, dtype)
+  if dtype == "float" then
+    return M.literal(as_float(1 - value), dtype)
+  end
+  return "(" .. M.literal(1, dtype) .. " - " .. M.literal(value, dtype) .. ")"
+end
+
 -- The exact value 1/n (or k/n) as a constant expression the compiler rounds once.
 function M.ratio(numerator, denominator, dtype)
   return "(" .. M.literal(numerator, dtype) .. " / " .. M.literal(denominator, dtype) .. ")"

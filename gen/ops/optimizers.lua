@@ -32,6 +32,7 @@ function M.update(buf, plan)
   local opt = plan.model.optimizer
   local real = plan.real
   local lit = function(x) return emit.literal(x, plan.dtype) end
+  local one_minus = function(x) return emit.one_minus(x, plan.dtype) end
   assert(opt.type ~= "sgd", "sgd is fused into backward (coder.update_kernel)")
   if opt.type == "momentum" then
     tensors.each(buf, plan, function(t, i)
@@ -51,16 +52,16 @@ function M.update(buf, plan)
     local c1 = "s->correction1"
     local c2 = "s->correction2"
     buf:line("s->step += 1;")
-    buf:line("%s = %s + %s * %s;", c1, lit(1 - opt.beta1), lit(opt.beta1), c1)
-    buf:line("%s = %s + %s * %s;", c2, lit(1 - opt.beta2), lit(opt.beta2), c2)
+    buf:line("%s = %s + %s * %s;", c1, one_minus(opt.beta1), lit(opt.beta1), c1)
+    buf:line("%s = %s + %s * %s;", c2, one_minus(opt.beta2), lit(opt.beta2), c2)
     buf:line("const %s correction1 = %s, correction2 = %s;", real, c1, c2)
     tensors.each(buf, plan, function(t, i)
       local g = "s->grad." .. t .. i
       local m = "s->first_moment." .. t .. i
       local v = "s->second_moment." .. t .. i
       return {
-        string.format("%s = %s * %s + %s * %s;", m, lit(opt.beta1), m, lit(1 - opt.beta1), g),
-        string.format("%s = %s * %s + %s * %s * %s;", v, lit(opt.beta2), v, lit(1 - opt.beta2), g, g),
+        string.format("%s = %s * %s + %s * %s;", m, lit(opt.beta1), m, one_minus(opt.beta1), g),
+        string.format("%s = %s * %s + %s * %s * %s;", v, lit(opt.beta2), v, one_minus(opt.beta2), g, g),
         -- fabs: v / correction2 is never negative, and telling the compiler so drops the call
         -- to the library's sqrt that C's errno rules make it keep for negative arguments
         string.format("p->%s%s -= %s * (%s / correction1) / (sqrt%s(fabs%s(%s / correction2)) + %s);",

@@ -1,5 +1,5 @@
 -- Generated text a reviewer would accept: checks every generated .c and .h file named on the
--- command line (not the const-weights initializers, whose literals are data) for
+-- command line (a const-weights file's initializer is data: its literals are not checked) for
 --   * loops that run once (or never): `for (int r = 0; r < 1; ++r)`, `i0 < 6; i0 += 6`;
 --   * constants computed in double and printed as their rounding: 0.09999999999999998 for 1 - 0.9;
 --   * tile registers named like parameters: `b1` beside `p->b1`, `a0`;
@@ -70,6 +70,7 @@ local function check_file(file)
     codes[i], in_comment = code_of(line, in_comment)
   end
   local statement_start -- first line of the statement a "+ " continuation belongs to
+  local in_data = false -- inside the initializer of <name>_weights
   for i, code in ipairs(codes) do
     local var, first, limit, rest = code:match("for %(int ([%w_]+) = (%-?%d+); [%w_]+ < (%-?%d+); ([^)]*)%)")
     if var then
@@ -79,7 +80,12 @@ local function check_file(file)
           .. " time(s): " .. code:match("for %b()"))
       end
     end
-    for literal in code:gmatch("%f[%w.]%d*%.%d+[eE]?[-+]?%d*f?") do
+    if code:match("^const [%w_]+_params [%w_]+_weights = {") then
+      in_data = true
+    elseif in_data and code:match("^};") then
+      in_data = false
+    end
+    for literal in (in_data and "" or code):gmatch("%f[%w.]%d*%.%d+[eE]?[-+]?%d*f?") do
       if literal:match("%d*%.%d-(9999999)") or literal:match("%d*%.%d-(0000000)%d") then
         report(file, i, "a constant printed as its rounding: " .. literal)
       end
