@@ -246,6 +246,7 @@ local function header_values(plan, weights)
     params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,
     scratch_bytes = plan.bytes.scratch, optimizer_bytes = plan.bytes.optimizer,
     infer_bytes = plan.bytes.infer,
+    frame_allowance = plan.bytes.frame_allowance, unrolled_backward_macs = plan.unrolled_backward_macs,
     forward_flops = plan.flops.forward, train_step_flops = plan.flops.train_step,
     ctype = plan.ctype, loss = model.loss, optimizer = model.optimizer.type,
     params_fields = struct_fields(plan, function(x)

@@ -102,6 +102,10 @@ function M.build(model)
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
   local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.index > 1 and 2 or 1) end)
+  -- multiply-adds written out as statements in backward: dW, and dZ propagated below the layer
+  local unrolled_backward_macs = sum_over(layers, function(x)
+    return x.unroll == "full" and x.macs * (x.index > 1 and 2 or 1) or 0
+  end)
   local hidden_width = 0 -- widest layer whose output is neither x nor y
   for l = 1, L - 1 do
     hidden_width = math.max(hidden_width, layers[l].n_out)
@@ -123,6 +127,7 @@ function M.build(model)
     param_count = model.param_count,
     hidden_width = hidden_width,
     transposed_reals = transposed_reals,
+    unrolled_backward_macs = unrolled_backward_macs,
     bytes = {
       params = model.param_count * real_bytes,
       grads = model.param_count * real_bytes,
@@ -133,6 +138,10 @@ function M.build(model)
         + (model.optimizer.type == "adam" and 32 or 0),
       -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
       infer = 2 * hidden_width * real_bytes,
+      -- the frame of backward and train_step beyond their buffers, as measured on a Cortex-M4F
+      -- (make check-cross): the tiles' 1 KB and the rest of a loops-only frame, and about a byte
+      -- of spills per unrolled multiply-add (a 30-layer net at the unroll budget: 2768 B)
+      frame_allowance = 1536 + unrolled_backward_macs,
     },
     flops = {
       forward = forward_flops,

@@ -11,7 +11,9 @@
 
 #include <stddef.h>
 
-#define REF_MAX_LAYERS 16
+/* As many layers as a spec may have (gen/spec.lua's MAX_LAYERS), so that every valid spec, however
+ * deep, can be checked against the engine, in the model suite and by make cross. */
+#define REF_MAX_LAYERS 1000
 
 typedef enum { REF_LINEAR, REF_SIGMOID, REF_TANH, REF_RELU, REF_LEAKY_RELU, REF_SOFTMAX } ref_activation;
 typedef enum { REF_BCE, REF_MSE, REF_CE } ref_loss;
