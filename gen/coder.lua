@@ -1,10 +1,12 @@
 -- Emission: from a plan to the text of every file of the generated folder. Templates hold the
 -- fixed skeletons; the per-layer code comes from the ops modules.
+local activations = require("ops.activations")
 local architecture = require("architecture")
 local dense = require("ops.dense")
 local diagram = require("diagram")
 local emit = require("emit")
 local init = require("ops.init")
+local kinds = require("ops.kinds")
 local losses = require("ops.losses")
 local optimizers = require("ops.optimizers")
 local model_summary = require("summary")
@@ -59,22 +61,39 @@ local function summary(plan)
   return table.concat(lines, "\n")
 end
 
-local function batch_names(layer)
+-- The C names of a layer's parameters (with `params`, "p->" or "<name>_weights."), activations
+-- and, for batchnorm, the cache's batch statistics.
+local function layer_names(layer, params, cache)
+  local l = layer.index
   return {
-    W = "p->" .. layer.W, b = "p->" .. layer.b,
-    Z = "c->" .. layer.Z, A = "c->" .. layer.A,
-    A_prev = layer.index == 1 and "A0" or "c->" .. layer.A_prev,
+    W = params .. layer.W, b = params .. layer.b,
+    gamma = params .. "gamma" .. l, beta = params .. "beta" .. l,
+    mean = params .. "mean" .. l, var = params .. "var" .. l,
+    Z = cache .. layer.Z, A = cache .. layer.A,
+    A_prev = layer.A_prev == "A0" and "A0" or cache .. layer.A_prev,
+    batch_mean = layer.batch_mean and cache .. layer.batch_mean,
+    batch_var = layer.batch_var and cache .. layer.batch_var,
   }
+end
+
+local function batch_names(layer)
+  return layer_names(layer, "p->", "c->")
 end
 
 local function forward_body(plan)
   local buf = emit.buffer(1)
   for _, layer in ipairs(plan.layers) do
-    if layer.index > 1 then
+    if layer.position > 1 then
       buf:line("")
     end
-    buf:line(layer_comment(plan, layer, plan.batch))
-    dense.forward(buf, plan, layer, batch_names(layer), plan.batch, layer.unroll)
+    if layer.kind == "dense" then
+      buf:line(layer_comment(plan, layer, plan.batch))
+      dense.forward(buf, plan, layer, batch_names(layer), plan.batch, layer.unroll)
+    else
+      buf:line("/* layer %d: %s.  %s[%d][%d] */", layer.index, kinds[layer.kind].describe(layer),
+        layer.A, layer.n_out, plan.batch)
+      kinds[layer.kind].forward(buf, plan, layer, batch_names(layer), plan.batch, true)
+    end
   end
   return buf:text()
 end
@@ -101,12 +120,12 @@ local function backward_body(plan, lr, scratch)
     if lr then
       v.dW, v.db, v.lr = "p->" .. layer.W, "p->" .. layer.b, lr
     else
+      local l = layer.index
       v.dW, v.db = "grad->" .. layer.W, "grad->" .. layer.b
+      v.dgamma, v.dbeta = "grad->gamma" .. l, "grad->beta" .. l
+      v.dmean, v.dvar = "grad->mean" .. l, "grad->var" .. l
     end
     return v
-  end
-  if #layers == 1 and not lr then
-    buf:line("(void)p; /* one layer: no W is needed to propagate dZ further down */")
   end
   local last = layers[#layers]
   local v = names(last)
@@ -115,36 +134,59 @@ local function backward_body(plan, lr, scratch)
   losses.output_delta(buf, plan, v, plan.batch)
   for l = #layers, 1, -1 do
     local layer = layers[l]
-    if l > 1 then
-      local below = layers[l - 1]
-      local w = names(below)
-      w.W_next, w.dZ_next = "p->" .. layer.W, scratch .. layer.dZ
+    local below = layers[l - 1]
+    if layer.kind ~= "dense" then
+      v = names(layer)
+      v.dA_prev = below and scratch .. below.dZ
       buf:line("")
-      buf:line("/* layer %d: %s[%d][%d] = (%s^T %s) * g'(%s), while %s is unchanged */", below.index,
-        below.dZ, below.n_out, plan.batch, layer.W, layer.dZ, below.Z, layer.W)
-      dense.propagate(buf, plan, below, layer, w, plan.batch)
-    end
-    v = names(layer)
-    buf:line("")
-    if lr then
-      buf:line("/* layer %d: %s -= lr %s %s^T, %s -= lr (row sums of %s) */", l, layer.W, layer.dZ,
-        layer.A_prev, layer.b, layer.dZ)
+      buf:line("/* layer %d: the gradients of %s%s */", layer.index, kinds[layer.kind].describe(layer),
+        below and string.format(", and %s[%d][%d] = dJ/d%s * g'(%s)", below.dZ, below.n_out, plan.batch,
+          below.A, below.Z) or "")
+      kinds[layer.kind].backward(buf, plan, layer, v, plan.batch)
+      if below then
+        local w = names(below)
+        activations.apply_derivative(buf, plan, below, w.dZ, w.Z, w.A, below.n_out, plan.batch)
+      end
     else
-      buf:line("/* layer %d: %s = %s %s^T, %s = row sums of %s */", l, "d" .. layer.W, layer.dZ,
-        layer.A_prev, "d" .. layer.b, layer.dZ)
-    end
-    if layer.unroll == "full" then
-      dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
-    else
-      v.A_prevT = layer.A_prev .. "T"
-      buf:open("{")
-      buf:line("%s (*%s)[%d] = (%s (*)[%d])%stransposed; /* %s transposed: [sample][unit] */",
-        plan.real, v.A_prevT, layer.n_in, plan.real, layer.n_in, scratch, layer.A_prev)
-      dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
-      buf:close()
+      if below then
+        local w = names(below)
+        w.W_next, w.dZ_next = "p->" .. layer.W, scratch .. layer.dZ
+        buf:line("")
+        buf:line("/* layer %d: %s[%d][%d] = (%s^T %s) * g'(%s), while %s is unchanged */", below.index,
+          below.dZ, below.n_out, plan.batch, layer.W, layer.dZ, below.Z, layer.W)
+        dense.propagate(buf, plan, below, layer, w, plan.batch)
+      end
+      v = names(layer)
+      buf:line("")
+      if lr then
+        buf:line("/* layer %d: %s -= lr %s %s^T, %s -= lr (row sums of %s) */", layer.index, layer.W,
+          layer.dZ, layer.A_prev, layer.b, layer.dZ)
+      else
+        buf:line("/* layer %d: %s = %s %s^T, %s = row sums of %s */", layer.index, "d" .. layer.W,
+          layer.dZ, layer.A_prev, "d" .. layer.b, layer.dZ)
+      end
+      if layer.unroll == "full" then
+        dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+      else
+        v.A_prevT = layer.A_prev .. "T"
+        buf:open("{")
+        buf:line("%s (*%s)[%d] = (%s (*)[%d])%stransposed; /* %s transposed: [sample][unit] */",
+          plan.real, v.A_prevT, layer.n_in, plan.real, layer.n_in, scratch, layer.A_prev)
+        dense.parameter_gradients(buf, plan, layer, v, plan.batch, layer.unroll)
+        buf:close()
+      end
     end
   end
-  return buf:text()
+  -- say which arguments a network's backward has no use for (one layer reads no W; a network of
+  -- pools has no parameters at all)
+  local text = buf:text()
+  local uses_params = text:find("p->", 1, true) ~= nil
+  if not lr and #plan.tensors == 0 then
+    text = "    (void)p; (void)grad; /* a network without parameters */\n" .. text
+  elseif not uses_params then
+    text = "    (void)p; /* one layer: no W is needed to propagate dZ further down */\n" .. text
+  end
+  return text
 end
 
 -- One-sample inference with two ping-pong buffers as wide as the widest hidden layer: each layer
@@ -165,11 +207,18 @@ local function single_sample_body(plan, params)
   for _, layer in ipairs(plan.layers) do
     local output = layer == plan.last and "out" or (input == "ping" and "pong" or "ping")
     buf:line("")
-    buf:line("/* layer %d: dense %d -> %d, %s: %s[%d] = %s(%s %s[%d] + %s) */", layer.index,
-      layer.n_in, layer.n_out, layer.activation, output, layer.n_out, layer.activation, layer.W,
-      input, layer.n_in, layer.b)
-    local v = { W = params .. layer.W, b = params .. layer.b, Z = output, A = output, A_prev = input }
-    dense.forward(buf, plan, layer, v, 1, layer.unroll_predict)
+    local v = layer_names(layer, params, "")
+    v.Z, v.A, v.A_prev = output, output, input
+    if layer.kind == "dense" then
+      buf:line("/* layer %d: dense %d -> %d, %s: %s[%d] = %s(%s %s[%d] + %s) */", layer.index,
+        layer.n_in, layer.n_out, layer.activation, output, layer.n_out, layer.activation, layer.W,
+        input, layer.n_in, layer.b)
+      dense.forward(buf, plan, layer, v, 1, layer.unroll_predict)
+    else
+      buf:line("/* layer %d: %s: %s[%d] */", layer.index, kinds[layer.kind].describe(layer), output,
+        layer.n_out)
+      kinds[layer.kind].forward(buf, plan, layer, v, 1, false)
+    end
     input = output
   end
   return buf:text()
@@ -219,14 +268,35 @@ local function initializer(plan, values)
     end
     buf:close("}" .. suffix)
   end
-  for _, layer in ipairs(plan.layers) do
-    buf:open("{ /* %s[%d][%d] */", layer.W, layer.n_out, layer.n_in)
-    for _ = 1, layer.n_out do
-      row(take(layer.n_in), ",")
+  -- a tensor of any rank: braces per dimension, the innermost rows eight values to a line
+  local function nested(dims, depth, suffix)
+    if depth == #dims then
+      row(take(dims[depth]), suffix)
+      return
     end
-    buf:close("},")
-    buf:line("/* %s[%d] */", layer.b, layer.n_out)
-    row(take(layer.n_out), layer == plan.last and "" or ",")
+    buf:open("{")
+    for i = 1, dims[depth] do
+      nested(dims, depth + 1, i < dims[depth] and "," or "")
+    end
+    buf:close("}" .. suffix)
+  end
+  local tensors = plan.tensors
+  for t, tensor in ipairs(tensors) do
+    local suffix = t == #tensors and "" or ","
+    local shape_text = "[" .. table.concat(tensor.dims, "][") .. "]"
+    if #tensor.dims == 2 then -- a dense W, as it always was
+      buf:open("{ /* %s%s */", tensor.name, shape_text)
+      for _ = 1, tensor.dims[1] do
+        row(take(tensor.dims[2]), ",")
+      end
+      buf:close("}" .. suffix)
+    elseif #tensor.dims == 1 then
+      buf:line("/* %s%s */", tensor.name, shape_text)
+      row(take(tensor.dims[1]), suffix)
+    else
+      buf:line("/* %s%s */", tensor.name, shape_text)
+      nested(tensor.dims, 1, suffix)
+    end
   end
   return buf:text()
 end
@@ -250,12 +320,20 @@ local function header_values(plan, weights)
     forward_flops = plan.flops.forward, train_step_flops = plan.flops.train_step,
     ctype = plan.ctype, loss = model.loss, optimizer = model.optimizer.type,
     params_fields = struct_fields(plan, function(x)
-      return { string.format("%s[%d][%d]", x.W, x.n_out, x.n_in), string.format("%s[%d]", x.b, x.n_out) }
+      local fields = {}
+      for i, tensor in ipairs(x.tensors) do
+        fields[i] = tensor.name .. "[" .. table.concat(tensor.dims, "][") .. "]"
+      end
+      return fields
     end),
     cache_fields = struct_fields(plan, function(x)
       local fields = { string.format("%s[%d][%d]", x.A, x.n_out, plan.batch) }
       if x.Z ~= x.A then
         table.insert(fields, 1, string.format("%s[%d][%d]", x.Z, x.n_out, plan.batch))
+      end
+      if x.batch_mean then
+        fields[#fields + 1] = string.format("%s[%d]", x.batch_mean, x.spec.channels)
+        fields[#fields + 1] = string.format("%s[%d]", x.batch_var, x.spec.channels)
       end
       return fields
     end),
@@ -270,14 +348,15 @@ local function header_values(plan, weights)
 end
 
 local function describe_optimizer(opt)
+  local decay = opt.weight_decay > 0 and (", weight_decay " .. emit.shortest(opt.weight_decay)) or ""
   if opt.type == "sgd" then
-    return string.format("sgd, lr %s", emit.shortest(opt.lr))
+    return string.format("sgd, lr %s%s", emit.shortest(opt.lr), decay)
   elseif opt.type == "momentum" then
-    return string.format("momentum, lr %s, beta %s", emit.shortest(opt.lr),
-      emit.shortest(opt.beta))
+    return string.format("momentum, lr %s, beta %s%s", emit.shortest(opt.lr),
+      emit.shortest(opt.beta), decay)
   end
-  return string.format("adam, lr %s, beta1 %s, beta2 %s, eps %s", emit.shortest(opt.lr),
-    emit.shortest(opt.beta1), emit.shortest(opt.beta2), emit.shortest(opt.eps))
+  return string.format("%s, lr %s, beta1 %s, beta2 %s, eps %s%s", opt.type, emit.shortest(opt.lr),
+    emit.shortest(opt.beta1), emit.shortest(opt.beta2), emit.shortest(opt.eps), decay)
 end
 
 local function source_values(plan)
@@ -292,10 +371,24 @@ end
 -- Backward and the optimizer's step, for train_step. sgd is fused into backward, which applies
 -- each gradient element to its parameter as it is computed; momentum and adam update after a
 -- plain backward.
+-- train_step's update of every batchnorm layer's running statistics, after the step.
+local function running_statistics(plan)
+  local buf = emit.buffer(1)
+  for _, layer in ipairs(plan.layers) do
+    if layer.kind == "batchnorm" then
+      buf:line("")
+      buf:line("/* layer %d: running statistics from the batch's (unbiased variance) */", layer.index)
+      kinds.batchnorm.update_running(buf, plan, layer, batch_names(layer), plan.batch)
+    end
+  end
+  local text = buf:text()
+  return text == "" and "" or ("\n" .. text)
+end
+
 local function backward_update_body(plan)
   local opt = plan.model.optimizer
   local buf = emit.buffer(1)
-  if opt.type == "sgd" then
+  if optimizers.fuses_into_backward(plan) then
     local real, NAME = plan.real, plan.NAME
     buf:line("const %s (*A0)[%s_BATCH] = (const %s (*)[%s_BATCH])X_data;", real, NAME, real, NAME)
     buf:line("const %s (*Y)[%s_BATCH] = (const %s (*)[%s_BATCH])Y_data;", real, NAME, real, NAME)
@@ -304,7 +397,7 @@ local function backward_update_body(plan)
   buf:line("%s_KERNEL(backward)(p, c, X_data, Y_data, &s->grad, &s->scratch);", plan.NAME)
   buf:line("")
   optimizers.update(buf, plan)
-  return buf:text()
+  return buf:text() .. running_statistics(plan)
 end
 
 local function kernel_values(plan)

@@ -1,6 +1,7 @@
 -- The network as a Graphviz DOT graph: one node per layer with its shape and activation, edges
 -- labelled with the tensors that flow between them. Written next to the code as <name>.dot.
 local emit = require("emit")
+local summary = require("summary")
 
 local M = {}
 
@@ -25,8 +26,11 @@ function M.text(plan)
     if layer.alpha then
       activation = activation .. " (alpha " .. emit.shortest(layer.alpha) .. ")"
     end
-    lines[#lines + 1] = node(id, string.format("dense %d\\n%d -> %d\\n%s\\n%d parameters",
-      layer.index, layer.n_in, layer.n_out, activation, layer.params), "box")
+    local what = layer.kind == "dense" and string.format("dense %d\\n%d -> %d", layer.index,
+      layer.n_in, layer.n_out) or string.format("%s %d\\n%s", layer.kind, layer.index,
+      summary.shape_text(layer):gsub("^%S+ ", ""))
+    lines[#lines + 1] = node(id, string.format("%s\\n%s\\n%d parameters", what, activation,
+      layer.params), "box")
     lines[#lines + 1] = string.format('  %s -> %s [label="%s [%d x %d]"];', previous, id,
       layer.A_prev, layer.n_in, plan.batch)
     previous = id

@@ -1,5 +1,7 @@
 -- Planning: from a validated model to everything emission needs to know — names, shapes, byte
 -- sizes, FLOPs and per-layer unroll decisions. No C text here.
+local shape = require("ops.shape")
+
 local M = {}
 
 -- `auto` unrolls a layer fully while its multiply-adds per batch stay below this: straight-line
@@ -32,22 +34,85 @@ local function unroll_modes(model, macs_of_layer)
   return modes
 end
 
+-- The parameter tensors of a layer, in <name>_params order: name, dims, how init fills it
+-- ("weight": drawn with fan_in / fan_out; "zero"; "one"), and whether the optimizer trains it
+-- (batchnorm's running statistics are state: weights files and const builds carry them, the
+-- optimizer never changes them, their gradient is 0).
+local function layer_tensors(layer, spec_layer)
+  local l = layer.index
+  if spec_layer.kind == "dense" then
+    return {
+      { name = "W" .. l, dims = { layer.n_out, layer.n_in }, init = "weight", fan_in = layer.n_in,
+        fan_out = layer.n_out, trainable = true, decays = true },
+      { name = "b" .. l, dims = { layer.n_out }, init = "zero", trainable = true, decays = true },
+    }
+  elseif spec_layer.kind == "conv1d" or spec_layer.kind == "conv2d" then
+    local channels = spec_layer.in_shape.channels // spec_layer.groups
+    local positions = spec_layer.kernel[1] * spec_layer.kernel[2]
+    local dims = spec_layer.rank == 1 and { spec_layer.filters, channels, spec_layer.kernel[2] }
+      or { spec_layer.filters, channels, spec_layer.kernel[1], spec_layer.kernel[2] }
+    local tensors = {
+      { name = "W" .. l, dims = dims, init = "weight", fan_in = channels * positions,
+        fan_out = spec_layer.filters * positions, trainable = true, decays = true },
+    }
+    if spec_layer.bias then
+      tensors[2] = { name = "b" .. l, dims = { spec_layer.filters }, init = "zero", trainable = true,
+        decays = true }
+    end
+    return tensors
+  elseif spec_layer.kind == "batchnorm" then
+    local c = spec_layer.channels
+    return {
+      { name = "gamma" .. l, dims = { c }, init = "one", trainable = true, decays = true },
+      { name = "beta" .. l, dims = { c }, init = "zero", trainable = true, decays = true },
+      { name = "mean" .. l, dims = { c }, init = "zero", trainable = false },
+      { name = "var" .. l, dims = { c }, init = "one", trainable = false },
+    }
+  end
+  return {}
+end
+
+-- Multiply-adds of one sample through a layer (pools and batchnorm: none counted).
+local function sample_macs_of(spec_layer)
+  local n_in, n_out = shape.features(spec_layer.in_shape), shape.features(spec_layer.out_shape)
+  if spec_layer.kind == "dense" then
+    return n_in * n_out
+  elseif spec_layer.kind == "conv1d" or spec_layer.kind == "conv2d" then
+    return n_out * (spec_layer.in_shape.channels // spec_layer.groups) * spec_layer.kernel[1]
+      * spec_layer.kernel[2]
+  end
+  return 0
+end
+
+-- The layers that compute, in order (flatten moves no data, so it is not one of them: the next
+-- layer reads its input's array). `index` is the spec's layer number, which names the tensors.
 local function plan_layers(model)
-  local layers = {}
-  local n_in = model.input
-  local batch_macs, sample_macs = {}, {}
+  local computing = {}
   for l, spec_layer in ipairs(model.layers) do
-    sample_macs[l] = n_in * spec_layer.units
-    batch_macs[l] = sample_macs[l] * model.batch
-    n_in = spec_layer.units
+    if spec_layer.kind ~= "flatten" then
+      computing[#computing + 1] = { index = l, spec = spec_layer }
+    end
+  end
+  -- only dense layers unroll: the budget counts theirs, and the other kinds never take from it
+  local batch_macs, sample_macs = {}, {}
+  for i, item in ipairs(computing) do
+    local dense_layer = item.spec.kind == "dense"
+    sample_macs[i] = dense_layer and sample_macs_of(item.spec) or math.huge
+    batch_macs[i] = sample_macs[i] * model.batch
   end
   local batch_modes, sample_modes = unroll_modes(model, batch_macs), unroll_modes(model, sample_macs)
-  n_in = model.input
-  for l, spec_layer in ipairs(model.layers) do
-    local n_out = spec_layer.units
-    local macs = n_in * n_out * model.batch
-    layers[l] = {
+  local layers = {}
+  for i, item in ipairs(computing) do
+    local spec_layer, l = item.spec, item.index
+    local n_in, n_out = shape.features(spec_layer.in_shape), shape.features(spec_layer.out_shape)
+    local dense_layer = spec_layer.kind == "dense"
+    local layer = {
       index = l,
+      position = i,
+      kind = spec_layer.kind,
+      spec = spec_layer,
+      in_shape = spec_layer.in_shape,
+      out_shape = spec_layer.out_shape,
       n_in = n_in,
       n_out = n_out,
       activation = spec_layer.activation,
@@ -56,22 +121,24 @@ local function plan_layers(model)
       -- a linear layer's activation is its Z: the cache keeps no copy
       A = spec_layer.activation == "linear" and ("Z" .. l) or ("A" .. l),
       has_A = spec_layer.activation ~= "linear",
-      A_prev = l == 1 and "A0" or nil, -- filled below for l > 1
-      unroll = batch_modes[l],
-      unroll_predict = sample_modes[l],
-      macs = macs,
-      params = n_out * n_in + n_out,
+      A_prev = i == 1 and "A0" or layers[i - 1].A,
+      unroll = dense_layer and batch_modes[i] or "loops",
+      unroll_predict = dense_layer and sample_modes[i] or "loops",
+      macs = sample_macs_of(spec_layer) * model.batch,
+      params = spec_layer.params,
     }
-    if l > 1 then
-      layers[l].A_prev = layers[l - 1].A
-    end
+    layer.tensors = layer_tensors(layer, spec_layer)
     -- A hidden layer keeps only A: every derivative can be taken from it (relu and leaky_relu:
     -- A > 0 exactly when Z > 0), so its Z is computed in place. The last layer keeps Z as well,
     -- for the cost computed stably from the logits.
-    if l < #model.layers and layers[l].has_A then
-      layers[l].Z = layers[l].A
+    if i < #computing and layer.has_A then
+      layer.Z = layer.A
     end
-    n_in = n_out
+    -- batchnorm keeps its batch statistics for backward and the running-statistics update
+    if layer.kind == "batchnorm" then
+      layer.batch_mean, layer.batch_var = "batch_mean" .. l, "batch_var" .. l
+    end
+    layers[i] = layer
   end
   return layers
 end
@@ -89,30 +156,42 @@ function M.build(model)
   local L = #layers
   local real_bytes = REAL_BYTES[model.dtype]
   local m = model.batch
-  local cache_reals = sum_over(layers, function(x) return x.n_out * m * (x.Z ~= x.A and 2 or 1) end)
-  -- looped layers compute dW against a transposed copy of their input, one layer at a time
+  local cache_reals = sum_over(layers, function(x)
+    return x.n_out * m * (x.Z ~= x.A and 2 or 1) + (x.batch_mean and 2 * x.spec.channels or 0)
+  end)
+  -- looped dense layers compute dW against a transposed copy of their input, one layer at a time
   local transposed_reals = 0
   for _, layer in ipairs(layers) do
-    if layer.unroll == "loops" then
+    if layer.kind == "dense" and layer.unroll == "loops" then
       transposed_reals = math.max(transposed_reals, layer.n_in * m)
     end
   end
   local scratch_reals = sum_over(layers, function(x) return x.n_out * m end) + transposed_reals
-  local optimizer_copies = ({ sgd = 0, momentum = 1, adam = 2 })[model.optimizer.type]
+  local optimizer_copies = ({ sgd = 0, momentum = 1, adam = 2, adamw = 2 })[model.optimizer.type]
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
-  local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.index > 1 and 2 or 1) end)
+  local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.position > 1 and 2 or 1) end)
   -- multiply-adds written out as statements in backward: dW, and dZ propagated below the layer
   local unrolled_backward_macs = sum_over(layers, function(x)
-    return x.unroll == "full" and x.macs * (x.index > 1 and 2 or 1) or 0
+    return x.unroll == "full" and x.macs * (x.position > 1 and 2 or 1) or 0
   end)
   local hidden_width = 0 -- widest layer whose output is neither x nor y
   for l = 1, L - 1 do
     hidden_width = math.max(hidden_width, layers[l].n_out)
   end
 
+  -- every parameter tensor in <name>_params order
+  local tensors = {}
+  for _, layer in ipairs(layers) do
+    for _, tensor in ipairs(layer.tensors) do
+      tensors[#tensors + 1] = tensor
+    end
+  end
+
   return {
     model = model,
+    tensors = tensors,
+    input_shape = model.input_shape,
     name = model.name,
     NAME = model.name:upper(),
     real = model.name .. "_real",
@@ -135,7 +214,7 @@ function M.build(model)
       scratch = scratch_reals * real_bytes,
       -- adam also keeps its step count and beta powers (at most 32 bytes with padding)
       optimizer = optimizer_copies * model.param_count * real_bytes
-        + (model.optimizer.type == "adam" and 32 or 0),
+        + ((model.optimizer.type == "adam" or model.optimizer.type == "adamw") and 32 or 0),
       -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
       infer = 2 * hidden_width * real_bytes,
       -- the frame of backward and train_step beyond their buffers, as measured on a Cortex-M4F

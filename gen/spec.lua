@@ -1,9 +1,15 @@
 -- Spec loading and validation: runs the spec in the sandbox and turns what it returns into a plain,
 -- fully defaulted model table (docs/spec.md). Every problem is a user error naming the
 -- spec file and the field path.
+local batchnorm = require("ops.batchnorm")
+local conv = require("ops.conv")
+local dense = require("ops.dense")
 local emit = require("emit")
 local errors = require("errors")
+local flatten = require("ops.flatten")
+local pool = require("ops.pool")
 local sandbox = require("sandbox")
+local shape = require("ops.shape")
 
 local M = {}
 
@@ -17,25 +23,32 @@ M.MAX_FULL_MACS = 4096 -- multiply-adds of one layer that unroll = "full" may wr
 -- seed3 (32768 per layer) took 172 s to compile into 1.75 MB and ran 2-5x slower than loops
 M.MAX_FULL_TOTAL_MACS = 16384 -- and of all layers together
 
-local ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
 local LOSSES = { "bce", "mse", "ce" }
 local DTYPES = { "float", "double" }
 local UNROLLS = { "auto", "full", "loops" }
-local OPTIMIZERS = { "sgd", "momentum", "adam" }
+local OPTIMIZERS = { "sgd", "momentum", "adam", "adamw" }
 local INIT_SCHEMES = { "xavier", "he", "uniform" }
 
 local TOP_FIELDS = { "name", "input", "batch", "layers", "loss", "dtype", "optimizer", "init", "unroll" }
-local LAYER_FIELDS = { "units", "activation", "alpha" }
+-- Each layer type's module validates its fields and computes its output shape.
+local LAYER_TYPES = { "dense", "conv1d", "conv2d", "maxpool1d", "avgpool1d", "maxpool2d", "avgpool2d",
+  "global_avgpool", "batchnorm", "flatten" }
+local LAYER_KINDS = {
+  dense = dense, conv1d = conv, conv2d = conv, maxpool1d = pool, avgpool1d = pool, maxpool2d = pool,
+  avgpool2d = pool, global_avgpool = pool, batchnorm = batchnorm, flatten = flatten,
+}
 local INIT_FIELDS = { "scheme", "seed" }
 local OPTIMIZER_FIELDS = {
-  sgd = { "type", "lr" },
-  momentum = { "type", "lr", "beta" },
-  adam = { "type", "lr", "beta1", "beta2", "eps" },
+  sgd = { "type", "lr", "weight_decay" },
+  momentum = { "type", "lr", "beta", "weight_decay" },
+  adam = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" },
+  adamw = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" },
 }
 local OPTIMIZER_DEFAULTS = {
-  sgd = { lr = 0.01 },
-  momentum = { lr = 0.01, beta = 0.9 },
-  adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 },
+  sgd = { lr = 0.01, weight_decay = 0 },
+  momentum = { lr = 0.01, beta = 0.9, weight_decay = 0 },
+  adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0 },
+  adamw = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01 },
 }
 
 local RESERVED_NAMES = { gradc_rt = true } -- the runtime header's name in the output folder
@@ -283,7 +296,26 @@ local function check_name(ck, value)
   return value
 end
 
-local function check_layers(ck, value)
+-- `input`: a feature count, or a 1-D ({ channels, length }) or 2-D ({ channels, height, width })
+-- shape.
+local function check_input(ck, value)
+  if type(value) ~= "table" then
+    return shape.flat(ck:integer(value, "input", 1, M.MAX_UNITS))
+  end
+  local fields = rawget(value, "length") ~= nil and { "channels", "length" } or { "channels", "height", "width" }
+  ck:known_fields(value, "input", fields)
+  local sizes = {}
+  for i, key in ipairs(fields) do
+    sizes[i] = ck:integer(ck:required(value, key, "input." .. key), "input." .. key, 1, M.MAX_UNITS)
+  end
+  local result = shape.spatial(sizes[1], { table.unpack(sizes, 2) })
+  if shape.features(result) > M.MAX_UNITS then
+    ck:fail("input", "has " .. shape.features(result) .. " features", "at most " .. M.MAX_UNITS)
+  end
+  return result
+end
+
+local function check_layers(ck, value, input, batch)
   ck:table(value, "layers", "an array of layer tables")
   local count = rawlen(value)
   for key in next, value do
@@ -297,28 +329,22 @@ local function check_layers(ck, value)
   if count > M.MAX_LAYERS then
     ck:fail("layers", "has " .. count .. " layers", "at most " .. M.MAX_LAYERS)
   end
-  local layers = {}
+  local layers, in_shape, computes = {}, input, false
   for l = 1, count do
     local path = "layers[" .. l .. "]"
-    local layer = ck:table(value[l], path, "a table { units = n, activation = \"...\" }")
-    ck:known_fields(layer, path, LAYER_FIELDS)
-    local units = ck:integer(ck:required(layer, "units", path .. ".units"), path .. ".units", 1, M.MAX_UNITS)
-    local activation = ck:choice(ck:required(layer, "activation", path .. ".activation"),
-      path .. ".activation", ACTIVATIONS, "activation")
-    if activation == "softmax" and l ~= count then
-      ck:fail(path .. ".activation", "softmax is allowed only on the last layer",
-        "linear, sigmoid, tanh, relu or leaky_relu here")
-    end
-    local alpha = rawget(layer, "alpha")
-    if alpha ~= nil and activation ~= "leaky_relu" then
-      ck:fail(path .. ".alpha", "only leaky_relu takes alpha (activation is '" .. activation .. "')",
-        "no alpha, or activation = \"leaky_relu\"")
-    end
-    if activation == "leaky_relu" then
-      alpha = ck:number(alpha == nil and 0.01 or alpha, path .. ".alpha",
-        function(a) return a >= 0 and a < 1 end, "a number in [0, 1)")
-    end
-    layers[l] = { units = units, activation = activation, alpha = alpha }
+    local raw = ck:table(value[l], path, "a table { units = n, activation = \"...\" }")
+    local kind = rawget(raw, "type")
+    kind = kind == nil and "dense" or ck:choice(kind, path .. ".type", LAYER_TYPES, "layer type")
+    local ctx = { kind = kind, path = path, index = l, is_last = l == count, in_shape = in_shape,
+      batch = batch, max_units = M.MAX_UNITS }
+    local layer = LAYER_KINDS[kind].validate(ck, raw, ctx)
+    layer.kind = kind
+    layers[l] = layer
+    in_shape = layer.out_shape
+    computes = computes or kind ~= "flatten"
+  end
+  if not computes then
+    ck:fail("layers", "has only flatten layers", "at least one layer that computes something")
   end
   return layers
 end
@@ -333,6 +359,7 @@ local function check_optimizer(ck, value)
   ck:known_fields(value, "optimizer", OPTIMIZER_FIELDS[kind])
   local optimizer = { type = kind }
   local positive = function(x) return x > 0 end
+  local non_negative = function(x) return x >= 0 end
   local unit_interval = function(x) return x >= 0 and x < 1 end
   for _, key in ipairs(OPTIMIZER_FIELDS[kind]) do
     local default = OPTIMIZER_DEFAULTS[kind][key]
@@ -342,6 +369,8 @@ local function check_optimizer(ck, value)
       -- checked above
     elseif key == "lr" or key == "eps" then
       optimizer[key] = ck:number(given == nil and default or given, path, positive, "a number > 0")
+    elseif key == "weight_decay" then
+      optimizer[key] = ck:number(given == nil and default or given, path, non_negative, "a number >= 0")
     else
       optimizer[key] = ck:number(given == nil and default or given, path, unit_interval,
         "a number in [0, 1)")
@@ -364,37 +393,37 @@ local function check_init(ck, value)
 end
 
 local function check_sizes(ck, model)
-  local params, widest = 0, model.input
-  local previous = model.input
+  local params = 0
   for l, layer in ipairs(model.layers) do
-    params = params + layer.units * previous + layer.units
+    params = params + layer.params
     if params > M.MAX_PARAMS then
       ck:fail("layers[" .. l .. "]", "the network has more than " .. M.MAX_PARAMS
         .. " parameters by this layer", "a smaller network")
     end
-    widest = math.max(widest, layer.units)
-    previous = layer.units
   end
   if model.unroll == "full" then
-    local n_in, total = model.input, 0
+    -- only dense layers are written out; the other kinds are loops in every mode
+    local total = 0
     for l, layer in ipairs(model.layers) do
-      local macs = n_in * layer.units * model.batch
-      if macs > M.MAX_FULL_MACS then
-        ck:fail("unroll", string.format("\"full\" would write out %d multiply-adds for layer %d "
-          .. "(%d -> %d, batch %d), more than %d", macs, l, n_in, layer.units, model.batch,
-          M.MAX_FULL_MACS), "unroll = \"loops\" or \"auto\" for a network this size")
+      if layer.kind == "dense" then
+        local n_in = shape.features(layer.in_shape)
+        local macs = n_in * layer.units * model.batch
+        if macs > M.MAX_FULL_MACS then
+          ck:fail("unroll", string.format("\"full\" would write out %d multiply-adds for layer %d "
+            .. "(%d -> %d, batch %d), more than %d", macs, l, n_in, layer.units, model.batch,
+            M.MAX_FULL_MACS), "unroll = \"loops\" or \"auto\" for a network this size")
+        end
+        total = total + macs
+        if total > M.MAX_FULL_TOTAL_MACS then
+          ck:fail("unroll", string.format("\"full\" would write out more than %d multiply-adds for "
+            .. "layers 1 to %d", M.MAX_FULL_TOTAL_MACS, l), "unroll = \"loops\" or \"auto\" for a network this size")
+        end
       end
-      total = total + macs
-      if total > M.MAX_FULL_TOTAL_MACS then
-        ck:fail("unroll", string.format("\"full\" would write out more than %d multiply-adds for "
-          .. "layers 1 to %d", M.MAX_FULL_TOTAL_MACS, l), "unroll = \"loops\" or \"auto\" for a network this size")
-      end
-      n_in = layer.units
     end
   end
   local activations = 0
   for _, layer in ipairs(model.layers) do
-    activations = activations + 2 * layer.units * model.batch
+    activations = activations + 2 * shape.features(layer.out_shape) * model.batch
   end
   if activations > M.MAX_CACHE_REALS then
     ck:fail("batch", "the activations of one batch need " .. activations .. " reals",
@@ -435,8 +464,11 @@ local function check_float_constants(ck, model)
   check("optimizer.beta", opt.beta, true)
   check("optimizer.beta1", opt.beta1, true)
   check("optimizer.beta2", opt.beta2, true)
+  check("optimizer.weight_decay", opt.weight_decay)
   for l, layer in ipairs(model.layers) do
     check("layers[" .. l .. "].alpha", layer.alpha, true)
+    check("layers[" .. l .. "].eps", layer.eps)
+    check("layers[" .. l .. "].momentum", layer.momentum)
   end
 end
 
@@ -449,12 +481,18 @@ function M.validate(value, file)
   ck:known_fields(value, "", TOP_FIELDS)
   local model = { file = file }
   model.name = check_name(ck, ck:required(value, "name", "name"))
-  model.input = ck:integer(ck:required(value, "input", "input"), "input", 1, M.MAX_UNITS)
+  model.input_shape = check_input(ck, ck:required(value, "input", "input"))
+  model.input = shape.features(model.input_shape)
   model.batch = ck:integer(ck:required(value, "batch", "batch"), "batch", 1, M.MAX_BATCH)
-  model.layers = check_layers(ck, ck:required(value, "layers", "layers"))
+  model.layers = check_layers(ck, ck:required(value, "layers", "layers"), model.input_shape, model.batch)
   model.loss = ck:choice(ck:required(value, "loss", "loss"), "loss", LOSSES, "loss")
-  local last = model.layers[#model.layers].activation
-  local last_path = "layers[" .. #model.layers .. "].activation"
+  -- the layer whose output is the network's: the last one, unless that only flattens
+  local last_index = #model.layers
+  while model.layers[last_index].kind == "flatten" and last_index > 1 do
+    last_index = last_index - 1
+  end
+  local last = model.layers[last_index].activation
+  local last_path = "layers[" .. last_index .. "].activation"
   -- sigmoid goes with bce and softmax with ce: the likelier fix for either mix-up is the loss
   if model.loss == "bce" and last == "softmax" then
     ck:fail("loss", "bce needs a sigmoid last layer (last activation is 'softmax')",

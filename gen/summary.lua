@@ -1,5 +1,15 @@
 -- The model summary `make gen` prints: one row per layer, then totals and memory.
+local shape = require("ops.shape")
+
 local M = {}
+
+-- The shape column: "2 -> 4" for a dense layer, "conv2d 1x8x8 -> 8x8x8" for the other kinds.
+function M.shape_text(layer)
+  if layer.kind == "dense" then
+    return layer.n_in .. " -> " .. layer.n_out
+  end
+  return layer.kind .. " " .. shape.text(layer.in_shape) .. " -> " .. shape.text(layer.out_shape)
+end
 
 local function kib(bytes)
   if bytes < 1024 then
@@ -27,7 +37,7 @@ function M.text(plan)
   }
   for _, layer in ipairs(plan.layers) do
     rows[#rows + 1] = string.format("  %-7d %-12s %-11s %12d %14d  %s", layer.index,
-      layer.n_in .. " -> " .. layer.n_out, layer.activation, layer.params, 2 * layer.macs,
+      M.shape_text(layer), layer.activation, layer.params, 2 * layer.macs,
       M.code_shapes(layer))
   end
   rows[#rows + 1] = string.format("  total: %d parameters (%s), %d FLOPs per forward, %d per train step",
@@ -52,8 +62,8 @@ function M.markdown(plan)
     "|---|---|---|---:|---:|---|",
   }
   for _, layer in ipairs(plan.layers) do
-    rows[#rows + 1] = string.format("| %d | %d -> %d | %s | %d | %d | %s |", layer.index,
-      layer.n_in, layer.n_out, layer.activation, layer.params, 2 * layer.macs,
+    rows[#rows + 1] = string.format("| %d | %s | %s | %d | %d | %s |", layer.index,
+      M.shape_text(layer), layer.activation, layer.params, 2 * layer.macs,
       M.code_shapes(layer))
   end
   local b = plan.bytes

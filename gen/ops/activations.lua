@@ -4,6 +4,34 @@ local emit = require("emit")
 
 local M = {}
 
+M.NAMES = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
+
+-- A layer's `activation` and `alpha` fields, checked: returns the activation (default "linear"
+-- where it is optional) and alpha (leaky_relu only; 0.01 by default). `ctx.is_last` says whether
+-- softmax may go here.
+function M.validate(ck, raw, path, required, ctx)
+  local given = rawget(raw, "activation")
+  local activation = "linear"
+  if required or given ~= nil then
+    activation = ck:choice(required and ck:required(raw, "activation", path .. ".activation") or given,
+      path .. ".activation", M.NAMES, "activation")
+  end
+  if activation == "softmax" and not ctx.is_last then
+    ck:fail(path .. ".activation", "softmax is allowed only on the last layer",
+      "linear, sigmoid, tanh, relu or leaky_relu here")
+  end
+  local alpha = rawget(raw, "alpha")
+  if alpha ~= nil and activation ~= "leaky_relu" then
+    ck:fail(path .. ".alpha", "only leaky_relu takes alpha (activation is '" .. activation .. "')",
+      "no alpha, or activation = \"leaky_relu\"")
+  end
+  if activation == "leaky_relu" then
+    alpha = ck:number(alpha == nil and 0.01 or alpha, path .. ".alpha",
+      function(a) return a >= 0 and a < 1 end, "a number in [0, 1)")
+  end
+  return activation, alpha
+end
+
 -- C expression for g(z), given the C expression `z`. Softmax is not elementwise: see `softmax`.
 function M.forward(plan, layer, z)
   local act, f = layer.activation, plan.fn_suffix
@@ -98,6 +126,35 @@ function M.softmax(buf, plan, layer, Z, A, batch)
   buf:close()
   buf:loop("r", 0, n)
   buf:line("%s[r][j] /= total;", A)
+  buf:close()
+  buf:close()
+end
+
+-- A = g(Z) over `rows` x `batch` (in place when A is Z), for the layer kinds whose products do
+-- not apply the activation as they store; softmax runs over columns.
+function M.apply(buf, plan, layer, Z, A, rows, batch)
+  if layer.activation == "softmax" then
+    M.softmax(buf, plan, layer, Z, A, batch)
+    return
+  elseif layer.activation == "linear" then
+    return
+  end
+  buf:loop("r", 0, rows)
+  buf:loop("j", 0, batch)
+  buf:line("%s[r][j] = %s;", A, M.forward(plan, layer, Z .. "[r][j]"))
+  buf:close()
+  buf:close()
+end
+
+-- dZ = dA * g'(Z) in place, where dZ holds dA (the gradient that reached the layer's output).
+function M.apply_derivative(buf, plan, layer, dZ, Z, A, rows, batch)
+  if layer.activation == "linear" then
+    return
+  end
+  assert(layer.activation ~= "softmax", "softmax is only on the last layer")
+  buf:loop("r", 0, rows)
+  buf:loop("j", 0, batch)
+  buf:line("%s[r][j] = %s;", dZ, M.backward(plan, layer, dZ .. "[r][j]", Z .. "[r][j]", A .. "[r][j]"))
   buf:close()
   buf:close()
 end

@@ -7,8 +7,23 @@
 -- v.dW, v.db; all 2-D arrays are indexed [unit][sample].
 local activations = require("ops.activations")
 local emit = require("emit")
+local shape = require("ops.shape")
 
 local M = {}
+
+M.FIELDS = { "type", "units", "activation", "alpha" }
+
+-- A dense layer's fields; a spatial input is flattened in feature order.
+function M.validate(ck, raw, ctx)
+  local path = ctx.path
+  ck:known_fields(raw, path, M.FIELDS)
+  local units = ck:integer(ck:required(raw, "units", path .. ".units"), path .. ".units", 1,
+    ctx.max_units)
+  local activation, alpha = activations.validate(ck, raw, path, true, ctx)
+  local n_in = shape.features(ctx.in_shape)
+  return { kind = "dense", units = units, activation = activation, alpha = alpha,
+    in_shape = ctx.in_shape, out_shape = shape.flat(units), params = units * n_in + units }
+end
 
 local TERMS_PER_LINE = 3
 

@@ -1,0 +1,337 @@
+-- conv1d and conv2d: cross-correlation as PyTorch computes it, over an input laid out like X
+-- (features x m, feature (c*H + y)*W + x), with stride, zero padding ("same", "valid" or counts),
+-- dilation, groups (depthwise when groups = channels = filters) and an optional bias:
+--   Z[f][y][x] = b[f] + sum over c in f's group, i < kh, j < kw of
+--                W[f][c'][i][j] * A[c][y*sh + i*dh - top][x*sw + j*dw - left]
+-- A 1-D convolution is planned and emitted as a 2-D one of height 1, so that both share one
+-- emitter; only its names and shapes (W[filters][C/groups][k]) stay 1-D.
+local activations = require("ops.activations")
+local emit = require("emit")
+local shape = require("ops.shape")
+
+local M = {}
+
+M.FIELDS = { "type", "filters", "kernel", "stride", "padding", "dilation", "groups", "bias",
+  "activation", "alpha" }
+
+-- An integer, or for 2-D also { h, w }: returns { h, w } (1-D: { 1, n }).
+local function pair(ck, value, path, low, rank)
+  if rank == 2 and type(value) == "table" then
+    for key in next, value do
+      if key ~= 1 and key ~= 2 then
+        ck:fail(path, "must be an integer or a pair { h, w }", "an integer >= " .. low .. " or { h, w }")
+      end
+    end
+    return { ck:integer(value[1], path .. "[1]", low), ck:integer(value[2], path .. "[2]", low) }
+  end
+  local n = ck:integer(value, path, low)
+  return rank == 2 and { n, n } or { 1, n }
+end
+
+-- Output size of one dimension: floor((n + before + after - d(k - 1) - 1) / s) + 1.
+function M.output_size(n, k, s, d, before, after)
+  return (n + before + after - d * (k - 1) - 1) // s + 1
+end
+
+local DIM_WORDS = { "height", "width" }
+
+function M.validate(ck, raw, ctx)
+  local kind, path = ctx.kind, ctx.path
+  local rank = kind == "conv1d" and 1 or 2
+  ck:known_fields(raw, path, M.FIELDS)
+  local input = ctx.in_shape
+  if not shape.is_spatial(input) or #input.dims ~= rank then
+    ck:fail(path .. ".type", string.format("%s needs a %s input, but its input is %s", kind,
+      rank == 1 and "1-D (channels x length)" or "2-D (channels x height x width)",
+      shape.is_spatial(input) and shape.text(input) or (input.features .. " features")),
+      rank == 1 and "input = { channels = C, length = L } or a 1-D layer before it"
+        or "input = { channels = C, height = H, width = W } or a 2-D layer before it")
+  end
+  local channels = input.channels
+  local layer = { kind = kind, rank = rank }
+  layer.filters = ck:integer(ck:required(raw, "filters", path .. ".filters"), path .. ".filters", 1)
+  layer.kernel = pair(ck, ck:required(raw, "kernel", path .. ".kernel"), path .. ".kernel", 1, rank)
+  local stride = rawget(raw, "stride")
+  layer.stride = stride == nil and { 1, 1 } or pair(ck, stride, path .. ".stride", 1, rank)
+  local dilation = rawget(raw, "dilation")
+  layer.dilation = dilation == nil and { 1, 1 } or pair(ck, dilation, path .. ".dilation", 1, rank)
+  local groups = rawget(raw, "groups")
+  layer.groups = groups == nil and 1 or ck:integer(groups, path .. ".groups", 1)
+  if channels % layer.groups ~= 0 or layer.filters % layer.groups ~= 0 then
+    ck:fail(path .. ".groups", string.format("groups = %d must divide the input channels (%d) and "
+      .. "filters (%d)", layer.groups, channels, layer.filters), "a common divisor, e.g. 1")
+  end
+  local bias = rawget(raw, "bias")
+  if bias ~= nil and type(bias) ~= "boolean" then
+    ck:fail(path .. ".bias", "must be a boolean (got " .. tostring(type(bias)) .. ")", "true or false")
+  end
+  layer.bias = bias ~= false
+  -- padding: per dimension, { before, after }
+  local padding = rawget(raw, "padding")
+  local first = rank == 2 and 1 or 2
+  layer.pad = { { 0, 0 }, { 0, 0 } }
+  if padding == "same" then
+    if layer.stride[1] ~= 1 or layer.stride[2] ~= 1 then
+      ck:fail(path .. ".padding", "\"same\" needs stride 1", "stride = 1, or padding as a number")
+    end
+    for d = first, 2 do
+      local total = layer.dilation[d] * (layer.kernel[d] - 1)
+      layer.pad[d] = { total // 2, total - total // 2 }
+    end
+  elseif padding ~= nil and padding ~= "valid" then
+    if type(padding) == "string" then
+      ck:fail(path .. ".padding", "unknown padding \"" .. padding .. "\"", "\"same\", \"valid\" or a number")
+    end
+    local p = pair(ck, padding, path .. ".padding", 0, rank)
+    layer.pad = { { p[1], p[1] }, { p[2], p[2] } }
+  end
+  layer.activation, layer.alpha = activations.validate(ck, raw, path, true, ctx)
+  if layer.activation == "softmax" then
+    ck:fail(path .. ".activation", "softmax needs a flat output (a dense layer)", "another activation")
+  end
+  local _, height, width = shape.as_image(input)
+  local size = { height, width }
+  local out = {}
+  for d = first, 2 do
+    out[d] = M.output_size(size[d], layer.kernel[d], layer.stride[d], layer.dilation[d],
+      layer.pad[d][1], layer.pad[d][2])
+    if out[d] < 1 then
+      ck:fail(path, string.format("output %s would be %d (input %d, kernel %d, stride %d, "
+        .. "padding %d + %d, dilation %d)", rank == 1 and "length" or DIM_WORDS[d], out[d], size[d],
+        layer.kernel[d], layer.stride[d], layer.pad[d][1], layer.pad[d][2], layer.dilation[d]),
+        "a smaller kernel or dilation, or more padding")
+    end
+  end
+  out[1] = out[1] or 1
+  layer.in_shape = input
+  layer.out_shape = shape.spatial(layer.filters, rank == 1 and { out[2] } or { out[1], out[2] })
+  layer.params = layer.filters * (channels // layer.groups) * layer.kernel[1] * layer.kernel[2]
+    + (layer.bias and layer.filters or 0)
+  return layer
+end
+
+---------------------------------------------------------------------------------------------------
+-- Emission. Activations are [feature][sample] arrays (v.A_prev, v.Z, v.A, v.dZ, v.dA_prev); each
+-- output position's row of samples is reached through a row pointer, so that the innermost loop
+-- runs over the contiguous batch.
+
+-- The geometry of a conv or pool layer as a 2-D operation (a 1-D one has height 1).
+function M.geometry(layer)
+  local spec = layer.spec
+  local channels, height, width = shape.as_image(spec.in_shape)
+  local filters, out_height, out_width = shape.as_image(spec.out_shape)
+  local g = {
+    rank = spec.rank, channels = channels, height = height, width = width,
+    filters = filters, out_height = out_height, out_width = out_width,
+    kernel = spec.kernel or spec.window, stride = spec.stride, dilation = spec.dilation or { 1, 1 },
+    pad = spec.pad or { { 0, 0 }, { 0, 0 } }, groups = spec.groups or 1,
+  }
+  g.group_channels = channels // g.groups
+  g.group_filters = filters // g.groups
+  return g
+end
+
+-- "a * k" without the noise: "a" for k = 1.
+local function times(name, k)
+  return k == 1 and name or (name .. " * " .. k)
+end
+
+-- The input coordinate of output position `o` and kernel tap `t` in dimension d:
+-- o * stride + t * dilation - padding before.
+local function input_coordinate(g, d, o, t)
+  local text = times(o, g.stride[d]) .. " + " .. times(t, g.dilation[d])
+  if g.pad[d][1] > 0 then
+    text = text .. " - " .. g.pad[d][1]
+  end
+  return text
+end
+
+-- Row index of (channel, y, x) in a [channels x height x width] layout (1-D: no y).
+function M.row(g, channel, y, x, height, width)
+  if g.rank == 1 then
+    return string.format("%s * %d + %s", channel, width, x)
+  end
+  return string.format("(%s * %d + %s) * %d + %s", channel, height, y, width, x)
+end
+
+-- `const int iy = oy * stride + ky * dilation - top;` and, where the padding can put it outside
+-- the input, a block for the taps inside it (the padding is zeros: they add nothing). Returns the
+-- blocks opened (0 or 1).
+function M.open_coordinate(buf, g, d, name, o, t)
+  buf:line("const int %s = %s;", name, input_coordinate(g, d, o, t))
+  if g.pad[d][1] > 0 or g.pad[d][2] > 0 then
+    buf:open("if (%s >= 0 && %s < %d) {", name, name, d == 1 and g.height or g.width)
+    return 1
+  end
+  return 0
+end
+
+-- Open the loops over output positions (oy, ox) and the kernel taps (ky, kx) with their input
+-- coordinates iy and ix, skipping taps that fall into the zero padding. Returns the number of
+-- blocks opened, for close_all.
+local function open_taps(buf, g)
+  local opened = 0
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+    opened = opened + 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  return opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
+end
+
+local function open_outputs(buf, g)
+  if g.rank == 2 then
+    buf:loop("oy", 0, g.out_height)
+  end
+  buf:loop("ox", 0, g.out_width)
+  return g.rank == 2 and 2 or 1
+end
+
+local function close_all(buf, count)
+  for _ = 1, count do
+    buf:close()
+  end
+end
+
+-- W[f][ch][ky][kx] (1-D: W[f][ch][kx]).
+local function weight(g, W)
+  return g.rank == 2 and (W .. "[f][ch][ky][kx]") or (W .. "[f][ch][kx]")
+end
+
+-- The input channel of the group's channel `ch` for filter f.
+local function input_channel(g)
+  if g.groups == 1 then
+    return "ch"
+  end
+  return string.format("(f / %d * %d + ch)", g.group_filters, g.group_channels)
+end
+
+local function output_row(g, name)
+  return string.format("%s[%s]", name, M.row(g, "f", "oy", "ox", g.out_height, g.out_width))
+end
+
+local function input_row(g, name)
+  return string.format("%s[%s]", name, M.row(g, input_channel(g), "iy", "ix", g.height, g.width))
+end
+
+-- Forward: Z = the convolution (+ b), then A = g(Z).
+function M.forward(buf, plan, layer, v, batch)
+  local g = M.geometry(layer)
+  local real = plan.real
+  buf:loop("f", 0, g.filters)
+  local outputs = open_outputs(buf, g)
+  buf:line("%s *z = %s;", real, output_row(g, v.Z))
+  buf:loop("j", 0, batch)
+  buf:line("z[j] = %s;", layer.spec.bias and (v.b .. "[f]") or emit.literal(0, plan.dtype))
+  buf:close()
+  buf:loop("ch", 0, g.group_channels)
+  local taps = open_taps(buf, g)
+  buf:line("const %s w = %s;", real, weight(g, v.W))
+  buf:line("const %s *a = %s;", real, input_row(g, v.A_prev))
+  buf:loop("j", 0, batch)
+  buf:line("z[j] += w * a[j];")
+  buf:close()
+  close_all(buf, taps)
+  buf:close()
+  if layer.activation ~= "linear" then
+    if v.Z ~= v.A then
+      buf:line("%s *out = %s;", real, output_row(g, v.A))
+    end
+    buf:loop("j", 0, batch)
+    buf:line("%s = %s;", v.Z ~= v.A and "out[j]" or "z[j]", activations.forward(plan, layer, "z[j]"))
+    buf:close()
+  end
+  close_all(buf, outputs)
+  buf:close()
+end
+
+-- Backward: dW, db from dZ (v.dW, v.db name the gradients), and, given v.dA_prev, the gradient
+-- with respect to the input (the transposed convolution), which the layer below then multiplies
+-- by its g'.
+function M.backward(buf, plan, layer, v, batch)
+  local g = M.geometry(layer)
+  local real, zero = plan.real, emit.literal(0, plan.dtype)
+  if v.dA_prev then
+    buf:loop("r", 0, layer.n_in)
+    buf:loop("j", 0, batch)
+    buf:line("%s[r][j] = %s;", v.dA_prev, zero)
+    buf:close()
+    buf:close()
+  end
+  -- dW[f][ch][ky][kx] = sum over positions and samples of dZ * A_prev, and dA_prev += W dZ
+  buf:loop("f", 0, g.filters)
+  buf:loop("ch", 0, g.group_channels)
+  local kernel_loops = 0
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+    kernel_loops = 1
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  kernel_loops = kernel_loops + 1
+  buf:line("%s sum = %s;", real, zero)
+  if v.dA_prev then
+    buf:line("const %s w = %s;", real, weight(g, v.W))
+  end
+  local outputs = open_outputs(buf, g)
+  if g.rank == 2 then
+    outputs = outputs + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+  end
+  outputs = outputs + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
+  buf:line("const %s *dz = %s;", real, output_row(g, v.dZ))
+  buf:line("const %s *a = %s;", real, input_row(g, v.A_prev))
+  if v.dA_prev then
+    buf:line("%s *da = %s;", real, input_row(g, v.dA_prev))
+  end
+  buf:loop("j", 0, batch)
+  buf:line("sum += dz[j] * a[j];")
+  if v.dA_prev then
+    buf:line("da[j] += w * dz[j];")
+  end
+  buf:close()
+  close_all(buf, outputs)
+  buf:line("%s = sum;", weight(g, v.dW))
+  close_all(buf, kernel_loops)
+  buf:close()
+  buf:close()
+  if layer.spec.bias then
+    buf:loop("f", 0, g.filters)
+    buf:line("%s sum = %s;", real, zero)
+    local positions = open_outputs(buf, g)
+    buf:line("const %s *dz = %s;", real, output_row(g, v.dZ))
+    buf:loop("j", 0, batch)
+    buf:line("sum += dz[j];")
+    buf:close()
+    close_all(buf, positions)
+    buf:line("%s[f] = sum;", v.db)
+    buf:close()
+  end
+end
+
+-- "conv2d 1x8x8 -> 8x8x8, kernel 3x3, stride 1, padding 1, relu" for comments and summaries.
+function M.describe(layer)
+  local spec = layer.spec
+  local first = spec.rank == 2 and 1 or 2
+  local function dims(pair)
+    local parts = {}
+    for d = first, 2 do
+      parts[#parts + 1] = tostring(pair[d])
+    end
+    return table.concat(parts, "x")
+  end
+  local pads = {}
+  for d = first, 2 do
+    local p = spec.pad[d]
+    pads[#pads + 1] = p[1] == p[2] and tostring(p[1]) or (p[1] .. "+" .. p[2])
+  end
+  local words = { string.format("%s %s -> %s, kernel %s", spec.kind, shape.text(spec.in_shape),
+    shape.text(spec.out_shape), dims(spec.kernel)) }
+  if dims(spec.stride):match("[^1x]") then words[#words + 1] = "stride " .. dims(spec.stride) end
+  if table.concat(pads, "x"):match("[^0x]") then words[#words + 1] = "padding " .. table.concat(pads, "x") end
+  if dims(spec.dilation):match("[^1x]") then words[#words + 1] = "dilation " .. dims(spec.dilation) end
+  if spec.groups > 1 then words[#words + 1] = "groups " .. spec.groups end
+  if not spec.bias then words[#words + 1] = "no bias" end
+  words[#words + 1] = spec.activation
+  return table.concat(words, ", ")
+end
+
+return M

@@ -1,0 +1,210 @@
+-- Pooling without padding: maxpool1d/2d (the largest value of each window; its gradient goes to
+-- the first maximal element in row-major order, as PyTorch routes it), avgpool1d/2d (the mean of
+-- each window), and global_avgpool (the mean of every position of a channel, to a flat output of
+-- one feature per channel). 1-D windows are planned as 2-D ones of height 1.
+local conv = require("ops.conv")
+local emit = require("emit")
+local shape = require("ops.shape")
+
+local M = {}
+
+local FIELDS = { "type", "kernel", "stride" }
+
+local function pair(ck, value, path, rank)
+  if rank == 2 and type(value) == "table" then
+    for key in next, value do
+      if key ~= 1 and key ~= 2 then
+        ck:fail(path, "must be an integer or a pair { h, w }", "an integer >= 1 or { h, w }")
+      end
+    end
+    return { ck:integer(value[1], path .. "[1]", 1), ck:integer(value[2], path .. "[2]", 1) }
+  end
+  local n = ck:integer(value, path, 1)
+  return rank == 2 and { n, n } or { 1, n }
+end
+
+function M.validate(ck, raw, ctx)
+  local kind, path, input = ctx.kind, ctx.path, ctx.in_shape
+  if kind == "global_avgpool" then
+    ck:known_fields(raw, path, { "type" })
+    if not shape.is_spatial(input) then
+      ck:fail(path .. ".type", "global_avgpool needs a 1-D or 2-D input, but its input is "
+        .. input.features .. " features", "a conv or pool layer before it")
+    end
+    return { kind = kind, in_shape = input, out_shape = shape.flat(input.channels), params = 0,
+      activation = "linear", window = { 1, 1 }, stride = { 1, 1 } }
+  end
+  local rank = kind:match("1d$") and 1 or 2
+  ck:known_fields(raw, path, FIELDS)
+  if not shape.is_spatial(input) or #input.dims ~= rank then
+    ck:fail(path .. ".type", string.format("%s needs a %s input, but its input is %s", kind,
+      rank == 1 and "1-D (channels x length)" or "2-D (channels x height x width)",
+      shape.is_spatial(input) and shape.text(input) or (input.features .. " features")),
+      rank == 1 and "a 1-D input or layer before it" or "a 2-D input or layer before it")
+  end
+  local layer = { kind = kind, rank = rank, op = kind:match("^max") and "max" or "avg",
+    activation = "linear", params = 0, in_shape = input }
+  layer.window = pair(ck, ck:required(raw, "kernel", path .. ".kernel"), path .. ".kernel", rank)
+  local stride = rawget(raw, "stride")
+  layer.stride = stride == nil and { layer.window[1], layer.window[2] }
+    or pair(ck, stride, path .. ".stride", rank)
+  local _, height, width = shape.as_image(input)
+  local size, out = { height, width }, {}
+  for d = rank == 2 and 1 or 2, 2 do
+    out[d] = conv.output_size(size[d], layer.window[d], layer.stride[d], 1, 0, 0)
+    if out[d] < 1 then
+      ck:fail(path, string.format("output %s would be %d (input %d, kernel %d, stride %d)",
+        rank == 1 and "length" or (d == 1 and "height" or "width"), out[d], size[d], layer.window[d],
+        layer.stride[d]), "a kernel no larger than the input")
+    end
+  end
+  layer.out_shape = shape.spatial(input.channels, rank == 1 and { out[2] } or { out[1], out[2] })
+  return layer
+end
+
+---------------------------------------------------------------------------------------------------
+-- Emission (see conv.lua for the layout and the geometry).
+
+local function rows(g, name, channel, y, x, height, width)
+  return string.format("%s[%s]", name, conv.row(g, channel, y, x, height, width))
+end
+
+-- The window's tap at (ky, kx) of output (oy, ox) in channel ch, as an input row index.
+local function tap(g)
+  local y = g.rank == 2 and ((g.stride[1] == 1 and "oy" or ("oy * " .. g.stride[1])) .. " + ky") or "0"
+  local x = (g.stride[2] == 1 and "ox" or ("ox * " .. g.stride[2])) .. " + kx"
+  return conv.row(g, "ch", y, x, g.height, g.width)
+end
+
+local function open_outputs(buf, g)
+  buf:loop("ch", 0, g.channels)
+  if g.rank == 2 then
+    buf:loop("oy", 0, g.out_height)
+  end
+  buf:loop("ox", 0, g.out_width)
+  return g.rank == 2 and 3 or 2
+end
+
+local function open_window(buf, g)
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  return g.rank == 2 and 2 or 1
+end
+
+local function close_all(buf, count)
+  for _ = 1, count do
+    buf:close()
+  end
+end
+
+function M.forward(buf, plan, layer, v, batch)
+  local real = plan.real
+  if layer.kind == "global_avgpool" then
+    local channels, height, width = shape.as_image(layer.in_shape)
+    local positions = height * width
+    buf:loop("ch", 0, channels)
+    buf:loop("j", 0, batch)
+    buf:line("%s sum = %s;", real, emit.literal(0, plan.dtype))
+    buf:loop("q", 0, positions)
+    buf:line("sum += %s[ch * %d + q][j];", v.A_prev, positions)
+    buf:close()
+    buf:line("%s[ch][j] = sum / %s;", v.Z, emit.literal(positions, plan.dtype))
+    buf:close()
+    buf:close()
+    return
+  end
+  local g = conv.geometry(layer)
+  local outputs = open_outputs(buf, g)
+  buf:line("%s *z = %s;", real, rows(g, v.Z, "ch", "oy", "ox", g.out_height, g.out_width))
+  buf:loop("j", 0, batch)
+  if layer.spec.op == "max" then
+    buf:line("%s acc = %s[%s][j];", real, v.A_prev, (tap(g):gsub("ky", "0"):gsub("kx", "0")))
+  else
+    buf:line("%s acc = %s;", real, emit.literal(0, plan.dtype))
+  end
+  local window = open_window(buf, g)
+  if layer.spec.op == "max" then
+    buf:line("const %s a = %s[%s][j];", real, v.A_prev, tap(g))
+    buf:line("if (a > acc) acc = a;")
+  else
+    buf:line("acc += %s[%s][j];", v.A_prev, tap(g))
+  end
+  close_all(buf, window)
+  if layer.spec.op == "max" then
+    buf:line("z[j] = acc;")
+  else
+    buf:line("z[j] = acc / %s;", emit.literal(g.kernel[1] * g.kernel[2], plan.dtype))
+  end
+  buf:close()
+  close_all(buf, outputs)
+end
+
+-- The gradient with respect to the input, into v.dA_prev: a max window's goes to its first
+-- maximal element in row-major order, an average window's is spread evenly.
+function M.backward(buf, plan, layer, v, batch)
+  if not v.dA_prev then
+    return
+  end
+  local real, zero = plan.real, emit.literal(0, plan.dtype)
+  if layer.kind == "global_avgpool" then
+    local channels, height, width = shape.as_image(layer.in_shape)
+    local positions = height * width
+    buf:loop("ch", 0, channels)
+    buf:loop("q", 0, positions)
+    buf:loop("j", 0, batch)
+    buf:line("%s[ch * %d + q][j] = %s[ch][j] / %s;", v.dA_prev, positions, v.dZ,
+      emit.literal(positions, plan.dtype))
+    buf:close()
+    buf:close()
+    buf:close()
+    return
+  end
+  local g = conv.geometry(layer)
+  buf:loop("r", 0, layer.n_in)
+  buf:loop("j", 0, batch)
+  buf:line("%s[r][j] = %s;", v.dA_prev, zero)
+  buf:close()
+  buf:close()
+  local outputs = open_outputs(buf, g)
+  buf:line("const %s *dz = %s;", real, rows(g, v.dZ, "ch", "oy", "ox", g.out_height, g.out_width))
+  buf:loop("j", 0, batch)
+  if layer.spec.op == "max" then
+    local first = (tap(g):gsub("ky", "0"):gsub("kx", "0"))
+    buf:line("int at = %s;", first)
+    buf:line("%s best = %s[at][j];", real, v.A_prev)
+    local window = open_window(buf, g)
+    buf:line("const int r = %s;", tap(g))
+    buf:open("if (%s[r][j] > best) {", v.A_prev)
+    buf:line("best = %s[r][j];", v.A_prev)
+    buf:line("at = r;")
+    buf:close()
+    close_all(buf, window)
+    buf:line("%s[at][j] += dz[j];", v.dA_prev)
+  else
+    buf:line("const %s share = dz[j] / %s;", real, emit.literal(g.kernel[1] * g.kernel[2], plan.dtype))
+    local window = open_window(buf, g)
+    buf:line("%s[%s][j] += share;", v.dA_prev, tap(g))
+    close_all(buf, window)
+  end
+  buf:close()
+  close_all(buf, outputs)
+end
+
+function M.describe(layer)
+  if layer.kind == "global_avgpool" then
+    return string.format("global_avgpool %s -> %s", shape.text(layer.in_shape), shape.text(layer.out_shape))
+  end
+  local spec = layer.spec
+  local first = spec.rank == 2 and 1 or 2
+  local k, st = {}, {}
+  for d = first, 2 do
+    k[#k + 1] = tostring(spec.window[d])
+    st[#st + 1] = tostring(spec.stride[d])
+  end
+  return string.format("%s %s -> %s, kernel %s, stride %s", spec.kind, shape.text(spec.in_shape),
+    shape.text(spec.out_shape), table.concat(k, "x"), table.concat(st, "x"))
+end
+
+return M
