@@ -2,5 +2,5 @@
 return {
   name = "victim", input = 2, batch = 4, loss = "bce",
   layers = { { units = 1, activation = "sigmoid" } },
-  optimizer = { type = "adamw", lr = 0.01 },
+  optimizer = { type = "adamax", lr = 0.01 },
 }
