@@ -161,11 +161,12 @@ def refusals(gradc, build):
                                                torch.nn.Linear(5, 1)), "W1 of spec xor is [4, 2]"),
         ("a layer too many", torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(),
                                                   torch.nn.Linear(4, 4), torch.nn.Linear(4, 1)),
-         "3 Linear layers, but spec xor has 2"),
+         "3 modules with parameters ('0' (Linear), '2' (Linear), '3' (Linear)), but spec xor has 2 layers with parameters (1: W1[4][2] b1[4]; 2: W2[1][4] b2[1])"),
         ("a Linear without bias", torch.nn.Sequential(torch.nn.Linear(2, 4, bias=False),
-                                                       torch.nn.Linear(4, 1)), "no bias"),
-        ("a BatchNorm layer", torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4),
-                                                   torch.nn.Linear(4, 1)), "not a Linear"),
+                                                       torch.nn.Linear(4, 1)), "module '0' (Linear) has no bias, but layer 1 of spec xor has b1[4]"),
+        ("a BatchNorm where the spec has a dense layer",
+         torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4)),
+         "module '1' (BatchNorm) is matched with layer 2 of spec xor, which is a dense or conv layer"),
     ]
     for label, model, expect in cases:
         state = os.path.join(build, "bad.pt")
