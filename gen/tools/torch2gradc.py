@@ -215,7 +215,11 @@ class Module:
         self.prefix, self.tensors = prefix, {}
 
     def is_batchnorm(self):
-        return "running_mean" in self.tensors or "running_var" in self.tensors
+        """Running statistics, or a 1-D weight: no Linear or Conv weight is 1-D, so the latter is
+        a BatchNorm with track_running_stats=False."""
+        weight = self.tensors.get("weight")
+        return ("running_mean" in self.tensors or "running_var" in self.tensors
+                or (weight is not None and len(weight.shape) == 1))
 
     def kind(self):
         if self.is_batchnorm():
@@ -278,6 +282,10 @@ def match_modules(arch, modules, source):
                 source, module, layer.index, arch.name,
                 "is a batchnorm" if layer.is_batchnorm() else "is a dense or conv layer",
                 layer))
+        for kind in ("running_mean", "running_var"):
+            if module.is_batchnorm() and kind not in module.tensors:
+                raise Refused("%s: module %s has no %s (track_running_stats=False); gradc's "
+                              "batchnorm keeps running statistics" % (source, module, kind))
         for member in layer.members:
             tensor = module.tensors.get(TORCH_NAMES[member.kind])
             if tensor is None:
@@ -288,10 +296,6 @@ def match_modules(arch, modules, source):
         if not layer.is_batchnorm() and layer.member("b") is None and "bias" in module.tensors:
             raise Refused("%s: module %s has a bias, but layer %d of spec %s has none (bias = false)"
                           % (module.tensors["bias"].where, module, layer.index, arch.name))
-        for kind in ("running_mean", "running_var"):
-            if module.is_batchnorm() and kind not in module.tensors:
-                raise Refused("%s: module %s has no %s (track_running_stats=False); gradc's "
-                              "batchnorm keeps running statistics" % (source, module, kind))
     return tensors
 
 
