@@ -15,6 +15,9 @@ With --torch-side first, the specs need no generator: only the PyTorch side is c
 builds and runs (forward, predict, train steps) and that every layer's output shape as the torch
 modules compute it equals the one spec2json.lua derives from the spec documentation's formulas
 (two independent derivations of L_out, "same" padding and pooling sizes).
+Then four negative controls: the PyTorch side given a learning rate or an alpha 1e-6 larger
+(double), a learning rate 1% larger or adam's eps 10 times larger (float) must FAIL the
+comparison, so the tolerances are shown to catch small errors, run after run.
 Prints one PASS or FAIL line per spec, then "check-torch: N passed, M failed"; exit status 1 on
 any failure. Prints a SKIPPED line and exits 0 only when this Python cannot import torch.
 
@@ -28,6 +31,10 @@ noise):
   float models: 1e-4. The C code rounds every operation to float (ulp 6e-8) while PyTorch keeps
     double, and three optimizer steps compound it; 1e-4 (about 1700 float ulps) is far above that
     rounding, and far below what a wrong index, sign, factor or default causes (1e-2 and up).
+Params after the 3 steps are compared twice: as they are, and as the update (trained - initial),
+which is small next to the params, so that an error in lr or in the optimizer's math is not lost
+in the params' scale; the update may differ by the 2 roundings of the params themselves on top of
+the tolerance (C stores p and p - update in its real type).
 The gradient of every running mean and var must be exactly 0 (the optimizer never changes them).
 """
 import importlib.util
@@ -150,10 +157,12 @@ def inputs_and_targets(network, inputs, outputs, batch, generator):
 class Comparison:
     def __init__(self, dtype):
         self.tolerance = TOLERANCE[dtype]
+        self.ulp = 2.0 ** -24 if dtype == "float" else 2.0 ** -53  # unit roundoff
         self.worst = {}
         self.problems = []
 
-    def tensor(self, label, got, want, scale=None):
+    def tensor(self, label, got, want, scale=None, slack=0.0):
+        """Fails when max |got - want| > tolerance x scale + slack."""
         scale = scale if scale is not None else float(want.abs().max()) if want.numel() else 0.0
         error = float((got - want).abs().max()) if want.numel() else 0.0
         if not (error == error):  # NaN from the C side
@@ -161,14 +170,16 @@ class Comparison:
         relative = error / scale if scale > 0 else (0.0 if error == 0 else float("inf"))
         key = label.split(" ")[0]
         self.worst[key] = max(self.worst.get(key, 0.0), relative)
-        if relative > self.tolerance:
+        if error > self.tolerance * scale + slack:
             where = int((got - want).abs().argmax()) if want.numel() else 0
             self.problems.append("%s: error %.3g of scale %.3g (relative %.3g > %.0e; element %d: C %r, "
                                  "torch %r)" % (label, error, scale, relative, self.tolerance, where,
                                                 float(got.reshape(-1)[where]),
                                                 float(want.reshape(-1)[where])))
 
-    def members(self, label, members, got, want):
+    def members(self, label, members, got, want, rounded_from=None):
+        """Per member. rounded_from: for an update (trained - initial), the initial params, whose
+        own rounding (2 ulps of them: C rounds p and p - update) the update is allowed on top."""
         whole = float(want.abs().max())
         offset = 0
         for member in members:
@@ -181,10 +192,14 @@ class Comparison:
                         member.name, float(g.abs().max())))
                 continue
             scale = max(float(w.abs().max()), MEMBER_FLOOR * whole)
-            self.tensor("%s %s" % (label, member.name), g, w, scale)
+            slack = 0.0
+            if rounded_from is not None:
+                before = rounded_from[offset - count:offset]
+                slack = 2 * self.ulp * float(before.abs().max())
+            self.tensor("%s %s" % (label, member.name), g, w, scale, slack)
 
 
-def check_spec(gradc, build, cc, spec):
+def check_spec(gradc, build, cc, spec, mutate=None):
     folder = os.path.join(build, os.path.basename(spec)[:-4])
     out = os.path.join(folder, "gen")
     os.makedirs(folder, exist_ok=True)
@@ -214,6 +229,8 @@ def check_spec(gradc, build, cc, spec):
         raise Failure("header says %s batch %d, the spec %s batch %d" % (
             dtype, batch, description["dtype"], description["batch"]))
 
+    if mutate is not None:
+        mutate(description)
     network = torch_model.Network(description)
     members = arch.members()
     tensors = network.tensors()
@@ -254,7 +271,9 @@ def check_spec(gradc, build, cc, spec):
                    network.predict(X).reshape(-1))
     costs, trained = network.train_steps(X, Y, STEPS)
     compare.tensor("steps", result("steps.bin", STEPS), torch.tensor(costs, dtype=torch.float64))
-    compare.members("trained", members, result("trained.bin", count), trained)
+    trained_c = result("trained.bin", count)
+    compare.members("trained", members, trained_c, trained)
+    compare.members("update", members, trained_c - params, trained - params, rounded_from=params)
     return compare
 
 
@@ -291,6 +310,34 @@ def check_torch_side(spec):
     return compare
 
 
+def negative_controls(gradc, build, cc):
+    """The comparison must be able to fail: PyTorch given a slightly different network must
+    disagree with the generated C beyond the tolerances. Returns the problems (none expected)."""
+    controls = [
+        ("a learning rate 1e-6 larger (double)", "specs/softmax.lua",
+         lambda d: d["optimizer"].update(lr=d["optimizer"]["lr"] * (1 + 1e-6)), "steps"),
+        ("a leaky_relu alpha 1e-6 larger (double)", "specs/softmax.lua",
+         lambda d: d["layers"][0].update(alpha=d["layers"][0]["alpha"] * (1 + 1e-6)), "forward"),
+        ("a learning rate 1% larger (float, sgd)", "tests/torch/dense/bce_outputs.lua",
+         lambda d: d["optimizer"].update(lr=d["optimizer"]["lr"] * 1.01), "update"),
+        ("adam's eps 10 times larger (float)", "specs/iris.lua",
+         lambda d: d["optimizer"].update(eps=d["optimizer"]["eps"] * 10), "update"),
+    ]
+    problems = []
+    for label, spec, mutate, expect in controls:
+        try:
+            caught = check_spec(gradc, os.path.join(build, "control"), cc, spec, mutate).problems
+        except Failure as err:
+            caught = ["(no comparison: %s)" % err]
+        if any(p.startswith(expect) for p in caught):
+            print("PASS negative control: PyTorch with %s disagrees (%s)" % (label, caught[0]))
+        else:
+            problems.append("FAIL negative control: PyTorch with %s agrees with %s%s" % (
+                label, spec, (": " + caught[0]) if caught else ""))
+            print(problems[-1])
+    return len(controls), problems
+
+
 def main():
     torch_side = sys.argv[1:2] == ["--torch-side"]
     if torch_side:
@@ -322,6 +369,9 @@ def main():
             passed += 1
             print("PASS %s (%s)" % (spec, "torch side: shapes agree, runs" if torch_side
                                     else "largest relative errors: " + worst))
+    if not torch_side:
+        count, control_problems = negative_controls(gradc, build, cc)
+        passed, failed = passed + count - len(control_problems), failed + len(control_problems)
     print("check-torch%s: %d passed, %d failed" % (" (torch side)" if torch_side else "",
                                                   passed, failed))
     return 1 if failed else 0

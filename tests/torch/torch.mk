@@ -2,12 +2,15 @@
 # optimizer check independent of the generator and of the C reference engine. Included by the top
 # Makefile (which defines GRADC and the rule that builds it).
 #
-#   make check-torch              every example spec (specs/*.lua): forward, cost, gradient,
+#   make check-torch              every example spec (specs/*.lua) and the dense specs in
+#                                 tests/torch/dense/ (several mse and bce outputs, where J's
+#                                 sum over outputs matters): forward, cost, gradient,
 #                                 one-sample predict and 3 train steps against torch (float64),
 #                                 through the public C API; and the PyTorch side alone of the
 #                                 conv, pooling, batchnorm and weight-decay specs in
 #                                 tests/torch/specs/ (it builds and runs them, and its layer
-#                                 shapes equal spec2json.lua's); SKIPPED (saying why) when
+#                                 shapes equal spec2json.lua's); then negative controls (a
+#                                 PyTorch side off by 1e-6 in lr must fail); SKIPPED (saying why) when
 #                                 Debian's python3 cannot import torch
 #   make check-torch TORCH_CONV=1 the tests/torch/specs/ specs against the generated C as well
 #
@@ -18,7 +21,7 @@
 
 TORCH_CONV ?=
 TORCH_V2_SPECS := $(sort $(wildcard tests/torch/specs/*.lua))
-TORCH_SPECS := $(sort $(wildcard specs/*.lua)) $(if $(filter 1,$(TORCH_CONV)),$(TORCH_V2_SPECS))
+TORCH_SPECS := $(sort $(wildcard specs/*.lua tests/torch/dense/*.lua)) $(if $(filter 1,$(TORCH_CONV)),$(TORCH_V2_SPECS))
 TORCH_BUILD := tests/build/torch
 # Debian's interpreter: the python3 first on PATH may be another one, without torch.
 TORCH_CHECK_PYTHON := /usr/bin/python3
