@@ -5,22 +5,33 @@
     torch2gradc.py --header out/net/net.h --npy weights_dir/ -o net.bin
 
 Sources:
-  --state-dict FILE  a torch.save()d state_dict of an nn.Sequential of Linear layers (activations in
-                     between have no parameters), e.g. {"0.weight", "0.bias", "2.weight", ...}.
-                     Loaded with torch.load(weights_only=True): no pickled code runs.
-  --npy DIR          W1.npy b1.npy W2.npy b2.npy ... (b<l> may be (n,) or the seeds' (n, 1)).
+  --state-dict FILE  a torch.save()d state_dict of an nn.Sequential of Linear, Conv1d, Conv2d,
+                     BatchNorm1d and BatchNorm2d modules (activations, pooling, flatten and dropout
+                     in between have no parameters), e.g. {"0.weight", "0.bias", "1.weight",
+                     "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked", ...}.
+                     A BatchNorm's weight, bias, running_mean and running_var become gradc's
+                     gamma, beta, mean and var; num_batches_tracked is not part of a gradc model
+                     and is ignored. Loaded with torch.load(weights_only=True): no pickled code runs.
+  --npy DIR          one array per member of <name>_params, named like it: W1.npy b1.npy W2.npy ...
+                     gamma2.npy beta2.npy mean2.npy var2.npy (b<l> may be (n,) or the seeds' (n, 1)).
 
 The architecture comes from the header gradc generated for the spec (--header), or gradc is run on
 the spec into a temporary folder to get it (--spec; --gradc names the binary, default
-gen/build/gradc next to this script). From the header: the dtype (typedef), the tensors and their
-shapes (the <name>_params struct, in order), and each layer's activation and alpha (the banner).
-The architecture hash is recomputed from them exactly as gen/architecture.lua does and must equal
-the header's <NAME>_ARCH_HASH, so a header this script misreads is refused, never converted.
+gen/build/gradc next to this script). From the header: the dtype (the <name>_real typedef), the
+parameter layout (the <name>_params struct: each member's name and shape, in order; their sizes
+must add up to <NAME>_PARAM_COUNT, and a member this script cannot read refuses the header) and
+the architecture hash (<NAME>_ARCH_HASH, written into the file as it is: the generator is the one
+place that defines it, and `gradc --check --weights` checks a file against it).
 
-Every tensor's shape is checked against the spec; values are written as float32 or float64 by the
-spec's dtype (a float64 source into a float spec is rounded to nearest) and must be finite. The file
-format is the one at the top of templates/model_io.c.in. Exit status 0 on success, 1 with one
-message on stderr otherwise; the output file is written only on success.
+The state_dict's modules with parameters are matched, in order, with the spec's layers that have
+parameters: a W<l> layer (dense or conv) takes a module's weight, and its bias exactly when the
+layer has b<l> (a conv with bias = false has none); a batchnorm layer takes a BatchNorm module.
+Every tensor's shape must equal its member's (a conv weight is [filters][channels/groups][k...],
+as PyTorch stores it). Values are written as float32 or float64 by the spec's dtype (a float64
+source into a float spec is rounded to nearest) and must be finite; a running variance must not be
+negative. The file format is the one at the top of templates/model_io.c.in. Exit status 0 on
+success, 1 with one message on stderr (naming the module and tensor) otherwise; the output file is
+written only on success.
 """
 import argparse
 import os
@@ -48,42 +59,62 @@ def fnv1a64(data, value=FNV_OFFSET):
     return value
 
 
-def shortest(value):
-    """gen/emit.lua's shortest(): the fewest %g digits that read back as exactly this double."""
-    for digits in range(1, 18):
-        text = "%.*g" % (digits, value)
-        if float(text) == value:
-            return text
-    return "%.17g" % value
-
-
 # ---- the architecture, from a generated header ------------------------------------------------
 
+# The members a layer of each kind has in <name>_params, in order (b is left out by conv layers
+# with bias = false).
+WEIGHT_MEMBERS = ("W", "b")
+BATCHNORM_MEMBERS = ("gamma", "beta", "mean", "var")
+# Which state_dict tensor fills each member.
+TORCH_NAMES = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias",
+               "mean": "running_mean", "var": "running_var"}
+
+
+class Member:
+    """One array of <name>_params: W3[8][4][3][3] is kind "W", layer 3, shape (8, 4, 3, 3)."""
+
+    def __init__(self, kind, layer, shape):
+        self.kind, self.layer, self.shape = kind, layer, tuple(shape)
+        self.name = "%s%d" % (kind, layer)
+
+    def size(self):
+        count = 1
+        for extent in self.shape:
+            count *= extent
+        return count
+
+    def __str__(self):
+        return self.name + "".join("[%d]" % extent for extent in self.shape)
+
+
 class Layer:
-    def __init__(self, index, n_in, n_out, activation, alpha):
-        self.index, self.n_in, self.n_out = index, n_in, n_out
-        self.activation, self.alpha = activation, alpha
+    """A spec layer that has parameters: its index and members, in struct order."""
+
+    def __init__(self, index):
+        self.index, self.members = index, []
+
+    def is_batchnorm(self):
+        return self.members[0].kind == "gamma"
+
+    def member(self, kind):
+        return next((m for m in self.members if m.kind == kind), None)
+
+    def __str__(self):
+        return " ".join(str(m) for m in self.members)
 
 
 class Architecture:
-    """What a weights file must match: name, dtype, input, layers, and the hash of them."""
+    """What a weights file must match: name, dtype, the parameter layout, the header's hash."""
 
-    def __init__(self, name, dtype, inputs, layers, header_hash, param_count):
-        self.name, self.dtype, self.inputs, self.layers = name, dtype, inputs, layers
+    def __init__(self, name, dtype, layers, header_hash, param_count):
+        self.name, self.dtype, self.layers = name, dtype, layers
         self.header_hash, self.param_count = header_hash, param_count
 
-    def text(self):
-        """gen/architecture.lua's canonical text."""
-        parts = ["gradc-arch-1", "input=%d" % self.inputs, "dtype=" + self.dtype]
-        for layer in self.layers:
-            text = "layer=%d,%s" % (layer.n_out, layer.activation)
-            if layer.alpha is not None:
-                text += ",alpha=" + shortest(layer.alpha)
-            parts.append(text)
-        return ";".join(parts)
+    def members(self):
+        return [m for layer in self.layers for m in layer.members]
 
-    def hash(self):
-        return fnv1a64(self.text().encode("ascii"))
+    def describe(self):
+        return "; ".join("%d: %s" % (layer.index, layer) for layer in self.layers)
 
 
 def define(header, path, name, pattern=r"(\d+)"):
@@ -91,6 +122,39 @@ def define(header, path, name, pattern=r"(\d+)"):
     if not match:
         raise Refused("%s: no #define %s: not a header gradc generated?" % (path, name))
     return match.group(1)
+
+
+def parse_members(path, name, body):
+    """The <name>_params struct's members, every one checked to be <name>_real NAME<l>[n]...;"""
+    without_comments = re.sub(r"/\*.*?\*/", " ", body, flags=re.S)
+    declarations = [d.strip() for d in without_comments.split(";") if d.strip()]
+    members = []
+    for declaration in declarations:
+        match = re.fullmatch(r"%s_real\s+([A-Za-z]+)(\d+)((?:\[\d+\])+)" % name, declaration)
+        if not match or match.group(1) not in WEIGHT_MEMBERS + BATCHNORM_MEMBERS:
+            raise Refused("%s: cannot read member '%s' of %s_params: this header is not one "
+                          "torch2gradc can read" % (path, declaration, name))
+        shape = [int(extent) for extent in re.findall(r"\[(\d+)\]", match.group(3))]
+        members.append(Member(match.group(1), int(match.group(2)), shape))
+    return members
+
+
+def group_layers(path, name, members):
+    """Members grouped by layer; each layer must be W[, b] or gamma, beta, mean, var."""
+    layers = []
+    for member in members:
+        if not layers or layers[-1].index != member.layer:
+            if layers and member.layer <= layers[-1].index:
+                raise Refused("%s: %s_params member %s is out of layer order" % (path, name, member))
+            layers.append(Layer(member.layer))
+        layers[-1].members.append(member)
+    for layer in layers:
+        kinds = tuple(m.kind for m in layer.members)
+        if kinds not in (("W",), WEIGHT_MEMBERS, BATCHNORM_MEMBERS):
+            raise Refused("%s: layer %d of %s_params has members %s, expected W%d [b%d] or "
+                          "gamma, beta, mean and var" % (path, layer.index, name, str(layer),
+                                                         layer.index, layer.index))
+    return layers
 
 
 def read_header(path):
@@ -104,37 +168,18 @@ def read_header(path):
         raise Refused("%s: no 'typedef float|double <name>_real;': not a header gradc generated?" % path)
     dtype, name = match.group(1), match.group(2)
     upper = name.upper()
-    inputs = int(define(header, path, upper + "_INPUTS"))
     param_count = int(define(header, path, upper + "_PARAM_COUNT"))
     header_hash = int(define(header, path, upper + "_ARCH_HASH", r"UINT64_C\(0x([0-9a-fA-F]+)\)"), 16)
-
-    # Shapes: the <name>_params struct, W<l>[rows][cols] then b<l>[rows], in order.
     body = re.search(r"typedef struct \{([^}]*)\} %s_params;" % name, header)
     if not body:
         raise Refused("%s: no %s_params struct" % (path, name))
-    fields = re.findall(r"%s_real (W|b)(\d+)\[(\d+)\](?:\[(\d+)\])?;" % name, body.group(1))
-    # Activations: the banner's ` *   layer 2: dense 4 -> 1, sigmoid, ...` lines.
-    banner = re.findall(r"^ \*   layer (\d+): dense (\d+) -> (\d+), ([a-z_]+)(?: \(alpha ([^)]+)\))?,",
-                        header, re.M)
-    layers = []
-    for index, n_in, n_out, activation, alpha in banner:
-        layers.append(Layer(int(index), int(n_in), int(n_out), activation,
-                            float(alpha) if alpha else None))
-    expected_fields = []
-    for layer in layers:
-        expected_fields.append(("W", str(layer.index), str(layer.n_out), str(layer.n_in)))
-        expected_fields.append(("b", str(layer.index), str(layer.n_out), ""))
-    if not layers or fields != expected_fields or layers[0].n_in != inputs:
-        raise Refused("%s: the layer list in the banner does not match the %s_params struct; "
-                      "this header is not one torch2gradc can read" % (path, name))
-    arch = Architecture(name, dtype, inputs, layers, header_hash, param_count)
-    if sum(l.n_out * (l.n_in + 1) for l in layers) != param_count:
-        raise Refused("%s: %s_PARAM_COUNT disagrees with the struct" % (path, upper))
-    if arch.hash() != header_hash:
-        raise Refused("%s: cannot reproduce %s_ARCH_HASH from '%s' (computed %016x, header %016x): "
-                      "gen/architecture.lua and this script disagree" % (path, upper, arch.text(),
-                                                                        arch.hash(), header_hash))
-    return arch
+    members = parse_members(path, name, body.group(1))
+    if not members:
+        raise Refused("%s: %s_params has no members" % (path, name))
+    if sum(m.size() for m in members) != param_count:
+        raise Refused("%s: %s_PARAM_COUNT is %d, but the %s_params members hold %d reals" % (
+            path, upper, param_count, name, sum(m.size() for m in members)))
+    return Architecture(name, dtype, group_layers(path, name, members), header_hash, param_count)
 
 
 def header_from_spec(spec, gradc, folder):
@@ -161,8 +206,36 @@ class Tensor:
         self.where, self.shape, self.values, self.is_double = where, tuple(shape), values, is_double
 
 
+class Module:
+    """The tensors of one state_dict prefix ("3" for "3.weight", "3.bias", ...), by tensor name."""
+
+    KINDS = {2: "Linear", 3: "Conv1d", 4: "Conv2d"}
+
+    def __init__(self, prefix):
+        self.prefix, self.tensors = prefix, {}
+
+    def is_batchnorm(self):
+        """Running statistics, or a 1-D weight: no Linear or Conv weight is 1-D, so the latter is
+        a BatchNorm with track_running_stats=False."""
+        weight = self.tensors.get("weight")
+        return ("running_mean" in self.tensors or "running_var" in self.tensors
+                or (weight is not None and len(weight.shape) == 1))
+
+    def kind(self):
+        if self.is_batchnorm():
+            return "BatchNorm"
+        weight = self.tensors.get("weight")
+        return self.KINDS.get(len(weight.shape), "module") if weight else "module"
+
+    def __str__(self):
+        return "'%s' (%s)" % (self.prefix, self.kind())
+
+
+STATE_DICT_TENSORS = ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
+
+
 def from_state_dict(path):
-    """[(weight, bias)] per Linear layer, in the state_dict's (= the Sequential's) order."""
+    """The modules that have parameters, in the state_dict's (= the Sequential's) order."""
     try:
         import torch  # pylint: disable=import-outside-toplevel
     except ImportError:
@@ -176,91 +249,121 @@ def from_state_dict(path):
                       "not the model object" % (path, str(err).splitlines()[0])) from None
     if not isinstance(state, dict) or not all(torch.is_tensor(v) for v in state.values()):
         raise Refused("%s: not a state_dict (a dict of tensors)" % path)
-    groups, order = {}, []
+    modules = []
     for key, tensor in state.items():
         prefix, _, kind = key.rpartition(".")
-        if kind not in ("weight", "bias"):
-            raise Refused("%s: tensor '%s' is not a Linear weight or bias: only nn.Linear layers "
-                          "(with parameter-free activations between them) convert" % (path, key))
-        if prefix not in groups:
-            groups[prefix] = {}
-            order.append(prefix)
+        if kind not in STATE_DICT_TENSORS:
+            raise Refused("%s: tensor '%s' is not a weight, bias or BatchNorm running statistic: "
+                          "only Linear, Conv1d, Conv2d, BatchNorm1d and BatchNorm2d modules (with "
+                          "parameter-free modules between them) convert" % (path, key))
+        if kind == "num_batches_tracked":
+            continue  # PyTorch's step counter; gradc's running averages use a fixed momentum
+        if not modules or modules[-1].prefix != prefix:
+            if any(m.prefix == prefix for m in modules):
+                raise Refused("%s: the tensors of module '%s' are not together" % (path, prefix))
+            modules.append(Module(prefix))
         values = tensor.detach().to(torch.float64).reshape(-1).tolist()
-        groups[prefix][kind] = Tensor("%s['%s']" % (path, key), tensor.shape, values,
-                                      tensor.dtype == torch.float64)
-    layers = []
-    for prefix in order:
-        group = groups[prefix]
-        if "weight" not in group or "bias" not in group:
-            raise Refused("%s: module '%s' has %s but no %s: gradc layers have a weight and a bias "
-                          "(nn.Linear with bias=True)" % (path, prefix, "/".join(group),
-                                                        "bias" if "weight" in group else "weight"))
-        if len(group["weight"].shape) != 2:
-            raise Refused("%s: '%s.weight' has shape %s: not an nn.Linear weight"
-                          % (path, prefix, list(group["weight"].shape)))
-        layers.append((group["weight"], group["bias"]))
-    return layers
+        modules[-1].tensors[kind] = Tensor("%s['%s']" % (path, key), tensor.shape, values,
+                                           tensor.dtype == torch.float64)
+    return modules
 
 
-def from_npy(folder, layer_count):
+def match_modules(arch, modules, source):
+    """The state_dict's tensors in <name>_params order, every one checked against its member."""
+    if len(modules) != len(arch.layers):
+        raise Refused("%s: %d modules with parameters (%s), but spec %s has %d layers with "
+                      "parameters (%s)" % (source, len(modules),
+                                           ", ".join(str(m) for m in modules) or "none", arch.name,
+                                           len(arch.layers), arch.describe()))
+    tensors = []
+    for layer, module in zip(arch.layers, modules):
+        if module.is_batchnorm() != layer.is_batchnorm():
+            raise Refused("%s: module %s is matched with layer %d of spec %s, which %s (%s)" % (
+                source, module, layer.index, arch.name,
+                "is a batchnorm" if layer.is_batchnorm() else "is a dense or conv layer",
+                layer))
+        for kind in ("running_mean", "running_var"):
+            if module.is_batchnorm() and kind not in module.tensors:
+                raise Refused("%s: module %s has no %s (track_running_stats=False); gradc's "
+                              "batchnorm keeps running statistics" % (source, module, kind))
+        for member in layer.members:
+            tensor = module.tensors.get(TORCH_NAMES[member.kind])
+            if tensor is None:
+                raise Refused("%s: module %s has no %s, but layer %d of spec %s has %s%s" % (
+                    source, module, TORCH_NAMES[member.kind], layer.index, arch.name, member,
+                    " (nn.%s with bias=True)" % module.kind() if member.kind == "b" else ""))
+            tensors.append(checked(arch, member, tensor))
+        if not layer.is_batchnorm() and layer.member("b") is None and "bias" in module.tensors:
+            raise Refused("%s: module %s has a bias, but layer %d of spec %s has none (bias = false)"
+                          % (module.tensors["bias"].where, module, layer.index, arch.name))
+    return tensors
+
+
+def checked(arch, member, tensor):
+    shapes = [member.shape]
+    if member.kind == "b":
+        shapes.append(member.shape + (1,))  # the seeds' column-vector bias
+    if tensor.shape not in shapes:
+        raise Refused("%s: shape %s, but %s of spec %s is %s" % (
+            tensor.where, list(tensor.shape), member.name, arch.name, list(member.shape)))
+    if member.kind == "var":
+        negative = next((k for k, v in enumerate(tensor.values) if v < 0), None)
+        if negative is not None:
+            raise Refused("%s: element %d is %r: a running variance cannot be negative" % (
+                tensor.where, negative, tensor.values[negative]))
+    return tensor
+
+
+NPY_NAME = re.compile(r"(%s)(\d+)\.npy" % "|".join(WEIGHT_MEMBERS + BATCHNORM_MEMBERS))
+
+
+def from_npy(arch, folder):
+    """One <member>.npy per member of <name>_params, in struct order."""
     try:
         import numpy  # pylint: disable=import-outside-toplevel
     except ImportError:
         raise Refused("--npy needs NumPy (import numpy failed)") from None
-    layers = []
-    for l in range(1, layer_count + 1):
-        pair = []
-        for kind in ("W", "b"):
-            path = os.path.join(folder, "%s%d.npy" % (kind, l))
-            try:
-                array = numpy.load(path, allow_pickle=False)
-            except FileNotFoundError:
-                raise Refused("%s: missing (the spec has %d layers: W1.npy b1.npy ... W%d.npy b%d.npy)"
-                              % (path, layer_count, layer_count, layer_count)) from None
-            except ValueError as err:
-                raise Refused("%s: not a numeric .npy array (%s)" % (path, err)) from None
-            if array.dtype.kind not in "fiu":
-                raise Refused("%s: dtype %s is not numeric" % (path, array.dtype))
-            pair.append(Tensor(path, array.shape, array.astype(numpy.float64).ravel().tolist(),
-                               array.dtype == numpy.float64))
-        layers.append(tuple(pair))
-    extra = os.path.join(folder, "W%d.npy" % (layer_count + 1))
-    if os.path.exists(extra):
-        raise Refused("%s: the spec has only %d layers" % (extra, layer_count))
-    return layers
-
-
-def check_shapes(arch, layers, source):
-    if len(layers) != len(arch.layers):
-        raise Refused("%s: %d Linear layers, but spec %s has %d (%s)" % (
-            source, len(layers), arch.name, len(arch.layers),
-            ", ".join("%d -> %d" % (l.n_in, l.n_out) for l in arch.layers)))
-    for layer, (weight, bias) in zip(arch.layers, layers):
-        w_shape = (layer.n_out, layer.n_in)
-        if weight.shape != w_shape:
-            raise Refused("%s: shape %s, but W%d of spec %s is %s (layer %d: %d -> %d units)" % (
-                weight.where, list(weight.shape), layer.index, arch.name, list(w_shape),
-                layer.index, layer.n_in, layer.n_out))
-        if bias.shape not in ((layer.n_out,), (layer.n_out, 1)):
-            raise Refused("%s: shape %s, but b%d of spec %s is [%d]" % (
-                bias.where, list(bias.shape), layer.index, arch.name, layer.n_out))
+    members = arch.members()
+    wanted = " ".join(m.name + ".npy" for m in members)
+    tensors = []
+    for member in members:
+        path = os.path.join(folder, member.name + ".npy")
+        try:
+            array = numpy.load(path, allow_pickle=False)
+        except FileNotFoundError:
+            raise Refused("%s: missing (spec %s needs %s)" % (path, arch.name, wanted)) from None
+        except ValueError as err:
+            raise Refused("%s: not a numeric .npy array (%s)" % (path, err)) from None
+        if array.dtype.kind not in "fiu":
+            raise Refused("%s: dtype %s is not numeric" % (path, array.dtype))
+        tensors.append(checked(arch, member, Tensor(
+            path, array.shape, array.astype(numpy.float64).ravel().tolist(),
+            array.dtype == numpy.float64)))
+    names = set(m.name + ".npy" for m in members)
+    try:
+        extra = sorted(n for n in os.listdir(folder) if NPY_NAME.fullmatch(n) and n not in names)
+    except OSError as err:
+        raise Refused("%s: cannot list: %s" % (folder, err.strerror)) from None
+    if extra:
+        raise Refused("%s: spec %s has no member %s (it needs %s)" % (
+            os.path.join(folder, extra[0]), arch.name, extra[0][:-4], wanted))
+    return tensors
 
 
 # ---- the weights file -------------------------------------------------------------------------
 
-def encode(arch, layers):
-    real = "<f" if arch.dtype == "float" else "<d"
+def encode(arch, tensors):
+    real = "f" if arch.dtype == "float" else "d"
     chunks = [MAGIC, struct.pack("<IIQQ", FORMAT_VERSION, DTYPE_CODES[arch.dtype],
                                  arch.param_count, arch.header_hash)]
-    for weight, bias in layers:
-        for tensor in (weight, bias):
-            for k, value in enumerate(tensor.values):
-                if value != value or value in (float("inf"), float("-inf")):
-                    raise Refused("%s: element %d is %r: weights must be finite" % (tensor.where, k, value))
-            try:
-                chunks.append(struct.pack("<%d%s" % (len(tensor.values), real[1]), *tensor.values))
-            except (OverflowError, struct.error):
-                raise Refused("%s: a value is too large for float32" % tensor.where) from None
+    for tensor in tensors:
+        for k, value in enumerate(tensor.values):
+            if value != value or value in (float("inf"), float("-inf")):
+                raise Refused("%s: element %d is %r: weights must be finite" % (tensor.where, k, value))
+        try:
+            chunks.append(struct.pack("<%d%s" % (len(tensor.values), real), *tensor.values))
+        except (OverflowError, struct.error):
+            raise Refused("%s: a value is too large for float32" % tensor.where) from None
     data = b"".join(chunks)
     return data + struct.pack("<Q", fnv1a64(data))
 
@@ -286,8 +389,8 @@ def main(argv):
     arch_group.add_argument("--spec", help="the gradc spec (.lua) the weights are for")
     arch_group.add_argument("--header", help="or the <name>.h gradc generated for it")
     source_group = parser.add_mutually_exclusive_group(required=True)
-    source_group.add_argument("--state-dict", help="torch.save()d state_dict of Linear layers")
-    source_group.add_argument("--npy", metavar="DIR", help="folder of W1.npy b1.npy W2.npy ...")
+    source_group.add_argument("--state-dict", help="torch.save()d state_dict of Linear, Conv and BatchNorm modules")
+    source_group.add_argument("--npy", metavar="DIR", help="folder of W1.npy b1.npy ... (one per <name>_params member)")
     parser.add_argument("-o", "--output", required=True, help="weights file to write")
     parser.add_argument("--gradc", default=os.path.join(here, "..", "build", "gradc"),
                         help="the generator, for --spec (default: gen/build/gradc)")
@@ -297,16 +400,15 @@ def main(argv):
             header = args.header or header_from_spec(args.spec, args.gradc, folder)
             arch = read_header(header)
         if args.state_dict:
-            layers, source = from_state_dict(args.state_dict), args.state_dict
+            tensors = match_modules(arch, from_state_dict(args.state_dict), args.state_dict)
         else:
-            layers, source = from_npy(args.npy, len(arch.layers)), args.npy
-        check_shapes(arch, layers, source)
-        data = encode(arch, layers)
+            tensors = from_npy(arch, args.npy)
+        data = encode(arch, tensors)
         write_atomically(args.output, data)
     except Refused as err:
         print("torch2gradc: %s" % err, file=sys.stderr)
         return 1
-    rounded = arch.dtype == "float" and any(t.is_double for pair in layers for t in pair)
+    rounded = arch.dtype == "float" and any(t.is_double for t in tensors)
     print("torch2gradc: wrote %s: %s, %d %s parameters%s" % (
         args.output, arch.name, arch.param_count, arch.dtype,
         " (float64 values rounded to float32)" if rounded else ""))

@@ -7,12 +7,25 @@ build the matching torch nn.Sequential, save its state_dict, convert it, and che
 - <name>_save writes back exactly the bytes the converter wrote,
 - the same weights as W1.npy b1.npy ... convert to the same bytes (when numpy imports).
 Then refusals: wrong shapes, layer counts, bias-less or non-Linear layers, missing or non-finite
-arrays each fail with one clear line and write nothing. Run from the project root.
+arrays each fail with one clear line and write nothing.
+
+Conv1d, Conv2d (grouped, depthwise, bias=False) and BatchNorm1d/2d state_dicts (running statistics
+moved away from their initial values by forward passes in training mode) convert against the
+headers in tests/cross/torch2gradc_headers/: every byte of the file is checked against the
+tensors in the order the header's struct gives (read independently here), and the .npy route
+must give the same bytes; refusals name the module and the tensor. Those headers are
+HAND-WRITTEN stand-ins while the generator cannot generate conv specs: once it can, they are
+replaced by the headers it generates for tests/torch/specs/ (and the files also go through
+`gradc --check --weights` and <name>_load + <name>_predict, as the dense cases do).
+Run from the project root.
 """
 import contextlib
 import importlib.util
 import io
 import os
+import re
+import shutil
+import struct
 import subprocess
 import sys
 
@@ -161,11 +174,12 @@ def refusals(gradc, build):
                                                torch.nn.Linear(5, 1)), "W1 of spec xor is [4, 2]"),
         ("a layer too many", torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(),
                                                   torch.nn.Linear(4, 4), torch.nn.Linear(4, 1)),
-         "3 Linear layers, but spec xor has 2"),
+         "3 modules with parameters ('0' (Linear), '2' (Linear), '3' (Linear)), but spec xor has 2 layers with parameters (1: W1[4][2] b1[4]; 2: W2[1][4] b2[1])"),
         ("a Linear without bias", torch.nn.Sequential(torch.nn.Linear(2, 4, bias=False),
-                                                       torch.nn.Linear(4, 1)), "no bias"),
-        ("a BatchNorm layer", torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4),
-                                                   torch.nn.Linear(4, 1)), "not a Linear"),
+                                                       torch.nn.Linear(4, 1)), "module '0' (Linear) has no bias, but layer 1 of spec xor has b1[4]"),
+        ("a BatchNorm where the spec has a dense layer",
+         torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.BatchNorm1d(4)),
+         "module '1' (BatchNorm) is matched with layer 2 of spec xor, which is a dense or conv layer"),
     ]
     for label, model, expect in cases:
         state = os.path.join(build, "bad.pt")
@@ -186,6 +200,214 @@ def refusals(gradc, build):
         refusal(build, "a missing array", spec, ["--npy", folder], "b1.npy: missing")
 
 
+# ---- conv and batchnorm, against hand-written headers ---------------------------------------------
+
+HEADERS = os.path.join("tests", "cross", "torch2gradc_headers")  # relative: shorter messages
+
+
+def fnv1a64(data):
+    value = 0xCBF29CE484222325
+    for byte in data:
+        value = ((value ^ byte) * 0x100000001B3) & ((1 << 64) - 1)
+    return value
+
+
+def conv_models():
+    """(fixture, model, the state_dict keys in <name>_params order, dtype), each model the spec's
+    network as PyTorch modules; the comments give the members each module fills."""
+    nn = torch.nn
+    return [
+        ("conv1d_bn_same", nn.Sequential(
+            nn.Conv1d(3, 4, 3, padding="same", dilation=2, bias=False),  # W1[4][3][3]
+            nn.BatchNorm1d(4), nn.ReLU(),  # gamma2 beta2 mean2 var2 [4]
+            nn.AvgPool1d(2), nn.Flatten(), nn.Linear(20, 3)),  # W4[3][20] b4[3]
+         ["0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "5.weight",
+          "5.bias"], torch.float32, (3, 10)),
+        ("conv2d_groups", nn.Sequential(
+            nn.Conv2d(4, 4, (3, 2), stride=(2, 1), groups=2), nn.LeakyReLU(0.1),  # W1[4][2][3][2] b1
+            nn.Conv2d(4, 4, 1, groups=4, bias=False),  # depthwise: W2[4][1][1][1]
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2)).double(),  # W4[2][4] b4[2]
+         ["0.weight", "0.bias", "2.weight", "5.weight", "5.bias"], torch.float64, (4, 5, 5)),
+        ("conv2d_bn", nn.Sequential(
+            nn.Conv2d(2, 3, 3, padding="same"),  # W1[3][2][3][3] b1[3]
+            nn.BatchNorm2d(3), nn.ReLU(),  # gamma2 beta2 mean2 var2 [3]
+            nn.AvgPool2d(2), nn.Flatten(), nn.Linear(27, 2), nn.Softmax(dim=1)),  # W4[2][27] b4[2]
+         ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+          "5.weight", "5.bias"], torch.float32, (2, 6, 6)),
+        ("dense_bn", nn.Sequential(
+            nn.Linear(5, 6), nn.BatchNorm1d(6, eps=1e-3, momentum=0.2), nn.Tanh(),
+            nn.Linear(6, 1), nn.Sigmoid()).double(),  # W1 b1, gamma2 beta2 mean2 var2, W3 b3
+         ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+          "3.weight", "3.bias"], torch.float64, (5,)),
+    ]
+
+
+def trained_state(model, input_shape, dtype):
+    """The model's state_dict after forward passes in training mode, so that the running
+    statistics (and gamma, beta, set at random) are not the defaults a wrong mapping could hit."""
+    torch.manual_seed(3)
+    with torch.no_grad():
+        for module in model:
+            if isinstance(module, (torch.nn.BatchNorm1d, torch.nn.BatchNorm2d)):
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.5, 0.5)
+        model.train()
+        for _ in range(3):
+            model(torch.randn((6,) + input_shape, dtype=dtype) * 2 + 0.5)
+    return model.state_dict()
+
+
+def header_facts(path):
+    """dtype, count and hash of a header, read here independently of the converter."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    dtype = re.search(r"^typedef (float|double) ", text, re.M).group(1)
+    count = int(re.search(r"_PARAM_COUNT (\d+)", text).group(1))
+    arch_hash = int(re.search(r"_ARCH_HASH\s+UINT64_C\(0x([0-9a-f]+)\)", text).group(1), 16)
+    return dtype, count, arch_hash
+
+
+def expected_file(path, state, keys):
+    dtype, count, arch_hash = header_facts(path)
+    code = "f" if dtype == "float" else "d"
+    values = []
+    for key in keys:
+        values.extend(state[key].to(torch.float64).reshape(-1).tolist())
+    data = (b"GRADCWT\0" + struct.pack("<IIQQ", 1, 1 if dtype == "float" else 2, count, arch_hash)
+            + struct.pack("<%d%s" % (len(values), code), *values))
+    return data + struct.pack("<Q", fnv1a64(data)), len(values) == count
+
+
+def conv_cases(build):
+    for fixture, model, keys, dtype, input_shape in conv_models():
+        header = os.path.join(HEADERS, fixture + ".h")
+        work = os.path.join(build, "conv_" + fixture)
+        os.makedirs(work, exist_ok=True)
+        state = trained_state(model, input_shape, dtype)
+        moved = [k for k in keys if "running" in k]
+        if moved:
+            check(fixture + ": the running statistics moved from 0 and 1 before saving",
+                  all(not torch.equal(state[k], torch.zeros_like(state[k])) and
+                      not torch.equal(state[k], torch.ones_like(state[k])) for k in moved))
+        path = os.path.join(work, "model.pt")
+        torch.save(state, path)
+        weights = os.path.join(work, "from_torch.bin")
+        result = convert(["--header", header], ["--state-dict", path], weights)
+        check(fixture + ": state_dict converts", result.returncode == 0, result.stderr.strip())
+        if result.returncode != 0:
+            continue
+        want, complete = expected_file(header, state, keys)
+        got = open(weights, "rb").read()
+        check(fixture + ": every tensor is in the file, in struct order, with the header's hash",
+              complete and got == want, "%d bytes, expected %d" % (len(got), len(want)))
+        if numpy is None:
+            print("  skip %s: numpy path (numpy does not import)" % fixture)
+            continue
+        folder = os.path.join(work, "npy")
+        os.makedirs(folder, exist_ok=True)
+        for member, key in zip(member_names(header), keys):
+            numpy.save(os.path.join(folder, member + ".npy"), state[key].numpy())
+        from_npy = os.path.join(work, "from_npy.bin")
+        result = convert(["--header", header], ["--npy", folder], from_npy)
+        same = result.returncode == 0 and open(from_npy, "rb").read() == got
+        check(fixture + ": .npy arrays (gamma2.npy, ...) convert to the same bytes", same,
+              result.stderr.strip())
+
+
+def member_names(header):
+    with open(header, encoding="utf-8") as f:
+        return re.findall(r"_real ([A-Za-z]+\d+)\[", f.read())
+
+
+def conv_refusals(build):
+    nn = torch.nn
+    groups = ["--header", os.path.join(HEADERS, "conv2d_groups.h")]
+    norm = ["--header", os.path.join(HEADERS, "conv1d_bn_same.h")]
+
+    def groups_model(first=None, depthwise=None):
+        return nn.Sequential(first or nn.Conv2d(4, 4, (3, 2), stride=(2, 1), groups=2), nn.LeakyReLU(),
+                             depthwise or nn.Conv2d(4, 4, 1, groups=4, bias=False),
+                             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2))
+
+    def norm_model(batchnorm=None, conv=None):
+        return nn.Sequential(conv or nn.Conv1d(3, 4, 3, padding="same", dilation=2, bias=False),
+                             batchnorm or nn.BatchNorm1d(4), nn.ReLU(), nn.AvgPool1d(2),
+                             nn.Flatten(), nn.Linear(20, 3))
+
+    negative = norm_model()
+    with torch.no_grad():
+        negative[1].running_var[2] = -0.25
+    cases = [
+        ("a conv without the spec's groups", groups,
+         groups_model(first=nn.Conv2d(4, 4, (3, 2), stride=(2, 1))),
+         "['0.weight']: shape [4, 4, 3, 2], but W1 of spec conv2d_groups is [4, 2, 3, 2]"),
+        ("a conv kernel transposed", groups,
+         groups_model(first=nn.Conv2d(4, 4, (2, 3), groups=2)),
+         "['0.weight']: shape [4, 2, 2, 3], but W1 of spec conv2d_groups is [4, 2, 3, 2]"),
+        ("a bias where the spec has bias = false", groups,
+         groups_model(depthwise=nn.Conv2d(4, 4, 1, groups=4)),
+         "['2.bias']: module '2' (Conv2d) has a bias, but layer 2 of spec conv2d_groups has none"),
+        ("a conv without the spec's bias", groups,
+         groups_model(first=nn.Conv2d(4, 4, (3, 2), stride=(2, 1), groups=2, bias=False)),
+         "module '0' (Conv2d) has no bias, but layer 1 of spec conv2d_groups has b1[4]"),
+        ("a BatchNorm of the wrong width", norm, norm_model(batchnorm=nn.BatchNorm1d(5)),
+         "['1.weight']: shape [5], but gamma2 of spec conv1d_bn_same is [4]"),
+        ("a BatchNorm without running statistics", norm,
+         norm_model(batchnorm=nn.BatchNorm1d(4, track_running_stats=False)),
+         "module '1' (BatchNorm) has no running_mean (track_running_stats=False)"),
+        ("a BatchNorm without gamma and beta", norm,
+         norm_model(batchnorm=nn.BatchNorm1d(4, affine=False)),
+         "module '1' (BatchNorm) has no weight, but layer 2 of spec conv1d_bn_same has gamma2[4]"),
+        ("a conv where the spec has a batchnorm", norm,
+         norm_model(batchnorm=nn.Conv1d(4, 4, 1)),
+         "module '1' (Conv1d) is matched with layer 2 of spec conv1d_bn_same, which is a batchnorm"),
+        ("a negative running variance", norm, negative,
+         "['1.running_var']: element 2 is -0.25: a running variance cannot be negative"),
+    ]
+    for label, arch_args, model, expect in cases:
+        state = os.path.join(build, "bad_conv.pt")
+        torch.save(model.state_dict(), state)
+        refusal(build, label, arch_args, ["--state-dict", state], expect)
+
+    # headers the converter cannot read exactly are refused, never guessed at
+    with open(os.path.join(HEADERS, "conv2d_bn.h"), encoding="utf-8") as f:
+        text = f.read()
+    for label, bad, expect in [
+            ("a header with an unknown member",
+             text.replace("conv2d_bn_real b1[3];", "conv2d_bn_real scale1[3];"),
+             "cannot read member 'conv2d_bn_real scale1[3]' of conv2d_bn_params"),
+            ("a header whose count disagrees with its struct",
+             text.replace("_PARAM_COUNT 125", "_PARAM_COUNT 124"),
+             "CONV2D_BN_PARAM_COUNT is 124, but the conv2d_bn_params members hold 125 reals"),
+            ("a header with half a batchnorm",
+             text.replace("    conv2d_bn_real var2[3];\n", "").replace("_PARAM_COUNT 125", "_PARAM_COUNT 122"),
+             "layer 2 of conv2d_bn_params has members gamma2[3] beta2[3] mean2[3], expected W2 [b2] "
+             "or gamma, beta, mean and var")]:
+        path = os.path.join(build, "bad_header.h")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(bad)
+        state = os.path.join(build, "unused.pt")
+        torch.save({}, state)
+        refusal(build, label, ["--header", path], ["--state-dict", state], expect)
+    if numpy is not None:
+        folder = os.path.join(build, "npy_conv")
+        shutil.rmtree(folder, ignore_errors=True)  # no arrays left by an earlier run
+        os.makedirs(folder)
+        header = os.path.join(HEADERS, "dense_bn.h")
+        shapes = {"W1": (6, 5), "b1": (6,), "gamma2": (6,), "beta2": (6,), "mean2": (6,),
+                  "var2": (6,), "W3": (1, 6), "b3": (1,)}
+        for member, shape in shapes.items():
+            if member != "gamma2":
+                numpy.save(os.path.join(folder, member + ".npy"), numpy.ones(shape))
+        refusal(build, "a missing gamma2.npy", ["--header", header], ["--npy", folder],
+                "gamma2.npy: missing (spec dense_bn needs W1.npy b1.npy gamma2.npy beta2.npy mean2.npy "
+                "var2.npy W3.npy b3.npy)")
+        numpy.save(os.path.join(folder, "gamma2.npy"), numpy.ones(6))
+        numpy.save(os.path.join(folder, "mean4.npy"), numpy.ones(6))
+        refusal(build, "an array for a member the spec lacks", ["--header", header],
+                ["--npy", folder], "mean4.npy: spec dense_bn has no member mean4")
+
+
 def main():
     gradc, build, cc = sys.argv[1:4]
     os.makedirs(build, exist_ok=True)
@@ -201,6 +423,8 @@ def main():
                  nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(),
                                nn.Linear(64, 1)), torch.float32)
     refusals(gradc, build)
+    conv_cases(build)
+    conv_refusals(build)
     print("torch2gradc: %d passed, %d failed" % (len(passed), len(failed)))
     return 1 if failed else 0
 
