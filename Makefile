@@ -8,9 +8,10 @@ CC ?= cc
 
 GRADC := gen/build/gradc
 GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
-# The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots.
+# The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;
+# PyTorch is the independent autodiff the generated models are checked against (check-torch).
 TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
-	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy
 
 # Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
 # (Recursive '=' so pkg-config runs after the dependency step has installed it.)
@@ -65,6 +66,7 @@ include tests/checks.mk
 include tests/cli.mk
 include tests/tests.mk
 include tests/cross/cross.mk
+include tests/torch/torch.mk
 include tests/bench/bench.mk
 include tests/train/train.mk
 include tests/repo.mk
@@ -76,7 +78,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-models-vector check-cross check-torch2gradc check-train
+	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:
