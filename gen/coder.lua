@@ -310,7 +310,7 @@ local function header_values(plan, weights)
   return {
     name = plan.name, NAME = plan.NAME, version = version, spec = basename(model.file),
     summary = summary(plan),
-    inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.layers,
+    inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.model.layers,
     param_count = plan.param_count, init_seed = model.init.seed, init_scheme = model.init.scheme,
     arch_hash = string.format("%016x", architecture.hash(plan)),
     params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,
