@@ -484,6 +484,37 @@ static void test_conv_1x1_is_dense(void **state)
     CHECK_CLOSE("1x1 conv grad = dense grad", grad_conv, grad_dense, 8);
 }
 
+/*
+ * Cross-correlation with zero padding, stride and dilation by hand: x = (1, 2, 3, 4, 5), W =
+ * (1, 10, 100), b = 0.5, dilation 2, stride 2, padding 2 each side: L_out = floor((5 + 4 - 4 - 1)/2)
+ * + 1 = 3, out[t] = b + sum_i W[i] xpad[2t + 2i - 2]:
+ * t = 0 reads (pad, x0, x2): 0 + 10 + 300; t = 1 reads (x0, x2, x4): 1 + 30 + 500; t = 2 reads
+ * (x2, x4, pad): 3 + 50 + 0.
+ * Groups: 2 channels, 2 groups, 2 filters, kernel 1x2 on 1x3, no bias: filter 0 = (1, 2) sees only
+ * channel 0 = (1, 2, 3): (5, 8); filter 1 = (3, 4) only channel 1 = (10, 20, 30): (110, 180).
+ */
+static void test_conv_hand_values(void **state)
+{
+    (void)state;
+    ref_layer dilated[1] = {conv1d(1, 3, 2, 2, 2, 2, 1, 1, REF_LINEAR)};
+    ref_net net = spatial_net(dilated, 1, 1, 1, 1, 5, REF_MSE, 1);
+    const double params[4] = {1, 10, 100, 0.5}, X[5] = {1, 2, 3, 4, 5}, Y[3] = {0};
+    const double want[3] = {310.5, 531.5, 53.5};
+    double output[3];
+    assert_int_equal(ref_width(&net, 1), 3);
+    run(&net, params, X, Y, output, NULL);
+    CHECK_CLOSE("dilated strided padded conv1d", output, want, 3);
+
+    const int k[2] = {1, 2}, one[2] = {1, 1}, zero[2] = {0, 0};
+    ref_layer grouped[1] = {conv_layer(REF_CONV2D, 2, k, one, zero, zero, one, 2, 0, REF_LINEAR)};
+    ref_net net2 = spatial_net(grouped, 1, 2, 2, 1, 3, REF_MSE, 1);
+    const double params2[4] = {1, 2, 3, 4}, X2[6] = {1, 2, 3, 10, 20, 30}, Y2[4] = {0};
+    const double want2[4] = {5, 8, 110, 180};
+    double output2[4];
+    run(&net2, params2, X2, Y2, output2, NULL);
+    CHECK_CLOSE("grouped conv2d", output2, want2, 4);
+}
+
 /* dJ/dX of net at (params, X, Y). */
 static void input_gradient(const ref_net *net, const double *params, const double *X, const double *Y,
                            double *dX)
@@ -635,6 +666,19 @@ static void test_batchnorm_running_stats(void **state)
     double want_params[4] = {1 - 0.5 * (want_grad[0] + 0.5 * 1), 0.5 - 0.5 * (want_grad[1] + 0.5 * 0.5),
                              0.2, 1.1};
     CHECK_CLOSE("after one train step", params, want_params, 4);
+
+    /* Every other optimizer with weight decay leaves mean and var to the running update too. */
+    const ref_optimizer others[3] = {{REF_MOMENTUM, 0.5, 0.9, 0, 0, 0, 0.5},
+                                     {REF_ADAM, 0.5, 0, 0.9, 0.999, 1e-8, 0.5},
+                                     {REF_ADAMW, 0.5, 0, 0.9, 0.999, 1e-8, 0.5}};
+    for (int i = 0; i < 3; i++) {
+        double start[4] = {1, 0.5, 0, 1}, want_stats[2] = {0.2, 1.1};
+        net.optimizer = others[i];
+        opt = ref_optimizer_state_new(&net);
+        ref_train_step(&net, opt, start, X, Y);
+        ref_optimizer_state_free(opt);
+        CHECK_CLOSE("mean, var after a step", start + 2, want_stats, 2);
+    }
 }
 
 /*
@@ -912,6 +956,7 @@ int ref_engine_tests(void)
         cmocka_unit_test(test_train_step_returns_cost_before),
         cmocka_unit_test(test_conv_shapes_and_layout),
         cmocka_unit_test(test_conv_1x1_is_dense),
+        cmocka_unit_test(test_conv_hand_values),
         cmocka_unit_test(test_pools),
         cmocka_unit_test(test_global_avgpool),
         cmocka_unit_test(test_batchnorm_normalizes),
