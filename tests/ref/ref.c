@@ -382,11 +382,23 @@ void ref_init(const ref_net *net, unsigned long seed, double *params)
     }
 }
 
+static void *new_zeroed(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
 ref_cache *ref_cache_new(const ref_net *net)
 {
-    ref_cache *cache = calloc(1, sizeof *cache);
-    if (!cache)
-        die("out of memory");
+    ref_cache *cache = new_zeroed(1, sizeof *cache);
+    size_t entries = (size_t)net->layers + 1;
+    cache->Z = new_zeroed(entries, sizeof *cache->Z);
+    cache->A = new_zeroed(entries, sizeof *cache->A);
+    cache->mu = new_zeroed(entries, sizeof *cache->mu);
+    cache->s2 = new_zeroed(entries, sizeof *cache->s2);
+    cache->argmax = new_zeroed(entries, sizeof *cache->argmax);
     cache->A[0] = new_doubles(layer_size(net, 0));
     for (int l = 1; l <= net->layers; l++) {
         cache->Z[l] = new_doubles(layer_size(net, l));
@@ -395,11 +407,8 @@ ref_cache *ref_cache_new(const ref_net *net)
             cache->mu[l] = new_doubles((size_t)bn_channels(net, l));
             cache->s2[l] = new_doubles((size_t)bn_channels(net, l));
         }
-        if (is_maxpool(layer_of(net, l)->kind)) {
-            cache->argmax[l] = calloc(layer_size(net, l), sizeof *cache->argmax[l]);
-            if (!cache->argmax[l])
-                die("out of memory");
-        }
+        if (is_maxpool(layer_of(net, l)->kind))
+            cache->argmax[l] = new_zeroed(layer_size(net, l), sizeof *cache->argmax[l]);
     }
     return cache;
 }
@@ -415,6 +424,11 @@ void ref_cache_free(const ref_net *net, ref_cache *cache)
         free(cache->s2[l]);
         free(cache->argmax[l]);
     }
+    free(cache->Z);
+    free(cache->A);
+    free(cache->mu);
+    free(cache->s2);
+    free(cache->argmax);
     free(cache);
 }
 

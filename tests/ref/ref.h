@@ -86,13 +86,14 @@ typedef struct {
 /* What forward keeps: A[0] is a copy of X, Z[l] (before the activation) and A[l] are n[l] x m for
  * l = 1..L. A batchnorm layer l also keeps its per-channel batch mean mu[l] and biased variance
  * s2[l] (the running statistics in inference mode); a maxpool layer keeps, per output element, the
- * flat index into A[l-1] of the element its window chose (argmax[l]). */
+ * flat index into A[l-1] of the element its window chose (argmax[l]). Sized for the net it was made
+ * for, so that a small net takes a small heap (make cross measures it). */
 typedef struct {
-    double *Z[REF_MAX_LAYERS + 1];
-    double *A[REF_MAX_LAYERS + 1];
-    double *mu[REF_MAX_LAYERS + 1];
-    double *s2[REF_MAX_LAYERS + 1];
-    size_t *argmax[REF_MAX_LAYERS + 1];
+    double **Z;         /* each array has L + 1 entries, sized for the net at ref_cache_new */
+    double **A;
+    double **mu;        /* NULL entries for layers that are not batchnorm */
+    double **s2;
+    size_t **argmax;    /* NULL entries for layers that are not maxpool */
 } ref_cache;
 
 /* Optimizer memory: momentum uses v; adam/adamw use m, v, the step counter t and the bias
