@@ -498,6 +498,7 @@ local function case_header(case)
       case.name, case.path),
     string.format("#define GM_CASE_DOUBLE %d", case.dtype == "double" and 1 or 0),
     string.format("#define GM_CASE_PARAM_COUNT %d", param_count),
+    string.format("#define GM_CASE_INPUT_RANK %d", case.input_shape.rank),
     "#define GM_FOR_EACH_TENSOR(X) \\",
     tensors,
     "",
@@ -715,6 +716,7 @@ local function conv_cases_c(conv_cases)
       "#undef gm_case_layers",
       "#undef GM_CASE_DOUBLE",
       "#undef GM_CASE_PARAM_COUNT",
+      "#undef GM_CASE_INPUT_RANK",
       "#undef GM_FOR_EACH_TENSOR",
       "",
     }) do

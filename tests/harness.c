@@ -176,6 +176,15 @@ static void test_layout(void **state)
     /* float and double differ in size, but check the type really is floating: */
     assert_true((model_real)0.5 > 0);
     GM_FOR_EACH_TENSOR(CHECK_TENSOR)
+    /* A spatial input's shape macros (v2). */
+#if GM_CASE_INPUT_RANK == 1
+    assert_int_equal(GMU(INPUT_CHANNELS), gm_case.input_channels);
+    assert_int_equal(GMU(INPUT_LENGTH), gm_case.input_size[1]);
+#elif GM_CASE_INPUT_RANK == 2
+    assert_int_equal(GMU(INPUT_CHANNELS), gm_case.input_channels);
+    assert_int_equal(GMU(INPUT_HEIGHT), gm_case.input_size[0]);
+    assert_int_equal(GMU(INPUT_WIDTH), gm_case.input_size[1]);
+#endif
 }
 
 /* ---------------------------------------------------------------------------------------------
