@@ -112,16 +112,19 @@ static uint64_t name_hash(const char *name)
     return h;
 }
 
-/* W[l] ~ U(-sqrt(3/n[l-1]), +), b ~ U(-0.5, 0.5): pre-activations of order 1 at every depth and
- * width, so no layer is saturated or dead and every derivative is exercised. */
-static void draw_params(test_rng *rng, double *params)
+/* Whether layer l is a batchnorm layer (has gamma, beta, mean, var instead of W, b). */
+static int is_batchnorm(int l)
 {
-    for (int l = 1; l <= gm_case.layers; l++) {
-        double spread = sqrt(3.0 / ref_width(&gm_case, l - 1));
-        size_t w = ref_weight_offset(&gm_case, l), b = ref_bias_offset(&gm_case, l);
-        fill_uniform(rng, params + w, b - w, -spread, spread);
-        fill_uniform(rng, params + b, ref_weight_offset(&gm_case, l + 1) - b, -0.5, 0.5);
-    }
+    return gm_case.layer[l - 1].kind == REF_BATCHNORM;
+}
+
+/* Whether the case has any batchnorm layer: its training-mode forward then differs from predict. */
+static int has_batchnorm(void)
+{
+    for (int l = 1; l <= gm_case.layers; l++)
+        if (is_batchnorm(l))
+            return 1;
+    return 0;
 }
 
 static int setup_fixture(void **state)
@@ -129,7 +132,7 @@ static int setup_fixture(void **state)
     (void)state;
     test_rng rng;
     rng_seed(&rng, name_hash(gm_case.name));
-    draw_params(&rng, fx.params_d);
+    fill_params(&rng, &gm_case, fx.params_d); /* the dense layers draw as before v2 */
     narrow(fx.params_d, flat(&fx.params), N_PARAMS);
     fill_uniform(&rng, fx.X_d, N_X, -1, 1);
     narrow(fx.X_d, fx.X, N_X);
@@ -152,7 +155,7 @@ static int teardown_fixture(void **state)
 /* ---------------------------------------------------------------------------------------------
  * Layout and constants. */
 
-/* Each W<l>, b<l> at the offset and of the size cases.lua computed, which the reference engine's
+/* Each tensor (W<l>, b<l>, gamma<l>, beta<l>, mean<l>, var<l>) at the offset and of the size cases.lua computed, which the reference engine's
  * layout must match too. */
 #define CHECK_TENSOR(field, ref_offset, layer, offset, rows, cols)                               \
     assert_int_equal(offsetof(model_params, field), (size_t)(offset) * sizeof(model_real));  \
@@ -163,7 +166,7 @@ static void test_layout(void **state)
 {
     (void)state;
     assert_int_equal(GMU(INPUTS), gm_case.input);
-    assert_int_equal(GMU(OUTPUTS), gm_case.units[gm_case.layers - 1]);
+    assert_int_equal(GMU(OUTPUTS), ref_width(&gm_case, gm_case.layers));
     assert_int_equal(GMU(BATCH), gm_case.batch);
     assert_int_equal(GMU(LAYERS), gm_case.layers);
     assert_int_equal(GMU(PARAM_COUNT), GM_CASE_PARAM_COUNT);
@@ -173,6 +176,15 @@ static void test_layout(void **state)
     /* float and double differ in size, but check the type really is floating: */
     assert_true((model_real)0.5 > 0);
     GM_FOR_EACH_TENSOR(CHECK_TENSOR)
+    /* A spatial input's shape macros (v2). */
+#if GM_CASE_INPUT_RANK == 1
+    assert_int_equal(GMU(INPUT_CHANNELS), gm_case.input_channels);
+    assert_int_equal(GMU(INPUT_LENGTH), gm_case.input_size[1]);
+#elif GM_CASE_INPUT_RANK == 2
+    assert_int_equal(GMU(INPUT_CHANNELS), gm_case.input_channels);
+    assert_int_equal(GMU(INPUT_HEIGHT), gm_case.input_size[0]);
+    assert_int_equal(GMU(INPUT_WIDTH), gm_case.input_size[1]);
+#endif
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -217,12 +229,30 @@ static double init_bound(int l)
     return gm_case.init == REF_HE ? HUGE_VAL : init_scale(&gm_case, l) * (1 + 4 * MODEL_EPSILON);
 }
 
+/* A batchnorm layer's init: gamma = 1, beta = 0, mean = 0, var = 1 exactly. */
+static int check_batchnorm_init(const double *params, int l)
+{
+    size_t gamma = ref_gamma_offset(&gm_case, l), end = ref_layer_offset(&gm_case, l + 1);
+    size_t channels = ref_beta_offset(&gm_case, l) - gamma;
+    for (size_t k = gamma; k < end; k++) {
+        size_t tensor = (k - gamma) / channels; /* 0 gamma, 1 beta, 2 mean, 3 var */
+        double want = tensor == 0 || tensor == 3 ? 1.0 : 0.0;
+        if (params[k] != want) {
+            printf("    batchnorm %d: flat[%zu] = %.9g, want %g\n", l, k, params[k], want);
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* Adds W[l] of one init, normalized by the scheme's scale, to pools[l-1]; checks b[l] == 0 and
- * the bound. Returns 0 (after printing) on a violation. */
+ * the bound (batchnorm: its fixed values). Returns 0 (after printing) on a violation. */
 static int pool_init_layer(const double *params, int l, sample_pool *pool)
 {
+    if (is_batchnorm(l))
+        return check_batchnorm_init(params, l);
     size_t w = ref_weight_offset(&gm_case, l), b = ref_bias_offset(&gm_case, l);
-    size_t end = ref_weight_offset(&gm_case, l + 1);
+    size_t end = ref_layer_offset(&gm_case, l + 1);
     for (size_t k = w; k < b; k++) {
         if (!(fabs(params[k]) <= init_bound(l))) {
             printf("    W%d: flat[%zu] = %.9g outside +-%.9g\n", l, k, params[k], init_bound(l));
@@ -274,9 +304,12 @@ static void test_init_distribution(void **state)
     memset(pools, 0, sizeof pools);
     size_t fewest = SIZE_MAX; /* weights in the smallest W */
     for (int l = 1; l <= gm_case.layers; l++) {
-        size_t weights = ref_bias_offset(&gm_case, l) - ref_weight_offset(&gm_case, l);
-        fewest = weights < fewest ? weights : fewest;
+        size_t weights = ref_weight_count(&gm_case, l);
+        if (weights)
+            fewest = weights < fewest ? weights : fewest;
     }
+    if (fewest == SIZE_MAX)
+        fewest = INIT_SAMPLES; /* no layer with W: one init checks the batchnorm values */
     size_t inits = (INIT_SAMPLES + fewest - 1) / fewest;
     for (size_t k = 0; k < inits; k++) {
         /* Seeds spread over the whole range (Knuth's multiplicative hash), not neighbours. */
@@ -287,7 +320,8 @@ static void test_init_distribution(void **state)
             assert_true(pool_init_layer(fx.got, l, &pools[l - 1]));
     }
     for (int l = 1; l <= gm_case.layers; l++)
-        check_init_pool(l, &pools[l - 1]);
+        if (ref_weight_count(&gm_case, l))
+            check_init_pool(l, &pools[l - 1]);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -317,6 +351,25 @@ static void test_backward(void **state)
     GM(backward)(&fx.params, &fx.cache, fx.X, fx.Y, &fx.grad);
     widen(flat(&fx.grad), fx.got, N_PARAMS);
     assert_true(check_tensors_close(&gm_case, "d", fx.got, fx.ref_grad, NULL, model_tol));
+}
+
+/* The running statistics are not trained: their gradient entries are exactly 0. */
+static void test_running_stat_gradients_zero(void **state)
+{
+    (void)state;
+    GM(forward)(&fx.params, fx.X, &fx.cache);
+    GM(backward)(&fx.params, &fx.cache, fx.X, fx.Y, &fx.grad);
+    widen(flat(&fx.grad), fx.got, N_PARAMS);
+    for (int l = 1; l <= gm_case.layers; l++) {
+        if (!is_batchnorm(l))
+            continue;
+        for (size_t k = ref_mean_offset(&gm_case, l); k < ref_layer_offset(&gm_case, l + 1); k++)
+            if (fx.got[k] != 0) {
+                printf("    batchnorm %d: grad flat[%zu] (mean/var) = %.17g, want exactly 0\n", l, k,
+                       fx.got[k]);
+                fail();
+            }
+    }
 }
 
 /* Central differences of the reference cost into fx.fd; fx.skip marks the parameters left out
@@ -377,11 +430,15 @@ static void column(const double *matrix, int j, double *out)
         out[i] = matrix[i * GMU(BATCH) + j];
 }
 
+/* predict is inference mode: against the reference's inference-mode forward of the batch, and,
+ * for a net without batchnorm (where the modes agree), against the model's own batch forward. */
 static void test_predict(void **state)
 {
     (void)state;
     model_real x[GMU(INPUTS)], y[GMU(OUTPUTS)];
     double got[GMU(OUTPUTS)], want[GMU(OUTPUTS)], batch_column[GMU(OUTPUTS)];
+    ref_cache *inference = ref_cache_new(&gm_case);
+    ref_forward_inference(&gm_case, fx.params_d, fx.X_d, inference);
     GM(forward)(&fx.params, fx.X, &fx.cache);
     widen(GM(output)(&fx.cache), fx.got, N_Y);
     for (int j = 0; j < GMU(BATCH); j++) {
@@ -390,13 +447,16 @@ static void test_predict(void **state)
             x[i] = fx.X[i * GMU(BATCH) + j];
         GM(predict)(&fx.params, x, y);
         widen(y, got, GMU(OUTPUTS));
-        column(ref_output(&gm_case, fx.ref), j, want);
-        column(fx.got, j, batch_column);
+        column(ref_output(&gm_case, inference), j, want);
         snprintf(label, sizeof label, "predict col %d", j);
         CHECK_CLOSE(label, got, want, GMU(OUTPUTS), model_tol);
+        if (has_batchnorm())
+            continue;
+        column(fx.got, j, batch_column);
         snprintf(label, sizeof label, "predict vs batch col %d", j);
         CHECK_CLOSE(label, got, batch_column, GMU(OUTPUTS), model_tol);
     }
+    ref_cache_free(&gm_case, inference);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -425,6 +485,11 @@ static void test_sgd_step(void **state)
     model_real lr = (model_real)0.375; /* exact in float and double: the ref uses the same value */
     rng_seed(&rng, name_hash(gm_case.name) ^ 0x5ed);
     fill_uniform(&rng, grad, N_PARAMS, -1, 1);
+    /* A real gradient is 0 on the running statistics (test_running_stat_gradients_zero). */
+    for (int l = 1; l <= gm_case.layers; l++)
+        if (is_batchnorm(l))
+            for (size_t k = ref_mean_offset(&gm_case, l); k < ref_layer_offset(&gm_case, l + 1); k++)
+                grad[k] = 0;
     narrow(grad, flat(&fx.grad), N_PARAMS);
     fx.scratch_params = fx.params;
     GM(sgd_step)(&fx.scratch_params, &fx.grad, lr);
@@ -434,7 +499,10 @@ static void test_sgd_step(void **state)
     check_moves("sgd ", fx.params_d, fx.got, want, 1);
 }
 
-/* TRAIN_STEPS train steps from the same start: J before each update, and the parameters after. */
+/* TRAIN_STEPS train steps from the same start: J before each update, and the parameters after,
+ * every tensor labelled: the trainable ones moved by the optimizer (weight decay included), the
+ * batchnorm running mean and var by the running-statistics update alone, both as the reference
+ * does it (ref_train_step). */
 static void test_train_steps(void **state)
 {
     (void)state;
@@ -471,6 +539,7 @@ int GM_CAT(gmtest_, GM_NAME)(void)
         cmocka_unit_test(test_forward),
         cmocka_unit_test(test_cost),
         cmocka_unit_test(test_backward),
+        cmocka_unit_test(test_running_stat_gradients_zero),
         cmocka_unit_test(test_reference_gradient_vs_differences),
 #if GM_CASE_DOUBLE
         cmocka_unit_test(test_model_gradient_vs_differences),

@@ -1,15 +1,21 @@
 /*
  * The generated-model test program: the reference engine's own tests, one group per generated
  * model (the list, models.def, is written by tests/cases.lua), and XOR trained to 100% accuracy.
+ * Built with GM_WITH_CONV_CASES (make check-models CONV=1), it also runs the conv family's groups
+ * (conv_models.def), which need a generator that supports conv layers.
  * Exit status 0 only when every group passed.
  */
 #include <stdio.h>
 
 int ref_engine_tests(void);
+int ref_conv_case_tests(void);
 int xor_training_tests(void);
 
 #define GM_MODEL(name) int gmtest_##name(void);
 #include "models.def"
+#ifdef GM_WITH_CONV_CASES
+#include "conv_models.def"
+#endif
 #undef GM_MODEL
 
 int main(void)
@@ -17,10 +23,15 @@ int main(void)
     int failed = 0, groups = 0;
     failed += ref_engine_tests();
     groups++;
+    failed += ref_conv_case_tests();
+    groups++;
 #define GM_MODEL(name) \
     failed += gmtest_##name(); \
     groups++;
 #include "models.def"
+#ifdef GM_WITH_CONV_CASES
+#include "conv_models.def"
+#endif
 #undef GM_MODEL
     failed += xor_training_tests();
     groups++;

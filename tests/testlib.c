@@ -140,16 +140,33 @@ void fill_targets(test_rng *rng, const ref_net *net, double *Y)
     }
 }
 
+static void add_range(tensor_range *ranges, int *count, const char *prefix, const char *name,
+                      int l, size_t begin, size_t length)
+{
+    tensor_range *range = &ranges[(*count)++];
+    snprintf(range->label, sizeof range->label, "%s%s%d", prefix, name, l);
+    range->begin = begin;
+    range->end = begin + length;
+}
+
 int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges)
 {
     int count = 0;
     for (int l = 1; l <= net->layers; l++) {
-        tensor_range *w = &ranges[count++], *b = &ranges[count++];
-        snprintf(w->label, sizeof w->label, "%sW%d", prefix, l);
-        snprintf(b->label, sizeof b->label, "%sb%d", prefix, l);
-        w->begin = ref_weight_offset(net, l);
-        w->end = b->begin = ref_bias_offset(net, l);
-        b->end = ref_weight_offset(net, l + 1);
+        if (net->layer[l - 1].kind == REF_BATCHNORM) {
+            size_t channels = ref_beta_offset(net, l) - ref_gamma_offset(net, l);
+            add_range(ranges, &count, prefix, "gamma", l, ref_gamma_offset(net, l), channels);
+            add_range(ranges, &count, prefix, "beta", l, ref_beta_offset(net, l), channels);
+            add_range(ranges, &count, prefix, "mean", l, ref_mean_offset(net, l), channels);
+            add_range(ranges, &count, prefix, "var", l, ref_var_offset(net, l), channels);
+            continue;
+        }
+        size_t weights = ref_weight_count(net, l);
+        size_t biases = ref_layer_offset(net, l + 1) - ref_bias_offset(net, l);
+        if (weights)
+            add_range(ranges, &count, prefix, "W", l, ref_weight_offset(net, l), weights);
+        if (biases)
+            add_range(ranges, &count, prefix, "b", l, ref_bias_offset(net, l), biases);
     }
     return count;
 }
@@ -157,7 +174,7 @@ int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges)
 int check_tensors_close(const ref_net *net, const char *prefix, const double *got,
                         const double *want, const unsigned char *skip, tolerance tol)
 {
-    tensor_range ranges[2 * REF_MAX_LAYERS];
+    tensor_range ranges[4 * REF_MAX_LAYERS];
     int tensors = tensor_ranges(net, prefix, ranges), all_tensors_close = 1;
     for (int t = 0; t < tensors; t++) {
         size_t begin = ranges[t].begin, count = ranges[t].end - begin;
@@ -167,18 +184,25 @@ int check_tensors_close(const ref_net *net, const char *prefix, const double *go
     return all_tensors_close;
 }
 
-static int has_kink(ref_activation g)
+static int has_kink(const ref_layer *layer)
 {
-    return g == REF_RELU || g == REF_LEAKY_RELU;
+    int activated = layer->kind == REF_DENSE || layer->kind == REF_CONV1D ||
+                    layer->kind == REF_CONV2D || layer->kind == REF_BATCHNORM;
+    return activated && (layer->activation == REF_RELU || layer->activation == REF_LEAKY_RELU);
 }
 
-/* Whether any relu/leaky_relu pre-activation sits on different sides of 0 in the two caches. */
+/* Whether any relu/leaky_relu pre-activation sits on different sides of 0 in the two caches, or
+ * any max window chose another element (the max is not differentiable where two elements tie). */
 static int kink_side_differs(const ref_net *net, const ref_cache *a, const ref_cache *b)
 {
     for (int l = 1; l <= net->layers; l++) {
-        if (!has_kink(net->activation[l - 1]))
-            continue;
         size_t count = (size_t)ref_width(net, l) * (size_t)net->batch;
+        if (a->argmax[l])
+            for (size_t k = 0; k < count; k++)
+                if (a->argmax[l][k] != b->argmax[l][k])
+                    return 1;
+        if (!has_kink(&net->layer[l - 1]))
+            continue;
         for (size_t k = 0; k < count; k++)
             if ((a->Z[l][k] > 0) != (b->Z[l][k] > 0))
                 return 1;
@@ -201,6 +225,45 @@ double ref_central_difference(const ref_net *net, double *params, size_t index, 
     ref_cache_free(net, plus);
     ref_cache_free(net, minus);
     return slope;
+}
+
+double ref_central_difference_input(const ref_net *net, const double *params, double *X,
+                                    size_t index, const double *Y, int *crossed)
+{
+    ref_cache *plus = ref_cache_new(net), *minus = ref_cache_new(net);
+    double saved = X[index];
+    X[index] = saved + FD_STEP;
+    ref_forward(net, params, X, plus);
+    X[index] = saved - FD_STEP;
+    ref_forward(net, params, X, minus);
+    X[index] = saved;
+    double slope = (ref_cost(net, plus, Y) - ref_cost(net, minus, Y)) / (2 * FD_STEP);
+    *crossed = kink_side_differs(net, plus, minus);
+    ref_cache_free(net, plus);
+    ref_cache_free(net, minus);
+    return slope;
+}
+
+void fill_params(test_rng *rng, const ref_net *net, double *params)
+{
+    for (int l = 1; l <= net->layers; l++) {
+        if (net->layer[l - 1].kind == REF_BATCHNORM) {
+            size_t channels = ref_beta_offset(net, l) - ref_gamma_offset(net, l);
+            fill_uniform(rng, params + ref_gamma_offset(net, l), channels, 0.5, 1.5);
+            fill_uniform(rng, params + ref_beta_offset(net, l), channels, -0.5, 0.5);
+            fill_uniform(rng, params + ref_mean_offset(net, l), channels, -0.5, 0.5);
+            fill_uniform(rng, params + ref_var_offset(net, l), channels, 0.5, 1.5);
+            continue;
+        }
+        size_t w = ref_weight_offset(net, l), b = ref_bias_offset(net, l);
+        if (w == b)
+            continue;
+        int fan_in, fan_out;
+        ref_fans(net, l, &fan_in, &fan_out);
+        double spread = sqrt(3.0 / fan_in);
+        fill_uniform(rng, params + w, b - w, -spread, spread);
+        fill_uniform(rng, params + b, ref_layer_offset(net, l + 1) - b, -0.5, 0.5);
+    }
 }
 
 size_t fd_stride(const ref_net *net)
@@ -248,7 +311,9 @@ double pool_variance(const sample_pool *pool)
 
 double init_scale(const ref_net *net, int l)
 {
-    double fan_in = ref_width(net, l - 1), fan_out = ref_width(net, l);
+    int fan_in_count, fan_out_count;
+    ref_fans(net, l, &fan_in_count, &fan_out_count);
+    double fan_in = fan_in_count, fan_out = fan_out_count;
     switch (net->init) {
     case REF_XAVIER: return sqrt(6.0 / (fan_in + fan_out));
     case REF_HE: return sqrt(2.0 / fan_in);

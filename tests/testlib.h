@@ -79,14 +79,16 @@ double max_abs(const double *values, size_t count);
 void fill_uniform(test_rng *rng, double *values, size_t count, double lo, double hi);
 void fill_targets(test_rng *rng, const ref_net *net, double *Y);
 
-/* The flat parameter ranges [begin, end) of W[l] and b[l], for per-tensor reports. */
+/* The flat parameter ranges [begin, end) of every tensor of net_params in order, labelled
+ * "<prefix>W3", "<prefix>b3", "<prefix>gamma2", "<prefix>beta2", "<prefix>mean2", "<prefix>var2"
+ * (a conv layer without bias has no b), for per-tensor reports. */
 typedef struct {
     char label[32];
     size_t begin;
     size_t end;
 } tensor_range;
 
-int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges); /* returns 2L */
+int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges); /* returns the count */
 
 /* check_close_masked on each tensor of two flat parameter-shaped arrays, each with its own scale
  * and labelled "<prefix>W1", "<prefix>b1", ...; skip may be NULL. Returns 1 when all pass. */
@@ -95,11 +97,22 @@ int check_tensors_close(const ref_net *net, const char *prefix, const double *go
 
 /*
  * Central difference of the reference cost with respect to params[index]. *crossed is set when a
- * relu or leaky_relu pre-activation changes sign between the two evaluations: the difference
- * then straddles a kink and measures the mean of two slopes, not the derivative.
+ * relu or leaky_relu pre-activation changes sign, or a max window picks another element, between
+ * the two evaluations: the difference then straddles a kink and measures the mean of two slopes,
+ * not the derivative.
  */
 double ref_central_difference(const ref_net *net, double *params, size_t index, const double *X,
                               const double *Y, int *crossed);
+
+/* The same with respect to the input X[index] (kinks detected the same way). */
+double ref_central_difference_input(const ref_net *net, const double *params, double *X,
+                                    size_t index, const double *Y, int *crossed);
+
+/* Parameters for gradient and model checks: W ~ U(-sqrt(3/fan_in), +), b ~ U(-0.5, 0.5), so
+ * pre-activations are of order 1 at every depth and width and no layer is saturated or dead;
+ * batchnorm gamma and var in [0.5, 1.5], beta and mean in [-0.5, 0.5], so inference mode differs
+ * from training mode and from the init's identity. */
+void fill_params(test_rng *rng, const ref_net *net, double *params);
 
 /* Every how many parameters to take a finite difference: 1 (all of them) unless that would cost
  * more than about 1e8 multiply-adds, as it would for the larger example specs. */
@@ -128,7 +141,8 @@ double pool_mean(const sample_pool *pool);
 double pool_variance(const sample_pool *pool);
 
 /* The spread of W[l] the contract prescribes: xavier/uniform return the half-width r of
- * U(-r, r), he returns the standard deviation sqrt(2/n[l-1]). */
+ * U(-r, r), he returns the standard deviation sqrt(2/fan_in); fans as ref_fans gives them
+ * (n[l-1], n[l] for dense; (C/groups) x kernel, filters x kernel for conv). */
 double init_scale(const ref_net *net, int l);
 
 #endif

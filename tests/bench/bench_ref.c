@@ -11,6 +11,7 @@
 
 typedef struct {
     ref_net net;
+    ref_layer *layers;          /* net.layer */
     long count;
     double *params;
     double *X, *Y;
@@ -45,11 +46,15 @@ static void *create(const bench_net *net, const float *params, const float *X, c
     b->net.input = net->input;
     b->net.batch = net->batch;
     b->net.layers = net->layers;
+    b->layers = bench_alloc((size_t)net->layers * sizeof *b->layers);
+    memset(b->layers, 0, (size_t)net->layers * sizeof *b->layers);
     for (int l = 0; l < net->layers; l++) {
-        b->net.units[l] = net->units[l];
-        b->net.activation[l] = ref_act(net->act[l]);
-        b->net.alpha[l] = 0.01;
+        b->layers[l].kind = REF_DENSE;
+        b->layers[l].units = net->units[l];
+        b->layers[l].activation = ref_act(net->act[l]);
+        b->layers[l].alpha = 0.01;
     }
+    b->net.layer = b->layers;
     b->net.loss = net->loss == BENCH_BCE ? REF_BCE : net->loss == BENCH_CE ? REF_CE : REF_MSE;
     b->net.optimizer.kind = REF_SGD;
     b->net.optimizer.lr = net->lr;
@@ -107,6 +112,7 @@ static void destroy(void *self)
     free(b->params);
     free(b->X);
     free(b->Y);
+    free(b->layers);
     free(b);
 }
 

@@ -26,35 +26,224 @@ static double *new_doubles(size_t count)
     return p;
 }
 
-int ref_width(const ref_net *net, int l)
+/* ---- Shapes and the parameter layout ------------------------------------------------------ */
+
+static const ref_layer *layer_of(const ref_net *net, int l)
 {
-    assert(l >= 0 && l <= net->layers && net->layers <= REF_MAX_LAYERS);
-    return l == 0 ? net->input : net->units[l - 1];
+    assert(l >= 1 && l <= net->layers && net->layers <= REF_MAX_LAYERS);
+    return &net->layer[l - 1];
 }
 
-/* Size of the W[l], b[l] pair. */
-static size_t layer_param_count(const ref_net *net, int l)
+static int is_conv(ref_layer_kind kind)
 {
-    size_t rows = (size_t)ref_width(net, l);
-    return rows * (size_t)ref_width(net, l - 1) + rows;
+    return kind == REF_CONV1D || kind == REF_CONV2D;
+}
+
+static int is_1d(ref_layer_kind kind)
+{
+    return kind == REF_CONV1D || kind == REF_MAXPOOL1D || kind == REF_AVGPOOL1D;
+}
+
+static int is_maxpool(ref_layer_kind kind)
+{
+    return kind == REF_MAXPOOL1D || kind == REF_MAXPOOL2D;
+}
+
+/* Only dense, conv and batchnorm layers have an activation; the others pass values through. */
+static ref_activation activation_of(const ref_layer *layer)
+{
+    return layer->kind == REF_DENSE || is_conv(layer->kind) || layer->kind == REF_BATCHNORM
+               ? layer->activation : REF_LINEAR;
+}
+
+/* The window of a conv or pool layer along one dimension (0 = h, 1 = w), with a 1-D layer's
+ * missing height made the identity, and a pool's zero padding and unit dilation. */
+typedef struct {
+    int kernel, stride, dilation, pad_before, pad_after;
+} window;
+
+static window window_of(const ref_layer *layer, int dim)
+{
+    window w = {1, 1, 1, 0, 0};
+    if (dim == 0 && is_1d(layer->kind))
+        return w;
+    w.kernel = layer->kernel[dim];
+    w.stride = layer->stride[dim];
+    if (is_conv(layer->kind)) {
+        w.dilation = layer->dilation[dim];
+        w.pad_before = layer->pad_before[dim];
+        w.pad_after = layer->pad_after[dim];
+    }
+    return w;
+}
+
+/* floor((n + padding - d(k-1) - 1) / s) + 1 */
+static int window_output_size(window w, int n)
+{
+    int span = n + w.pad_before + w.pad_after - w.dilation * (w.kernel - 1) - 1;
+    if (span < 0 || w.stride < 1)
+        die("a window does not fit its input");
+    return span / w.stride + 1;
+}
+
+static ref_shape next_shape(const ref_layer *layer, ref_shape in)
+{
+    ref_shape out = in;
+    int features = in.channels * ref_positions(in);
+    switch (layer->kind) {
+    case REF_DENSE:
+        out.rank = 0;
+        out.channels = layer->units;
+        out.size[0] = out.size[1] = 1;
+        break;
+    case REF_CONV1D: case REF_CONV2D:
+    case REF_MAXPOOL1D: case REF_AVGPOOL1D: case REF_MAXPOOL2D: case REF_AVGPOOL2D:
+        if (in.rank != (is_1d(layer->kind) ? 1 : 2))
+            die("a 1-D (2-D) conv or pool layer needs a 1-D (2-D) input");
+        for (int dim = 0; dim < 2; dim++)
+            out.size[dim] = window_output_size(window_of(layer, dim), in.size[dim]);
+        if (is_conv(layer->kind)) {
+            if (layer->groups < 1 || in.channels % layer->groups || layer->filters % layer->groups)
+                die("groups must divide the input channels and filters");
+            out.channels = layer->filters;
+        }
+        break;
+    case REF_GLOBAL_AVGPOOL:
+        if (in.rank == 0)
+            die("global_avgpool needs a spatial input");
+        out.rank = 0;
+        out.size[0] = out.size[1] = 1;
+        break;
+    case REF_BATCHNORM:
+        break;
+    case REF_FLATTEN:
+        out.rank = 0;
+        out.channels = features;
+        out.size[0] = out.size[1] = 1;
+        break;
+    }
+    return out;
+}
+
+int ref_positions(const ref_shape shape)
+{
+    return shape.size[0] * shape.size[1];
+}
+
+ref_shape ref_shape_of(const ref_net *net, int l)
+{
+    assert(l >= 0 && l <= net->layers && net->layers <= REF_MAX_LAYERS);
+    ref_shape shape = {net->input_rank, net->input, {1, 1}};
+    if (net->input_rank != 0) {
+        shape.channels = net->input_channels;
+        shape.size[0] = net->input_rank == 1 ? 1 : net->input_size[0];
+        shape.size[1] = net->input_size[1];
+        if (shape.channels * ref_positions(shape) != net->input)
+            die("input is not channels x positions");
+    }
+    for (int k = 1; k <= l; k++)
+        shape = next_shape(layer_of(net, k), shape);
+    return shape;
+}
+
+int ref_width(const ref_net *net, int l)
+{
+    ref_shape shape = ref_shape_of(net, l);
+    return shape.channels * ref_positions(shape);
+}
+
+size_t ref_weight_count(const ref_net *net, int l)
+{
+    const ref_layer *layer = layer_of(net, l);
+    ref_shape in = ref_shape_of(net, l - 1);
+    if (layer->kind == REF_DENSE)
+        return (size_t)layer->units * (size_t)(in.channels * ref_positions(in));
+    if (is_conv(layer->kind))
+        return (size_t)layer->filters * (size_t)(in.channels / layer->groups) *
+               (size_t)window_of(layer, 0).kernel * (size_t)window_of(layer, 1).kernel;
+    return 0;
+}
+
+/* b[l]'s length: dense units, conv filters (0 without bias); 0 for the others. */
+static size_t bias_count(const ref_net *net, int l)
+{
+    const ref_layer *layer = layer_of(net, l);
+    if (layer->kind == REF_DENSE)
+        return (size_t)layer->units;
+    if (is_conv(layer->kind))
+        return layer->bias ? (size_t)layer->filters : 0;
+    return 0;
+}
+
+/* Channels a batchnorm layer normalizes: its input's channels, or features of a flat input. */
+static int bn_channels(const ref_net *net, int l)
+{
+    return ref_shape_of(net, l - 1).channels;
+}
+
+size_t ref_layer_param_count(const ref_net *net, int l)
+{
+    if (layer_of(net, l)->kind == REF_BATCHNORM)
+        return 4 * (size_t)bn_channels(net, l);
+    return ref_weight_count(net, l) + bias_count(net, l);
+}
+
+size_t ref_layer_offset(const ref_net *net, int l)
+{
+    assert(l >= 1 && l <= net->layers + 1);
+    size_t offset = 0;
+    for (int k = 1; k < l; k++)
+        offset += ref_layer_param_count(net, k);
+    return offset;
 }
 
 size_t ref_weight_offset(const ref_net *net, int l)
 {
-    size_t offset = 0;
-    for (int k = 1; k < l; k++)
-        offset += layer_param_count(net, k);
-    return offset;
+    return ref_layer_offset(net, l);
 }
 
 size_t ref_bias_offset(const ref_net *net, int l)
 {
-    return ref_weight_offset(net, l) + (size_t)ref_width(net, l) * (size_t)ref_width(net, l - 1);
+    return ref_layer_offset(net, l) + ref_weight_count(net, l);
+}
+
+size_t ref_gamma_offset(const ref_net *net, int l)
+{
+    return ref_layer_offset(net, l);
+}
+
+size_t ref_beta_offset(const ref_net *net, int l)
+{
+    return ref_layer_offset(net, l) + (size_t)bn_channels(net, l);
+}
+
+size_t ref_mean_offset(const ref_net *net, int l)
+{
+    return ref_layer_offset(net, l) + 2 * (size_t)bn_channels(net, l);
+}
+
+size_t ref_var_offset(const ref_net *net, int l)
+{
+    return ref_layer_offset(net, l) + 3 * (size_t)bn_channels(net, l);
 }
 
 size_t ref_param_count(const ref_net *net)
 {
-    return ref_weight_offset(net, net->layers + 1);
+    return ref_layer_offset(net, net->layers + 1);
+}
+
+void ref_fans(const ref_net *net, int l, int *fan_in, int *fan_out)
+{
+    const ref_layer *layer = layer_of(net, l);
+    *fan_in = *fan_out = 0;
+    if (layer->kind == REF_DENSE) {
+        *fan_in = ref_width(net, l - 1);
+        *fan_out = layer->units;
+    } else if (is_conv(layer->kind)) {
+        int positions = window_of(layer, 0).kernel * window_of(layer, 1).kernel;
+        *fan_in = ref_shape_of(net, l - 1).channels / layer->groups * positions;
+        *fan_out = layer->filters * positions;
+    }
 }
 
 /* Elements in a layer's activation matrix, n[l] x m. */
@@ -162,11 +351,23 @@ void ref_init(const ref_net *net, unsigned long seed, double *params)
     uint64_t state = 0x9E3779B97F4A7C15u ^ (uint64_t)(uint32_t)seed;
     memset(params, 0, ref_param_count(net) * sizeof *params);
     for (int l = 1; l <= net->layers; l++) {
-        int fan_in = ref_width(net, l - 1), fan_out = ref_width(net, l);
+        if (layer_of(net, l)->kind == REF_BATCHNORM) {
+            int channels = bn_channels(net, l);
+            for (int c = 0; c < channels; c++) {
+                params[ref_gamma_offset(net, l) + (size_t)c] = 1.0;
+                params[ref_var_offset(net, l) + (size_t)c] = 1.0;
+            }
+            continue;
+        }
+        int fan_in, fan_out;
+        ref_fans(net, l, &fan_in, &fan_out);
+        size_t weights = ref_weight_count(net, l);
+        if (weights == 0)
+            continue;
         double scale = net->init == REF_XAVIER ? sqrt(6.0 / (fan_in + fan_out))
                      : net->init == REF_HE ? sqrt(2.0 / fan_in) : 0.05;
         double *W = params + ref_weight_offset(net, l);
-        for (int k = 0; k < fan_in * fan_out; k++) {
+        for (size_t k = 0; k < weights; k++) {
             if (net->dtype == REF_FLOAT) {
                 uint64_t draw = splitmix64(&state);
                 float unit = net->init == REF_HE ? fixed_point_normal(draw) : fixed_point_symmetric(draw);
@@ -181,15 +382,33 @@ void ref_init(const ref_net *net, unsigned long seed, double *params)
     }
 }
 
+static void *new_zeroed(size_t count, size_t size)
+{
+    void *p = calloc(count ? count : 1, size);
+    if (!p)
+        die("out of memory");
+    return p;
+}
+
 ref_cache *ref_cache_new(const ref_net *net)
 {
-    ref_cache *cache = calloc(1, sizeof *cache);
-    if (!cache)
-        die("out of memory");
+    ref_cache *cache = new_zeroed(1, sizeof *cache);
+    size_t entries = (size_t)net->layers + 1;
+    cache->Z = new_zeroed(entries, sizeof *cache->Z);
+    cache->A = new_zeroed(entries, sizeof *cache->A);
+    cache->mu = new_zeroed(entries, sizeof *cache->mu);
+    cache->s2 = new_zeroed(entries, sizeof *cache->s2);
+    cache->argmax = new_zeroed(entries, sizeof *cache->argmax);
     cache->A[0] = new_doubles(layer_size(net, 0));
     for (int l = 1; l <= net->layers; l++) {
         cache->Z[l] = new_doubles(layer_size(net, l));
         cache->A[l] = new_doubles(layer_size(net, l));
+        if (layer_of(net, l)->kind == REF_BATCHNORM) {
+            cache->mu[l] = new_doubles((size_t)bn_channels(net, l));
+            cache->s2[l] = new_doubles((size_t)bn_channels(net, l));
+        }
+        if (is_maxpool(layer_of(net, l)->kind))
+            cache->argmax[l] = new_zeroed(layer_size(net, l), sizeof *cache->argmax[l]);
     }
     return cache;
 }
@@ -201,7 +420,15 @@ void ref_cache_free(const ref_net *net, ref_cache *cache)
     for (int l = 0; l <= net->layers; l++) {
         free(cache->Z[l]);
         free(cache->A[l]);
+        free(cache->mu[l]);
+        free(cache->s2[l]);
+        free(cache->argmax[l]);
     }
+    free(cache->Z);
+    free(cache->A);
+    free(cache->mu);
+    free(cache->s2);
+    free(cache->argmax);
     free(cache);
 }
 
@@ -264,19 +491,23 @@ static void softmax_columns(const double *z, double *a, int rows, int m)
     }
 }
 
+/* Softmax runs over every feature of a sample: the contract allows it only where the output is
+ * flat, so that is the same thing. */
 static void activate(const ref_net *net, int l, const double *z, double *a)
 {
-    ref_activation g = net->activation[l - 1];
+    const ref_layer *layer = layer_of(net, l);
+    ref_activation g = activation_of(layer);
     int rows = ref_width(net, l);
     if (g == REF_SOFTMAX) {
         softmax_columns(z, a, rows, net->batch);
         return;
     }
     for (size_t k = 0; k < layer_size(net, l); k++)
-        a[k] = apply_elementwise(g, net->alpha[l - 1], z[k]);
+        a[k] = apply_elementwise(g, layer->alpha, z[k]);
 }
 
-/* Z[l] = W[l] A[l-1] + b[l], one dot product per element. */
+/* Z[l] = W[l] A[l-1] + b[l], one dot product per element; a spatial A[l-1] is read in its flat
+ * feature order, which is the flatten the contract describes. */
 static void dense(const ref_net *net, int l, const double *params, const double *a_prev, double *z)
 {
     int rows = ref_width(net, l), cols = ref_width(net, l - 1), m = net->batch;
@@ -291,13 +522,235 @@ static void dense(const ref_net *net, int l, const double *params, const double 
         }
 }
 
-void ref_forward(const ref_net *net, const double *params, const double *X, ref_cache *cache)
+/* Everything the windowed layers need to know about layer l, with 1-D layers as height-1 2-D
+ * ones (feature index c*L + t is (c*1 + 0)*L + t). */
+typedef struct {
+    int channels, height, width;            /* input */
+    int out_channels, out_height, out_width;
+    window h, w;
+    int groups, group_in, group_out;        /* conv: groups, C/groups, filters/groups */
+} geometry;
+
+static geometry geometry_of(const ref_net *net, int l)
+{
+    const ref_layer *layer = layer_of(net, l);
+    ref_shape in = ref_shape_of(net, l - 1), out = ref_shape_of(net, l);
+    geometry g;
+    g.channels = in.channels;
+    g.height = in.size[0];
+    g.width = in.size[1];
+    g.out_channels = out.channels;
+    g.out_height = out.size[0];
+    g.out_width = out.size[1];
+    g.h = window_of(layer, 0);
+    g.w = window_of(layer, 1);
+    g.groups = is_conv(layer->kind) ? layer->groups : 1;
+    g.group_in = g.channels / g.groups;
+    g.group_out = g.out_channels / g.groups;
+    return g;
+}
+
+/* Row of sample-major matrix element (c, y, x): the feature index (c*H + y)*W + x. */
+static size_t feature(int c, int y, int x, int height, int width)
+{
+    return ((size_t)c * (size_t)height + (size_t)y) * (size_t)width + (size_t)x;
+}
+
+/* Index into W[f][c'][i][j]. */
+static size_t conv_weight_index(const geometry *g, int f, int c_in_group, int i, int j)
+{
+    return (((size_t)f * (size_t)g->group_in + (size_t)c_in_group) * (size_t)g->h.kernel + (size_t)i) *
+               (size_t)g->w.kernel + (size_t)j;
+}
+
+/*
+ * The one loop of a convolution, shared by forward and backward so that they cannot disagree on
+ * which input a weight meets: for every output (f, y, x) of sample s, every weight (c', i, j) of
+ * f's group and the input element A[c][y*sh + i*dh - pad][x*sw + j*dw] it multiplies, when that
+ * element is inside the input (outside it is padding: zero, so no term). mode 0: Z += W a (Z must
+ * hold b); mode 1: dW += dZ a and dA += W dZ.
+ */
+static void conv_visit(const ref_net *net, int l, const double *W, const double *a_prev,
+                       double *z, double *dW, double *da_prev, const double *dz, int mode)
+{
+    geometry g = geometry_of(net, l);
+    int m = net->batch;
+    for (int f = 0; f < g.out_channels; f++) {
+        int group = f / g.group_out;
+        for (int y = 0; y < g.out_height; y++)
+            for (int x = 0; x < g.out_width; x++) {
+                size_t out = feature(f, y, x, g.out_height, g.out_width);
+                for (int cg = 0; cg < g.group_in; cg++) {
+                    int c = group * g.group_in + cg;
+                    for (int i = 0; i < g.h.kernel; i++) {
+                        int iy = y * g.h.stride + i * g.h.dilation - g.h.pad_before;
+                        if (iy < 0 || iy >= g.height)
+                            continue;
+                        for (int j = 0; j < g.w.kernel; j++) {
+                            int ix = x * g.w.stride + j * g.w.dilation - g.w.pad_before;
+                            if (ix < 0 || ix >= g.width)
+                                continue;
+                            size_t in = feature(c, iy, ix, g.height, g.width);
+                            size_t wk = conv_weight_index(&g, f, cg, i, j);
+                            for (int s = 0; s < m; s++) {
+                                if (mode == 0) {
+                                    z[out * (size_t)m + (size_t)s] += W[wk] * a_prev[in * (size_t)m + (size_t)s];
+                                } else {
+                                    double d = dz[out * (size_t)m + (size_t)s];
+                                    dW[wk] += d * a_prev[in * (size_t)m + (size_t)s];
+                                    if (da_prev)
+                                        da_prev[in * (size_t)m + (size_t)s] += W[wk] * d;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+    }
+}
+
+static void conv_forward(const ref_net *net, int l, const double *params, const double *a_prev,
+                         double *z)
+{
+    geometry g = geometry_of(net, l);
+    int m = net->batch, positions = g.out_height * g.out_width;
+    const double *b = layer_of(net, l)->bias ? params + ref_bias_offset(net, l) : NULL;
+    for (int f = 0; f < g.out_channels; f++)
+        for (int p = 0; p < positions; p++)
+            for (int s = 0; s < m; s++)
+                z[((size_t)f * (size_t)positions + (size_t)p) * (size_t)m + (size_t)s] = b ? b[f] : 0.0;
+    conv_visit(net, l, params + ref_weight_offset(net, l), a_prev, z, NULL, NULL, NULL, 0);
+}
+
+/* Max or average over each window; a max takes its window's first maximal element in row-major
+ * order (only a strictly larger value replaces it), and remembers where it was. */
+static void pool_forward(const ref_net *net, int l, const double *a_prev, double *z, size_t *argmax)
+{
+    geometry g = geometry_of(net, l);
+    int m = net->batch, is_max = is_maxpool(layer_of(net, l)->kind);
+    double window_size = (double)g.h.kernel * (double)g.w.kernel;
+    for (int c = 0; c < g.channels; c++)
+        for (int y = 0; y < g.out_height; y++)
+            for (int x = 0; x < g.out_width; x++)
+                for (int s = 0; s < m; s++) {
+                    size_t out = feature(c, y, x, g.out_height, g.out_width) * (size_t)m + (size_t)s;
+                    size_t best = 0;
+                    double sum = 0, top = 0;
+                    for (int i = 0; i < g.h.kernel; i++)
+                        for (int j = 0; j < g.w.kernel; j++) {
+                            size_t in = feature(c, y * g.h.stride + i, x * g.w.stride + j, g.height,
+                                                g.width) * (size_t)m + (size_t)s;
+                            if ((i == 0 && j == 0) || a_prev[in] > top) {
+                                top = a_prev[in];
+                                best = in;
+                            }
+                            sum += a_prev[in];
+                        }
+                    if (is_max) {
+                        z[out] = top;
+                        argmax[out] = best;
+                    } else {
+                        z[out] = sum / window_size;
+                    }
+                }
+}
+
+static void global_avgpool_forward(const ref_net *net, int l, const double *a_prev, double *z)
+{
+    ref_shape in = ref_shape_of(net, l - 1);
+    int m = net->batch, positions = ref_positions(in);
+    for (int c = 0; c < in.channels; c++)
+        for (int s = 0; s < m; s++) {
+            double sum = 0;
+            for (int p = 0; p < positions; p++)
+                sum += a_prev[((size_t)c * (size_t)positions + (size_t)p) * (size_t)m + (size_t)s];
+            z[(size_t)c * (size_t)m + (size_t)s] = sum / positions;
+        }
+}
+
+/* Value k (0 <= k < N = m x positions) of channel c of a layer laid out features x m. */
+static size_t bn_index(int c, int k, int positions, int m)
+{
+    int p = k / m, s = k % m;
+    return ((size_t)c * (size_t)positions + (size_t)p) * (size_t)m + (size_t)s;
+}
+
+/* y = gamma (x - mu) / sqrt(s2 + eps) + beta per channel. Training mode: mu and s2 (biased) of
+ * the batch, over all N = m x positions values, kept in mu/s2; inference mode: the running mean
+ * and var from params, copied to mu/s2. */
+static void batchnorm_forward(const ref_net *net, int l, const double *params, const double *a_prev,
+                              double *z, double *mu, double *s2, int inference)
+{
+    ref_shape in = ref_shape_of(net, l - 1);
+    int m = net->batch, positions = ref_positions(in), N = m * positions;
+    const double *gamma = params + ref_gamma_offset(net, l), *beta = params + ref_beta_offset(net, l);
+    const double *mean = params + ref_mean_offset(net, l), *var = params + ref_var_offset(net, l);
+    double eps = layer_of(net, l)->eps;
+    for (int c = 0; c < in.channels; c++) {
+        if (inference) {
+            mu[c] = mean[c];
+            s2[c] = var[c];
+        } else {
+            double sum = 0, squares = 0;
+            for (int k = 0; k < N; k++)
+                sum += a_prev[bn_index(c, k, positions, m)];
+            mu[c] = sum / N;
+            for (int k = 0; k < N; k++) {
+                double d = a_prev[bn_index(c, k, positions, m)] - mu[c];
+                squares += d * d;
+            }
+            s2[c] = squares / N;
+        }
+        double inv_std = 1.0 / sqrt(s2[c] + eps);
+        for (int k = 0; k < N; k++) {
+            size_t i = bn_index(c, k, positions, m);
+            z[i] = gamma[c] * (a_prev[i] - mu[c]) * inv_std + beta[c];
+        }
+    }
+}
+
+static void forward(const ref_net *net, const double *params, const double *X, ref_cache *cache,
+                    int inference)
 {
     memcpy(cache->A[0], X, layer_size(net, 0) * sizeof *X);
     for (int l = 1; l <= net->layers; l++) {
-        dense(net, l, params, cache->A[l - 1], cache->Z[l]);
+        const double *a_prev = cache->A[l - 1];
+        double *z = cache->Z[l];
+        switch (layer_of(net, l)->kind) {
+        case REF_DENSE: dense(net, l, params, a_prev, z); break;
+        case REF_CONV1D: case REF_CONV2D: conv_forward(net, l, params, a_prev, z); break;
+        case REF_MAXPOOL1D: case REF_AVGPOOL1D: case REF_MAXPOOL2D: case REF_AVGPOOL2D:
+            pool_forward(net, l, a_prev, z, cache->argmax[l]);
+            break;
+        case REF_GLOBAL_AVGPOOL: global_avgpool_forward(net, l, a_prev, z); break;
+        case REF_BATCHNORM:
+            batchnorm_forward(net, l, params, a_prev, z, cache->mu[l], cache->s2[l], inference);
+            break;
+        case REF_FLATTEN: memcpy(z, a_prev, layer_size(net, l) * sizeof *z); break;
+        }
         activate(net, l, cache->Z[l], cache->A[l]);
     }
+}
+
+void ref_forward(const ref_net *net, const double *params, const double *X, ref_cache *cache)
+{
+    forward(net, params, X, cache, 0);
+}
+
+void ref_forward_inference(const ref_net *net, const double *params, const double *X,
+                           ref_cache *cache)
+{
+    forward(net, params, X, cache, 1);
+}
+
+void ref_predict(const ref_net *net, const double *params, const double *x, double *y)
+{
+    ref_net one = *net;
+    one.batch = 1;
+    ref_cache *cache = ref_cache_new(&one);
+    forward(&one, params, x, cache, 1);
+    memcpy(y, ref_output(&one, cache), layer_size(&one, one.layers) * sizeof *y);
+    ref_cache_free(&one, cache);
 }
 
 const double *ref_output(const ref_net *net, const ref_cache *cache)
@@ -330,7 +783,7 @@ double ref_cost(const ref_net *net, const ref_cache *cache, const double *Y)
     double sum = 0;
     switch (net->loss) {
     case REF_BCE:
-        assert(net->activation[L - 1] == REF_SIGMOID);
+        assert(activation_of(layer_of(net, L)) == REF_SIGMOID);
         for (size_t k = 0; k < n; k++)
             sum += bce_term(z[k], Y[k]);
         break;
@@ -339,7 +792,7 @@ double ref_cost(const ref_net *net, const ref_cache *cache, const double *Y)
             sum += (a[k] - Y[k]) * (a[k] - Y[k]);
         break;
     case REF_CE:
-        assert(net->activation[L - 1] == REF_SOFTMAX);
+        assert(activation_of(layer_of(net, L)) == REF_SOFTMAX);
         for (int j = 0; j < m; j++)
             sum += ce_column(z, Y, rows, m, j);
         break;
@@ -399,12 +852,13 @@ static void output_delta(const ref_net *net, const ref_cache *cache, const doubl
 static void activation_backward(const ref_net *net, int l, const ref_cache *cache,
                                 const double *da, double *dz)
 {
-    ref_activation g = net->activation[l - 1];
+    const ref_layer *layer = layer_of(net, l);
+    ref_activation g = activation_of(layer);
     const double *z = cache->Z[l], *a = cache->A[l];
     int rows = ref_width(net, l), m = net->batch;
     if (g != REF_SOFTMAX) {
         for (size_t k = 0; k < layer_size(net, l); k++)
-            dz[k] = da[k] * derivative_elementwise(g, net->alpha[l - 1], z[k]);
+            dz[k] = da[k] * derivative_elementwise(g, layer->alpha, z[k]);
         return;
     }
     for (int j = 0; j < m; j++) {
@@ -452,25 +906,159 @@ static void dense_input_grad(const ref_net *net, int l, const double *params, co
         }
 }
 
-void ref_backward(const ref_net *net, const double *params, const ref_cache *cache,
-                  const double *Y, double *grad)
+/* db[f] = sum of dZ[f] over positions and samples; dW, dA through conv_visit. da_prev is zeroed
+ * here (conv_visit accumulates). */
+static void conv_backward(const ref_net *net, int l, const double *params, const ref_cache *cache,
+                          const double *dz, double *grad, double *da_prev)
+{
+    geometry g = geometry_of(net, l);
+    int m = net->batch, positions = g.out_height * g.out_width;
+    double *dW = grad + ref_weight_offset(net, l);
+    memset(dW, 0, ref_weight_count(net, l) * sizeof *dW);
+    if (da_prev)
+        memset(da_prev, 0, layer_size(net, l - 1) * sizeof *da_prev);
+    if (layer_of(net, l)->bias) {
+        double *db = grad + ref_bias_offset(net, l);
+        for (int f = 0; f < g.out_channels; f++) {
+            double sum = 0;
+            for (int k = 0; k < positions * m; k++)
+                sum += dz[(size_t)f * (size_t)positions * (size_t)m + (size_t)k];
+            db[f] = sum;
+        }
+    }
+    conv_visit(net, l, params + ref_weight_offset(net, l), cache->A[l - 1], NULL, dW, da_prev, dz, 1);
+}
+
+/* A max window passes its gradient to the element it chose; an average window spreads it evenly. */
+static void pool_backward(const ref_net *net, int l, const ref_cache *cache, const double *dz,
+                          double *da_prev)
+{
+    geometry g = geometry_of(net, l);
+    int m = net->batch, is_max = is_maxpool(layer_of(net, l)->kind);
+    double window_size = (double)g.h.kernel * (double)g.w.kernel;
+    memset(da_prev, 0, layer_size(net, l - 1) * sizeof *da_prev);
+    for (int c = 0; c < g.channels; c++)
+        for (int y = 0; y < g.out_height; y++)
+            for (int x = 0; x < g.out_width; x++)
+                for (int s = 0; s < m; s++) {
+                    size_t out = feature(c, y, x, g.out_height, g.out_width) * (size_t)m + (size_t)s;
+                    if (is_max) {
+                        da_prev[cache->argmax[l][out]] += dz[out];
+                        continue;
+                    }
+                    for (int i = 0; i < g.h.kernel; i++)
+                        for (int j = 0; j < g.w.kernel; j++)
+                            da_prev[feature(c, y * g.h.stride + i, x * g.w.stride + j, g.height,
+                                            g.width) * (size_t)m + (size_t)s] += dz[out] / window_size;
+                }
+}
+
+static void global_avgpool_backward(const ref_net *net, int l, const double *dz, double *da_prev)
+{
+    ref_shape in = ref_shape_of(net, l - 1);
+    int m = net->batch, positions = ref_positions(in);
+    for (int c = 0; c < in.channels; c++)
+        for (int p = 0; p < positions; p++)
+            for (int s = 0; s < m; s++)
+                da_prev[((size_t)c * (size_t)positions + (size_t)p) * (size_t)m + (size_t)s] =
+                    dz[(size_t)c * (size_t)m + (size_t)s] / positions;
+}
+
+/*
+ * Training-mode batchnorm through its batch statistics. With xhat = (x - mu) / sigma,
+ * sigma = sqrt(s2 + eps) and dy = dJ/dZ[l]: dgamma = sum dy xhat, dbeta = sum dy, and, since mu
+ * and s2 depend on every x of the channel,
+ *   dx = (gamma / sigma) (dy - mean(dy) - xhat mean(dy xhat))
+ * (means over the channel's N values). mean and var get gradient 0: J does not depend on them in
+ * training mode.
+ */
+static void batchnorm_backward(const ref_net *net, int l, const double *params,
+                               const ref_cache *cache, const double *dz, double *grad,
+                               double *da_prev)
+{
+    ref_shape in = ref_shape_of(net, l - 1);
+    int m = net->batch, positions = ref_positions(in), N = m * positions;
+    const double *gamma = params + ref_gamma_offset(net, l), *a_prev = cache->A[l - 1];
+    double eps = layer_of(net, l)->eps;
+    for (int c = 0; c < in.channels; c++) {
+        double sigma = sqrt(cache->s2[l][c] + eps), mu = cache->mu[l][c];
+        double sum_dy = 0, sum_dy_xhat = 0;
+        for (int k = 0; k < N; k++) {
+            size_t i = bn_index(c, k, positions, m);
+            sum_dy += dz[i];
+            sum_dy_xhat += dz[i] * (a_prev[i] - mu) / sigma;
+        }
+        grad[ref_gamma_offset(net, l) + (size_t)c] = sum_dy_xhat;
+        grad[ref_beta_offset(net, l) + (size_t)c] = sum_dy;
+        grad[ref_mean_offset(net, l) + (size_t)c] = 0.0;
+        grad[ref_var_offset(net, l) + (size_t)c] = 0.0;
+        if (!da_prev)
+            continue;
+        for (int k = 0; k < N; k++) {
+            size_t i = bn_index(c, k, positions, m);
+            double xhat = (a_prev[i] - mu) / sigma;
+            da_prev[i] = gamma[c] / sigma * (dz[i] - sum_dy / N - xhat * sum_dy_xhat / N);
+        }
+    }
+}
+
+/* Layer l's parameter gradients from dZ[l], and dA[l-1] into da_prev unless it is NULL. */
+static void layer_backward(const ref_net *net, int l, const double *params, const ref_cache *cache,
+                           const double *dz, double *grad, double *da_prev)
+{
+    switch (layer_of(net, l)->kind) {
+    case REF_DENSE:
+        dense_param_grads(net, l, cache, dz, grad);
+        if (da_prev)
+            dense_input_grad(net, l, params, dz, da_prev);
+        break;
+    case REF_CONV1D: case REF_CONV2D:
+        conv_backward(net, l, params, cache, dz, grad, da_prev);
+        break;
+    case REF_MAXPOOL1D: case REF_AVGPOOL1D: case REF_MAXPOOL2D: case REF_AVGPOOL2D:
+        if (da_prev)
+            pool_backward(net, l, cache, dz, da_prev);
+        break;
+    case REF_GLOBAL_AVGPOOL:
+        if (da_prev)
+            global_avgpool_backward(net, l, dz, da_prev);
+        break;
+    case REF_BATCHNORM:
+        batchnorm_backward(net, l, params, cache, dz, grad, da_prev);
+        break;
+    case REF_FLATTEN:
+        if (da_prev)
+            memcpy(da_prev, dz, layer_size(net, l) * sizeof *dz);
+        break;
+    }
+}
+
+void ref_backward_input(const ref_net *net, const double *params, const ref_cache *cache,
+                        const double *Y, double *grad, double *dX)
 {
     int L = net->layers;
     double *dz = new_doubles(layer_size(net, L));
     output_delta(net, cache, Y, dz);
     for (int l = L; l >= 1; l--) {
-        dense_param_grads(net, l, cache, dz, grad);
-        if (l == 1)
+        if (l == 1) {
+            layer_backward(net, l, params, cache, dz, grad, dX);
             break;
+        }
         double *da_prev = new_doubles(layer_size(net, l - 1));
         double *dz_prev = new_doubles(layer_size(net, l - 1));
-        dense_input_grad(net, l, params, dz, da_prev);
+        layer_backward(net, l, params, cache, dz, grad, da_prev);
         activation_backward(net, l - 1, cache, da_prev, dz_prev);
         free(da_prev);
         free(dz);
         dz = dz_prev;
     }
     free(dz);
+}
+
+void ref_backward(const ref_net *net, const double *params, const ref_cache *cache,
+                  const double *Y, double *grad)
+{
+    ref_backward_input(net, params, cache, Y, grad, NULL);
 }
 
 ref_optimizer_state *ref_optimizer_state_new(const ref_net *net)
@@ -481,6 +1069,13 @@ ref_optimizer_state *ref_optimizer_state_new(const ref_net *net)
     state->count = ref_param_count(net);
     state->m = new_doubles(state->count);
     state->v = new_doubles(state->count);
+    state->trainable = malloc(state->count ? state->count : 1);
+    if (!state->trainable)
+        die("out of memory");
+    memset(state->trainable, 1, state->count);
+    for (int l = 1; l <= net->layers; l++)
+        if (layer_of(net, l)->kind == REF_BATCHNORM)
+            memset(state->trainable + ref_mean_offset(net, l), 0, 2 * (size_t)bn_channels(net, l));
     return state;
 }
 
@@ -490,6 +1085,7 @@ void ref_optimizer_state_free(ref_optimizer_state *state)
         return;
     free(state->m);
     free(state->v);
+    free(state->trainable);
     free(state);
 }
 
@@ -499,19 +1095,17 @@ void ref_sgd_step(size_t count, double *params, const double *grad, double lr)
         params[k] -= lr * grad[k];
 }
 
-/* v = beta v + grad; p -= lr v. */
-static void momentum_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
-                          const double *grad)
+/* The gradient an optimizer sees: PyTorch's coupled weight_decay adds wd p (adamw decays
+ * separately, so it sees the plain gradient). Without decay the gradient is used as it is. */
+static double decayed(const ref_optimizer *opt, double p, double g)
 {
-    for (size_t k = 0; k < s->count; k++) {
-        s->v[k] = opt->beta * s->v[k] + grad[k];
-        params[k] -= opt->lr * s->v[k];
-    }
+    return opt->weight_decay != 0 && opt->kind != REF_ADAMW ? g + opt->weight_decay * p : g;
 }
 
 /* Adam with bias correction; t counts steps from 1. The corrections 1 - beta^t are updated as
  * c_t = (1 - beta) + beta c_(t-1) from c_0 = 0, which is 1 - beta^t exactly in exact arithmetic,
- * the way the generated code keeps them (there in the model's real type). */
+ * the way the generated code keeps them (there in the model's real type). adamw first decays
+ * p -= lr wd p. */
 static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
                       const double *grad)
 {
@@ -520,19 +1114,52 @@ static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *
     s->correction2 = (1.0 - opt->beta2) + opt->beta2 * s->correction2;
     double correct1 = s->correction1, correct2 = s->correction2;
     for (size_t k = 0; k < s->count; k++) {
-        s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * grad[k];
-        s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * grad[k] * grad[k];
+        if (!s->trainable[k])
+            continue;
+        double g = decayed(opt, params[k], grad[k]);
+        if (opt->kind == REF_ADAMW)
+            params[k] -= opt->lr * opt->weight_decay * params[k];
+        s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * g;
+        s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * g * g;
         params[k] -= opt->lr * (s->m[k] / correct1) / (sqrt(s->v[k] / correct2) + opt->eps);
     }
 }
 
-void ref_optimizer_step(const ref_optimizer *opt, ref_optimizer_state *state, double *params,
+void ref_optimizer_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
                         const double *grad)
 {
     switch (opt->kind) {
-    case REF_SGD: ref_sgd_step(state->count, params, grad, opt->lr); break;
-    case REF_MOMENTUM: momentum_step(opt, state, params, grad); break;
-    case REF_ADAM: adam_step(opt, state, params, grad); break;
+    case REF_SGD:
+        for (size_t k = 0; k < s->count; k++)
+            if (s->trainable[k])
+                params[k] -= opt->lr * decayed(opt, params[k], grad[k]);
+        break;
+    case REF_MOMENTUM: /* v = beta v + grad; p -= lr v. */
+        for (size_t k = 0; k < s->count; k++) {
+            if (!s->trainable[k])
+                continue;
+            s->v[k] = opt->beta * s->v[k] + decayed(opt, params[k], grad[k]);
+            params[k] -= opt->lr * s->v[k];
+        }
+        break;
+    case REF_ADAM: case REF_ADAMW:
+        adam_step(opt, s, params, grad);
+        break;
+    }
+}
+
+void ref_update_running_stats(const ref_net *net, const ref_cache *cache, double *params)
+{
+    for (int l = 1; l <= net->layers; l++) {
+        const ref_layer *layer = layer_of(net, l);
+        if (layer->kind != REF_BATCHNORM)
+            continue;
+        double N = (double)net->batch * ref_positions(ref_shape_of(net, l - 1));
+        double *mean = params + ref_mean_offset(net, l), *var = params + ref_var_offset(net, l);
+        for (int c = 0; c < bn_channels(net, l); c++) {
+            mean[c] = (1.0 - layer->momentum) * mean[c] + layer->momentum * cache->mu[l][c];
+            var[c] = (1.0 - layer->momentum) * var[c] + layer->momentum * (cache->s2[l][c] * N / (N - 1));
+        }
     }
 }
 
@@ -545,6 +1172,7 @@ double ref_train_step(const ref_net *net, ref_optimizer_state *state, double *pa
     double J = ref_cost(net, cache, Y);
     ref_backward(net, params, cache, Y, grad);
     ref_optimizer_step(&net->optimizer, state, params, grad);
+    ref_update_running_stats(net, cache, params);
     free(grad);
     ref_cache_free(net, cache);
     return J;
