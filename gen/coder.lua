@@ -301,6 +301,22 @@ local function initializer(plan, values)
   return buf:text()
 end
 
+-- The input's shape, for a spatial input: NET_INPUT_CHANNELS and NET_INPUT_LENGTH, or
+-- NET_INPUT_HEIGHT and NET_INPUT_WIDTH (nothing for a flat input).
+local function input_shape_defines(plan)
+  local shape = plan.input_shape
+  if not shape.dims then
+    return ""
+  end
+  local names = #shape.dims == 1 and { "LENGTH" } or { "HEIGHT", "WIDTH" }
+  local lines = { string.format("\n#define %s_INPUT_CHANNELS %d", plan.NAME, shape.channels) }
+  for i, name in ipairs(names) do
+    lines[#lines + 1] = string.format("\n#define %s_INPUT_%s %s%d", plan.NAME, name,
+      string.rep(" ", 8 - #name), shape.dims[i])
+  end
+  return table.concat(lines)
+end
+
 local function header_values(plan, weights)
   local model = plan.model
   local optimizer_lines = {}
@@ -310,7 +326,7 @@ local function header_values(plan, weights)
   return {
     name = plan.name, NAME = plan.NAME, version = version, spec = basename(model.file),
     summary = summary(plan),
-    inputs = plan.inputs, outputs = plan.outputs, batch = plan.batch, layer_count = #plan.model.layers,
+    inputs = plan.inputs, input_shape = input_shape_defines(plan), outputs = plan.outputs, batch = plan.batch, layer_count = #plan.model.layers,
     param_count = plan.param_count, init_seed = model.init.seed, init_scheme = model.init.scheme,
     arch_hash = string.format("%016x", architecture.hash(plan)),
     params_bytes = plan.bytes.params, cache_bytes = plan.bytes.cache,

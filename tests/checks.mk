@@ -77,7 +77,7 @@ check-example: $(GRADC)
 # check bits and infer == predict; and a mismatched, truncated or corrupted file is refused with
 # nothing written.
 .PHONY: check-weights
-WEIGHTS_MODELS := xor softmax reg digits
+WEIGHTS_MODELS := xor softmax reg digits digits_cnn
 WEIGHTS_DIR := tests/build/weights
 # infer == predict must hold under the flags users build with: gcc's default GNU mode contracts
 # a * b + c into fused multiply-adds wherever the target has FMA, -std=c99 does not, and clang

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "digits.h"
+#include "digits_cnn.h"
 #include "reg.h"
 #include "softmax.h"
 #include "xor.h"
@@ -37,13 +38,14 @@ static double draw(unsigned *state)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: make_weights XOR.bin SOFTMAX.bin REG.bin DIGITS.bin\n");
+    if (argc != 6) {
+        fprintf(stderr, "usage: make_weights XOR.bin SOFTMAX.bin REG.bin DIGITS.bin DIGITS_CNN.bin\n");
         return 2;
     }
     TRAIN_AND_SAVE(xor, XOR, argv[1]);
     TRAIN_AND_SAVE(softmax, SOFTMAX, argv[2]);
     TRAIN_AND_SAVE(reg, REG, argv[3]);
     TRAIN_AND_SAVE(digits, DIGITS, argv[4]);
+    TRAIN_AND_SAVE(digits_cnn, DIGITS_CNN, argv[5]);
     return 0;
 }

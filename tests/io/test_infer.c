@@ -1,7 +1,8 @@
 /*
  * Const-weights builds: <name>_weights holds exactly the bits of the weights file, and
  * <name>_infer(x, y) is bit-identical to <name>_predict(&loaded, x, y).
- * Models: xor (float, unrolled), softmax (double), reg and digits (float, loops); see
+ * Models: xor (float, unrolled), softmax (double), reg and digits (float, loops), digits_cnn
+ * (convolutions, max pooling; float); see
  * tests/checks.mk, which builds this test under each set of flags a user might build with (gcc and
  * clang; -O2, -O3 -march=native, -std=c99), since contraction of a * b + c into fused multiply-adds
  * depends on them.
@@ -16,6 +17,7 @@
 #include <cmocka.h>
 
 #include "digits.h"
+#include "digits_cnn.h"
 #include "reg.h"
 #include "softmax.h"
 #include "xor.h"
@@ -75,6 +77,12 @@ static void test_digits_infer_matches_predict_bit_for_bit(void **state)
     CHECK_MODEL(digits, DIGITS);
 }
 
+static void test_digits_cnn_infer_matches_predict_bit_for_bit(void **state)
+{
+    (void)state;
+    CHECK_MODEL(digits_cnn, DIGITS_CNN);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -82,6 +90,7 @@ int main(void)
         cmocka_unit_test(test_softmax_infer_matches_predict_bit_for_bit),
         cmocka_unit_test(test_reg_infer_matches_predict_bit_for_bit),
         cmocka_unit_test(test_digits_infer_matches_predict_bit_for_bit),
+        cmocka_unit_test(test_digits_cnn_infer_matches_predict_bit_for_bit),
     };
     return cmocka_run_group_tests_name("const-weights builds", tests, NULL, NULL);
 }
