@@ -181,6 +181,10 @@ local function backward_body(plan, lr, scratch)
   -- pools has no parameters at all)
   local text = buf:text()
   local uses_params = text:find("p->", 1, true) ~= nil
+  if not text:find("%f[%w_]A0%f[^%w_]") then
+    -- a first layer without parameters (a pool) needs its input for nothing in backward
+    text = "    (void)A0; /* the first layer has no parameters and passes nothing further down */\n" .. text
+  end
   if not lr and #plan.tensors == 0 then
     text = "    (void)p; (void)grad; /* a network without parameters */\n" .. text
   elseif not uses_params then

@@ -82,8 +82,11 @@ local function in_scopes(self, text)
     elseif scope.kind == "once" then
       local var = "%f[%w_]" .. scope.var .. "%f[^%w_]"
       if scope.value == 0 then
-        text = substitute(text, var .. " %+ ", "")
-        text = substitute(text, " %+ " .. var, "")
+        -- drop "+ r" only where r is a whole term of a sum: not "r * 2", not "x * r"
+        text = substitute(text, " %+ " .. var .. "([%]%),;])", "%1")
+        text = substitute(text, " %+ " .. var .. "( [%+%-] )", "%1")
+        text = substitute(text, " %+ " .. var .. "$", "")
+        text = substitute(text, "([%[%(])" .. var .. " %+ ", "%1")
       end
       text = substitute(text, var, tostring(scope.value))
     end

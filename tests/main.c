@@ -1,8 +1,7 @@
 /*
  * The generated-model test program: the reference engine's own tests, one group per generated
- * model (the list, models.def, is written by tests/cases.lua), and XOR trained to 100% accuracy.
- * Built with GM_WITH_CONV_CASES (make check-models CONV=1), it also runs the conv family's groups
- * (conv_models.def), which need a generator that supports conv layers.
+ * model (the lists, models.def and conv_models.def, are written by tests/cases.lua: the dense
+ * family and the conv family), and XOR trained to 100% accuracy.
  * Exit status 0 only when every group passed.
  */
 #include <stdio.h>
@@ -13,9 +12,7 @@ int xor_training_tests(void);
 
 #define GM_MODEL(name) int gmtest_##name(void);
 #include "models.def"
-#ifdef GM_WITH_CONV_CASES
 #include "conv_models.def"
-#endif
 #undef GM_MODEL
 
 int main(void)
@@ -29,9 +26,7 @@ int main(void)
     failed += gmtest_##name(); \
     groups++;
 #include "models.def"
-#ifdef GM_WITH_CONV_CASES
 #include "conv_models.def"
-#endif
 #undef GM_MODEL
     failed += xor_training_tests();
     groups++;

@@ -10,20 +10,12 @@ OBJ := $(TESTS_BUILD)/obj
 
 include $(CASES)/cases.mk
 
-# The conv family (GM_CONV_CASES: conv / pool / batchnorm nets, v2 specs) needs a generator that
-# supports those layers. Until it does, only `make check-models CONV=1` generates and tests them
-# (then as its own program, so switching back and forth never links a stale main). Without it
-# the reference engine still checks its own gradients on every conv case (ref_conv_cases.o).
-# This switch goes when the generator supports conv: then GM_CONV_CASES simply joins GM_CASES.
-ifeq ($(CONV),1)
+# The dense family and the conv family (GM_CONV_CASES: conv / pool / batchnorm nets) run as one
+# program; the reference engine also checks its own gradients on every conv case
+# (ref_conv_cases.o).
 MODEL_CASES := $(GM_CASES) $(GM_CONV_CASES)
-MAIN_OBJ := $(OBJ)/main_conv.o
-PROGRAM := $(OBJ)/check_models_conv
-else
-MODEL_CASES := $(GM_CASES)
 MAIN_OBJ := $(OBJ)/main.o
 PROGRAM := $(TESTS_BUILD)/check_models
-endif
 
 # Generated code must compile warning-free at this bar (C99); the harness and the
 # reference engine are held to the same one.
@@ -69,11 +61,9 @@ $(OBJ)/%/harness.o: tests/harness.c $(OBJ)/%/model.stamp $(CASES)/%_case.h
 
 $(OBJ)/xor_train.o: TEST_CFLAGS += -I$(GEN)/xor
 $(OBJ)/xor_train.o: $(OBJ)/xor/model.stamp
-$(OBJ)/main.o: $(CASES)/models.def
-
-$(OBJ)/main_conv.o: tests/main.c $(CASES)/models.def $(CASES)/conv_models.def
+$(OBJ)/main.o: tests/main.c $(CASES)/models.def $(CASES)/conv_models.def
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) -DGM_WITH_CONV_CASES -c $< -o $@
+	$(CC) $(TEST_CFLAGS) -c $< -o $@
 
 # Every conv case header, compiled together for the reference engine's own checks.
 $(OBJ)/ref_conv_cases.o: $(CASES)/ref_conv_cases.c

@@ -870,7 +870,7 @@ static void test_gradient_check_rejects_zero(void **state)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * The conv family of tests/cases.lua, whose generated models need CONV=1: here the engine itself. */
+ * The conv family of tests/cases.lua (whose generated models the suite also runs): the engine itself. */
 
 /* Case i's tensor table (cases.lua's own layout arithmetic) agrees with the engine's offsets. */
 static void test_conv_case_layouts(void **state)
