@@ -11,12 +11,12 @@ arrays each fail with one clear line and write nothing.
 
 Conv1d, Conv2d (grouped, depthwise, bias=False) and BatchNorm1d/2d state_dicts (running statistics
 moved away from their initial values by forward passes in training mode) convert against the
-headers in tests/cross/torch2gradc_headers/: every byte of the file is checked against the
-tensors in the order the header's struct gives (read independently here), and the .npy route
-must give the same bytes; refusals name the module and the tensor. Those headers are
-HAND-WRITTEN stand-ins while the generator cannot generate conv specs: once it can, they are
-replaced by the headers it generates for tests/torch/specs/ (and the files also go through
-`gradc --check --weights` and <name>_load + <name>_predict, as the dense cases do).
+headers gradc generates, at test time, for the same-named specs in tests/torch/specs/: every byte
+of the file is checked against the tensors in the order the header's struct gives (read
+independently here), the generator accepts the file (`gradc --check --weights`), <name>_load
+reads it and <name>_predict (inference mode: the running statistics) agrees with the torch
+model in eval mode, and the .npy route gives the same bytes; refusals name the module and the
+tensor. Headers the converter must refuse are made from a generated one, edited here.
 Run from the project root.
 """
 import contextlib
@@ -94,7 +94,9 @@ def build_loader(gradc, work, spec, cc):
     return os.path.join(folder, name + ".h"), program
 
 
-def compare_predictions(label, program, weights, model, dtype, inputs):
+def compare_predictions(label, program, weights, model, dtype, inputs, input_shape=None):
+    """inputs: (samples, features); input_shape: the model's input without the batch, when it is
+    not flat (the features are in torch.flatten's order, so a reshape gives it)."""
     resaved = weights + ".resaved"
     text = "\n".join(" ".join(repr(float(v)) for v in row) for row in inputs.tolist()) + "\n"
     result = run([program, weights, resaved], stdin=text)
@@ -102,8 +104,12 @@ def compare_predictions(label, program, weights, model, dtype, inputs):
         check(label + ": <name>_load reads the file", False, result.stderr.strip())
         return
     got = [[float(v) for v in line.split()] for line in result.stdout.splitlines()]
+    model.eval()  # <name>_predict is inference mode
     with torch.no_grad():
-        want = model(inputs.to(dtype)).tolist()
+        batch = inputs.to(dtype)
+        if input_shape is not None:
+            batch = batch.reshape((-1,) + tuple(input_shape))
+        want = model(batch).reshape(len(inputs), -1).tolist()
     worst = max(abs(g - w) / max(1.0, abs(w)) for gr, wr in zip(got, want) for g, w in zip(gr, wr))
     check(label + ": predict agrees with torch (largest difference %.2g)" % worst,
           len(got) == len(want) and worst <= TOLERANCE, "largest difference %.3g" % worst)
@@ -200,9 +206,9 @@ def refusals(gradc, build):
         refusal(build, "a missing array", spec, ["--npy", folder], "b1.npy: missing")
 
 
-# ---- conv and batchnorm, against hand-written headers ---------------------------------------------
+# ---- conv and batchnorm, against the headers gradc generates for tests/torch/specs/ --------------
 
-HEADERS = os.path.join("tests", "cross", "torch2gradc_headers")  # relative: shorter messages
+SPECS = os.path.join("tests", "torch", "specs")  # relative: shorter messages
 
 
 def fnv1a64(data):
@@ -213,14 +219,15 @@ def fnv1a64(data):
 
 
 def conv_models():
-    """(fixture, model, the state_dict keys in <name>_params order, dtype), each model the spec's
-    network as PyTorch modules; the comments give the members each module fills."""
+    """(spec name, model, the state_dict keys in <name>_params order, dtype, input shape), each
+    model tests/torch/specs/<name>.lua's network as PyTorch modules; the comments give the
+    members each module fills."""
     nn = torch.nn
     return [
         ("conv1d_bn_same", nn.Sequential(
             nn.Conv1d(3, 4, 3, padding="same", dilation=2, bias=False),  # W1[4][3][3]
             nn.BatchNorm1d(4), nn.ReLU(),  # gamma2 beta2 mean2 var2 [4]
-            nn.AvgPool1d(2), nn.Flatten(), nn.Linear(20, 3)),  # W4[3][20] b4[3]
+            nn.AvgPool1d(2), nn.Flatten(), nn.Linear(20, 3), nn.Softmax(dim=1)),  # W4[3][20] b4[3]
          ["0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var", "5.weight",
           "5.bias"], torch.float32, (3, 10)),
         ("conv2d_groups", nn.Sequential(
@@ -229,10 +236,10 @@ def conv_models():
             nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(4, 2)).double(),  # W4[2][4] b4[2]
          ["0.weight", "0.bias", "2.weight", "5.weight", "5.bias"], torch.float64, (4, 5, 5)),
         ("conv2d_bn", nn.Sequential(
-            nn.Conv2d(2, 3, 3, padding="same"),  # W1[3][2][3][3] b1[3]
+            nn.Conv2d(2, 3, 3, padding="same", bias=False),  # W1[3][2][3][3]
             nn.BatchNorm2d(3), nn.ReLU(),  # gamma2 beta2 mean2 var2 [3]
             nn.AvgPool2d(2), nn.Flatten(), nn.Linear(27, 2), nn.Softmax(dim=1)),  # W4[2][27] b4[2]
-         ["0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
+         ["0.weight", "1.weight", "1.bias", "1.running_mean", "1.running_var",
           "5.weight", "5.bias"], torch.float32, (2, 6, 6)),
         ("dense_bn", nn.Sequential(
             nn.Linear(5, 6), nn.BatchNorm1d(6, eps=1e-3, momentum=0.2), nn.Tanh(),
@@ -278,11 +285,21 @@ def expected_file(path, state, keys):
     return data + struct.pack("<Q", fnv1a64(data)), len(values) == count
 
 
-def conv_cases(build):
+def generated_header(gradc, build, fixture):
+    """The header gradc generates for tests/torch/specs/<fixture>.lua (no program built)."""
+    gen = os.path.join(build, "headers")
+    result = run([gradc, "--out", gen, os.path.join(SPECS, fixture + ".lua")])
+    if result.returncode != 0:
+        raise SystemExit("test_torch2gradc: gradc failed on %s: %s" % (fixture, result.stderr))
+    return os.path.join(gen, fixture, fixture + ".h")
+
+
+def conv_cases(gradc, cc, build):
     for fixture, model, keys, dtype, input_shape in conv_models():
-        header = os.path.join(HEADERS, fixture + ".h")
+        spec = os.path.join(SPECS, fixture + ".lua")
         work = os.path.join(build, "conv_" + fixture)
         os.makedirs(work, exist_ok=True)
+        header, program = build_loader(gradc, work, spec, cc)
         state = trained_state(model, input_shape, dtype)
         moved = [k for k in keys if "running" in k]
         if moved:
@@ -300,6 +317,15 @@ def conv_cases(build):
         got = open(weights, "rb").read()
         check(fixture + ": every tensor is in the file, in struct order, with the header's hash",
               complete and got == want, "%d bytes, expected %d" % (len(got), len(want)))
+        result = run([gradc, "--check", "--weights", weights, spec])
+        check(fixture + ": gradc --weights accepts the file", result.returncode == 0,
+              result.stderr.strip())
+        torch.manual_seed(1)
+        features = 1
+        for extent in input_shape:
+            features *= extent
+        inputs = (torch.rand(16, features, dtype=torch.float64) * 4 - 2).to(dtype).to(torch.float64)
+        compare_predictions(fixture, program, weights, model, dtype, inputs, input_shape)
         if numpy is None:
             print("  skip %s: numpy path (numpy does not import)" % fixture)
             continue
@@ -315,14 +341,16 @@ def conv_cases(build):
 
 
 def member_names(header):
+    """The members of the header's <name>_params struct (a generated header has other structs)."""
     with open(header, encoding="utf-8") as f:
-        return re.findall(r"_real ([A-Za-z]+\d+)\[", f.read())
+        body = re.search(r"typedef struct \{([^}]*)\} [a-z0-9_]+_params;", f.read()).group(1)
+    return re.findall(r"_real ([A-Za-z]+\d+)\[", body)
 
 
-def conv_refusals(build):
+def conv_refusals(gradc, build):
     nn = torch.nn
-    groups = ["--header", os.path.join(HEADERS, "conv2d_groups.h")]
-    norm = ["--header", os.path.join(HEADERS, "conv1d_bn_same.h")]
+    groups = ["--header", generated_header(gradc, build, "conv2d_groups")]
+    norm = ["--header", generated_header(gradc, build, "conv1d_bn_same")]
 
     def groups_model(first=None, depthwise=None):
         return nn.Sequential(first or nn.Conv2d(4, 4, (3, 2), stride=(2, 1), groups=2), nn.LeakyReLU(),
@@ -369,20 +397,35 @@ def conv_refusals(build):
         torch.save(model.state_dict(), state)
         refusal(build, label, arch_args, ["--state-dict", state], expect)
 
-    # headers the converter cannot read exactly are refused, never guessed at
-    with open(os.path.join(HEADERS, "conv2d_bn.h"), encoding="utf-8") as f:
+    # headers the converter cannot read exactly are refused, never guessed at: the generated
+    # conv2d_bn.h (W1[3][2][3][3], gamma2 beta2 mean2 var2 [3], W4[2][27], b4[2]: 122 reals), edited
+    with open(generated_header(gradc, build, "conv2d_bn"), encoding="utf-8") as f:
         text = f.read()
+
+    def edited(*replacements):
+        """text with each (old, new) replaced; None if an `old` is not in it exactly once."""
+        out = text
+        for old, new in replacements:
+            if out.count(old) != 1:
+                return None
+            out = out.replace(old, new)
+        return out
+
+    count = ("#define CONV2D_BN_PARAM_COUNT 122", "#define CONV2D_BN_PARAM_COUNT %d")
     for label, bad, expect in [
             ("a header with an unknown member",
-             text.replace("conv2d_bn_real b1[3];", "conv2d_bn_real scale1[3];"),
-             "cannot read member 'conv2d_bn_real scale1[3]' of conv2d_bn_params"),
+             edited(("    conv2d_bn_real b4[2];", "    conv2d_bn_real scale4[2];")),
+             "cannot read member 'conv2d_bn_real scale4[2]' of conv2d_bn_params"),
             ("a header whose count disagrees with its struct",
-             text.replace("_PARAM_COUNT 125", "_PARAM_COUNT 124"),
-             "CONV2D_BN_PARAM_COUNT is 124, but the conv2d_bn_params members hold 125 reals"),
+             edited((count[0], count[1] % 121)),
+             "CONV2D_BN_PARAM_COUNT is 121, but the conv2d_bn_params members hold 122 reals"),
             ("a header with half a batchnorm",
-             text.replace("    conv2d_bn_real var2[3];\n", "").replace("_PARAM_COUNT 125", "_PARAM_COUNT 122"),
+             edited(("    conv2d_bn_real var2[3];\n", ""), (count[0], count[1] % 119)),
              "layer 2 of conv2d_bn_params has members gamma2[3] beta2[3] mean2[3], expected W2 [b2] "
              "or gamma, beta, mean and var")]:
+        if bad is None:
+            check("refuses %s (the generated conv2d_bn.h has the lines this case edits)" % label, False)
+            continue
         path = os.path.join(build, "bad_header.h")
         with open(path, "w", encoding="utf-8") as f:
             f.write(bad)
@@ -393,7 +436,7 @@ def conv_refusals(build):
         folder = os.path.join(build, "npy_conv")
         shutil.rmtree(folder, ignore_errors=True)  # no arrays left by an earlier run
         os.makedirs(folder)
-        header = os.path.join(HEADERS, "dense_bn.h")
+        header = generated_header(gradc, build, "dense_bn")
         shapes = {"W1": (6, 5), "b1": (6,), "gamma2": (6,), "beta2": (6,), "mean2": (6,),
                   "var2": (6,), "W3": (1, 6), "b3": (1,)}
         for member, shape in shapes.items():
@@ -423,8 +466,8 @@ def main():
                  nn.Sequential(nn.Linear(8, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(),
                                nn.Linear(64, 1)), torch.float32)
     refusals(gradc, build)
-    conv_cases(build)
-    conv_refusals(build)
+    conv_cases(gradc, cc, build)
+    conv_refusals(gradc, build)
     print("torch2gradc: %d passed, %d failed" % (len(passed), len(failed)))
     return 1 if failed else 0
 

@@ -3,8 +3,8 @@
     /usr/bin/python3 tests/train/compare_torch.py [--data DIR] [--epochs N] [--only NAME ...]
         [--gradc BIN] [--cc CC] [--cflags FLAGS] [--build DIR]
 
-For each data set (specs/<name>.lua on DIR's file; DIR defaults to the repository's data/), in one
-run:
+For each spec in SPECS (specs/<name>.lua on DIR's file; DIR defaults to the repository's data/), in
+one run:
 
 1. gradc: templates/train/train.sh generates the model, builds the driver and trains it; the
    driver also saves the initial weights (--save-init) and writes split.csv and <name>.scale.
@@ -13,6 +13,10 @@ run:
    (the driver's shuffles, reproduced), architecture, loss, optimizer and hyperparameters, batch
    size and epochs: once starting from gradc's initial weights ("same init": only arithmetic can
    differ), once from PyTorch's own initializers for the spec's scheme ("own init": torch's RNG).
+   The network is tests/torch/torch_model.py's, built from tests/torch/spec2json.lua's reading of
+   the spec (the builder `make check-torch` tests layer by layer against the generated C), in the
+   spec's dtype: dense, conv, pooling and batchnorm layers, and the spec's optimizer with its
+   weight_decay.
 
 Then prints a markdown table: held-out accuracy (RMSE in target units for regression) and the
 training time of each. Times cover the train steps and the gathering of each batch, not the
@@ -20,6 +24,7 @@ evaluation after each epoch; both sides run on one thread (PyTorch: torch.set_nu
 OPENBLAS_NUM_THREADS=1), and PyTorch's batch order is computed before its clock starts.
 """
 import argparse
+import json
 import os
 import re
 import struct
@@ -29,16 +34,18 @@ import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "torch"))
+import torch_model  # noqa: E402  pylint: disable=wrong-import-position
 
-# name, data file, targets file (in --data)
-DATASETS = [
+# spec name (specs/<name>.lua), data file, targets file (in --data)
+SPECS = [
     ("iris", "iris.csv", None),
     ("wine", "wine_data.csv", None),
     ("breast_cancer", "breast_cancer.csv", None),
     ("digits", "digits.csv", None),
+    ("digits_cnn", "digits.csv", None),
     ("diabetes", "diabetes_data.csv", "diabetes_target.csv"),
 ]
 
@@ -146,97 +153,71 @@ def read_weights(path, count):
     return np.array(struct.unpack(f"<{n}{code}", data[32:32 + n * size]), dtype=np.float64)
 
 
-def spec_fields(spec):
-    out = subprocess.run(["lua5.4", os.path.join(ROOT, "tests/train/spec_fields.lua"), spec],
+def spec_description(spec):
+    """The spec with its documented defaults and every layer's shapes (tests/torch/spec2json.lua)."""
+    out = subprocess.run(["lua5.4", os.path.join(ROOT, "tests/torch/spec2json.lua"), spec],
                          check=True, capture_output=True, text=True).stdout
-    fields = {"layers": []}
-    for line in out.splitlines():
-        key, *values = line.split()
-        if key == "layer":
-            fields["layers"].append((int(values[0]), values[1], float(values[2])))
-        elif key == "optimizer":
-            fields["optimizer"] = {"type": values[0]}
-            for kv in values[1:]:
-                k, v = kv.split("=")
-                fields["optimizer"][k] = float(v)
-        elif key == "init":
-            fields["init"] = (values[0], int(values[1]))
-        else:
-            fields[key] = int(values[0]) if key in ("input", "batch") else values[0]
-    return fields
+    return json.loads(out)
+
+
+def feature_count(shape):
+    count = 1
+    for extent in shape:
+        count *= extent
+    return count
 
 
 # ---- the PyTorch side ----------------------------------------------------------------------------
 
-def activation(kind, alpha):
-    return {
-        "relu": torch.nn.ReLU(), "tanh": torch.nn.Tanh(), "sigmoid": torch.nn.Sigmoid(),
-        "leaky_relu": torch.nn.LeakyReLU(alpha), "linear": torch.nn.Identity(),
-    }[kind]
+WEIGHTED = (torch.nn.Linear, torch.nn.Conv1d, torch.nn.Conv2d)
 
 
-def build_net(spec, dtype):
-    """Linear layers with the hidden activations; the last activation is applied by the loss
-    (softmax, sigmoid: from the logits, as the generated cost is) or by `output`."""
-    widths, modules = [spec["input"]] + [u for u, _, _ in spec["layers"]], []
-    for l, (_, kind, alpha) in enumerate(spec["layers"]):
-        modules.append(torch.nn.Linear(widths[l], widths[l + 1]).to(dtype))
-        if l + 1 < len(spec["layers"]):
-            modules.append(activation(kind, alpha))
-    return torch.nn.Sequential(*modules)
+def build_network(spec, dtype):
+    """torch_model's network of the spec, in the spec's dtype: `body` ends in the last layer's z
+    (the logits), `final` is the last activation, applied by the cost (from the logits for bce and
+    ce, as the generated cost is) or by `output`."""
+    network = torch_model.Network(spec)
+    network.body.to(dtype)
+    return network
 
 
-def set_weights(net, flat):
-    offset = 0
-    with torch.no_grad():
-        for layer in (m for m in net if isinstance(m, torch.nn.Linear)):
-            for p in (layer.weight, layer.bias):
-                p.copy_(torch.from_numpy(flat[offset:offset + p.numel()]).reshape(p.shape))
-                offset += p.numel()
+def parameter_count(network):
+    return sum(tensor.numel() for _, tensor, _ in network.tensors())
 
 
-def torch_init(net, scheme, seed):
+def set_weights(network, flat):
+    """Every parameter and running statistic, from a flat array in <name>_params order."""
+    network.load_flat(torch.from_numpy(flat))
+
+
+def torch_init(network, scheme, seed):
+    """PyTorch's own initializers for the spec's scheme; they take fan_in and fan_out from the
+    weight's shape, which for a conv layer is (C/groups) and filters times the kernel positions."""
     torch.manual_seed(seed)
     with torch.no_grad():
-        for layer in (m for m in net if isinstance(m, torch.nn.Linear)):
+        for layer in (m for m in network.body if isinstance(m, WEIGHTED)):
             if scheme == "xavier":
                 torch.nn.init.xavier_uniform_(layer.weight)
             elif scheme == "he":
                 torch.nn.init.kaiming_normal_(layer.weight, mode="fan_in", nonlinearity="relu")
             else:
                 torch.nn.init.uniform_(layer.weight, -0.05, 0.05)
-            layer.bias.zero_()
+            if layer.bias is not None:
+                layer.bias.zero_()
 
 
-def output(spec, z):
-    kind, alpha = spec["layers"][-1][1], spec["layers"][-1][2]
-    return torch.softmax(z, dim=1) if kind == "softmax" else activation(kind, alpha)(z)
+def output(network, z):
+    return network.final(z) if network.final is not None else z
 
 
-def loss_fn(spec, z, y, labels):
-    """J as gradc defines it (docs/math.md, "Costs"), averaged over the batch."""
-    m = z.shape[0]
-    if spec["loss"] == "ce":
-        return F.cross_entropy(z, labels)
-    if spec["loss"] == "bce":
-        return F.binary_cross_entropy_with_logits(z, y, reduction="sum") / m
-    return F.mse_loss(output(spec, z), y, reduction="sum") / m
-
-
-def optimizer(spec, params):
-    o = spec["optimizer"]
-    if o["type"] == "adam":
-        return torch.optim.Adam(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"])
-    if o["type"] == "momentum":  # v = beta v + g; p -= lr v (dampening 0) is the contract's momentum
-        return torch.optim.SGD(params, lr=o["lr"], momentum=o["beta"])
-    return torch.optim.SGD(params, lr=o["lr"])
-
-
-def metric(spec, net, X, Y, labels, target_scale):
+def metric(spec, network, X, Y, labels, target_scale):
+    """On the held-out set in inference mode (batchnorm from its running statistics), as the
+    driver evaluates with <name>_predict."""
+    network.body.eval()
     with torch.no_grad():
-        z = net(X)
+        z = network.body(X).reshape(X.shape[0], -1)
         if spec["loss"] == "mse":
-            err = (output(spec, z) - Y) * torch.from_numpy(target_scale).to(z.dtype)
+            err = (output(network, z) - Y) * torch.from_numpy(target_scale).to(z.dtype)
             return float(torch.sqrt(torch.mean(err.double() ** 2)))
         if z.shape[1] == 1:
             predicted = (z[:, 0] >= 0).long()
@@ -245,17 +226,20 @@ def metric(spec, net, X, Y, labels, target_scale):
         return float((predicted == labels).double().mean())
 
 
-def train_torch(spec, net, data, orders):
-    X, Y, labels = data["X_train"], data["Y_train"], data["labels_train"]
-    opt = optimizer(spec, net.parameters())
+def train_torch(network, data, orders):
+    """The spec's optimizer over the trainable tensors, J as gradc defines it (docs/math.md,
+    "Costs": sums over the outputs, divided by the batch), batchnorm in training mode."""
+    X, Y = data["X_train"], data["Y_train"]
+    opt = network.optimizer()
+    network.body.train()
     seconds = 0.0
     for epoch in orders:
         start = time.perf_counter()
         for idx in epoch:
             xb, yb = X.index_select(0, idx), Y.index_select(0, idx)
-            lb = labels.index_select(0, idx) if labels is not None else None
             opt.zero_grad(set_to_none=True)
-            loss_fn(spec, net(xb), yb, lb).backward()
+            z, a = network.logits_and_output(xb)
+            network.cost(z, a, yb).backward()
             opt.step()
         seconds += time.perf_counter() - start
     return seconds
@@ -284,7 +268,7 @@ def run_gradc(args, name, data_path, targets_path, out):
 def prepare_data(spec, name, data_path, targets_path, model_dir):
     table = read_table(data_path)
     regression = spec["loss"] == "mse"
-    n_in, n_out = spec["input"], spec["layers"][-1][0]
+    n_in, n_out = feature_count(spec["input"]), feature_count(spec["layers"][-1]["output"])
     if targets_path:
         x, y = table, read_table(targets_path)
     else:
@@ -307,9 +291,10 @@ def prepare_data(spec, name, data_path, targets_path, model_dir):
         y = np.eye(n_out)[labels] if n_out > 1 else y
     dtype = torch.float64 if spec["dtype"] == "double" else torch.float32
     as_tensor = lambda a: torch.from_numpy(np.ascontiguousarray(a)).to(dtype)
-    data = {"X_train": as_tensor(x), "Y_train": as_tensor(y), "dtype": dtype, "train": train,
-            "labels_train": torch.from_numpy(labels) if labels is not None else None,
-            "X_val": as_tensor(x[val]), "Y_val": as_tensor(y[val]),
+    # A row's features are in flatten order, (c, y, x), so a reshape gives (m, C, H, W).
+    as_input = lambda a: as_tensor(a).reshape((len(a),) + tuple(spec["input"]))
+    data = {"X_train": as_input(x), "Y_train": as_tensor(y), "dtype": dtype, "train": train,
+            "X_val": as_input(x[val]), "Y_val": as_tensor(y[val]),
             "labels_val": torch.from_numpy(labels[val]) if labels is not None else None,
             "target_scale": target_scale}
     return data
@@ -320,34 +305,61 @@ def compare(args, name, data_file, targets_file):
     data_path = os.path.join(args.data, data_file)
     targets_path = os.path.join(args.data, targets_file) if targets_file else None
     spec_path, init_path, gradc_seconds, gradc_metric = run_gradc(args, name, data_path, targets_path, out)
-    spec = spec_fields(spec_path)
+    spec = spec_description(spec_path)
     data = prepare_data(spec, name, data_path, targets_path, os.path.join(out, name))
     orders = batch_orders(data["train"], spec["batch"], args.epochs, 1)
 
     results = {}
     for label in ("same", "own"):
-        net = build_net(spec, data["dtype"])
+        network = build_network(spec, data["dtype"])
         if label == "same":
-            count = sum(p.numel() for p in net.parameters())
-            set_weights(net, read_weights(init_path, count))
+            set_weights(network, read_weights(init_path, parameter_count(network)))
         else:
-            torch_init(net, spec["init"][0], spec["init"][1])
-        seconds = train_torch(spec, net, data, orders)
-        results[label] = (metric(spec, net, data["X_val"], data["Y_val"], data["labels_val"],
+            torch_init(network, spec["init"]["scheme"], spec["init"]["seed"])
+        seconds = train_torch(network, data, orders)
+        results[label] = (metric(spec, network, data["X_val"], data["Y_val"], data["labels_val"],
                                  data["target_scale"]), seconds)
         if label == "same":
-            # How far apart the two trainings ended, parameter by parameter.
-            trained = torch.cat([p.detach().reshape(-1) for p in net.parameters()]).double().numpy()
+            # How far apart the two trainings ended, parameter by parameter (running statistics
+            # included: they are in the weights file).
+            trained = network.flat().double().numpy()
             final = read_weights(os.path.join(out, name, name + ".bin"), trained.size)
             results["drift"] = float(np.max(np.abs(final - trained)) / np.max(np.abs(trained)))
     return spec, gradc_metric, gradc_seconds, results, len(data["train"]), len(data["Y_val"])
 
 
+def describe_layer(layer):
+    """A layer as a short token: a dense layer by its width, the others by type and geometry."""
+    kind = layer["type"]
+    size = lambda values: "x".join(str(v) for v in values)
+    # A stride or padding the same in every dimension, as one number.
+    amount = lambda values: str(values[0]) if len(set(values)) == 1 else size(values)
+    if kind == "dense":
+        return str(layer["units"])
+    if kind in ("conv1d", "conv2d"):
+        token = f"conv{layer['filters']}@{size(layer['kernel'])}"
+        if any(s != 1 for s in layer["stride"]):
+            token += f"/s{amount(layer['stride'])}"
+        if layer["padding"] == "same" or any(p != 0 for p in layer["padding"]):
+            token += "/same" if layer["padding"] == "same" else f"/p{amount(layer['padding'])}"
+        if layer["groups"] != 1:
+            token += f"/g{layer['groups']}"
+        return token
+    if kind.endswith(("pool1d", "pool2d")):
+        token = f"{kind[:-2]}{size(layer['kernel'])}"
+        return token + (f"/s{amount(layer['stride'])}" if layer["stride"] != layer["kernel"] else "")
+    return {"batchnorm": "bn", "global_avgpool": "gap", "flatten": "flatten"}[kind]
+
+
 def describe(spec, epochs):
-    widths = "-".join(str(w) for w in [spec["input"]] + [u for u, _, _ in spec["layers"]])
-    acts = "/".join(k for _, k, _ in spec["layers"])
+    """E.g. 64-32-10 relu/softmax: the input's shape, each layer, then the activations of the
+    layers that have one."""
+    widths = "-".join(["x".join(str(v) for v in spec["input"])] +
+                      [describe_layer(layer) for layer in spec["layers"]])
+    acts = "/".join(layer["activation"] for layer in spec["layers"] if "activation" in layer)
     o = spec["optimizer"]
-    return (f"{widths} {acts}, {spec['loss']}, {o['type']} {o['lr']:g}, "
+    decay = f" wd {o['weight_decay']:g}" if o["weight_decay"] else ""
+    return (f"{widths} {acts}, {spec['loss']}, {o['type']} {o['lr']:g}{decay}, "
             f"batch {spec['batch']}, {epochs} epochs")
 
 
@@ -365,7 +377,7 @@ def main():
     os.makedirs(os.path.join(args.build, "models"), exist_ok=True)
 
     rows = []
-    for name, data_file, targets_file in DATASETS:
+    for name, data_file, targets_file in SPECS:
         if args.only and name not in args.only:
             continue
         print(f"train-table: {name} ...", file=sys.stderr, flush=True)

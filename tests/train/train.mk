@@ -9,7 +9,8 @@
 #                      a run that fails anywhere leaves an earlier OUT/<name>/ as it was
 #   make deps-train    install gnuplot-nox (optional: the loss plot), lua5.4, python3-torch, python3-numpy
 #   make check-train   CMocka tests of runtime/hosted/, strict compiles, end-to-end training, bad data
-#   make train-table   gradc against PyTorch on the five data sets in $(TRAIN_DATA): a markdown table
+#   make train-table   gradc against PyTorch on the data sets in $(TRAIN_DATA), the five dense example
+#                      specs and specs/digits_cnn.lua: a markdown table
 #
 # Build products go to tests/build/train/ (the driver binaries) and tests/build/train-table/.
 
