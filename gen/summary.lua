@@ -28,15 +28,19 @@ function M.code_shapes(layer)
 end
 
 function M.text(plan)
+  local width = 12 -- the shape column, as wide as its widest entry
+  for _, layer in ipairs(plan.layers) do
+    width = math.max(width, #M.shape_text(layer))
+  end
   local model = plan.model
   local rows = {
     string.format("%s: %s, batch %d, loss %s, optimizer %s", model.name, plan.dtype, plan.batch,
       model.loss, model.optimizer.type),
-    string.format("  %-7s %-12s %-11s %12s %14s  %s", "layer", "shape", "activation", "params",
+    string.format("  %-7s %-" .. width .. "s %-11s %12s %14s  %s", "layer", "shape", "activation", "params",
       "FLOPs/batch", "code: batch / one sample"),
   }
   for _, layer in ipairs(plan.layers) do
-    rows[#rows + 1] = string.format("  %-7d %-12s %-11s %12d %14d  %s", layer.index,
+    rows[#rows + 1] = string.format("  %-7d %-" .. width .. "s %-11s %12d %14d  %s", layer.index,
       M.shape_text(layer), layer.activation, layer.params, 2 * layer.macs,
       M.code_shapes(layer))
   end
