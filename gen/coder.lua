@@ -367,17 +367,6 @@ local function header_values(plan, weights)
   }
 end
 
-local function describe_optimizer(opt)
-  local decay = opt.weight_decay > 0 and (", weight_decay " .. emit.shortest(opt.weight_decay)) or ""
-  if opt.type == "sgd" then
-    return string.format("sgd, lr %s%s", emit.shortest(opt.lr), decay)
-  elseif opt.type == "momentum" then
-    return string.format("momentum, lr %s, beta %s%s", emit.shortest(opt.lr),
-      emit.shortest(opt.beta), decay)
-  end
-  return string.format("%s, lr %s, beta1 %s, beta2 %s, eps %s%s", opt.type, emit.shortest(opt.lr),
-    emit.shortest(opt.beta1), emit.shortest(opt.beta2), emit.shortest(opt.eps), decay)
-end
 
 local function source_values(plan)
   return {
@@ -427,7 +416,7 @@ local function kernel_values(plan)
     cost_body = cost_body(plan),
     backward_body = backward_body(plan),
     sgd_body = body(plan, optimizers.sgd_step),
-    optimizer = describe_optimizer(plan.model.optimizer),
+    optimizer = optimizers.describe(plan.model.optimizer),
     backward_update_body = backward_update_body(plan),
   }
 end

@@ -41,6 +41,15 @@ function M.one_minus(value, dtype)
   return "(" .. M.literal(1, dtype) .. " - " .. M.literal(value, dtype) .. ")"
 end
 
+-- a * b (adamw's lr * weight_decay) the same way: the float nearest the product, or in double the
+-- product itself, which the compiler folds exactly as the generator computed it.
+function M.product(a, b, dtype)
+  if dtype == "float" then
+    return M.literal(as_float(a * b), dtype)
+  end
+  return "(" .. M.literal(a, dtype) .. " * " .. M.literal(b, dtype) .. ")"
+end
+
 -- The exact value 1/n (or k/n) as a constant expression the compiler rounds once.
 function M.ratio(numerator, denominator, dtype)
   return "(" .. M.literal(numerator, dtype) .. " / " .. M.literal(denominator, dtype) .. ")"

@@ -1,5 +1,6 @@
 -- Planning: from a validated model to everything emission needs to know — names, shapes, byte
 -- sizes, FLOPs and per-layer unroll decisions. No C text here.
+local optimizers = require("ops.optimizers")
 local shape = require("ops.shape")
 
 local M = {}
@@ -167,7 +168,7 @@ function M.build(model)
     end
   end
   local scratch_reals = sum_over(layers, function(x) return x.n_out * m end) + transposed_reals
-  local optimizer_copies = ({ sgd = 0, momentum = 1, adam = 2, adamw = 2 })[model.optimizer.type]
+  local optimizer = optimizers.BY_TYPE[model.optimizer.type]
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
   local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.position > 1 and 2 or 1) end)
@@ -212,9 +213,7 @@ function M.build(model)
       grads = model.param_count * real_bytes,
       cache = cache_reals * real_bytes,
       scratch = scratch_reals * real_bytes,
-      -- adam also keeps its step count and beta powers (at most 32 bytes with padding)
-      optimizer = optimizer_copies * model.param_count * real_bytes
-        + ((model.optimizer.type == "adam" or model.optimizer.type == "adamw") and 32 or 0),
+      optimizer = optimizer.state_copies * model.param_count * real_bytes + optimizer.step_bytes,
       -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
       infer = 2 * hidden_width * real_bytes,
       -- the frame of backward and train_step beyond their buffers, as measured on a Cortex-M4F

@@ -7,6 +7,7 @@ local dense = require("ops.dense")
 local emit = require("emit")
 local errors = require("errors")
 local flatten = require("ops.flatten")
+local optimizers = require("ops.optimizers")
 local pool = require("ops.pool")
 local sandbox = require("sandbox")
 local shape = require("ops.shape")
@@ -26,7 +27,6 @@ M.MAX_FULL_TOTAL_MACS = 16384 -- and of all layers together
 local LOSSES = { "bce", "mse", "ce" }
 local DTYPES = { "float", "double" }
 local UNROLLS = { "auto", "full", "loops" }
-local OPTIMIZERS = { "sgd", "momentum", "adam", "adamw" }
 local INIT_SCHEMES = { "xavier", "he", "uniform" }
 
 local TOP_FIELDS = { "name", "input", "batch", "layers", "loss", "dtype", "optimizer", "init", "unroll" }
@@ -38,18 +38,6 @@ local LAYER_KINDS = {
   avgpool2d = pool, global_avgpool = pool, batchnorm = batchnorm, flatten = flatten,
 }
 local INIT_FIELDS = { "scheme", "seed" }
-local OPTIMIZER_FIELDS = {
-  sgd = { "type", "lr", "weight_decay" },
-  momentum = { "type", "lr", "beta", "weight_decay" },
-  adam = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" },
-  adamw = { "type", "lr", "beta1", "beta2", "eps", "weight_decay" },
-}
-local OPTIMIZER_DEFAULTS = {
-  sgd = { lr = 0.01, weight_decay = 0 },
-  momentum = { lr = 0.01, beta = 0.9, weight_decay = 0 },
-  adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0 },
-  adamw = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01 },
-}
 
 local RESERVED_NAMES = { gradc_rt = true } -- the runtime header's name in the output folder
 
@@ -355,26 +343,19 @@ local function check_optimizer(ck, value)
   end
   ck:table(value, "optimizer", "a table { type = \"sgd\" | \"momentum\" | \"adam\", ... }")
   local kind = rawget(value, "type")
-  kind = kind == nil and "sgd" or ck:choice(kind, "optimizer.type", OPTIMIZERS, "optimizer")
-  ck:known_fields(value, "optimizer", OPTIMIZER_FIELDS[kind])
+  kind = kind == nil and "sgd" or ck:choice(kind, "optimizer.type", optimizers.TYPES, "optimizer")
+  local record = optimizers.BY_TYPE[kind]
+  local names = { "type" }
+  for i, field in ipairs(record.fields) do
+    names[i + 1] = field.name
+  end
+  ck:known_fields(value, "optimizer", names)
   local optimizer = { type = kind }
-  local positive = function(x) return x > 0 end
-  local non_negative = function(x) return x >= 0 end
-  local unit_interval = function(x) return x >= 0 and x < 1 end
-  for _, key in ipairs(OPTIMIZER_FIELDS[kind]) do
-    local default = OPTIMIZER_DEFAULTS[kind][key]
-    local given = rawget(value, key)
-    local path = "optimizer." .. key
-    if key == "type" then
-      -- checked above
-    elseif key == "lr" or key == "eps" then
-      optimizer[key] = ck:number(given == nil and default or given, path, positive, "a number > 0")
-    elseif key == "weight_decay" then
-      optimizer[key] = ck:number(given == nil and default or given, path, non_negative, "a number >= 0")
-    else
-      optimizer[key] = ck:number(given == nil and default or given, path, unit_interval,
-        "a number in [0, 1)")
-    end
+  for _, field in ipairs(record.fields) do
+    local given = rawget(value, field.name)
+    local range = optimizers.RANGES[field.range]
+    optimizer[field.name] = ck:number(given == nil and field.default or given, "optimizer." .. field.name,
+      range.accept, range.expected)
   end
   return optimizer
 end
