@@ -179,7 +179,8 @@ local function open_taps(buf, g)
   return opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
 end
 
-local function open_outputs(buf, g)
+-- The loops over output positions (oy, ox), returning how many were opened; pools share them.
+function M.open_outputs(buf, g)
   if g.rank == 2 then
     buf:loop("oy", 0, g.out_height)
   end
@@ -187,11 +188,13 @@ local function open_outputs(buf, g)
   return g.rank == 2 and 2 or 1
 end
 
-local function close_all(buf, count)
+function M.close_all(buf, count)
   for _ = 1, count do
     buf:close()
   end
 end
+
+local open_outputs, close_all = M.open_outputs, M.close_all
 
 -- W[f][ch][ky][kx] (1-D: W[f][ch][kx]).
 local function weight(g, W)

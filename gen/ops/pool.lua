@@ -78,11 +78,7 @@ end
 
 local function open_outputs(buf, g)
   buf:loop("ch", 0, g.channels)
-  if g.rank == 2 then
-    buf:loop("oy", 0, g.out_height)
-  end
-  buf:loop("ox", 0, g.out_width)
-  return g.rank == 2 and 3 or 2
+  return 1 + conv.open_outputs(buf, g)
 end
 
 local function open_window(buf, g)
@@ -93,11 +89,7 @@ local function open_window(buf, g)
   return g.rank == 2 and 2 or 1
 end
 
-local function close_all(buf, count)
-  for _ = 1, count do
-    buf:close()
-  end
-end
+local close_all = conv.close_all
 
 function M.forward(buf, plan, layer, v, batch)
   local real = plan.real
