@@ -58,7 +58,7 @@ local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
       for v = 0, vectors - 1 do
         if writes then
           local function at(name)
-            return string.format("&%s[%s][%s]", name, offset(i0, first + r), offset(j0, v * lanes))
+            return string.format("&%s[%s][%s]", name, g.row(offset(i0, first + r)), offset(j0, v * lanes))
           end
           for _, write in ipairs(writes) do
             buf:line("%s(%s, %s);", op("storeu"), at(write.name),
@@ -150,7 +150,7 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
   for n, array in ipairs(g.arrays) do
     pointers[array.name] = "row" .. n
     buf:line("%s%s *row%d = &%s[%s][%s];", array.read_only and "const " or "", plan.real, n,
-      array.name, i, j0)
+      array.name, g.row(i), j0)
   end
   if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
   g.store(buf, function(name) return pointers[name] .. (cols > 1 and "[j]" or "[0]") end, acc)
@@ -185,8 +185,13 @@ end
 -- in order of k, starting from init, like the unrolled code and the reference engine.
 --   g = { rows, cols, depth, a = fn(i, k), b = fn(k, j), init = fn(i),
 --         arrays = { { name =, read_only = } ... }: the arrays the store touches, each reached
---         through a pointer to the tile's row; store = fn(buf, at, value), at(name) is the element }
+--         through a pointer to the tile's row; store = fn(buf, at, value), at(name) is the element;
+--         row = fn(i), optional: the index of C's row i in those arrays (default i itself; a
+--         convolution's output position p of filter i is row i * positions + p) }
 function M.gemm(buf, plan, g)
+  if not g.row then
+    g = setmetatable({ row = function(i) return i end }, { __index = g })
+  end
   local full = g.rows - g.rows % M.ROW_TILE
   if full > 0 then
     buf:loop("i0", 0, full, M.ROW_TILE)
