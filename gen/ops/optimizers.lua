@@ -91,8 +91,13 @@ function M.update(buf, plan)
       local v = "s->second_moment." .. t .. i
       local decoupled = {}
       if opt.type == "adamw" and opt.weight_decay > 0 and tensor.decays then
-        decoupled[1] = string.format("p->%s%s -= %s * p->%s%s;", t, i,
-          lit(opt.lr * opt.weight_decay), t, i)
+        -- in double the product as written, which the compiler folds to exactly the double
+        -- computed here, because the shortest text of that double can be a rounding artefact
+        -- (0.0238 * 0.166 = 0.003950800000000001); in float the nearest float prints short
+        local shrink = plan.dtype == "double"
+          and string.format("(%s * %s)", lit(opt.lr), lit(opt.weight_decay))
+          or lit(opt.lr * opt.weight_decay)
+        decoupled[1] = string.format("p->%s%s -= %s * p->%s%s;", t, i, shrink, t, i)
       end
       local g = gradient(t, i, tensor)
       if g:sub(1, 1) == "(" then -- used twice below: form it once
