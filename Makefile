@@ -18,7 +18,7 @@ TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
 LUA_LIBDIR = $(shell pkg-config --variable=libdir lua5.4)
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4)
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
-GEN_LUA := $(wildcard gen/*.lua gen/ops/*.lua)
+GEN_LUA := $(wildcard gen/*.lua gen/ops/*.lua gen/kernels/*.lua)
 
 all: $(GRADC)
 

@@ -176,6 +176,17 @@ function M.build(model)
   local unrolled_backward_macs = sum_over(layers, function(x)
     return x.unroll == "full" and x.macs * (x.position > 1 and 2 or 1) or 0
   end)
+  -- a convolution's implicit products gather the input rows under its taps into a table of
+  -- pointers (8 bytes each on 64-bit hosts), with a row of zeros (forward) or a discarded row
+  -- (backward) for the taps in the padding
+  local conv_tap_bytes = 0
+  for _, layer in ipairs(layers) do
+    local spec = layer.spec
+    if spec and (spec.kind == "conv1d" or spec.kind == "conv2d") then
+      local depth = spec.in_shape.channels // spec.groups * spec.kernel[1] * spec.kernel[2]
+      conv_tap_bytes = math.max(conv_tap_bytes, 8 * depth + m * real_bytes)
+    end
+  end
   local hidden_width = 0 -- widest layer whose output is neither x nor y
   for l = 1, L - 1 do
     hidden_width = math.max(hidden_width, layers[l].n_out)
@@ -218,8 +229,9 @@ function M.build(model)
       infer = 2 * hidden_width * real_bytes,
       -- the frame of backward and train_step beyond their buffers, as measured on a Cortex-M4F
       -- (make check-cross): the tiles' 1 KB and the rest of a loops-only frame, and about a byte
-      -- of spills per unrolled multiply-add (a 30-layer net at the unroll budget: 2768 B)
-      frame_allowance = 1536 + unrolled_backward_macs,
+      -- of spills per unrolled multiply-add (a 30-layer net at the unroll budget: 2768 B), and
+      -- a convolution's table of tap rows
+      frame_allowance = 1536 + unrolled_backward_macs + conv_tap_bytes,
     },
     flops = {
       forward = forward_flops,

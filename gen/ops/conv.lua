@@ -7,6 +7,7 @@
 -- emitter; only its names and shapes (W[filters][C/groups][k]) stay 1-D.
 local activations = require("ops.activations")
 local emit = require("emit")
+local gemm = require("kernels.gemm")
 local shape = require("ops.shape")
 
 local M = {}
@@ -217,8 +218,138 @@ local function input_row(g, name)
   return string.format("%s[%s]", name, M.row(g, input_channel(g), "iy", "ix", g.height, g.width))
 end
 
--- Forward: Z = the convolution (+ b), then A = g(Z).
-function M.forward(buf, plan, layer, v, batch)
+-- Whether some tap can fall into the zero padding (a 1-D layer has no height to pad).
+local function pads_taps(g)
+  return (g.rank == 2 and (g.pad[1][1] > 0 or g.pad[1][2] > 0)) or g.pad[2][1] > 0 or g.pad[2][2] > 0
+end
+
+-- taps[k] = the input row under tap k (channel, ky, kx) of the output position (oy, ox), or
+-- `outside` for a tap in the zero padding; in group `group` when there are groups.
+local function gather_taps(buf, g, taps, rows, outside)
+  buf:loop("ch", 0, g.group_channels)
+  local channel = g.groups > 1 and string.format("(group * %d + ch)", g.group_channels) or "ch"
+  local kernel_loops = 0
+  local valid = {}
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+    buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
+    kernel_loops = kernel_loops + 1
+    if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
+      valid[#valid + 1] = string.format("iy >= 0 && iy < %d", g.height)
+    end
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  buf:line("const int ix = %s;", input_coordinate(g, 2, "ox", "kx"))
+  kernel_loops = kernel_loops + 1
+  if g.pad[2][1] > 0 or g.pad[2][2] > 0 then
+    valid[#valid + 1] = string.format("ix >= 0 && ix < %d", g.width)
+  end
+  local tap = g.rank == 2 and string.format("(ch * %d + ky) * %d + kx", g.kernel[1], g.kernel[2])
+    or (g.kernel[2] == 1 and "ch" or string.format("ch * %d + kx", g.kernel[2]))
+  local row = string.format("[%s]", M.row(g, channel, "iy", "ix", g.height, g.width))
+  if #valid > 0 then
+    buf:line("%s[%s] = %s ? %s%s : %s;", taps, tap, table.concat(valid, " && "), rows, row, outside)
+  else
+    buf:line("%s[%s] = %s%s;", taps, tap, rows, row)
+  end
+  close_all(buf, kernel_loops)
+  buf:close()
+end
+
+-- What the forward product stores per element: Z, g(Z) into A, or both (see dense.lua's
+-- forward_writes); a linear layer writes Z alone.
+local function forward_writes(layer, v)
+  if layer.activation == "linear" then
+    return { { name = v.Z, activated = false } }
+  elseif v.Z == v.A then
+    return { { name = v.A, activated = true } }
+  end
+  return { { name = v.Z, activated = false }, { name = v.A, activated = true } }
+end
+
+-- Batched forward as an implicit matrix product per output position and group: the tiled product
+-- of kernels.gemm with rows = the group's filters, columns = the batch and depth = its channels x
+-- kernel taps, a(f, k) = W[f][k] (W's taps flattened in (channel, ky, kx) order, the order of the
+-- plain loops' sum) and b(k, j) the input row under tap k. The rows are gathered first into
+-- taps[]; a tap in the zero padding points at a row of zeros, which adds exact zeros and so
+-- leaves every sum as the valid taps alone make it. digits_cnn's train step ran in N us against
+-- M us with the plain loops (see the commit).
+local function forward_product(buf, plan, layer, v, batch)
+  local g = M.geometry(layer)
+  local real = plan.real
+  local depth = g.group_channels * g.kernel[1] * g.kernel[2]
+  local positions = g.out_height * g.out_width
+  local zero = emit.literal(0, plan.dtype)
+  local writes = forward_writes(layer, v)
+  buf:open("{")
+  if pads_taps(g) then
+    buf:line("const %s zero_row[%d] = {%s};", real, batch, zero)
+  end
+  local outputs = open_outputs(buf, g)
+  if g.rank == 2 then
+    buf:line("const int position = oy * %d + ox;", g.out_width)
+  else
+    buf:line("const int position = ox;")
+  end
+  if g.groups > 1 then
+    buf:loop("group", 0, g.groups)
+  end
+  buf:line("const %s *taps[%d];", real, depth)
+  gather_taps(buf, g, "taps", v.A_prev, "zero_row")
+  local first_filter = g.groups > 1 and string.format("group * %d", g.group_filters) or nil
+  buf:line("const %s (*weights)[%d] = (const %s (*)[%d])%s%s;", real, depth, real, depth, v.W,
+    first_filter and ("[" .. first_filter .. "]") or "")
+  local function filter(i)
+    return first_filter and string.format("%s + %s", first_filter, i) or i
+  end
+  gemm.gemm(buf, plan, {
+    rows = g.group_filters, cols = batch, depth = depth,
+    a = function(i, k) return string.format("weights[%s][%s]", i, k) end,
+    b = function(k, j) return string.format("taps[%s][%s]", k, j) end,
+    init = function(i)
+      return layer.spec.bias and string.format("%s[%s]", v.b, filter(i)) or zero
+    end,
+    row = function(i)
+      local number = tonumber(i)
+      if number and not first_filter then
+        return number == 0 and "position" or string.format("%d + position", number * positions)
+      end
+      return string.format("(%s) * %d + position", filter(i), positions)
+    end,
+    arrays = writes,
+    store = function(out, at, value)
+      for _, write in ipairs(writes) do
+        out:line("%s = %s;", at(write.name),
+          write.activated and activations.forward(plan, layer, value) or value)
+      end
+    end,
+    vector_writes = function(op)
+      local vector = {}
+      for _, write in ipairs(writes) do
+        if write.activated and not activations.has_vector_form(layer) then
+          return nil
+        end
+        vector[#vector + 1] = { name = write.name, value = function(sum)
+          return write.activated and activations.vector_forward(layer, op, sum) or sum
+        end }
+      end
+      return vector
+    end,
+  })
+  if g.groups > 1 then
+    buf:close()
+  end
+  close_all(buf, outputs)
+  buf:close()
+end
+
+-- Forward: Z = the convolution (+ b), then A = g(Z). `batched` (the batch functions, not the
+-- one-sample predict) takes the implicit matrix product.
+function M.forward(buf, plan, layer, v, batch, batched)
+  if batched then
+    forward_product(buf, plan, layer, v, batch)
+    return
+  end
   local g = M.geometry(layer)
   local real = plan.real
   buf:loop("f", 0, g.filters)
@@ -250,18 +381,16 @@ end
 
 -- Backward: dW, db from dZ (v.dW, v.db name the gradients), and, given v.dA_prev, the gradient
 -- with respect to the input (the transposed convolution), which the layer below then multiplies
--- by its g'.
+-- by its g'. dW and db sum over positions into one partial sum per sample (vectorizable, unlike
+-- a single running sum under strict IEEE), added up in sample order at the end. dA_prev is per
+-- output position the tiled product W^T dZ (rows = the taps, columns = the batch, depth = the
+-- filters) added into the rows under the taps; taps in the padding add into a discarded row.
 function M.backward(buf, plan, layer, v, batch)
   local g = M.geometry(layer)
   local real, zero = plan.real, emit.literal(0, plan.dtype)
-  if v.dA_prev then
-    buf:loop("r", 0, layer.n_in)
-    buf:loop("j", 0, batch)
-    buf:line("%s[r][j] = %s;", v.dA_prev, zero)
-    buf:close()
-    buf:close()
-  end
-  -- dW[f][ch][ky][kx] = sum over positions and samples of dZ * A_prev, and dA_prev += W dZ
+  local depth = g.group_channels * g.kernel[1] * g.kernel[2]
+  local positions = g.out_height * g.out_width
+  -- dW[f][ch][ky][kx] = sum over positions and samples of dZ * A_prev
   buf:loop("f", 0, g.filters)
   buf:loop("ch", 0, g.group_channels)
   local kernel_loops = 0
@@ -271,10 +400,7 @@ function M.backward(buf, plan, layer, v, batch)
   end
   buf:loop("kx", 0, g.kernel[2])
   kernel_loops = kernel_loops + 1
-  buf:line("%s sum = %s;", real, zero)
-  if v.dA_prev then
-    buf:line("const %s w = %s;", real, weight(g, v.W))
-  end
+  buf:line("%s lane[%d] = {%s};", real, batch, zero)
   local outputs = open_outputs(buf, g)
   if g.rank == 2 then
     outputs = outputs + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
@@ -282,32 +408,83 @@ function M.backward(buf, plan, layer, v, batch)
   outputs = outputs + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
   buf:line("const %s *dz = %s;", real, output_row(g, v.dZ))
   buf:line("const %s *a = %s;", real, input_row(g, v.A_prev))
-  if v.dA_prev then
-    buf:line("%s *da = %s;", real, input_row(g, v.dA_prev))
-  end
   buf:loop("j", 0, batch)
-  buf:line("sum += dz[j] * a[j];")
-  if v.dA_prev then
-    buf:line("da[j] += w * dz[j];")
-  end
+  buf:line("lane[j] += dz[j] * a[j];")
   buf:close()
   close_all(buf, outputs)
+  buf:line("%s sum = %s;", real, zero)
+  buf:loop("j", 0, batch)
+  buf:line("sum += lane[j];")
+  buf:close()
   buf:line("%s = sum;", weight(g, v.dW))
   close_all(buf, kernel_loops)
   buf:close()
   buf:close()
   if layer.spec.bias then
     buf:loop("f", 0, g.filters)
-    buf:line("%s sum = %s;", real, zero)
-    local positions = open_outputs(buf, g)
+    buf:line("%s lane[%d] = {%s};", real, batch, zero)
+    local position_loops = open_outputs(buf, g)
     buf:line("const %s *dz = %s;", real, output_row(g, v.dZ))
     buf:loop("j", 0, batch)
-    buf:line("sum += dz[j];")
+    buf:line("lane[j] += dz[j];")
     buf:close()
-    close_all(buf, positions)
+    close_all(buf, position_loops)
+    buf:line("%s sum = %s;", real, zero)
+    buf:loop("j", 0, batch)
+    buf:line("sum += lane[j];")
+    buf:close()
     buf:line("%s[f] = sum;", v.db)
     buf:close()
   end
+  if not v.dA_prev then
+    return
+  end
+  buf:loop("r", 0, layer.n_in)
+  buf:loop("j", 0, batch)
+  buf:line("%s[r][j] = %s;", v.dA_prev, zero)
+  buf:close()
+  buf:close()
+  buf:open("{")
+  if pads_taps(g) then
+    buf:line("%s discard[%d] = {%s};", real, batch, zero)
+  end
+  local output_loops = open_outputs(buf, g)
+  if g.rank == 2 then
+    buf:line("const int position = oy * %d + ox;", g.out_width)
+  else
+    buf:line("const int position = ox;")
+  end
+  if g.groups > 1 then
+    buf:loop("group", 0, g.groups)
+  end
+  buf:line("%s *taps[%d];", real, depth)
+  gather_taps(buf, g, "taps", v.dA_prev, "discard")
+  local first_filter = g.groups > 1 and string.format("group * %d", g.group_filters) or nil
+  buf:line("const %s (*weights)[%d] = (const %s (*)[%d])%s%s;", real, depth, real, depth, v.W,
+    first_filter and ("[" .. first_filter .. "]") or "")
+  gemm.gemm(buf, plan, {
+    rows = depth, cols = batch, depth = g.group_filters,
+    a = function(i, k) return string.format("weights[%s][%s]", k, i) end,
+    b = function(k, j)
+      local f = first_filter and string.format("%s + %s", first_filter, k) or k
+      return string.format("%s[(%s) * %d + position][%s]", v.dZ, f, positions, j)
+    end,
+    init = function() return zero end,
+    arrays = { { name = "taps" } },
+    store = function(out, at, value)
+      out:line("%s += %s;", at("taps"), value)
+    end,
+    vector_writes = function(op)
+      return { { name = "taps", value = function(sum, load)
+        return string.format("%s(%s, %s)", op("add"), load("taps"), sum)
+      end } }
+    end,
+  })
+  if g.groups > 1 then
+    buf:close()
+  end
+  close_all(buf, output_loops)
+  buf:close()
 end
 
 -- "conv2d 1x8x8 -> 8x8x8, kernel 3x3, stride 1, padding 1, relu" for comments and summaries.

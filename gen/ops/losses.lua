@@ -6,7 +6,7 @@
 -- added, not the sum after: the terms are never negative, so no partial sum exceeds J, and J
 -- overflows only where its exact value does (a batch of 4 logits of 3e38 summed first was inf).
 local activations = require("ops.activations")
-local dense = require("ops.dense")
+local reduce = require("kernels.reduce")
 local emit = require("emit")
 
 local M = {}
@@ -52,7 +52,7 @@ function M.cost(buf, plan, v, batch)
           v.A, j, v.Y, j)
       end
     end
-    local lanes = dense.LANES
+    local lanes = reduce.LANES
     local full = batch - batch % lanes
     if batch < 2 * lanes then
       buf:loop("i", 0, n)
