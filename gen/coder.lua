@@ -51,8 +51,10 @@ local function summary(plan)
     " * Code per layer: batch functions (forward, backward, train_step) / one-sample (predict, infer).",
   }
   for _, layer in ipairs(plan.layers) do
-    lines[#lines + 1] = string.format(" *   layer %d: dense %d -> %d, %s%s, %d parameters, code %s",
-      layer.index, layer.n_in, layer.n_out, layer.activation,
+    local what = layer.kind == "dense" and string.format("dense %d -> %d", layer.n_in, layer.n_out)
+      or model_summary.shape_text(layer)
+    lines[#lines + 1] = string.format(" *   layer %d: %s, %s%s, %d parameters, code %s",
+      layer.index, what, layer.activation,
       layer.alpha and string.format(" (alpha %s)", emit.shortest(layer.alpha)) or "",
       layer.params, model_summary.code_shapes(layer))
   end
