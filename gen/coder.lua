@@ -140,6 +140,7 @@ local function backward_body(plan, lr, scratch)
     if layer.kind ~= "dense" then
       v = names(layer)
       v.dA_prev = below and scratch .. below.dZ
+      v.gathered = scratch .. "transposed"
       buf:line("")
       buf:line("/* layer %d: the gradients of %s%s */", layer.index, kinds[layer.kind].describe(layer),
         below and string.format(", and %s[%d][%d] = dJ/d%s * g'(%s)", below.dZ, below.n_out, plan.batch,
@@ -325,6 +326,10 @@ end
 
 local function header_values(plan, weights)
   local model = plan.model
+  local has_conv = false
+  for _, layer in ipairs(plan.layers) do
+    has_conv = has_conv or kinds[layer.kind] ~= nil and kinds[layer.kind].gathered_reals ~= nil
+  end
   local optimizer_lines = {}
   for i, field in ipairs(optimizers.state_fields(plan)) do
     optimizer_lines[i] = "    " .. field
@@ -362,8 +367,9 @@ local function header_values(plan, weights)
     scratch_fields = struct_fields(plan, function(x)
       return { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) }
     end) .. (plan.transposed_reals > 0 and string.format(
-      "\n    %s transposed[%d]; /* A[l-1] transposed, for dW = dZ A[l-1]^T */", plan.real,
-      plan.transposed_reals) or ""),
+      "\n    %s transposed[%d]; /* %s */", plan.real, plan.transposed_reals,
+      has_conv and "A[l-1] transposed for a dense dW, or the input rows a conv dW gathers"
+        or "A[l-1] transposed, for dW = dZ A[l-1]^T") or ""),
     optimizer_fields = table.concat(optimizer_lines, "\n"),
     weights_declarations = weights_declarations(plan, weights),
   }

@@ -1,5 +1,6 @@
 -- Planning: from a validated model to everything emission needs to know — names, shapes, byte
 -- sizes, FLOPs and per-layer unroll decisions. No C text here.
+local kinds = require("ops.kinds")
 local optimizers = require("ops.optimizers")
 local shape = require("ops.shape")
 
@@ -160,11 +161,14 @@ function M.build(model)
   local cache_reals = sum_over(layers, function(x)
     return x.n_out * m * (x.Z ~= x.A and 2 or 1) + (x.batch_mean and 2 * x.spec.channels or 0)
   end)
-  -- looped dense layers compute dW against a transposed copy of their input, one layer at a time
+  -- looped dense layers compute dW against a transposed copy of their input, and conv layers
+  -- against their input rows gathered a chunk of positions at a time, one layer at a time
   local transposed_reals = 0
   for _, layer in ipairs(layers) do
     if layer.kind == "dense" and layer.unroll == "loops" then
       transposed_reals = math.max(transposed_reals, layer.n_in * m)
+    elseif kinds[layer.kind] and kinds[layer.kind].gathered_reals then
+      transposed_reals = math.max(transposed_reals, kinds[layer.kind].gathered_reals(layer, m, real_bytes))
     end
   end
   local scratch_reals = sum_over(layers, function(x) return x.n_out * m end) + transposed_reals

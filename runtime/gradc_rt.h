@@ -171,6 +171,30 @@ static inline void gradc_transpose8_ps(const float *src, int src_stride, float *
         _mm256_storeu_ps(dst + (i + 4) * dst_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
     }
 }
+
+/* dst[j * dst_stride + i] = rows[i][first + j] for i, j < 8: the transpose of an 8 x 8 block whose
+ * rows are anywhere (a convolution's input rows under 8 kernel taps). */
+static inline void gradc_transpose8_rows_ps(const float **rows, int first, float *dst, int dst_stride)
+{
+    __m256 r[8], t[8], u[8];
+    for (int i = 0; i < 8; ++i) {
+        r[i] = _mm256_loadu_ps(rows[i] + first);
+    }
+    for (int i = 0; i < 8; i += 2) {
+        t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+        t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+    }
+    for (int i = 0; i < 8; i += 4) {
+        u[i] = _mm256_shuffle_ps(t[i], t[i + 2], 0x44);
+        u[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], 0xEE);
+        u[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0x44);
+        u[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
+    }
+    for (int i = 0; i < 4; ++i) {
+        _mm256_storeu_ps(dst + i * dst_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x20));
+        _mm256_storeu_ps(dst + (i + 4) * dst_stride, _mm256_permute2f128_ps(u[i], u[i + 4], 0x31));
+    }
+}
 #endif
 
 /* Logistic function, stable for any finite z: exp() only ever sees a non-positive argument.

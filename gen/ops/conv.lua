@@ -393,6 +393,159 @@ function M.forward(buf, plan, layer, v, batch, batched)
   buf:close()
 end
 
+-- The weight gradient's implicit product gathers DW_REDUCTION reals of reduction (positions x
+-- samples) at a time: enough that loading and storing a tile of dW once per chunk costs little
+-- beside its multiply-adds, while the gathered rows stay a small scratch (M.gathered_reals).
+M.DW_REDUCTION = 128
+
+-- Output positions per chunk of the weight gradient's product, for batch m.
+local function dw_chunk(g, m)
+  local positions = g.out_height * g.out_width
+  return math.min(positions, math.max(1, (M.DW_REDUCTION + m - 1) // m))
+end
+
+-- The weight gradient's product columns (the group's taps), rounded up to whole AVX2 vectors:
+-- a product whose columns are not whole vectors has only the portable path, and a 1-channel 3x3
+-- conv's 9 taps ran cnn8's first-layer dW at scalar speed (a third of its train step).
+local function dw_columns(g, real_bytes)
+  local depth = g.group_channels * g.kernel[1] * g.kernel[2]
+  local lanes = 32 // real_bytes
+  return depth, (depth + lanes - 1) // lanes * lanes
+end
+
+-- Reals of scratch the weight gradient uses (in the scratch struct's `transposed`, which looped
+-- dense layers share for their transposes): the gathered input rows, and where the taps were
+-- rounded up, dW accumulated in rounded-up rows.
+function M.gathered_reals(layer, m, real_bytes)
+  local g = M.geometry(layer)
+  local depth, columns = dw_columns(g, real_bytes)
+  return dw_chunk(g, m) * m * columns + (columns ~= depth and g.filters * columns or 0)
+end
+
+-- dW[f][k] = sum over positions p and samples j of dZ[f][p][j] * (the input row under tap k at
+-- p)[j], as the tiled product of kernels.gemm, a chunk of positions at a time: the rows under
+-- the taps of the chunk's positions are gathered transposed, gathered[(p - p0) * m + j][k]
+-- (zeros in the padding), and dW += dZ[f][p0 .. p0 + chunk - 1][all j] gathered, with dZ's rows of
+-- consecutive positions read as one contiguous row. The plain loops (one running sum per
+-- sample, ~1 multiply-add per 4 cycles of FMA latency) made kws's train step 19x its forward.
+local function weight_gradient_product(buf, plan, g, v, batch)
+  local real, zero = plan.real, emit.literal(0, plan.dtype)
+  local depth, columns = dw_columns(g, plan.dtype == "float" and 4 or 8)
+  local rounded = columns ~= depth
+  local positions = g.out_height * g.out_width
+  local chunk = dw_chunk(g, batch)
+  buf:open("{")
+  if pads_taps(g) or rounded then
+    buf:line("const %s zero_row[%d] = {%s};", real, batch, zero)
+  end
+  if rounded then
+    buf:line("%s (*dweights)[%d] = (%s (*)[%d])%s; /* dW, rows rounded up to %d taps */", real,
+      columns, real, columns, v.gathered, columns)
+    buf:line("%s (*gathered)[%d] = (%s (*)[%d])(%s + %d);", real, columns, real, columns, v.gathered,
+      g.filters * columns)
+  else
+    buf:line("%s (*dweights)[%d] = (%s (*)[%d])%s;", real, depth, real, depth, v.dW)
+    buf:line("%s (*gathered)[%d] = (%s (*)[%d])%s;", real, depth, real, depth, v.gathered)
+  end
+  buf:line("const %s (*dz)[%d] = (const %s (*)[%d])%s;", real, positions * batch, real,
+    positions * batch, v.dZ)
+  buf:loop("f", 0, g.filters)
+  buf:loop("k", 0, columns)
+  buf:line("dweights[f][k] = %s;", zero)
+  buf:close()
+  buf:close()
+  if g.groups > 1 then
+    buf:loop("group", 0, g.groups)
+  end
+  local first_filter = g.groups > 1 and string.format("group * %d", g.group_filters) or nil
+  local function filter(i)
+    return first_filter and string.format("%s + %s", first_filter, i) or i
+  end
+  local function product(p0, count)
+    local row = count == 1 and "j" or string.format("pos * %d + j", batch)
+    buf:loop("pos", 0, count)
+    local position = count == 1 and p0 or (tonumber(p0) == 0 and "pos" or (p0 .. " + pos"))
+    if g.rank == 2 and tonumber(position) then
+      buf:line("const int oy = %d, ox = %d;", tonumber(position) // g.out_width, tonumber(position) % g.out_width)
+    elseif g.rank == 2 then
+      buf:line("const int oy = (%s) / %d, ox = (%s) %% %d;", position, g.out_width, position, g.out_width)
+    else
+      buf:line("const int ox = %s;", position)
+    end
+    buf:line("const %s *taps[%d];", real, columns)
+    gather_taps(buf, g, "taps", v.A_prev, "zero_row")
+    if rounded then
+      buf:loop("k", depth, columns)
+      buf:line("taps[k] = zero_row;")
+      buf:close()
+    end
+    -- the transposing copy is 8 x 8 blocks by the runtime's AVX2 transpose where it applies: as
+    -- scalar copies it was a quarter of cnn8's train step (8 filters share each gathered row)
+    local blocks = plan.dtype == "float" and batch % 8 == 0
+    if blocks then
+      buf:line("#if defined(GRADC_AVX2)")
+      buf:loop("k0", 0, columns, 8)
+      buf:loop("j0", 0, batch, 8)
+      buf:line("gradc_transpose8_rows_ps(&taps[k0], j0, &gathered[%s][k0], %d);",
+        count == 1 and "j0" or string.format("pos * %d + j0", batch), columns)
+      buf:close()
+      buf:close()
+      buf:line("#else")
+    end
+    buf:loop("j", 0, batch)
+    buf:loop("k", 0, columns)
+    buf:line("gathered[%s][k] = taps[k][j];", row)
+    buf:close()
+    buf:close()
+    if blocks then
+      buf:line("#endif")
+    end
+    buf:close()
+    gemm.gemm(buf, plan, {
+      rows = g.group_filters, cols = columns, depth = count * batch,
+      a = function(i, k)
+        local start = tonumber(p0) == 0 and k or string.format("%s * %d + %s", p0, batch, k)
+        return string.format("dz[%s][%s]", filter(i), start)
+      end,
+      b = function(k, j) return string.format("gathered[%s][%s]", k, j) end,
+      init = function() return zero end,
+      row = filter,
+      arrays = { { name = "dweights" } },
+      store = function(out, at, value)
+        out:line("%s += %s;", at("dweights"), value)
+      end,
+      vector_writes = function(op)
+        return { { name = "dweights", value = function(sum, load)
+          return string.format("%s(%s, %s)", op("add"), load("dweights"), sum)
+        end } }
+      end,
+    })
+  end
+  local full = positions - positions % chunk
+  if full > 0 then
+    buf:loop("p0", 0, full, chunk)
+    product(full == chunk and "0" or "p0", chunk)
+    buf:close()
+  end
+  if full < positions then
+    buf:open("{")
+    product(tostring(full), positions - full)
+    buf:close()
+  end
+  if g.groups > 1 then
+    buf:close()
+  end
+  if rounded then
+    buf:line("%s (*dW)[%d] = (%s (*)[%d])%s;", real, depth, real, depth, v.dW)
+    buf:loop("f", 0, g.filters)
+    buf:loop("k", 0, depth)
+    buf:line("dW[f][k] = dweights[f][k];")
+    buf:close()
+    buf:close()
+  end
+  buf:close()
+end
+
 -- Backward: dW, db from dZ (v.dW, v.db name the gradients), and, given v.dA_prev, the gradient
 -- with respect to the input (the transposed convolution), which the layer below then multiplies
 -- by its g'. dW and db sum over positions into one partial sum per sample (vectorizable, unlike
@@ -404,36 +557,7 @@ function M.backward(buf, plan, layer, v, batch)
   local real, zero = plan.real, emit.literal(0, plan.dtype)
   local depth = g.group_channels * g.kernel[1] * g.kernel[2]
   local positions = g.out_height * g.out_width
-  -- dW[f][ch][ky][kx] = sum over positions and samples of dZ * A_prev
-  buf:loop("f", 0, g.filters)
-  buf:loop("ch", 0, g.group_channels)
-  local kernel_loops = 0
-  if g.rank == 2 then
-    buf:loop("ky", 0, g.kernel[1])
-    kernel_loops = 1
-  end
-  buf:loop("kx", 0, g.kernel[2])
-  kernel_loops = kernel_loops + 1
-  buf:line("%s lane[%d] = {%s};", real, batch, zero)
-  local outputs = open_outputs(buf, g)
-  if g.rank == 2 then
-    outputs = outputs + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
-  end
-  outputs = outputs + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
-  buf:line("const %s *dz = %s;", real, output_row(g, v.dZ))
-  buf:line("const %s *a = %s;", real, input_row(g, v.A_prev))
-  buf:loop("j", 0, batch)
-  buf:line("lane[j] += dz[j] * a[j];")
-  buf:close()
-  close_all(buf, outputs)
-  buf:line("%s sum = %s;", real, zero)
-  buf:loop("j", 0, batch)
-  buf:line("sum += lane[j];")
-  buf:close()
-  buf:line("%s = sum;", weight(g, v.dW))
-  close_all(buf, kernel_loops)
-  buf:close()
-  buf:close()
+  weight_gradient_product(buf, plan, g, v, batch)
   if layer.spec.bias then
     buf:loop("f", 0, g.filters)
     buf:line("%s lane[%d] = {%s};", real, batch, zero)

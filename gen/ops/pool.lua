@@ -161,20 +161,30 @@ function M.backward(buf, plan, layer, v, batch)
   buf:close()
   local outputs = open_outputs(buf, g)
   buf:line("const %s *dz = %s;", real, rows(g, v.dZ, "ch", "oy", "ox", g.out_height, g.out_width))
-  buf:loop("j", 0, batch)
   if layer.spec.op == "max" then
-    local first = (tap(g):gsub("ky", "0"):gsub("kx", "0"))
-    buf:line("int at = %s;", first)
-    buf:line("%s best = %s[at][j];", real, v.A_prev)
+    -- The window's maximum is the forward's output z; the gradient goes to the first tap equal
+    -- to it (the first tap when z is NaN, which only a NaN first tap gives: later NaNs never
+    -- win a `>`). As selects on `left`, what the taps so far have not taken, this vectorizes
+    -- over the batch; an argmax per sample and a scattered add ran cnn8's max pool backward at
+    -- 15% of its train step.
+    buf:line("const %s *z = %s;", real, rows(g, v.Z, "ch", "oy", "ox", g.out_height, g.out_width))
+    buf:line("%s left[%d];", real, batch)
+    buf:loop("j", 0, batch)
+    buf:line("left[j] = dz[j];")
+    buf:close()
     local window = open_window(buf, g)
-    buf:line("const int r = %s;", tap(g))
-    buf:open("if (%s[r][j] > best) {", v.A_prev)
-    buf:line("best = %s[r][j];", v.A_prev)
-    buf:line("at = r;")
+    buf:line("%s *da = %s[%s];", real, v.dA_prev, tap(g))
+    buf:line("const %s *a = %s[%s];", real, v.A_prev, tap(g))
+    buf:loop("j", 0, batch)
+    buf:line("const int hit = a[j] == z[j] || z[j] != z[j];")
+    buf:line("da[j] += hit ? left[j] : %s;", zero)
+    buf:line("left[j] = hit ? %s : left[j];", zero)
     buf:close()
     close_all(buf, window)
-    buf:line("%s[at][j] += dz[j];", v.dA_prev)
+    close_all(buf, outputs)
+    return
   else
+    buf:loop("j", 0, batch)
     buf:line("const %s share = dz[j] / %s;", real, emit.literal(g.kernel[1] * g.kernel[2], plan.dtype))
     local window = open_window(buf, g)
     buf:line("%s[%s][j] += share;", v.dA_prev, tap(g))
