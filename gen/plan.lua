@@ -182,13 +182,16 @@ function M.build(model)
   end)
   -- a convolution's implicit products gather the input rows under its taps into a table of
   -- pointers (8 bytes each on 64-bit hosts), with a row of zeros (forward) or a discarded row
-  -- (backward) for the taps in the padding
+  -- (backward) for the taps in the padding; the weight gradient's table is rounded up to whole
+  -- AVX2 vectors of taps
   local conv_tap_bytes = 0
   for _, layer in ipairs(layers) do
     local spec = layer.spec
     if spec and (spec.kind == "conv1d" or spec.kind == "conv2d") then
       local depth = spec.in_shape.channels // spec.groups * spec.kernel[1] * spec.kernel[2]
-      conv_tap_bytes = math.max(conv_tap_bytes, 8 * depth + m * real_bytes)
+      local lanes = 32 // real_bytes
+      local columns = (depth + lanes - 1) // lanes * lanes
+      conv_tap_bytes = math.max(conv_tap_bytes, 8 * columns + m * real_bytes)
     end
   end
   local hidden_width = 0 -- widest layer whose output is neither x nor y

@@ -174,6 +174,9 @@ static inline void gradc_transpose8_ps(const float *src, int src_stride, float *
 
 /* dst[j * dst_stride + i] = rows[i][first + j] for i, j < 8: the transpose of an 8 x 8 block whose
  * rows are anywhere (a convolution's input rows under 8 kernel taps). */
+#if defined(GRADC_DISPATCH)
+__attribute__((target("avx2")))
+#endif
 static inline void gradc_transpose8_rows_ps(const float **rows, int first, float *dst, int dst_stride)
 {
     __m256 r[8], t[8], u[8];
