@@ -11,29 +11,32 @@
  * What runs, all primitives created once before anything is timed:
  * - inference forward: convolution (forward_inference, relu as a post-op), max pooling, average
  *   pooling over the whole signal for the global avgpool, inner product, softmax;
- * - train step: convolution forward_training, eltwise relu forward, pooling forward_training (max
- *   keeps its workspace), inner product, softmax; then J and dJ/dZ = (A - Y) / m of the output
- *   layer in one plain loop (the softmax + cross-entropy gradient needs no softmax backward);
- *   inner product backward_data/backward_weights, pooling backward, eltwise relu backward,
- *   convolution backward_data/backward_weights (the first layer needs no backward_data); the sgd
- *   update p -= lr dp as a plain loop over each parameter's buffer at the end of the step (the
- *   gradient buffers have the parameters' own, possibly blocked, formats, padding included, so
- *   one loop covers each). J is computed inside the timed step and returned, as gradc's does.
+ * - train step: convolution forward_training with the relu either a separate eltwise forward
+ *   primitive or a post-op (see below), pooling forward_training (max keeps its workspace),
+ *   inner product, softmax; then J and dJ/dZ = (A - Y) / m of the output layer in one plain
+ *   loop (the softmax + cross-entropy gradient needs no softmax backward); inner product
+ *   backward_weights/backward_data, pooling backward, eltwise relu backward (from the relu's
+ *   input, or with eltwise_relu_use_dst_for_bwd from its output when fused), convolution
+ *   backward_weights/backward_data (the first layer needs no backward_data); the sgd update
+ *   p -= lr dp as a plain loop over each parameter's buffer at the end of the step (a gradient
+ *   has its parameter's own, possibly blocked, format, padding included, so one loop covers
+ *   each). J is computed inside the timed step and returned, as gradc's does.
  * - Global avgpool is a pooling primitive (avg, kernel = the whole signal), not a reduction: the
  *   train step needs its backward, and oneDNN 2.6 has no reduction backward.
- * - Activations and weights take the formats oneDNN picks (format_tag::any, typically blocked
- *   nChw16c / OIhw16i16o); the inputs, labels and parameters are reordered into them at set-up.
- *   Should a primitive want a format its producer did not give, a reorder is inserted where it
- *   runs (inside the timed region: it is the library's cost); their number is printed.
+ * - Weights take format_tag::any (oneDNN's blocked choice). The activations' layout is chosen
+ *   at set-up by measurement, separately for the forward and the train step: oneDNN's own
+ *   choice (format_tag::any), channels last, blocked by 8 or by 16 channels, and for the train
+ *   step each with the relu separate or fused, are built and timed (this thread's CPU time,
+ *   interleaved); candidates where oneDNN falls back to a reference implementation are skipped.
+ *   The info lines name every candidate's time and the one kept. The inputs, labels and
+ *   parameters are reordered into the chosen formats at set-up; should a primitive still want a
+ *   format its producer did not give, a reorder is inserted where it runs (inside the timed
+ *   region: it is the library's cost) and named in the info lines.
  * - Debian's oneDNN 2.6 uses the OpenMP runtime (DNNL_CPU_RUNTIME in dnnl_config.h; libdnnl links
  *   libgomp). Its threads are OpenMP's: omp_set_num_threads(1) is called before any oneDNN call,
  *   found through dlsym so the link line stays -ldnnl, and omp_get_max_threads() is checked.
  * - Execution uses the C API with prebuilt argument arrays, so the C++ wrapper's per-call
  *   std::unordered_map of arguments is not part of the measured time.
- *
- * The train step's relu: BENCH_DNNL_FUSED_RELU=1 makes it a post-op of the training convolution
- * and its backward the eltwise_relu_use_dst_for_bwd algorithm; 0 (default) keeps separate eltwise
- * forward/backward primitives (see the default's comment for why).
  *
  * Build: g++ -std=c++17 -O3 -march=native -Wall -Wextra tests/bench/conv/bench_dnnl.cpp -ldnnl
  */
@@ -54,10 +57,6 @@
 #include <string>
 #include <vector>
 
-#ifndef BENCH_DNNL_FUSED_RELU
-#define BENCH_DNNL_FUSED_RELU 0
-#endif
-
 namespace {
 
 using dnnl::memory;
@@ -69,6 +68,7 @@ constexpr float learning_rate = 0.01f;
 constexpr double run_min_ns = 2e6;   /* one timed run takes at least this long */
 constexpr int timed_runs = 41;       /* the median of this many runs is reported */
 constexpr double warmup_ns = 20e6;
+constexpr int selection_runs = 15; /* per candidate, when choosing the activation layout */
 
 struct Failure : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -327,6 +327,9 @@ public:
 
     int reorders() const { return reorders_; }
 
+    /* Whether a primitive fell back to oneDNN's reference (plain loop) implementation. */
+    bool uses_reference() const { return uses_reference_; }
+
     /* Memory the loops use (the primitives' arguments are kept already). */
     void keep(const memory &m) { memories_.push_back(m); }
 
@@ -342,6 +345,7 @@ private:
                        const std::vector<std::pair<int, memory>> &args)
     {
         info_.push_back(what + ": " + impl);
+        uses_reference_ = uses_reference_ || std::strncmp(impl, "ref", 3) == 0;
         Step s;
         s.prim = prim.get();
         for (const auto &a : args) {
@@ -359,19 +363,18 @@ private:
     std::vector<Step> steps_;
     std::vector<std::string> info_;
     int reorders_ = 0;
+    bool uses_reference_ = false;
 };
-
-/* ---------------------------------------------------------------- one net */
-
-using dnnl::algorithm;
-using dnnl::prop_kind;
 
 /* ---------------------------------------------------------------- timing */
 
-double now_ns()
+/* The reported times are wall time (CLOCK_MONOTONIC), as every program of the benchmark
+ * measures; the set-up choice of layouts uses this thread's CPU time (oneDNN runs in the calling
+ * thread), which the other processes of a shared machine disturb far less. */
+double now_ns(clockid_t clock = CLOCK_MONOTONIC)
 {
     timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(clock, &t);
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
 }
 
@@ -382,33 +385,54 @@ struct Timing {
 
 volatile double timing_sink;
 
-/* Median over timed_runs runs of `reps` back-to-back calls, reps chosen so one run takes at least
- * run_min_ns; a warm-up first (caches, the first-touch of oneDNN's scratchpads). */
 template <class Op>
-Timing measure(const Op &op)
+double time_run(const Op &op, long reps, clockid_t clock = CLOCK_MONOTONIC)
 {
-    auto run = [&op](long reps) {
-        double start = now_ns();
-        for (long k = 0; k < reps; k++)
-            op();
-        return now_ns() - start;
-    };
-    double start = now_ns();
+    double start = now_ns(clock);
+    for (long k = 0; k < reps; k++)
+        op();
+    return now_ns(clock) - start;
+}
+
+/* After `warmup` ns of calls (caches, the first touch of oneDNN's scratchpads): the repetition
+ * count that makes one run take at least run_min_ns. */
+template <class Op>
+long calibrate(const Op &op, double warmup, clockid_t clock = CLOCK_MONOTONIC)
+{
+    double start = now_ns(clock);
     long calls = 0;
     do {
         op();
         calls++;
-    } while (now_ns() - start < warmup_ns);
-    double per_call = (now_ns() - start) / (double)calls;
+    } while (now_ns(clock) - start < warmup);
+    double per_call = (now_ns(clock) - start) / (double)calls;
     long reps = std::max(1L, (long)std::ceil(run_min_ns * 1.1 / per_call));
-    for (double t; (t = run(reps)) < run_min_ns;)
+    for (double t; (t = time_run(op, reps, clock)) < run_min_ns;)
         reps = std::max(reps + 1, (long)std::ceil((double)reps * run_min_ns * 1.1 / t));
+    return reps;
+}
+
+double median(std::vector<double> v)
+{
+    std::nth_element(v.begin(), v.begin() + (long)(v.size() / 2), v.end());
+    return v[v.size() / 2];
+}
+
+/* The median over timed_runs runs of per-call ns. */
+template <class Op>
+Timing measure(const Op &op)
+{
+    long reps = calibrate(op, warmup_ns);
     std::vector<double> per(timed_runs);
     for (auto &v : per)
-        v = run(reps) / (double)reps;
-    std::nth_element(per.begin(), per.begin() + timed_runs / 2, per.end());
-    return {per[timed_runs / 2], reps};
+        v = time_run(op, reps) / (double)reps;
+    return {median(per), reps};
 }
+
+/* ---------------------------------------------------------------- one net */
+
+using dnnl::algorithm;
+using dnnl::prop_kind;
 
 /* What the train step's backward needs of a layer's forward. */
 struct TrainRecord {
@@ -424,17 +448,46 @@ struct TrainRecord {
     size_t param = 0; /* index of W in net_params (b follows) */
 };
 
-/* The timed inference forward: its program and where it leaves the softmax. */
-struct Forward {
+/* Layouts of the activations tried at set-up (weights always take format_tag::any). */
+enum class Layout { Any, ChannelsLast, Blocked8, Blocked16 };
+constexpr Layout all_layouts[] = {Layout::Any, Layout::ChannelsLast, Layout::Blocked8, Layout::Blocked16};
+
+const char *layout_name(Layout layout)
+{
+    switch (layout) {
+    case Layout::Any: return "any (oneDNN's choice)";
+    case Layout::ChannelsLast: return "channels last (nwc/nhwc)";
+    case Layout::Blocked8: return "blocked by 8 channels (nCw8c/nChw8c)";
+    case Layout::Blocked16: return "blocked by 16 channels (nCw16c/nChw16c)";
+    }
+    return "?";
+}
+
+memory::desc activation_desc(Layout layout, const Dims &dims)
+{
+    bool one_d = dims.size() == 3;
+    switch (layout) {
+    case Layout::ChannelsLast: return memory::desc(dims, Type::f32, one_d ? Tag::nwc : Tag::nhwc);
+    case Layout::Blocked8: return memory::desc(dims, Type::f32, one_d ? Tag::nCw8c : Tag::nChw8c);
+    case Layout::Blocked16: return memory::desc(dims, Type::f32, one_d ? Tag::nCw16c : Tag::nChw16c);
+    case Layout::Any: break;
+    }
+    return any_desc(dims);
+}
+
+/* A built program: the timed inference forward (`out`: its softmax) or the train step
+ * (`weights`: its parameters, net_params order). */
+struct Built {
     std::unique_ptr<Program> program;
     memory out;
+    std::vector<memory> weights;
 };
 
 class Net {
 public:
     Net(Engine &e, const NetSpec &spec, const std::string &dir, const std::string &label)
         : e_(e), spec_(spec), label_(label), shapes_(layer_shapes(spec)), params_(param_specs(spec)),
-          train_(e, label, std::string(spec.name) + " train")
+          forward_choice_(std::string(spec.name) + " forward:"), train_choice_(std::string(spec.name) + " train:")
     {
         if (spec_.layers.front().kind != Kind::Conv || spec_.layers.back().kind != Kind::Dense)
             throw Failure(std::string(spec_.name) + ": the builder expects conv first, dense last");
@@ -457,15 +510,22 @@ public:
                                      params0_.data() + offset);
             offset += product(p.dims);
         }
-        build_train();
-        choose_forward();
+        std::vector<Candidate> train, forward;
+        for (Layout l : all_layouts) {
+            for (bool fused : {false, true})
+                train.push_back({std::string(layout_name(l)) + (fused ? ", relu fused" : ", relu separate"),
+                                 [this, l, fused] { return build_train(l, fused); }});
+            forward.push_back({layout_name(l), [this, l] { return build_forward(l); }});
+        }
+        train_ = choose(train, train_choice_);
+        forward_ = choose(forward, forward_choice_);
     }
 
     void forward() const { forward_.program->run(); }
 
     double train_step()
     {
-        train_.run();
+        train_.program->run();
         return loss_;
     }
 
@@ -486,7 +546,8 @@ public:
         std::vector<double> all;
         for (size_t p = 0; p < params_.size(); p++) {
             std::vector<float> host((size_t)product(params_[p].dims));
-            reorder_now(train_w_[p], user_param(p, host.data(), train_w_[p].get_desc().dims()));
+            const memory &w = train_.weights[p];
+            reorder_now(w, user_param(p, host.data(), w.get_desc().dims()));
             all.insert(all.end(), host.begin(), host.end());
         }
         return all;
@@ -495,10 +556,11 @@ public:
     void print_info() const
     {
         forward_.program->print_info();
-        train_.print_info();
-        std::printf("info %s %s forward: %s\n", label_.c_str(), spec_.name, forward_choice_.c_str());
+        train_.program->print_info();
+        std::printf("info %s %s\n", label_.c_str(), forward_choice_.c_str());
+        std::printf("info %s %s\n", label_.c_str(), train_choice_.c_str());
         std::printf("info %s %s reorders inside the timed forward %d, inside the train step %d\n", label_.c_str(),
-                    spec_.name, forward_.program->reorders(), train_.reorders());
+                    spec_.name, forward_.program->reorders(), train_.program->reorders());
     }
 
 private:
@@ -601,29 +663,66 @@ private:
                ")";
     }
 
-    /* oneDNN's own choice for forward_inference (format_tag::any everywhere) is not always its
-     * fastest here: on cnn8 it picks brgconv on nhwc, ~4x slower than the blocked jit kernels it
-     * picks for forward_training. Both are built and timed once at set-up; the faster is kept. */
-    void choose_forward()
+    /* Which activation layout is fastest depends on the net: oneDNN's own choice (format_tag::any)
+     * is brgconv on nhwc for inference, ~4x slower on cnn8 than the nChw16c jit kernels it picks
+     * for training. So every layout is built and timed once at set-up (a short measurement), and
+     * the fastest is built afresh (the timing trained the candidates' own parameter copies). */
+    struct Candidate {
+        std::string name;
+        std::function<Built()> build;
+    };
+
+    /* The candidates are timed in this thread's CPU time, interleaved (one run of each in turn),
+     * and compared by their medians. */
+    Built choose(const std::vector<Candidate> &candidates, std::string &summary) const
     {
-        Forward own = build_forward(false), as_training = build_forward(true);
-        double own_ns = measure([&own] { own.program->run(); }).ns_per_call;
-        double training_ns = measure([&as_training] { as_training.program->run(); }).ns_per_call;
-        bool keep_own = own_ns <= training_ns;
-        char text[200];
-        std::snprintf(text, sizeof text,
-                      "kept the %s formats (set-up timing: oneDNN's choice for inference %.1f ns, the "
-                      "training formats %.1f ns)",
-                      keep_own ? "inference" : "training", own_ns, training_ns);
-        forward_choice_ = text;
-        forward_ = std::move(keep_own ? own : as_training);
+        struct Trial {
+            const Candidate *candidate;
+            Built built;
+            long reps;
+            std::vector<double> ns;
+        };
+        std::vector<Trial> trials;
+        std::vector<std::string> verdicts(candidates.size());
+        for (size_t k = 0; k < candidates.size(); k++) {
+            const Candidate &c = candidates[k];
+            try {
+                Built built = c.build();
+                if (built.program->uses_reference()) /* never the fastest, and seconds to time */
+                    verdicts[k] = " " + c.name + ": a reference implementation;";
+                else
+                    trials.push_back({&c, std::move(built), 0, {}});
+            } catch (const dnnl::error &) {
+                verdicts[k] = " " + c.name + ": not supported;";
+            }
+        }
+        if (trials.empty())
+            throw Failure(std::string(spec_.name) + ": oneDNN has no fast implementation for any activation layout");
+        const clockid_t cpu = CLOCK_THREAD_CPUTIME_ID;
+        for (Trial &t : trials)
+            t.reps = calibrate([&t] { t.built.program->run(); }, 5e6, cpu);
+        for (int round = 0; round < selection_runs; round++)
+            for (Trial &t : trials)
+                t.ns.push_back(time_run([&t] { t.built.program->run(); }, t.reps, cpu) / (double)t.reps);
+        const Trial *best = nullptr;
+        for (const Trial &t : trials) {
+            char text[100];
+            std::snprintf(text, sizeof text, " %.1f ns;", median(t.ns));
+            verdicts[(size_t)(t.candidate - candidates.data())] = " " + t.candidate->name + text;
+            if (!best || median(t.ns) < median(best->ns))
+                best = &t;
+        }
+        for (const auto &v : verdicts)
+            summary += v;
+        summary += " kept " + best->candidate->name + " (set-up, CPU time, medians of " +
+                   std::to_string(selection_runs) + " interleaved runs)";
+        return best->candidate->build();
     }
 
-    /* The inference forward; like_training: each convolution takes the formats its
-     * forward_training twin was given, else format_tag::any. */
-    Forward build_forward(bool like_training) const
+    /* The inference forward, activations in `layout` (the first convolution's source: its choice). */
+    Built build_forward(Layout layout) const
     {
-        Forward f;
+        Built f;
         f.program = std::make_unique<Program>(e_, label_, std::string(spec_.name) + " forward");
         Program &prog = *f.program;
         memory cur;
@@ -631,7 +730,6 @@ private:
         for (size_t i = 0; i < spec_.layers.size(); i++) {
             const LayerSpec &l = spec_.layers[i];
             const Shapes &sh = shapes_[i];
-            const TrainRecord &twin = records_[i];
             size_t ns = sh.in.size() - 2;
             switch (l.kind) {
             case Kind::Conv: {
@@ -641,9 +739,8 @@ private:
                 attr.set_post_ops(ops);
                 dnnl::convolution_forward::primitive_desc pd(
                     {prop_kind::forward_inference, algorithm::convolution_direct,
-                     like_training ? twin.conv.src_desc() : any_desc(sh.in),
-                     like_training ? twin.conv.weights_desc() : any_desc(params_[p].dims),
-                     any_desc(params_[p + 1].dims), like_training ? twin.conv.dst_desc() : any_desc(sh.out),
+                     i == 0 ? any_desc(sh.in) : activation_desc(layout, sh.in), any_desc(params_[p].dims),
+                     any_desc(params_[p + 1].dims), activation_desc(layout, sh.out),
                      repeat(ns, l.stride), repeat(ns, l.pad), repeat(ns, l.pad)},
                     attr, e_.eng);
                 std::string name = layer_name("conv+relu forward_inference", i);
@@ -735,10 +832,17 @@ private:
                                             pool_strides(l, sh), pool_kernel(l, sh), zero, zero);
     }
 
-    void build_train()
+    /* The train step, activations in `layout` (the first convolution's source: its choice);
+     * fused_relu: the relu is a post-op of the training convolution and its backward the
+     * eltwise_relu_use_dst_for_bwd algorithm, else separate eltwise forward/backward primitives. */
+    Built build_train(Layout layout, bool fused_relu)
     {
-        records_.assign(spec_.layers.size(), TrainRecord());
-        train_w_.resize(params_.size());
+        Built built;
+        built.program = std::make_unique<Program>(e_, label_, std::string(spec_.name) + " train");
+        Program &train = *built.program;
+        std::vector<memory> &train_w = built.weights;
+        std::vector<TrainRecord> records(spec_.layers.size());
+        train_w.resize(params_.size());
         std::vector<memory> grads(params_.size());
         memory cur;
         size_t p = 0;
@@ -746,41 +850,42 @@ private:
         for (size_t i = 0; i < spec_.layers.size(); i++) {
             const LayerSpec &l = spec_.layers[i];
             const Shapes &sh = shapes_[i];
-            TrainRecord &r = records_[i];
+            TrainRecord &r = records[i];
             size_t ns = sh.in.size() - 2;
             switch (l.kind) {
             case Kind::Conv: {
                 dnnl::primitive_attr attr;
-                if (BENCH_DNNL_FUSED_RELU) {
+                if (fused_relu) {
                     dnnl::post_ops ops;
                     ops.append_eltwise(1.0f, algorithm::eltwise_relu, 0.0f, 0.0f);
                     attr.set_post_ops(ops);
                 }
                 r.conv = dnnl::convolution_forward::primitive_desc(
-                    {prop_kind::forward_training, algorithm::convolution_direct, any_desc(sh.in),
-                     any_desc(params_[p].dims), any_desc(params_[p + 1].dims), any_desc(sh.out),
+                    {prop_kind::forward_training, algorithm::convolution_direct,
+                     i == 0 ? any_desc(sh.in) : activation_desc(layout, sh.in), any_desc(params_[p].dims),
+                     any_desc(params_[p + 1].dims), activation_desc(layout, sh.out),
                      repeat(ns, l.stride), repeat(ns, l.pad), repeat(ns, l.pad)},
                     attr, e_.eng);
                 std::string name =
-                    layer_name(BENCH_DNNL_FUSED_RELU ? "conv+relu forward_training" : "conv forward_training", i);
+                    layer_name(fused_relu ? "conv+relu forward_training" : "conv forward_training", i);
                 r.param = p;
-                r.src = i == 0 ? input_in(r.conv.src_desc()) : train_.in_format(cur, r.conv.src_desc(), name);
-                train_w_[p] = param_in(p, r.conv.weights_desc());
-                train_w_[p + 1] = param_in(p + 1, r.conv.bias_desc());
+                r.src = i == 0 ? input_in(r.conv.src_desc()) : train.in_format(cur, r.conv.src_desc(), name);
+                train_w[p] = param_in(p, r.conv.weights_desc());
+                train_w[p + 1] = param_in(p + 1, r.conv.bias_desc());
                 r.z = memory(r.conv.dst_desc(), e_.eng);
-                train_.add<dnnl::convolution_forward>(
+                train.add<dnnl::convolution_forward>(
                     name + formats(r.conv.src_desc(), r.conv.weights_desc(), r.conv.dst_desc()), r.conv,
                     {{DNNL_ARG_SRC, r.src},
-                     {DNNL_ARG_WEIGHTS, train_w_[p]},
-                     {DNNL_ARG_BIAS, train_w_[p + 1]},
+                     {DNNL_ARG_WEIGHTS, train_w[p]},
+                     {DNNL_ARG_BIAS, train_w[p + 1]},
                      {DNNL_ARG_DST, r.z}});
-                if (BENCH_DNNL_FUSED_RELU) {
+                if (fused_relu) {
                     r.dst = r.z;
                 } else {
                     r.relu = dnnl::eltwise_forward::primitive_desc(
                         {prop_kind::forward_training, algorithm::eltwise_relu, r.z.get_desc(), 0.0f, 0.0f}, e_.eng);
                     r.dst = memory(r.relu.dst_desc(), e_.eng);
-                    train_.add<dnnl::eltwise_forward>(layer_name("eltwise_relu forward_training", i), r.relu,
+                    train.add<dnnl::eltwise_forward>(layer_name("eltwise_relu forward_training", i), r.relu,
                                                       {{DNNL_ARG_SRC, r.z}, {DNNL_ARG_DST, r.dst}});
                 }
                 cur = r.dst;
@@ -795,7 +900,7 @@ private:
                 r.dst = memory(r.pool.dst_desc(), e_.eng);
                 if (r.pool.workspace_desc().get_size() != 0)
                     r.workspace = memory(r.pool.workspace_desc(), e_.eng);
-                train_.add<dnnl::pooling_forward>(layer_name(pool_name(l), i) + " forward_training", r.pool,
+                train.add<dnnl::pooling_forward>(layer_name(pool_name(l), i) + " forward_training", r.pool,
                                                   {{DNNL_ARG_SRC, r.src}, {DNNL_ARG_DST, r.dst}}, r.workspace);
                 cur = r.dst;
                 break;
@@ -808,17 +913,17 @@ private:
                     {prop_kind::forward_training, r.src.get_desc(), any_desc(dense_weight_dims(p, r.src)),
                      any_desc(params_[p + 1].dims), memory::desc(sh.out, Type::f32, Tag::nc)},
                     e_.eng);
-                train_w_[p] = param_in(p, r.dense.weights_desc());
-                train_w_[p + 1] = param_in(p + 1, r.dense.bias_desc());
+                train_w[p] = param_in(p, r.dense.weights_desc());
+                train_w[p + 1] = param_in(p + 1, r.dense.bias_desc());
                 r.z = memory(r.dense.dst_desc(), e_.eng);
-                train_.add<dnnl::inner_product_forward>(layer_name("inner_product forward_training", i), r.dense,
+                train.add<dnnl::inner_product_forward>(layer_name("inner_product forward_training", i), r.dense,
                                                         {{DNNL_ARG_SRC, r.src},
-                                                         {DNNL_ARG_WEIGHTS, train_w_[p]},
-                                                         {DNNL_ARG_BIAS, train_w_[p + 1]},
+                                                         {DNNL_ARG_WEIGHTS, train_w[p]},
+                                                         {DNNL_ARG_BIAS, train_w[p + 1]},
                                                          {DNNL_ARG_DST, r.z}});
                 dnnl::softmax_forward::primitive_desc sm({prop_kind::forward_training, r.z.get_desc(), 1}, e_.eng);
                 r.dst = memory(sm.dst_desc(), e_.eng);
-                train_.add<dnnl::softmax_forward>(layer_name("softmax forward_training", i), sm,
+                train.add<dnnl::softmax_forward>(layer_name("softmax forward_training", i), sm,
                                                   {{DNNL_ARG_SRC, r.z}, {DNNL_ARG_DST, r.dst}});
                 p += 2;
                 break;
@@ -827,7 +932,7 @@ private:
         }
 
         /* J and the output layer's dJ/dZ = (A - Y) / m, one loop */
-        const TrainRecord &last = records_.back();
+        const TrainRecord &last = records.back();
         if (last.dst.get_desc() != y_.get_desc() || last.z.get_desc() != y_.get_desc())
             throw Failure("oneDNN: the output layer is not in plain nc format");
         memory d(last.z.get_desc(), e_.eng);
@@ -836,19 +941,19 @@ private:
             float *dz = data_of(d);
             long n = out_floats();
             float inv_m = 1.0f / (float)spec_.batch;
-            train_.add_loop([this, a, y, dz, n, inv_m] {
+            train.add_loop([this, a, y, dz, n, inv_m] {
                 loss_ = cost(a, y, n);
                 for (long k = 0; k < n; k++)
                     dz[k] = (a[k] - y[k]) * inv_m;
             });
         }
-        train_.keep(d);
+        train.keep(d);
 
         /* backward */
         for (size_t i = spec_.layers.size(); i-- > 0;) {
             const LayerSpec &l = spec_.layers[i];
             const Shapes &sh = shapes_[i];
-            const TrainRecord &r = records_[i];
+            const TrainRecord &r = records[i];
             size_t ns = sh.in.size() - 2;
             size_t q = r.param;
             switch (l.kind) {
@@ -859,23 +964,23 @@ private:
                     e_.eng, r.dense);
                 std::string name = layer_name("inner_product backward_weights", i);
                 memory dw(bw.diff_weights_desc(), e_.eng), db(bw.diff_bias_desc(), e_.eng);
-                train_.add<dnnl::inner_product_backward_weights>(
+                train.add<dnnl::inner_product_backward_weights>(
                     name, bw,
-                    {{DNNL_ARG_SRC, train_.in_format(r.src, bw.src_desc(), name)},
-                     {DNNL_ARG_DIFF_DST, train_.in_format(d, bw.diff_dst_desc(), name)},
+                    {{DNNL_ARG_SRC, train.in_format(r.src, bw.src_desc(), name)},
+                     {DNNL_ARG_DIFF_DST, train.in_format(d, bw.diff_dst_desc(), name)},
                      {DNNL_ARG_DIFF_WEIGHTS, dw},
                      {DNNL_ARG_DIFF_BIAS, db}});
-                grads[q] = train_.in_format(dw, train_w_[q].get_desc(), "sgd");
-                grads[q + 1] = train_.in_format(db, train_w_[q + 1].get_desc(), "sgd");
+                grads[q] = train.in_format(dw, train_w[q].get_desc(), "sgd");
+                grads[q + 1] = train.in_format(db, train_w[q + 1].get_desc(), "sgd");
                 if (i > 0) {
                     dnnl::inner_product_backward_data::primitive_desc bd(
                         {r.src.get_desc(), any_desc(dense_weight_dims(q, r.src)), d.get_desc()}, e_.eng, r.dense);
                     name = layer_name("inner_product backward_data", i);
                     memory ds(bd.diff_src_desc(), e_.eng);
-                    train_.add<dnnl::inner_product_backward_data>(
+                    train.add<dnnl::inner_product_backward_data>(
                         name, bd,
-                        {{DNNL_ARG_DIFF_DST, train_.in_format(d, bd.diff_dst_desc(), name)},
-                         {DNNL_ARG_WEIGHTS, train_.in_format(train_w_[q], bd.weights_desc(), name)},
+                        {{DNNL_ARG_DIFF_DST, train.in_format(d, bd.diff_dst_desc(), name)},
+                         {DNNL_ARG_WEIGHTS, train.in_format(train_w[q], bd.weights_desc(), name)},
                          {DNNL_ARG_DIFF_SRC, ds}});
                     /* the source was a matrix view: its gradient is viewed back the same way */
                     d = ds.get_desc() == r.src.get_desc() && r.src.get_desc() != r.unviewed_src
@@ -889,9 +994,9 @@ private:
                 dnnl::pooling_backward::primitive_desc pb(pool_backward_desc(l, sh, r), e_.eng, r.pool);
                 std::string name = layer_name(pool_name(l), i) + " backward";
                 memory ds(pb.diff_src_desc(), e_.eng);
-                train_.add<dnnl::pooling_backward>(
+                train.add<dnnl::pooling_backward>(
                     name, pb,
-                    {{DNNL_ARG_DIFF_DST, train_.in_format(d, pb.diff_dst_desc(), name)}, {DNNL_ARG_DIFF_SRC, ds}},
+                    {{DNNL_ARG_DIFF_DST, train.in_format(d, pb.diff_dst_desc(), name)}, {DNNL_ARG_DIFF_SRC, ds}},
                     r.workspace);
                 d = ds;
                 break;
@@ -899,7 +1004,7 @@ private:
             case Kind::Conv: {
                 /* relu backward: from its input z, or (fused) from its output */
                 memory dz;
-                if (BENCH_DNNL_FUSED_RELU) {
+                if (fused_relu) {
                     dnnl::eltwise_forward::primitive_desc hint(
                         {prop_kind::forward_training, algorithm::eltwise_relu_use_dst_for_bwd, r.dst.get_desc(),
                          0.0f, 0.0f},
@@ -909,8 +1014,8 @@ private:
                         e_.eng, hint);
                     std::string name = layer_name("eltwise_relu_use_dst_for_bwd backward", i);
                     dz = memory(rb.diff_src_desc(), e_.eng);
-                    train_.add<dnnl::eltwise_backward>(name, rb,
-                                                       {{DNNL_ARG_DIFF_DST, train_.in_format(d, rb.diff_dst_desc(), name)},
+                    train.add<dnnl::eltwise_backward>(name, rb,
+                                                       {{DNNL_ARG_DIFF_DST, train.in_format(d, rb.diff_dst_desc(), name)},
                                                         {DNNL_ARG_DST, r.dst},
                                                         {DNNL_ARG_DIFF_SRC, dz}});
                 } else {
@@ -918,37 +1023,38 @@ private:
                         {algorithm::eltwise_relu, r.z.get_desc(), r.z.get_desc(), 0.0f, 0.0f}, e_.eng, r.relu);
                     std::string name = layer_name("eltwise_relu backward", i);
                     dz = memory(rb.diff_src_desc(), e_.eng);
-                    train_.add<dnnl::eltwise_backward>(name, rb,
-                                                       {{DNNL_ARG_DIFF_DST, train_.in_format(d, rb.diff_dst_desc(), name)},
+                    train.add<dnnl::eltwise_backward>(name, rb,
+                                                       {{DNNL_ARG_DIFF_DST, train.in_format(d, rb.diff_dst_desc(), name)},
                                                         {DNNL_ARG_SRC, r.z},
                                                         {DNNL_ARG_DIFF_SRC, dz}});
                 }
                 Dims strides = repeat(ns, l.stride), pads = repeat(ns, l.pad);
                 dnnl::convolution_backward_weights::primitive_desc bw(
-                    {algorithm::convolution_direct, any_desc(sh.in), any_desc(params_[q].dims),
-                     any_desc(params_[q + 1].dims), any_desc(sh.out), strides, pads, pads},
+                    {algorithm::convolution_direct, i == 0 ? r.src.get_desc() : activation_desc(layout, sh.in),
+                     any_desc(params_[q].dims), any_desc(params_[q + 1].dims), activation_desc(layout, sh.out),
+                     strides, pads, pads},
                     e_.eng, r.conv);
                 std::string name = layer_name("conv backward_weights", i);
                 memory dw(bw.diff_weights_desc(), e_.eng), db(bw.diff_bias_desc(), e_.eng);
-                train_.add<dnnl::convolution_backward_weights>(
+                train.add<dnnl::convolution_backward_weights>(
                     name + formats(bw.src_desc(), bw.diff_weights_desc(), bw.diff_dst_desc()), bw,
-                    {{DNNL_ARG_SRC, train_.in_format(r.src, bw.src_desc(), name)},
-                     {DNNL_ARG_DIFF_DST, train_.in_format(dz, bw.diff_dst_desc(), name)},
+                    {{DNNL_ARG_SRC, train.in_format(r.src, bw.src_desc(), name)},
+                     {DNNL_ARG_DIFF_DST, train.in_format(dz, bw.diff_dst_desc(), name)},
                      {DNNL_ARG_DIFF_WEIGHTS, dw},
                      {DNNL_ARG_DIFF_BIAS, db}});
-                grads[q] = train_.in_format(dw, train_w_[q].get_desc(), "sgd");
-                grads[q + 1] = train_.in_format(db, train_w_[q + 1].get_desc(), "sgd");
+                grads[q] = train.in_format(dw, train_w[q].get_desc(), "sgd");
+                grads[q + 1] = train.in_format(db, train_w[q + 1].get_desc(), "sgd");
                 if (i > 0) {
                     dnnl::convolution_backward_data::primitive_desc bd(
-                        {algorithm::convolution_direct, any_desc(sh.in), any_desc(params_[q].dims),
-                         any_desc(sh.out), strides, pads, pads},
+                        {algorithm::convolution_direct, activation_desc(layout, sh.in), any_desc(params_[q].dims),
+                         activation_desc(layout, sh.out), strides, pads, pads},
                         e_.eng, r.conv);
                     name = layer_name("conv backward_data", i);
                     memory ds(bd.diff_src_desc(), e_.eng);
-                    train_.add<dnnl::convolution_backward_data>(
+                    train.add<dnnl::convolution_backward_data>(
                         name + formats(bd.diff_src_desc(), bd.weights_desc(), bd.diff_dst_desc()), bd,
-                        {{DNNL_ARG_DIFF_DST, train_.in_format(dz, bd.diff_dst_desc(), name)},
-                         {DNNL_ARG_WEIGHTS, train_.in_format(train_w_[q], bd.weights_desc(), name)},
+                        {{DNNL_ARG_DIFF_DST, train.in_format(dz, bd.diff_dst_desc(), name)},
+                         {DNNL_ARG_WEIGHTS, train.in_format(train_w[q], bd.weights_desc(), name)},
                          {DNNL_ARG_DIFF_SRC, ds}});
                     d = ds;
                 }
@@ -966,14 +1072,15 @@ private:
         };
         std::vector<Update> updates;
         for (size_t k = 0; k < params_.size(); k++) {
-            updates.push_back({data_of(train_w_[k]), data_of(grads[k]), floats_of(train_w_[k])});
-            train_.keep(grads[k]);
+            updates.push_back({data_of(train_w[k]), data_of(grads[k]), floats_of(train_w[k])});
+            train.keep(grads[k]);
         }
-        train_.add_loop([updates] {
+        train.add_loop([updates] {
             for (const Update &u : updates)
                 for (size_t k = 0; k < u.n; k++)
                     u.p[k] -= learning_rate * u.dp[k];
         });
+        return built;
     }
 
     Engine &e_;
@@ -984,11 +1091,9 @@ private:
     long classes_ = 0;
     std::vector<float> params0_, x_host_, y_host_;
     memory x_user_, y_;
-    std::vector<memory> param_user_, train_w_;
-    std::vector<TrainRecord> records_;
-    Program train_;
-    Forward forward_;
-    std::string forward_choice_;
+    std::vector<memory> param_user_;
+    std::string forward_choice_, train_choice_;
+    Built train_, forward_;
     double loss_ = 0;
 };
 
@@ -1049,11 +1154,10 @@ int run(int argc, char **argv)
 
     int threads = force_one_thread();
     const dnnl_version_t *v = dnnl_version();
-    std::printf("info %s oneDNN %d.%d.%d (%s), cpu runtime %s, threads %d, isa %s, train relu %s\n",
+    std::printf("info %s oneDNN %d.%d.%d (%s), cpu runtime %s, threads %d, isa %s\n",
                 label.c_str(), v->major, v->minor, v->patch, v->hash ? v->hash : "no hash",
                 v->cpu_runtime == DNNL_RUNTIME_OMP ? "OpenMP" : v->cpu_runtime == DNNL_RUNTIME_SEQ ? "sequential" : "other",
-                threads, isa_name(dnnl::get_effective_cpu_isa()),
-                BENCH_DNNL_FUSED_RELU ? "fused post-op + use_dst_for_bwd" : "separate eltwise primitives");
+                threads, isa_name(dnnl::get_effective_cpu_isa()));
 
     Engine e;
     for (const NetSpec *spec : chosen) {
