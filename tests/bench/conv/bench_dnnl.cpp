@@ -203,28 +203,44 @@ std::vector<float> read_floats(const std::string &path, long count)
     std::vector<float> data((size_t)count);
     size_t got = std::fread(data.data(), sizeof(float), data.size(), f);
     bool extra = std::fgetc(f) != EOF;
+    long bytes = std::fseek(f, 0, SEEK_END) == 0 ? std::ftell(f) : -1;
     std::fclose(f);
     if (got != data.size() || extra)
-        throw Failure(path + ": expected exactly " + std::to_string(count) +
-                      " float32 values (" + std::to_string(count * 4) + " bytes)");
+        throw Failure(path + ": expected exactly " + std::to_string(count) + " float32 values (" +
+                      std::to_string(count * 4) + " bytes), found " + std::to_string(bytes) + " bytes");
     for (float v : data)
         if (!std::isfinite(v))
             throw Failure(path + ": holds a value that is not finite");
     return data;
 }
 
-/* Written beside the target and renamed over it, so a failed run leaves earlier output as it was. */
-void write_file(const std::string &path, const void *data, size_t bytes)
+struct OutputFile {
+    std::string path;
+    const void *data;
+    size_t bytes;
+};
+
+/* Each file is written beside its target, and only when all are written are they renamed over
+ * their targets, so a failed run leaves earlier output as it was. */
+void write_files(const std::vector<OutputFile> &files)
 {
-    std::string tmp = path + ".tmp";
-    FILE *f = std::fopen(tmp.c_str(), "wb");
-    bool ok = f && std::fwrite(data, 1, bytes, f) == bytes;
-    if (f && std::fclose(f) != 0)
-        ok = false;
-    if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        throw Failure(path + ": cannot write (" + std::strerror(errno) + ")");
+    for (size_t k = 0; k < files.size(); k++) {
+        std::string tmp = files[k].path + ".tmp";
+        FILE *f = std::fopen(tmp.c_str(), "wb");
+        bool ok = f && std::fwrite(files[k].data, 1, files[k].bytes, f) == files[k].bytes;
+        if (f && std::fclose(f) != 0)
+            ok = false;
+        if (!ok) {
+            std::string why = std::strerror(errno);
+            for (size_t j = 0; j <= k; j++)
+                if (f || j < k)
+                    std::remove((files[j].path + ".tmp").c_str());
+            throw Failure(files[k].path + ": cannot write (" + why + ")");
+        }
     }
+    for (const auto &file : files)
+        if (std::rename((file.path + ".tmp").c_str(), file.path.c_str()) != 0)
+            throw Failure(file.path + ": cannot write (" + std::strerror(errno) + ")");
 }
 
 /* ---------------------------------------------------------------- oneDNN plumbing */
@@ -1166,11 +1182,11 @@ int run(int argc, char **argv)
         net.forward();
         double j_forward = net.forward_loss();
         std::vector<float> out = net.forward_output();
-        write_file(join_path(dir, spec->name, "out." + label + ".f32"), out.data(), out.size() * sizeof(float));
         double j_step = net.train_step();
         std::vector<double> after = net.trained_params();
-        write_file(join_path(dir, spec->name, "after." + label + ".f64"), after.data(),
-                   after.size() * sizeof(double));
+        write_files({{join_path(dir, spec->name, "out." + label + ".f32"), out.data(), out.size() * sizeof(float)},
+                     {join_path(dir, spec->name, "after." + label + ".f64"), after.data(),
+                      after.size() * sizeof(double)}});
         std::printf("check %s %s %.9g %.9g\n", label.c_str(), spec->name, j_forward, j_step);
         std::fflush(stdout);
         Timing f = measure([&net] { net.forward(); });
