@@ -20,6 +20,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -86,6 +87,8 @@ typedef struct {
     size_t op_count;
     xnn_operator_t ops[MAX_OPERATORS];
     float *act[MAX_OPERATORS + 1];
+    int has_maxpool;           /* for the info line */
+    size_t avgpool_pixels;     /* pixels per sample the global average pooling reduces */
 } xnn_net;
 
 static void die(const char *format, ...)
@@ -146,7 +149,7 @@ static float *read_floats(const char *dir, const char *net, const char *file, si
         die("%s/%s/%s: path too long", dir, net, file);
     FILE *f = fopen(path, "rb");
     if (!f)
-        die("cannot open %s (run the benchmark's prep first)", path);
+        die("cannot open %s: %s (run the benchmark's prep first)", path, strerror(errno));
     float *data = alloc_floats(count);
     size_t got = fread(data, sizeof(float), count, f);
     int extra = fgetc(f);
@@ -168,12 +171,13 @@ static void write_floats(const char *dir, const char *net, const char *file, con
     snprintf(temp, sizeof temp, "%s.tmp", path);
     FILE *f = fopen(temp, "wb");
     if (!f)
-        die("cannot write %s", temp);
+        die("cannot write %s: %s", temp, strerror(errno));
     int ok = fwrite(data, sizeof(float), count, f) == count;
     ok = (fclose(f) == 0) && ok;
     if (!ok || rename(temp, path) != 0) {
+        int error = errno;
         remove(temp);
-        die("cannot write %s", path);
+        die("cannot write %s: %s", path, strerror(error));
     }
 }
 
@@ -285,6 +289,7 @@ static void build(xnn_net *x, const net_desc *net, const float *params, const fl
                                                           x->act[x->op_count + 1], NULL),
                          name, "xnn_setup_max_pooling2d_nhwc_f32");
             x->op_count++;
+            x->has_maxpool = 1;
             height = out_h;
             width = out_w;
         } else if (l->kind == LAYER_GLOBAL_AVGPOOL) {
@@ -298,6 +303,7 @@ static void build(xnn_net *x, const net_desc *net, const float *params, const fl
                                                                   x->act[x->op_count + 1], NULL),
                          name, "xnn_setup_global_average_pooling_nwc_f32");
             x->op_count++;
+            x->avgpool_pixels = height * width;
             height = 1;
             width = 1;
         } else {
@@ -409,30 +415,36 @@ static double time_forward(const xnn_net *x, long *reps_out)
     return per_call[MEASURED_RUNS / 2];
 }
 
-/* What the program can learn about the kernels: this XNNPACK has no query for its version or
- * for the microkernels an operator chose, so it names the operators and the host ISA that
- * XNNPACK's x86 dispatch (src/init.c at ae108ef) keys on, and the f32 GEMM/IGEMM microkernel
- * that dispatch selects for it (every conv here runs as IGEMM, the dense layer as GEMM). */
+/* What the program can learn about the kernels. This XNNPACK has no query for its version or
+ * for the microkernels an operator chose, so the line names the operators and the microkernels
+ * that its x86 dispatch table (src/init.c at ae108ef, the commit Debian packages) assigns for the
+ * host's ISA: every conv here (3-tap, so never the 1x1 GEMM path) runs the f32 IGEMM, the dense
+ * layer the f32 GEMM, softmax rmax + raddstoreexpminusmax + vmulc; pooling kernels are SSE at
+ * that commit on every x86 (global average pooling: one pass up to its row tile of 7 pixels,
+ * else multipass). (On the AVX-512 build machine a perf profile of kws spent its time
+ * in the function whose assertions name xnn_f32_igemm_minmax_ukernel_7x16__avx512f_broadcast.) */
 static void print_info(const char *label, const xnn_net *x)
 {
-    const char *gemm = "not x86: see XNNPACK's init.c for this architecture";
+    const char *by_isa = "not x86: see XNNPACK's src/init.c for this architecture";
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f"))
-        gemm = "avx512f host: f32 gemm/igemm 7x16__avx512f_broadcast";
+        by_isa = "avx512f: gemm/igemm 7x16__avx512f_broadcast, vmulc__avx512f_x32";
     else if (__builtin_cpu_supports("fma"))
-        gemm = "fma3 host: f32 gemm/igemm 5x16__fma3_broadcast (4x16s4 on Zen 1)";
+        by_isa = "fma3: gemm/igemm 5x16__fma3_broadcast (4x16s4 on Zen 1), vmulc__avx_x16";
     else if (__builtin_cpu_supports("avx"))
-        gemm = "avx host: f32 gemm/igemm 5x16__avx_broadcast";
+        by_isa = "avx: gemm/igemm 5x16__avx_broadcast, vmulc__avx_x16";
     else
-        gemm = "sse host: f32 gemm/igemm 4x8__sse_load1";
+        by_isa = "sse: gemm/igemm 4x8__sse_load1, vmulc__sse_x8";
 #endif
-    printf("info %s XNNPACK operator API (Debian libxnnpack 0.0~git20220216 header; the library "
-           "reports neither its version nor its microkernels), 1 thread (threadpool NULL), %s: "
-           "%zu operators (conv2d nhwc f32 with fused relu clamp%s, global_average_pooling "
-           "nwc, fully_connected nc, softmax nc); dispatch by ISA: %s\n",
-           label, x->net->name, x->op_count, x->net->is_1d ? " as height-1 2-D" : ", max_pooling2d",
-           gemm);
+    printf("info %s XNNPACK (Debian libxnnpack 0.0~git20220216; reports neither its version nor "
+           "its microkernels), 1 thread (threadpool NULL); %s: %zu operators (convolution2d_nhwc "
+           "with the relu clamp fused%s%s, global_average_pooling_nwc, fully_connected_nc, "
+           "softmax_nc); f32 microkernels by that version's x86 dispatch for this host, %s; "
+           "%sgavgpool %s__sse_c4, rmax__sse, raddstoreexpminusmax__sse2_rr2_p5_x20_acc2\n",
+           label, x->net->name, x->op_count, x->net->is_1d ? ", 1-D as height 1" : "",
+           x->has_maxpool ? ", max_pooling2d_nhwc" : "", by_isa,
+           x->has_maxpool ? "maxpool 9p8x__sse_c4, " : "", x->avgpool_pixels <= 7 ? "7x" : "7p7x");
 }
 
 static void run_net(const net_desc *net, const char *dir, const char *pass, const char *label)
