@@ -10,7 +10,10 @@
  *
  * Written against the operator API of Debian's libxnnpack-dev 0.0~git20220216 (its create and
  * setup signatures differ from later XNNPACK). Build:
- *   cc -std=c99 -O3 -march=native tests/bench/conv/bench_xnnpack.c -lXNNPACK -lpthreadpool -lm
+ *   cc -std=c99 -O3 -march=native -Wall -Wextra -Werror tests/bench/conv/bench_xnnpack.c \
+ *      -lXNNPACK -lpthreadpool -lm
+ * (-lm for log; -lpthreadpool only names the library libXNNPACK.so.0 already depends on, as this
+ * program calls no pthreadpool function.)
  *
  * Every operator is created and set up once, with NHWC activation buffers allocated once, so the
  * timed forward is only the xnn_run_operator calls in sequence, on one thread (threadpool NULL).
