@@ -80,7 +80,8 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train
+	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train \
+	    check-bench-conv
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

@@ -10,6 +10,8 @@
 #                       correctness gate, tables, and the README.md section between
 #                       <!-- bench-conv:begin --> and <!-- bench-conv:end --> (`make bench` runs
 #                       them too, after the dense nets in each pass)
+#   make check-bench-conv  (part of `make test`, seconds) the conv report on made-up results:
+#                       its correctness gate, its ratios and its README update
 #   make bench-unroll   gradc alone, each net generated with unroll = full, loops and auto: time,
 #                       object size and compile time per mode (minutes: a fully unrolled seed3
 #                       is ~3 MB of code that gcc -O3 takes minutes to compile)
@@ -69,7 +71,8 @@ BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/eigen-fixed/$(n) $(BENCH_BUILD)/eigen-dynamic/$(n)) \
     $(BENCH_BUILD)/openblas $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
-.PHONY: bench bench-programs bench-conv bench-conv-programs bench-unroll bench-clean deps-bench
+.PHONY: bench bench-programs bench-conv bench-conv-programs check-bench-conv bench-unroll \
+    bench-clean deps-bench
 
 bench-programs: $(BENCH_PROGRAMS)
 bench-conv-programs: $(BENCH_CONV_PROGRAMS)
@@ -174,6 +177,9 @@ $(foreach n,$(BENCH_CONV_NETS),$(eval $(call BENCH_CONV_GRADC_PROGRAM,O2,$(BENCH
 $(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_CONV_SRC)/conv_nets.h
 	@mkdir -p $(@D)
 	$(CC) -std=c99 -O2 $(BENCH_WARN) $< -lm -o $@
+
+check-bench-conv: $(BENCH_CONV_BUILD)/report
+	@python3 $(BENCH_CONV_SRC)/check_report_conv.py $< $(BENCH_CONV_BUILD)/check-report
 
 # $(1) = program, $(2) = the compile and link command (output appended): a peer that does not
 # build leaves its log and no program.

@@ -166,9 +166,10 @@ def main(argv):
     torch.set_num_threads(1)
     capability = [line.strip(" -") for line in torch.__config__.show().splitlines()
                   if "CPU capability" in line]
+    mkldnn = "available" if torch.backends.mkldnn.is_available() else "not built in"
     print(f"info {label} PyTorch {torch.__version__}, {torch.get_num_threads()} thread(s), "
           f"Python {sys.version.split()[0]}, {capability[0] if capability else ''}, "
-          f"mkldnn {'on' if torch.backends.mkldnn.is_available() else 'off'}", flush=True)
+          f"mkldnn {mkldnn}", flush=True)
     for name in names:
         run_net(data_dir, name, pass_no, label)
 
