@@ -185,6 +185,7 @@ check-bench-conv: $(BENCH_CONV_BUILD)/report
 # build leaves its log and no program.
 define BENCH_CONV_PEER_BUILD
 	@mkdir -p $(@D)
+	@echo '$(2) -o $@'
 	@if $(2) -o $@ > $(BENCH_CONV_BUILD)/$(1)-build.log 2>&1; \
 	then cat $(BENCH_CONV_BUILD)/$(1)-build.log; \
 	else rm -f $@; echo "bench: $< did not build; its column is skipped:"; \
