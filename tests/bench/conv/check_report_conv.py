@@ -57,6 +57,7 @@ def make_case(work, name, peers, edit=None):
                 step = f"{J:.9g}"
             lines.append(f"check {label} {net} {J:.9g} {step}")
             lines.append(f"info {label} {label} version 1")
+            lines.append(f"info {label} {net}: the kernel it chose")
             for p in (0, 1):
                 t = f"{train[p]:.1f}" if train is not None else "-"
                 reps = "10" if train is not None else "-"
@@ -113,6 +114,9 @@ def main(report, work):
     check(xnn and xnn[0][1:] == ["450 / 500", "(inference only)", "0.50x", "0.38x", "n/a",
                                  "n/a"], f"agree: XNNPACK row {xnn[:1]}")
     check("**made-up note**" in text, "agree: the note is not in the README")
+    check("- oneDNN: dnnl version 1\n" in text and "the kernel it chose" not in text and
+          "info dnnl kws: the kernel it chose" in out,
+          "agree: the README should list a peer's first info line only, the report all")
 
     # 2. One peer's output off by 1e-4 in one probability: it, and only it, is marked.
     def bad_output(net, label, o, a, J):
