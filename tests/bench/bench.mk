@@ -62,9 +62,9 @@ BENCH_CONV_HEADERS := $(BENCH_CONV_SRC)/conv_harness.h $(BENCH_CONV_SRC)/conv_ne
 BENCH_CONV_PEERS := \
     $(if $(wildcard $(BENCH_CONV_SRC)/bench_dnnl.cpp),$(BENCH_CONV_BUILD)/dnnl) \
     $(if $(wildcard $(BENCH_CONV_SRC)/bench_xnnpack.c),$(BENCH_CONV_BUILD)/xnnpack)
-BENCH_CONV_PROGRAMS := \
-    $(foreach n,$(BENCH_CONV_NETS),$(BENCH_CONV_BUILD)/gradc-O3/$(n) $(BENCH_CONV_BUILD)/gradc-O2/$(n)) \
-    $(BENCH_CONV_BUILD)/report $(BENCH_CONV_PEERS)
+BENCH_CONV_PROGRAMS := $(BENCH_CONV_BUILD)/report $(BENCH_CONV_PEERS) \
+    $(foreach n,$(BENCH_CONV_NETS),$(BENCH_CONV_BUILD)/gradc-O3/$(n)) \
+    $(foreach n,$(BENCH_CONV_NETS),$(BENCH_CONV_BUILD)/gradc-O2/$(n))
 
 BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/gradc-O3/$(n) $(BENCH_BUILD)/gradc-O2/$(n)) \
