@@ -98,11 +98,13 @@ fi
 # The conv peers: oneDNN and XNNPACK come from their own source files, which may not be in this
 # tree yet; bench.mk builds each only when its file is there and leaves no program when the
 # build fails (its log says why).
+# (The source is looked at first: a program left in the build directory from a tree that had
+# the file is not run.)
 have_peer() {  # LABEL SOURCE NAME
-    if [ -x "$conv/$1" ]; then
-        return 0
-    elif [ ! -f "$conv_src/$2" ]; then
+    if [ ! -f "$conv_src/$2" ]; then
         echo "note $3: column skipped, $conv_src/$2 is not in this tree" >> "$conv_results"
+    elif [ -x "$conv/$1" ]; then
+        return 0
     else
         echo "note $3: column skipped, $conv_src/$2 did not build ($conv/$1-build.log):" \
             "$( (grep -m 1 'error' "$conv/$1-build.log" || head -n 1 "$conv/$1-build.log") \
