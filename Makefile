@@ -32,7 +32,9 @@ help:
 	@echo "make cross-table                 measure every example spec on Cortex-M4F (the README table)"
 	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
 	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
-	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch"
+	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch,"
+	@echo "                                 and the two conv nets (make bench-conv) as below"
+	@echo "make bench-conv                  time the conv nets against PyTorch, oneDNN, XNNPACK (inference)"
 	@echo "make bench-unroll                time, size and compile time per unroll mode"
 	@echo "make fuzz [FUZZ_SECONDS=600]     long libFuzzer run on the spec loader"
 	@echo "make clean                       remove build products and out/"
@@ -78,7 +80,8 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train
+	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train \
+	    check-bench-conv
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

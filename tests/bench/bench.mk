@@ -5,6 +5,13 @@
 #                       dynamic), OpenBLAS (default and OPENBLAS_CORETYPE=SkylakeX) and PyTorch,
 #                       on the nets in tests/bench/specs/; tables, correctness gate, and the
 #                       README.md section between <!-- bench:begin --> and <!-- bench:end -->
+#   make bench-conv     the conv nets alone (tests/bench/conv/specs/: cnn8, kws): gradc -O3
+#                       -march=native and -O2 against PyTorch, oneDNN and XNNPACK (inference);
+#                       correctness gate, tables, and the README.md section between
+#                       <!-- bench-conv:begin --> and <!-- bench-conv:end --> (`make bench` runs
+#                       them too, after the dense nets in each pass)
+#   make check-bench-conv  (part of `make test`, seconds) the conv report on made-up results:
+#                       its correctness gate, its ratios and its README update
 #   make bench-unroll   gradc alone, each net generated with unroll = full, loops and auto: time,
 #                       object size and compile time per mode (minutes: a fully unrolled seed3
 #                       is ~3 MB of code that gcc -O3 takes minutes to compile)
@@ -17,7 +24,8 @@ GRADC ?= gen/build/gradc
 BENCH_SRC := tests/bench
 BENCH_BUILD := tests/bench/build
 BENCH_NETS := xor seed3 mlp reg
-BENCH_PACKAGES := libeigen3-dev libopenblas-dev g++
+BENCH_PACKAGES := libeigen3-dev libopenblas-dev g++ libdnnl-dev libxnnpack-dev \
+    libpthreadpool-dev python3-torch
 
 BENCH_WARN := -Wall -Wextra
 BENCH_FAST := -O3 -march=native
@@ -44,14 +52,30 @@ BENCH_EIGEN_LAYOUT_mlp := 0
 BENCH_EIGEN_LAYOUT_reg := 0
 bench_upper = $(shell echo '$(1)' | tr a-z A-Z)
 
-BENCH_PROGRAMS := \
+# The conv benchmark (tests/bench/conv/). The oneDNN and XNNPACK programs are built only when
+# their source file is in the tree, and a failed build leaves no program (run.sh then notes it
+# and skips the column) instead of failing the benchmark.
+BENCH_CONV_SRC := $(BENCH_SRC)/conv
+BENCH_CONV_BUILD := $(BENCH_BUILD)/conv
+BENCH_CONV_NETS := cnn8 kws
+BENCH_CONV_HEADERS := $(BENCH_CONV_SRC)/conv_harness.h $(BENCH_CONV_SRC)/conv_nets.h
+BENCH_CONV_PEERS := \
+    $(if $(wildcard $(BENCH_CONV_SRC)/bench_dnnl.cpp),$(BENCH_CONV_BUILD)/dnnl) \
+    $(if $(wildcard $(BENCH_CONV_SRC)/bench_xnnpack.c),$(BENCH_CONV_BUILD)/xnnpack)
+BENCH_CONV_PROGRAMS := $(BENCH_CONV_BUILD)/report $(BENCH_CONV_PEERS) \
+    $(foreach n,$(BENCH_CONV_NETS),$(BENCH_CONV_BUILD)/gradc-O3/$(n)) \
+    $(foreach n,$(BENCH_CONV_NETS),$(BENCH_CONV_BUILD)/gradc-O2/$(n))
+
+BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/gradc-O3/$(n) $(BENCH_BUILD)/gradc-O2/$(n)) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/eigen-fixed/$(n) $(BENCH_BUILD)/eigen-dynamic/$(n)) \
     $(BENCH_BUILD)/openblas $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
-.PHONY: bench bench-programs bench-unroll bench-clean deps-bench
+.PHONY: bench bench-programs bench-conv bench-conv-programs check-bench-conv bench-unroll \
+    bench-clean deps-bench
 
 bench-programs: $(BENCH_PROGRAMS)
+bench-conv-programs: $(BENCH_CONV_PROGRAMS)
 
 deps-bench:
 	@sh gen/deps.sh $(BENCH_PACKAGES)
@@ -62,6 +86,10 @@ bench: $(GRADC) deps-bench
 	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) \
 		$(if $(findstring -j,$(MAKEFLAGS)),,-j2) bench-programs
 	@BENCH_CC='$(CC)' BENCH_CXX='$(CXX)' sh $(BENCH_SRC)/run.sh $(BENCH_BUILD) README.md
+
+bench-conv: $(GRADC) deps-bench
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) bench-conv-programs
+	@BENCH_CC='$(CC)' BENCH_CXX='$(CXX)' sh $(BENCH_SRC)/run.sh $(BENCH_BUILD) README.md conv
 
 bench-clean:
 	rm -rf $(BENCH_BUILD)
@@ -126,6 +154,50 @@ $(BENCH_BUILD)/ref: $(BENCH_SRC)/bench_ref.c $(BENCH_SRC)/harness.c $(BENCH_HEAD
 	then cat $(BENCH_BUILD)/ref-build.log; \
 	else rm -f $@; echo "bench: the reference engine did not build; its column is skipped:"; \
 	    cat $(BENCH_BUILD)/ref-build.log; fi
+
+# gradc's code for one conv net: tests/bench/build/conv/gen/<net>/.
+$(BENCH_CONV_BUILD)/gen/%.stamp: $(BENCH_CONV_SRC)/specs/%.lua $(GRADC) $(BENCH_GEN_INPUTS)
+	@mkdir -p $(@D)
+	$(GRADC) --out $(BENCH_CONV_BUILD)/gen $< > /dev/null
+	@touch $@
+
+# $(1) = build name, $(2) = its flags, $(3) = conv net.
+define BENCH_CONV_GRADC_PROGRAM
+$(BENCH_CONV_BUILD)/gradc-$(1)/$(3): $(BENCH_CONV_SRC)/bench_gradc_conv.c \
+		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_CONV_HEADERS) $(BENCH_CONV_BUILD)/gen/$(3).stamp
+	@mkdir -p $$(@D)
+	$$(CC) -std=c99 $(2) $$(BENCH_WARN) -I$(BENCH_CONV_BUILD)/gen/$(3) -I$(BENCH_CONV_SRC) \
+		-DNET=$(3) -DNET_UPPER=$(call bench_upper,$(3)) '-DNET_HEADER="$(3).h"' \
+		'-DBENCH_FLAGS="$(2)"' $(BENCH_CONV_SRC)/bench_gradc_conv.c \
+		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_CONV_BUILD)/gen/$(3)/*.c -lm -o $$@
+endef
+$(foreach n,$(BENCH_CONV_NETS),$(eval $(call BENCH_CONV_GRADC_PROGRAM,O3,$(BENCH_FAST),$(n))))
+$(foreach n,$(BENCH_CONV_NETS),$(eval $(call BENCH_CONV_GRADC_PROGRAM,O2,$(BENCH_PORTABLE),$(n))))
+
+$(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_CONV_SRC)/conv_nets.h
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 $(BENCH_WARN) $< -lm -o $@
+
+check-bench-conv: $(BENCH_CONV_BUILD)/report
+	@python3 $(BENCH_CONV_SRC)/check_report_conv.py $< $(BENCH_CONV_BUILD)/check-report
+
+# $(1) = program, $(2) = the compile and link command (output appended): a peer that does not
+# build leaves its log and no program.
+define BENCH_CONV_PEER_BUILD
+	@mkdir -p $(@D)
+	@echo '$(2) -o $@'
+	@if $(2) -o $@ > $(BENCH_CONV_BUILD)/$(1)-build.log 2>&1; \
+	then cat $(BENCH_CONV_BUILD)/$(1)-build.log; \
+	else rm -f $@; echo "bench: $< did not build; its column is skipped:"; \
+	    cat $(BENCH_CONV_BUILD)/$(1)-build.log; fi
+endef
+
+$(BENCH_CONV_BUILD)/dnnl: $(wildcard $(BENCH_CONV_SRC)/bench_dnnl.cpp) | deps-bench
+	$(call BENCH_CONV_PEER_BUILD,dnnl,$(CXX) -std=c++17 $(BENCH_FAST) $(BENCH_WARN) $< -ldnnl)
+
+$(BENCH_CONV_BUILD)/xnnpack: $(wildcard $(BENCH_CONV_SRC)/bench_xnnpack.c) | deps-bench
+	$(call BENCH_CONV_PEER_BUILD,xnnpack,$(CC) -std=c99 $(BENCH_FAST) $(BENCH_WARN) $< \
+		-lXNNPACK -lpthreadpool -lm)
 
 # bench-unroll: every net in every unroll mode, generated from spec copies.
 bench-unroll: $(GRADC)

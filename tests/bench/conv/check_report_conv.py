@@ -1,0 +1,175 @@
+"""make check-bench-conv: the conv benchmark's report on made-up results, so that its gate and
+its arithmetic are known to work before anyone reads its numbers.
+
+    python3 tests/bench/conv/check_report_conv.py REPORT_PROGRAM WORK_DIR
+
+Each case writes a results file, the data files the report reads (out.*.f32, after.*.f64,
+net.txt) and a README, runs the report and checks what it printed and wrote. Stdlib only.
+"""
+import array
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+NETS = {"cnn8": (32, 10, 1418), "kws": (16, 12, 33228)}  # batch, classes, parameters
+README = ("# title\n\ntext before\n<!-- bench-conv:begin -->\nold table\n"
+          "<!-- bench-conv:end -->\nafter\n")
+failures = []
+
+
+def check(condition, what):
+    if not condition:
+        failures.append(what)
+
+
+def write(path, typecode, values):
+    with open(path, "wb") as f:
+        array.array(typecode, values).tofile(f)
+
+
+def make_case(work, name, peers, edit=None):
+    """peers: label -> (forward_ns per pass, train_ns per pass or None); every implementation
+    agrees with gradc-O3 (to rounding-sized noise) unless edit(net, label, out, after, J) changes
+    its arrays or returns a different J."""
+    case = os.path.join(work, name)
+    shutil.rmtree(case, ignore_errors=True)
+    data = os.path.join(case, "data")
+    rng = random.Random(7)
+    lines = ["machine cpu: made up", "note made-up note"]
+    for net, (m, classes, count) in NETS.items():
+        os.makedirs(os.path.join(data, net))
+        with open(os.path.join(data, net, "net.txt"), "w") as f:
+            f.write(f"name {net}\nforward_flops 1000000\ntrain_flops 3000000\n")
+        out = [rng.random() for _ in range(m * classes)]
+        after = [rng.uniform(-1, 1) for _ in range(count)]
+        for label, (fwd, train) in peers.items():
+            o = [v * (1 + 1e-7 * rng.uniform(-1, 1)) for v in out]
+            a = [v * (1 + 1e-6 * rng.uniform(-1, 1)) for v in after]
+            J = 2.5
+            if edit:
+                J = edit(net, label, o, a, J)
+            write(os.path.join(data, net, f"out.{label}.f32"), "f", o)
+            step = "-"
+            if train is not None:
+                write(os.path.join(data, net, f"after.{label}.f64"), "d", a)
+                step = f"{J:.9g}"
+            lines.append(f"check {label} {net} {J:.9g} {step}")
+            lines.append(f"info {label} {label} version 1")
+            lines.append(f"info {label} {net}: the kernel it chose")
+            for p in (0, 1):
+                t = f"{train[p]:.1f}" if train is not None else "-"
+                reps = "10" if train is not None else "-"
+                lines.append(f"result {label} {net} {p + 1} {fwd[p]:.1f} {t} 10 {reps}")
+    results = os.path.join(case, "results.txt")
+    with open(results, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    readme = os.path.join(case, "README.md")
+    with open(readme, "w") as f:
+        f.write(README)
+    return case, results, data, readme
+
+
+def run(report, case, results, data, readme):
+    r = subprocess.run([report, results, data, readme, os.path.join(case, "results.md")],
+                       capture_output=True, text=True, timeout=60)
+    check(r.returncode == 0, f"{case}: exit status {r.returncode}: {r.stderr}")
+    with open(readme) as f:
+        return r.stdout, f.read()
+
+
+def table_row(text, title):
+    """The markdown rows of one implementation (one per net), cells stripped."""
+    return [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()
+            if line.startswith(f"| {title}")]
+
+
+ALL = {
+    "gradc-O3": ((1000, 900), (3000, 3100)),
+    "gradc-O2": ((1200, 1200), (3600, 3600)),
+    "torch": ((2000, 1800), (6200, 6000)),
+    "dnnl": ((1500, 1500), (9000, 9000)),
+    "xnnpack": ((450, 500), None),
+}
+
+
+def main(report, work):
+    # 1. Everyone agrees: no mismatch, the README between the markers only, the better pass,
+    #    speedup = peer / gradc.
+    out, text = run(report, *make_case(work, "agree", ALL))
+    check("MISMATCH" not in out, "agree: a mismatch was reported")
+    check(text.startswith("# title\n\ntext before\n<!-- bench-conv:begin -->\n") and
+          text.endswith("<!-- bench-conv:end -->\nafter\n") and "old table" not in text,
+          "agree: the README outside the markers changed, or the old table stayed")
+    check("parameters after one step within 1e-03 relative: passed" in text,
+          "agree: the README does not say the gate passed")
+    torch = table_row(text, "PyTorch eager")
+    check(len(torch) == 2, f"agree: expected a PyTorch row per net, got {torch}")
+    # forward 1800 (better pass) / gradc-O3 900 = 2.00x, / gradc-O2 1200 = 1.50x;
+    # train 6000 / 3000 = 2.00x, / 3600 = 1.67x.
+    check(torch and torch[0][1:] == ["2000 / 1800", "6200 / 6000", "2.00x", "1.50x", "2.00x",
+                                     "1.67x"], f"agree: PyTorch row {torch[:1]}")
+    xnn = table_row(text, "XNNPACK (inference only)")
+    check(xnn and xnn[0][1:] == ["450 / 500", "(inference only)", "0.50x", "0.38x", "n/a",
+                                 "n/a"], f"agree: XNNPACK row {xnn[:1]}")
+    check("**made-up note**" in text, "agree: the note is not in the README")
+    check("- oneDNN: dnnl version 1\n" in text and "the kernel it chose" not in text and
+          "info dnnl kws: the kernel it chose" in out,
+          "agree: the README should list a peer's first info line only, the report all")
+
+    # 2. One peer's output off by 1e-4 in one probability: it, and only it, is marked.
+    def bad_output(net, label, o, a, J):
+        if net == "cnn8" and label == "dnnl":
+            o[5] += 1e-4
+        return J
+
+    out, text = run(report, *make_case(work, "bad-output", ALL, bad_output))
+    check("MISMATCH cnn8  oneDNN" in out, "bad-output: oneDNN's output passed the gate")
+    check("oneDNN (MISMATCH)" in text and "PyTorch eager (MISMATCH)" not in text and
+          "gradc -O2 (MISMATCH)" not in text, "bad-output: the wrong rows are marked")
+    check("**FAILED" in text, "bad-output: the README does not say the gate failed")
+
+    # 3. One parameter after the step off by 1% (relative to its tensor's scale), and J off.
+    def bad_after(net, label, o, a, J):
+        if net == "kws" and label == "torch":
+            a[100] += 0.01 * max(abs(v) for v in a[:7680])
+        if net == "cnn8" and label == "gradc-O2":
+            return J * (1 + 1e-4)
+        return J
+
+    out, text = run(report, *make_case(work, "bad-after", ALL, bad_after))
+    check("MISMATCH kws   PyTorch eager" in out, "bad-after: PyTorch's parameters passed")
+    check("MISMATCH cnn8  gradc -O2" in out, "bad-after: gradc -O2's J passed")
+    # kws: PyTorch against gradc -O3, -O2 and oneDNN (XNNPACK has no parameters); cnn8: gradc
+    # -O2's J against each of the other four.
+    check(out.count("MISMATCH ") == 7, f"bad-after: {out.count('MISMATCH ')} mismatches, not 7")
+
+    # 4. A peer that never ran (its program missing): an empty row, n/a ratios, no mismatch.
+    partial = {k: v for k, v in ALL.items() if k != "dnnl"}
+    out, text = run(report, *make_case(work, "missing", partial))
+    check("MISMATCH" not in out, "missing: a mismatch was reported")
+    dnnl = table_row(text, "oneDNN")
+    check(dnnl and dnnl[0][1:] == ["- / -", "- / -", "n/a", "n/a", "n/a", "n/a"],
+          f"missing: oneDNN row {dnnl[:1]}")
+
+    # 5. A README without the markers is left exactly as it was.
+    case, results, data, readme = make_case(work, "no-markers", ALL)
+    with open(readme, "w") as f:
+        f.write("# no markers here\n")
+    out, text = run(report, case, results, data, readme)
+    check(text == "# no markers here\n", "no-markers: the README changed")
+    check("README not updated" in out, "no-markers: the report did not say so")
+
+    if failures:
+        for f in failures:
+            print(f"check-bench-conv: FAILED: {f}", file=sys.stderr)
+        return 1
+    print("check-bench-conv: the conv report's gate, ratios and README update work (5 cases)")
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: check_report_conv.py REPORT_PROGRAM WORK_DIR")
+    sys.exit(main(sys.argv[1], sys.argv[2]))
