@@ -7,7 +7,9 @@
 #      CMAKE_PREFIX_PATH and strict warnings, built and run: it trains xor, then builds the WEIGHTS
 #      model and checks its predictions;
 #   4. what is regenerated: nothing on a second build, only the WEIGHTS model when the weights file
-#      changes, both when the spec is touched or edited (the edit shows in the generated header);
+#      changes, both when the installed gradc's files change or the spec is touched or edited
+#      (the edit shows in the generated header);
+#      the package also serves a Cortex-M4F cross build (toolchain file, gradc_DIR);
 #   5. misuse fails at configure time with a message naming the problem;
 #   6. QUANT int8 (when the installed gradc has --quant);
 #   7. make uninstall leaves none of the installed files.
@@ -102,6 +104,11 @@ for file in xor.h xor.c xor_io.c xor_weights.c xor_kernels.h gradc_rt.h; do
 done
 grep -q "xor_weights.c.*-std=c99\|-std=c99.*xor_weights.c" "$build/compile_commands.json" \
     || fail "the generated code is not compiled as C99"
+grep -q '"file": ".*/xor_model/xor/xor_io.c"' "$build/compile_commands.json" \
+    || fail "xor_model: xor_io.c is not compiled (it is by default)"
+if grep -q '"file": ".*/xor_deployed/xor/xor_io.c"' "$build/compile_commands.json"; then
+    fail "xor_deployed: xor_io.c is compiled despite NO_IO"
+fi
 
 # 4. What is regenerated when. make's timestamps: a second apart, so no change hides in one tick.
 generated_by() { # log: the targets gradc_add_model regenerated, sorted, one line
@@ -125,11 +132,50 @@ rebuild spec_touched
 test "$(generated_by "$work/spec_touched.log")" = "xor_deployed xor_model " \
     || fail "after the spec was touched, regenerated '$(generated_by "$work/spec_touched.log")' (expected both models)"
 sleep 1
+touch "$prefix/share/gradc/templates/model.c.in"
+rebuild gradc_reinstalled
+test "$(generated_by "$work/gradc_reinstalled.log")" = "xor_deployed xor_model " \
+    || fail "after a template of the installed gradc changed, regenerated '$(generated_by "$work/gradc_reinstalled.log")' (expected both models)"
+sleep 1
 sed 's/{ units = 4, activation = "tanh" }/{ units = 6, activation = "tanh" }/' "$project/xor.lua" > "$work/xor6.lua"
 grep -q "units = 6" "$work/xor6.lua" || fail "could not edit the example spec (its hidden layer changed?)"
 cp "$work/xor6.lua" "$project/xor.lua"
 rebuild spec_edited
 grep -q "2 -> 6" "$model_dir/xor.h" || fail "the edited spec (6 hidden units) is not in the generated header"
+
+# The same package in a cross build for a Cortex-M4F, the way firmware projects use it: the
+# toolchain file confines find_package to the target's root, so gradc_DIR points at the package;
+# gradc runs on the build machine while the library is compiled for the target.
+if command -v arm-none-eabi-gcc > /dev/null; then
+    firmware=$work/firmware
+    mkdir -p "$firmware"
+    cp "$project/xor.lua" "$build/xor.bin" "$firmware/"
+    cat > "$firmware/cortex-m4f.cmake" <<'CMAKE'
+set(CMAKE_SYSTEM_NAME Generic)
+set(CMAKE_SYSTEM_PROCESSOR arm)
+set(CMAKE_C_COMPILER arm-none-eabi-gcc)
+set(CMAKE_C_FLAGS_INIT "-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16")
+set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_PACKAGE ONLY)
+CMAKE
+    printf '%s\n' 'cmake_minimum_required(VERSION 3.15)' 'project(firmware C)' \
+        'find_package(gradc REQUIRED)' 'gradc_add_model(net SPEC xor.lua WEIGHTS xor.bin NO_IO)' \
+        > "$firmware/CMakeLists.txt"
+    cmake -S "$firmware" -B "$firmware/build" -DCMAKE_TOOLCHAIN_FILE="$firmware/cortex-m4f.cmake" \
+        -Dgradc_DIR="$prefix/lib/cmake/gradc" -DCMAKE_C_FLAGS="$strict" > "$work/firmware.log" 2>&1 \
+        || fail_log "$work/firmware.log" "configuring the Cortex-M4F build failed"
+    cmake --build "$firmware/build" > "$work/firmware_build.log" 2>&1 \
+        || fail_log "$work/firmware_build.log" "the Cortex-M4F build failed"
+    arm-none-eabi-nm "$firmware/build/libnet.a" > "$work/firmware_symbols.txt"
+    grep -q " T xor_infer$" "$work/firmware_symbols.txt" || fail "the Cortex-M4F library has no xor_infer"
+    arm-none-eabi-objdump -f "$firmware/build/libnet.a" | grep -q "elf32-littlearm" \
+        || fail "the Cortex-M4F library is not an ARM archive"
+else
+    fail "arm-none-eabi-gcc is missing (make deps-test installs gcc-arm-none-eabi)"
+fi
 
 # 5. Misuse: a bad spec and QUANT without WEIGHTS fail at configure time, with the reason.
 misuse() { # name, the gradc_add_model line, the text the message must hold
