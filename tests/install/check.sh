@@ -30,6 +30,7 @@ fail_log() {
     fail "$@"
 }
 
+command -v cmake > /dev/null || fail "cmake is missing (make deps-test installs it: Debian cmake)"
 version=$(sed -n 's/^return "\(.*\)"$/\1/p' gen/version.lua)
 prefix=$work/prefix
 
