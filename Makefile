@@ -1,6 +1,6 @@
 # gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file] | make test | make help
 .DELETE_ON_ERROR:
-.PHONY: all gen diagram check test clean help deps-gen deps-test
+.PHONY: all gen diagram check test clean help deps-gen deps-test install uninstall
 
 SPEC ?= specs/xor.lua
 OUT ?= out
@@ -11,7 +11,7 @@ GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
 # The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;
 # PyTorch is the independent autodiff the generated models are checked against (check-torch).
 TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
-	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy
+	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy cmake
 
 # Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
 # (Recursive '=' so pkg-config runs after the dependency step has installed it.)
@@ -27,6 +27,9 @@ help:
 	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
 	@echo "make diagram SPEC=net.lua        gen, then render OUT/<name>/<name>.dot to SVG (needs Graphviz)"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
+	@echo "make install [PREFIX=/usr/local] install gradc (PREFIX/bin), its files (PREFIX/share/gradc) and"
+	@echo "    [DESTDIR=staging]            the CMake package (PREFIX/lib/cmake/gradc: gradc_add_model)"
+	@echo "make uninstall [PREFIX=...]      remove what make install put there"
 	@echo "make test                        build everything and run the whole test suite"
 	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F, run under QEMU, print sizes and instructions"
 	@echo "make cross-table                 measure every example spec on Cortex-M4F (the README table)"
@@ -64,6 +67,39 @@ diagram: gen
 check: $(GRADC)
 	$(GRADC) --check "$(SPEC)"
 
+# make install: the binary finds its files at ../share/gradc from its own place (gen/host.c), and
+# the CMake package finds the binary from its own place, so the installed tree can be moved or
+# staged with DESTDIR. share/gradc holds what the generator reads (every Lua module under gen/,
+# templates/*.in, runtime/gradc_rt.h) and is replaced whole, so no module of an older version stays.
+# runtime/hosted/ is not installed: it is make train's private driver code, not a library.
+PREFIX ?= /usr/local
+GRADC_VERSION = $(shell sed -n 's/^return "\(.*\)"$$/\1/p' gen/version.lua)
+INSTALL_BIN = $(DESTDIR)$(PREFIX)/bin
+INSTALL_SHARE = $(DESTDIR)$(PREFIX)/share/gradc
+INSTALL_CMAKE = $(DESTDIR)$(PREFIX)/lib/cmake/gradc
+
+install: $(GRADC)
+	@test -n "$(PREFIX)" || { echo "make install: PREFIX is empty (give PREFIX=/usr/local, say)" >&2; exit 1; }
+	@test -n "$(GRADC_VERSION)" || { echo "make install: no version in gen/version.lua" >&2; exit 1; }
+	rm -rf "$(INSTALL_SHARE)"
+	install -d "$(INSTALL_BIN)" "$(INSTALL_SHARE)/templates" "$(INSTALL_SHARE)/runtime" "$(INSTALL_CMAKE)"
+	install -m 755 $(GRADC) "$(INSTALL_BIN)/gradc"
+	cd gen && find . -name '*.lua' -type f | sort | while read -r module; do \
+	    install -D -m 644 "$$module" "$(abspath $(INSTALL_SHARE))/gen/$$module" || exit 1; done
+	install -m 644 templates/*.in "$(INSTALL_SHARE)/templates"
+	install -m 644 runtime/gradc_rt.h "$(INSTALL_SHARE)/runtime"
+	install -m 644 cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"
+	sed -e 's/@GRADC_VERSION@/$(GRADC_VERSION)/g' \
+	    -e 's/@GRADC_VERSION_MAJOR@/$(word 1,$(subst ., ,$(GRADC_VERSION)))/g' \
+	    -e 's/@GRADC_VERSION_MINOR@/$(word 2,$(subst ., ,$(GRADC_VERSION)))/g' \
+	    cmake/gradcConfigVersion.cmake.in > "$(INSTALL_CMAKE)/gradcConfigVersion.cmake"
+	@echo "gradc: installed gradc $(GRADC_VERSION) in $(DESTDIR)$(PREFIX)"
+
+uninstall:
+	@test -n "$(PREFIX)" || { echo "make uninstall: PREFIX is empty" >&2; exit 1; }
+	rm -f "$(INSTALL_BIN)/gradc"
+	rm -rf "$(INSTALL_SHARE)" "$(INSTALL_CMAKE)"
+
 include tests/checks.mk
 include tests/cli.mk
 include tests/tests.mk
@@ -72,6 +108,7 @@ include tests/torch/torch.mk
 include tests/bench/bench.mk
 include tests/train/train.mk
 include tests/repo.mk
+include tests/install/install.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -81,7 +118,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train \
-	    check-bench-conv
+	    check-bench-conv check-install
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

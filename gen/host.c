@@ -411,7 +411,22 @@ static int message_handler(lua_State *L)
     return 1;
 }
 
-/* Find the project root from the binary's own path: <root>/gen/build/gradc. */
+/* Whether `root` holds the generator's files (its driver module stands for all of them). */
+static int holds_generator(const char *root)
+{
+    char probe[PATH_MAX];
+    struct stat st;
+    const int n = snprintf(probe, sizeof probe, "%s/gen/gradc.lua", root);
+    return n > 0 && (size_t)n < sizeof probe && stat(probe, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Find the folder holding gen/, templates/ and runtime/ from the binary's own path (argv[0] only
+ * where /proc/self/exe is missing), so the generator runs from any working directory:
+ *   installed:   <prefix>/bin/gradc      -> <prefix>/share/gradc   (make install)
+ *   build tree:  <root>/gen/build/gradc  -> <root>   (any binary three components below the root,
+ *                such as tests/build/gradc_asan)
+ * The installed layout is tried first; a folder counts only if it holds gen/gradc.lua. On failure
+ * `root` holds the binary's path, for the message. */
 static int find_root(const char *argv0, char *root, size_t size)
 {
     char path[PATH_MAX];
@@ -419,18 +434,38 @@ static int find_root(const char *argv0, char *root, size_t size)
     if (n > 0) {
         path[n] = '\0';
     } else if (!realpath(argv0, path)) {
+        snprintf(root, size, "%s", argv0);
         return -1;
     }
-    for (int level = 0; level < 3; ++level) {
-        char *slash = strrchr(path, '/');
+    char *slash = strrchr(path, '/');
+    if (!slash) {
+        snprintf(root, size, "%s", path);
+        return -1;
+    }
+    *slash = '\0'; /* path: the binary's folder */
+    char installed[PATH_MAX];
+    const int length = snprintf(installed, sizeof installed, "%s/../share/gradc", path);
+    if (length > 0 && (size_t)length < sizeof installed && holds_generator(installed)) {
+        char resolved[PATH_MAX];
+        if (realpath(installed, resolved) && strlen(resolved) < size) {
+            strcpy(root, resolved);
+            return 0;
+        }
+    }
+    char build_tree[PATH_MAX];
+    strcpy(build_tree, path);
+    for (int level = 0; level < 2; ++level) {
+        slash = strrchr(build_tree, '/');
         if (!slash)
-            return -1;
+            break;
         *slash = '\0';
     }
-    if (strlen(path) + 1 > size)
-        return -1;
-    strcpy(root, path);
-    return 0;
+    if (slash && holds_generator(build_tree) && strlen(build_tree) < size) {
+        strcpy(root, build_tree);
+        return 0;
+    }
+    snprintf(root, size, "%s", path);
+    return -1;
 }
 
 static int protected_main(lua_State *L)
@@ -476,7 +511,10 @@ int gradc_run(int argc, char **argv)
 {
     char root[PATH_MAX];
     if (find_root(argv[0], root, sizeof root) != 0) {
-        fprintf(stderr, "gradc: cannot find the project root from %s\n", argv[0]);
+        fprintf(stderr,
+                "gradc: cannot find the generator's files (gen/gradc.lua) in %s/../share/gradc "
+                "(installed) or two folders above %s (build tree); reinstall with make install\n",
+                root, root);
         return 2;
     }
     memory_budget budget = {0, 0, 0};

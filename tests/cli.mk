@@ -11,7 +11,8 @@ GRADC ?= gen/build/gradc
 FUZZ_SECONDS ?= 600
 FUZZ_JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-# The host binaries must sit at <root>/X/Y/<binary>: the host finds the project root three path
+# The host binaries must sit at <root>/X/Y/<binary>: outside an installation (bin/ next to
+# share/gradc) the host finds the project root three path
 # components above its own executable.
 GRADC_ASAN := tests/build/gradc_asan
 GRADC_LIBFUZZER := tests/build/gradc_libfuzzer
