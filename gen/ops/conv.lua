@@ -84,7 +84,8 @@ function M.validate(ck, raw, ctx)
       ck:fail(path .. ".padding", "unknown padding \"" .. padding .. "\"", "\"same\", \"valid\" or a number")
     end
     local p = pair(ck, padding, path .. ".padding", 0, rank)
-    layer.pad = { { p[1], p[1] }, { p[2], p[2] } }
+    -- pair's height for 1-D is the 1 of a kernel or stride; a signal has no height to pad
+    layer.pad = { rank == 2 and { p[1], p[1] } or { 0, 0 }, { p[2], p[2] } }
   end
   layer.activation, layer.alpha = activations.validate(ck, raw, path, true, ctx)
   if layer.activation == "softmax" then
