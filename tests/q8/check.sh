@@ -82,6 +82,7 @@ for m in $MODELS; do
         done
     done
 done
+lua5.4 tests/text/check_text.lua $B/deploy/*/*_q8.c $B/deploy/*/*_qinfer.c
 echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at -O0 and -O2; g++, clang++) warning-free, no heap symbols"
 
 # 4. integer only on a Cortex-M0
