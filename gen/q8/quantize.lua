@@ -50,6 +50,10 @@ local function tensor(name, range, fixed, spec_file)
     scale, zero_point = fixed[1], fixed[2]
   else
     scale, zero_point = scheme.params(min, max)
+    if scale == math.huge then
+      errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is too wide: its scale "
+        .. "(max - min) / 255 overflows", spec_file, name, tostring(min), tostring(max)))
+    end
   end
   return { name = name, min = min, max = max, scale = scale, zero_point = zero_point }
 end
