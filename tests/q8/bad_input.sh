@@ -4,7 +4,7 @@
 # earlier OUT/q8_dense/ left exactly as it was); and the cases that are fine (a constant feature,
 # a header line, blank lines) are accepted.
 #   bad_input.sh GRADC DIR   (DIR holds q8_dense.bin, q8_tiny.bin, q8_tiny_tiny.bin,
-#                             q8_tiny_zero.bin, q8_tiny_two.bin and softmax.bin from
+#                             q8_tiny_zero.bin, q8_tiny_two.bin, q8_tiny_one.bin and softmax.bin from
 #                             tests/q8/check.sh)
 set -eu
 gradc=$1
@@ -96,6 +96,11 @@ refuse "q8_tiny.lua: tensor A1: calibrated range [" --weights "$dir/q8_tiny_two.
 printf '1e308,-1e308\n0,0\n' > "$c/tiny_wide.csv"
 refuse "q8_tiny.lua: tensor X: calibrated range [-1e+308, 1e+308] is too wide: its scale (max - min) / 255 overflows" \
     --weights "$dir/q8_tiny.bin" --quant int8 --calib "$c/tiny_wide.csv" tests/q8/specs/q8_tiny.lua
+# an accumulator that could leave int32 (C leaves that overflow undefined): qb = 127 / s_in
+# = 255 * 127 / 1.50807e-5 = 2147447399 fits, qb + 255 * (127 + 127) does not
+printf '1.50807e-5,0\n0,0\n' > "$c/tiny_reach.csv"
+refuse "q8_tiny.lua: layer 1: channel 0's int32 accumulator can overflow" --weights "$dir/q8_tiny_one.bin" \
+    --quant int8 --calib "$c/tiny_reach.csv" tests/q8/specs/q8_tiny.lua
 # a calibration file inside the folder the run replaces would be deleted with it
 cp "$dir/q8_dense_calib.csv" "$dir/before/inside.csv"
 cp "$dir/q8_dense_calib.csv" "$out/q8_dense/inside.csv"

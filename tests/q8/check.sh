@@ -59,7 +59,7 @@ for m in $RANDOM_MODELS; do
     cp $B/data/$m/calib.csv $B/${m}_calib.csv
 done
 $cc -O1 -I$B/gen/q8_tiny tests/q8/make_bad_weights.c $B/gen/q8_tiny/q8_tiny_io.c -o $B/make_bad_weights -lm
-$B/make_bad_weights $B/q8_tiny_tiny.bin $B/q8_tiny_zero.bin $B/q8_tiny_two.bin
+$B/make_bad_weights $B/q8_tiny_tiny.bin $B/q8_tiny_zero.bin $B/q8_tiny_two.bin $B/q8_tiny_one.bin
 
 # 3. generate and compile
 MODELS="digits digits_cnn q8_dense q8_mlp q8_conv1d q8_conv2d q8_tiny"
