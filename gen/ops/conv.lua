@@ -633,4 +633,105 @@ function M.describe(layer)
   return table.concat(words, ", ")
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/).
+
+-- For each output position, the taps inside the input as a flat list of pairs (offset in a
+-- filter's weights, offset in the input from its group's first channel), 1-based.
+local function tap_lists(g)
+  local kh, kw = g.kernel[1], g.kernel[2]
+  local lists = {}
+  for oy = 0, g.out_height - 1 do
+    for ox = 0, g.out_width - 1 do
+      local list = {}
+      for c = 0, g.group_channels - 1 do
+        for ky = 0, kh - 1 do
+          local iy = oy * g.stride[1] + ky * g.dilation[1] - g.pad[1][1]
+          if iy >= 0 and iy < g.height then
+            for kx = 0, kw - 1 do
+              local ix = ox * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+              if ix >= 0 and ix < g.width then
+                list[#list + 1] = (c * kh + ky) * kw + kx + 1
+                list[#list + 1] = (c * g.height + iy) * g.width + ix + 1
+              end
+            end
+          end
+        end
+      end
+      lists[oy * g.out_width + ox + 1] = list
+    end
+  end
+  return lists
+end
+
+-- Z of one sample in double (calibration): `p.W` flat [filter][channel of its group][ky][kx],
+-- `p.b` (nil without a bias); x and the result in the layout of X. The tap lists are made once
+-- per layer (calibration runs every row through the same layers).
+function M.evaluate(layer, p, x)
+  local g = M.geometry(layer)
+  layer.q8_taps = layer.q8_taps or tap_lists(g)
+  local lists, W = layer.q8_taps, p.W
+  local per_filter = g.group_channels * g.kernel[1] * g.kernel[2]
+  local positions = g.out_height * g.out_width
+  local group_size = g.group_channels * g.height * g.width
+  local z = {}
+  for f = 0, g.filters - 1 do
+    local bias = p.b and p.b[f + 1] or 0
+    local weight_base = f * per_filter
+    local input_base = (f // g.group_filters) * group_size
+    local out_base = f * positions
+    for position = 1, positions do
+      local list, sum = lists[position], bias
+      for t = 1, #list, 2 do
+        sum = sum + W[weight_base + list[t]] * x[input_base + list[t + 1]]
+      end
+      z[out_base + position] = sum
+    end
+  end
+  return z
+end
+
+-- One sample: for each filter and output position, acc = B[f] + the sum over the taps inside the
+-- input of W (x - z_in) (the padding is real 0, which adds nothing), then the requantized, clamped
+-- store. W is const int8 [filter][channel of its group][ky][kx] (1-D: [filter][channel][k]), read
+-- in that order for each output position.
+function M.q8_emit(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  local dense = require("ops.dense")
+  buf:loop("f", 0, g.filters)
+  local channel = "c"
+  if g.groups > 1 then
+    -- the first input channel of f's group: f / group_filters * group_channels
+    local first = g.group_filters == 1 and "f" or string.format("f / %d", g.group_filters)
+    if g.group_channels > 1 then
+      first = string.format("%s * %d", first, g.group_channels)
+      buf:line("const int first = %s; /* the first input channel of f's group */", first)
+      channel = "(first + c)"
+    else
+      channel = first == "f" and "f" or "(" .. first .. ")"
+    end
+  end
+  buf:loop("oy", 0, g.out_height)
+  buf:loop("ox", 0, g.out_width)
+  buf:line("int32_t acc = %s[f];", names.B)
+  buf:loop("c", 0, g.group_channels)
+  local opened = 0
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+    opened = opened + 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  opened = opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
+  local weight = g.rank == 2 and string.format("%s[f][c][ky][kx]", names.W) or string.format("%s[f][c][kx]", names.W)
+  local element = string.format("%s[%s]", input, M.row(g, channel, "iy", "ix", g.height, g.width))
+  buf:line("acc += (int32_t)%s * %s;", weight, dense.q8_centered(element, ql.input.zero_point))
+  M.close_all(buf, opened)
+  buf:close()
+  activations.q8_store(buf, ql, names, helpers,
+    string.format("%s[%s]", output, M.row(g, "f", "oy", "ox", g.out_height, g.out_width)), "acc", "f")
+  buf:close()
+  buf:close()
+  buf:close()
+end
+
 return M
