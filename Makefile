@@ -1,4 +1,4 @@
-# gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file] | make test | make help
+# gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file [QUANT=int8 CALIB=f.csv]] | make test | make help
 .DELETE_ON_ERROR:
 .PHONY: all gen diagram check test clean help deps-gen deps-test
 
@@ -18,13 +18,14 @@ TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
 LUA_LIBDIR = $(shell pkg-config --variable=libdir lua5.4)
 LUA_CFLAGS = $(shell pkg-config --cflags lua5.4)
 HOST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Werror
-GEN_LUA := $(wildcard gen/*.lua gen/ops/*.lua gen/kernels/*.lua)
+GEN_LUA := $(wildcard gen/*.lua gen/ops/*.lua gen/kernels/*.lua gen/q8/*.lua)
 
 all: $(GRADC)
 
 help:
 	@echo "make gen SPEC=net.lua [OUT=dir]  generate OUT/<name>/ from a spec (default SPEC=$(SPEC), OUT=$(OUT))"
 	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
+	@echo "    [QUANT=int8 CALIB=f.csv]     with WEIGHTS: also integer-only int8 inference (<name>_q8.c, <name>_qinfer.c)"
 	@echo "make diagram SPEC=net.lua        gen, then render OUT/<name>/<name>.dot to SVG (needs Graphviz)"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make test                        build everything and run the whole test suite"
@@ -50,7 +51,8 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
 gen: $(GRADC)
-	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") "$(SPEC)"
+	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") $(if $(QUANT),--quant "$(QUANT)") \
+	    $(if $(CALIB),--calib "$(CALIB)") "$(SPEC)"
 
 # The generated <name>.dot rendered to OUT/<name>/<name>.svg (needs Graphviz: Debian graphviz).
 # Separate from gen, so that gen writes exactly what the generator writes.

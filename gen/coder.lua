@@ -9,6 +9,7 @@ local init = require("ops.init")
 local kinds = require("ops.kinds")
 local losses = require("ops.losses")
 local optimizers = require("ops.optimizers")
+local q8_code = require("q8.code")
 local model_summary = require("summary")
 local version = require("version")
 
@@ -323,7 +324,7 @@ local function input_shape_defines(plan)
   return table.concat(lines)
 end
 
-local function header_values(plan, weights)
+local function header_values(plan, weights, q8)
   local model = plan.model
   local optimizer_lines = {}
   for i, field in ipairs(optimizers.state_fields(plan)) do
@@ -366,6 +367,7 @@ local function header_values(plan, weights)
       plan.transposed_reals) or ""),
     optimizer_fields = table.concat(optimizer_lines, "\n"),
     weights_declarations = weights_declarations(plan, weights),
+    q8_declarations = q8 and q8_code.declarations(plan, q8.network, q8.prepared) or "",
   }
 end
 
@@ -425,10 +427,10 @@ end
 
 -- Returns a list of { name = file name, text = contents } for the output folder. `weights`, when
 -- given, is { file = display name, values = flat list } for a const-weights build.
-function M.files(plan, templates, weights)
+function M.files(plan, templates, weights, q8)
   local spec_name = basename(plan.model.file)
   local files = {
-    { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan, weights), "model.h.in") },
+    { name = plan.name .. ".h", text = emit.render(templates.header, header_values(plan, weights, q8), "model.h.in") },
     { name = plan.name .. ".c", text = emit.render(templates.source, source_values(plan), "model.c.in") },
     { name = plan.name .. "_kernels.h", text = emit.render(templates.kernels, kernel_values(plan),
       "model_kernels.h.in") },
@@ -448,6 +450,12 @@ function M.files(plan, templates, weights)
       initializer = initializer(plan, weights.values),
       infer_body = single_sample_body(plan, plan.name .. "_weights."),
     }, "model_weights.c.in") }
+  end
+  if q8 then
+    for _, file in ipairs(q8_code.files(plan, q8.network, q8.prepared,
+        { weights = weights.file, calib = q8.calib })) do
+      files[#files + 1] = file
+    end
   end
   return files
 end

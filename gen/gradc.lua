@@ -3,6 +3,9 @@ local cli = require("cli")
 local errors = require("errors")
 local coder = require("coder")
 local plan_builder = require("plan")
+local q8_code = require("q8.code")
+local q8_calibrate = require("q8.calibrate")
+local q8_quantize = require("q8.quantize")
 local spec = require("spec")
 local summary = require("summary")
 local version = require("version")
@@ -46,20 +49,33 @@ function M.main(root, args)
       return (path:gsub("/%./", "/"):gsub("^%./", ""):gsub("//+", "/"))
     end
     local folder = normalized(options.out .. "/" .. model.name .. "/")
-    if normalized(options.weights):sub(1, #folder) == folder then
-      errors.raise(options.weights .. ": the weights file is inside " .. folder .. ", which "
-        .. "generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)")
+    for _, input in ipairs({ { options.weights, "weights" }, { options.calib, "calibration" } }) do
+      if input[1] and normalized(input[1]):sub(1, #folder) == folder then
+        errors.raise(input[1] .. ": the " .. input[2] .. " file is inside " .. folder .. ", which "
+          .. "generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)")
+      end
     end
     weights = {
       file = options.weights:match("([^/\\]+)$") or options.weights,
       values = weights_reader.read(options.weights, options.weights, plan),
     }
   end
+  local q8
+  if options.quant then
+    if plan.dtype ~= "float" then
+      errors.raise(string.format("%s: dtype: int8 quantization needs dtype float (this spec has "
+        .. "dtype %s)", options.spec, plan.dtype))
+    end
+    local network = q8_quantize.build(plan, weights.values,
+      q8_calibrate.read(options.calib, options.calib, plan.inputs))
+    q8 = { network = network, prepared = q8_code.prepare(plan, network),
+      calib = options.calib:match("([^/\\]+)$") or options.calib }
+  end
   if options.check then
     io.write(summary.text(plan))
     return 0
   end
-  local files = coder.files(plan, load_templates(root), weights)
+  local files = coder.files(plan, load_templates(root), weights, q8)
   local folder = write.folder(options.out, plan.name, files)
   io.write(summary.text(plan))
   io.write(string.format("gradc: wrote %s/\n", folder))

@@ -159,4 +159,90 @@ function M.apply_derivative(buf, plan, layer, dZ, Z, A, rows, batch)
   buf:close()
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/): the activation in double for calibration, and the store of a
+-- requantized accumulator (clamp, then the lookup table where the activation has one).
+
+-- The activation of a double, for calibration and the lookup tables (softmax: see evaluate).
+function M.value(activation, alpha, z)
+  if activation == "sigmoid" then
+    return 1 / (1 + math.exp(-z))
+  elseif activation == "tanh" then
+    return math.tanh(z)
+  elseif activation == "relu" then
+    return z > 0 and z or 0
+  elseif activation == "leaky_relu" then
+    return z > 0 and z or alpha * z
+  end
+  return z
+end
+
+-- A = g(Z) of one sample (a list of doubles), softmax over the whole list.
+function M.evaluate(activation, alpha, z)
+  local a = {}
+  if activation == "softmax" then
+    local top = z[1]
+    for i = 2, #z do
+      top = math.max(top, z[i])
+    end
+    local total = 0
+    for i, value in ipairs(z) do
+      a[i] = math.exp(value - top)
+      total = total + a[i]
+    end
+    for i = 1, #z do
+      a[i] = a[i] / total
+    end
+    return a
+  end
+  for i, value in ipairs(z) do
+    a[i] = M.value(activation, alpha, value)
+  end
+  return a
+end
+
+-- Whether an activation is applied through a 256-entry table of the pre-activation Zq.
+function M.q8_has_table(activation)
+  return activation ~= "linear" and activation ~= "relu" and activation ~= "softmax"
+end
+
+-- `target = ...;` from the int32 accumulator `acc` of output channel `channel` (a C expression):
+-- requantized with the channel's multiplier and shift, moved to the output's zero point, clamped
+-- (relu: from the zero point up) and, for a table activation, looked up. `ql` is the layer's int8
+-- record (gen/q8/quantize.lua), `names` its arrays' C names, `helpers` the requantization
+-- helpers' names (gen/q8/code.lua).
+function M.q8_store(buf, ql, names, helpers, target, acc, channel)
+  local z_out = ql.pre.zero_point
+  local shifted = z_out == 0 and "" or string.format(" %s %d", z_out < 0 and "-" or "+", math.abs(z_out))
+  buf:line("const int32_t value = %s(%s, %s[%s], %s[%s])%s;", helpers.requantize(), acc, names.M,
+    channel, names.S, channel, shifted)
+  local low = ql.activation == "relu" and math.max(-128, z_out) or -128
+  if ql.table then
+    buf:line("%s = %s[%s(value, -128) + 128];", target, names.T, helpers.clamp())
+  else
+    buf:line("%s = %s(value, %d);", target, helpers.clamp(), low)
+  end
+end
+
+-- Softmax of the last layer in place over `y` (Zq in, yq out): e = EXP[max - Zq], then
+-- yq = round(256 e / sum) - 128 in unsigned 32-bit arithmetic.
+function M.q8_softmax(buf, ql, names, helpers, y)
+  local n = ql.n_out
+  buf:line("/* softmax: %s[%d] holds Zq; yq = 256 EXP[max - Zq] / sum - 128, rounded */", y, n)
+  buf:open("{")
+  buf:line("int32_t top = %s[0];", y)
+  buf:loop("i", 1, n)
+  buf:line("if (%s[i] > top) top = %s[i];", y, y)
+  buf:close()
+  buf:line("uint32_t sum = 0;")
+  buf:loop("i", 0, n)
+  buf:line("sum += %s[top - %s[i]];", names.EXP, y)
+  buf:close()
+  buf:loop("i", 0, n)
+  buf:line("const uint32_t e = %s[top - %s[i]];", names.EXP, y)
+  buf:line("%s[i] = %s((int32_t)(((e << 8) + sum / 2) / sum) - 128, -128);", y, helpers.clamp())
+  buf:close()
+  buf:close()
+end
+
 return M

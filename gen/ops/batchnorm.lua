@@ -168,4 +168,48 @@ function M.describe(layer)
     emit.shortest(layer.spec.eps), emit.shortest(layer.spec.momentum), layer.activation)
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/). Folded into a dense or conv layer before it where the scheme allows
+-- (gen/q8/quantize.lua); otherwise a per-channel affine layer, a depthwise 1x1 convolution with
+-- weight gamma / sqrt(var + eps) and bias beta - mean * weight.
+
+-- The normalized value (before the activation) of one sample in double, inference mode.
+function M.evaluate(layer, p, x)
+  local spec = layer.spec
+  local z = {}
+  for ch = 1, spec.channels do
+    local scale = p.gamma[ch] * (1 / math.sqrt(math.abs(p.var[ch] + spec.eps)))
+    for q = 1, spec.positions do
+      local at = (ch - 1) * spec.positions + q
+      z[at] = (x[at] - p.mean[ch]) * scale + p.beta[ch]
+    end
+  end
+  return z
+end
+
+-- The per-channel weight and bias of the standalone form, in double.
+function M.affine(layer, p)
+  local weight, bias = {}, {}
+  for ch = 1, layer.spec.channels do
+    weight[ch] = p.gamma[ch] / math.sqrt(p.var[ch] + layer.spec.eps)
+    bias[ch] = p.beta[ch] - p.mean[ch] * weight[ch]
+  end
+  return weight, bias
+end
+
+-- One sample of the standalone form: acc = B[ch] + W[ch] (x - z_in) per value, then the
+-- requantized, clamped store.
+function M.q8_emit(buf, ql, names, helpers, input, output)
+  local dense = require("ops.dense")
+  local spec = ql.layer.spec
+  buf:loop("ch", 0, spec.channels)
+  buf:loop("q", 0, spec.positions)
+  buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s;", names.B, names.W,
+    dense.q8_centered(string.format("%s[%s]", input, row(ql.layer, "q")), ql.input.zero_point))
+  activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output, row(ql.layer, "q")),
+    "acc", "ch")
+  buf:close()
+  buf:close()
+end
+
 return M

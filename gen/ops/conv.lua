@@ -508,4 +508,80 @@ function M.describe(layer)
   return table.concat(words, ", ")
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/).
+
+-- Z of one sample in double (calibration): `p.W` flat [filter][channel of its group][ky][kx],
+-- `p.b` (nil without a bias); x and the result in the layout of X.
+function M.evaluate(layer, p, x)
+  local g = M.geometry(layer)
+  local kh, kw = g.kernel[1], g.kernel[2]
+  local z = {}
+  for f = 0, g.filters - 1 do
+    local first_channel = (f // g.group_filters) * g.group_channels
+    local bias = p.b and p.b[f + 1] or 0
+    local filter_base = f * g.group_channels * kh * kw
+    for oy = 0, g.out_height - 1 do
+      for ox = 0, g.out_width - 1 do
+        local sum = bias
+        for c = 0, g.group_channels - 1 do
+          local channel_base = (first_channel + c) * g.height
+          for ky = 0, kh - 1 do
+            local iy = oy * g.stride[1] + ky * g.dilation[1] - g.pad[1][1]
+            if iy >= 0 and iy < g.height then
+              local row_base = (channel_base + iy) * g.width
+              local weight_base = filter_base + (c * kh + ky) * kw
+              for kx = 0, kw - 1 do
+                local ix = ox * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+                if ix >= 0 and ix < g.width then
+                  sum = sum + p.W[weight_base + kx + 1] * x[row_base + ix + 1]
+                end
+              end
+            end
+          end
+        end
+        z[(f * g.out_height + oy) * g.out_width + ox + 1] = sum
+      end
+    end
+  end
+  return z
+end
+
+-- One sample: for each filter and output position, acc = B[f] + the sum over the taps inside the
+-- input of W (x - z_in) (the padding is real 0, which adds nothing), then the requantized, clamped
+-- store. W is const int8 [filter][channel of its group][ky][kx] (1-D: [filter][channel][k]), read
+-- in that order for each output position.
+function M.q8_emit(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  local dense = require("ops.dense")
+  buf:loop("f", 0, g.filters)
+  local channel = "c"
+  if g.groups > 1 then
+    buf:line("const int first = f / %d * %d; /* the first input channel of f's group */",
+      g.group_filters, g.group_channels)
+    channel = "first + c"
+  end
+  buf:loop("oy", 0, g.out_height)
+  buf:loop("ox", 0, g.out_width)
+  buf:line("int32_t acc = %s[f];", names.B)
+  buf:loop("c", 0, g.group_channels)
+  local opened = 0
+  if g.rank == 2 then
+    buf:loop("ky", 0, g.kernel[1])
+    opened = opened + 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+  end
+  buf:loop("kx", 0, g.kernel[2])
+  opened = opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
+  local weight = g.rank == 2 and string.format("%s[f][c][ky][kx]", names.W) or string.format("%s[f][c][kx]", names.W)
+  local element = string.format("%s[%s]", input, M.row(g, "(" .. channel .. ")", "iy", "ix", g.height, g.width))
+  buf:line("acc += (int32_t)%s * %s;", weight, dense.q8_centered(element, ql.input.zero_point))
+  M.close_all(buf, opened)
+  buf:close()
+  activations.q8_store(buf, ql, names, helpers,
+    string.format("%s[%s]", output, M.row(g, "f", "oy", "ox", g.out_height, g.out_width)), "acc", "f")
+  buf:close()
+  buf:close()
+  buf:close()
+end
+
 return M

@@ -275,4 +275,41 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
   })
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/).
+
+-- Z = W x + b of one sample in double (calibration): `p` holds the layer's tensors as flat lists
+-- in <name>_params order (p.W row-major [unit][input], p.b).
+function M.evaluate(layer, p, x)
+  local z, n_in = {}, layer.n_in
+  for r = 1, layer.n_out do
+    local sum, base = p.b[r], (r - 1) * n_in
+    for k = 1, n_in do
+      sum = sum + p.W[base + k] * x[k]
+    end
+    z[r] = sum
+  end
+  return z
+end
+
+-- (x - z_in) of an int8 input element as an int32 C expression.
+function M.q8_centered(element, zero_point)
+  if zero_point == 0 then
+    return "(int32_t)" .. element
+  end
+  return string.format("((int32_t)%s %s %d)", element, zero_point < 0 and "+" or "-", math.abs(zero_point))
+end
+
+-- One sample: acc = B[r] + sum_k W[r][k] (x[k] - z_in), then the requantized, clamped store
+-- (activations.q8_store). W is const int8 [unit][input], read row by row.
+function M.q8_emit(buf, ql, names, helpers, input, output)
+  buf:loop("r", 0, ql.n_out)
+  buf:line("int32_t acc = %s[r];", names.B)
+  buf:loop("k", 0, ql.n_in)
+  buf:line("acc += (int32_t)%s[r][k] * %s;", names.W, M.q8_centered(input .. "[k]", ql.input.zero_point))
+  buf:close()
+  activations.q8_store(buf, ql, names, helpers, output .. "[r]", "acc", "r")
+  buf:close()
+end
+
 return M

@@ -199,4 +199,85 @@ function M.describe(layer)
     shape.text(spec.out_shape), table.concat(k, "x"), table.concat(st, "x"))
 end
 
+---------------------------------------------------------------------------------------------------
+-- Int8 inference (gen/q8/): the output shares the input's (scale, zero point).
+
+-- One sample in double (calibration).
+function M.evaluate(layer, x)
+  local out = {}
+  if layer.kind == "global_avgpool" then
+    local channels, height, width = shape.as_image(layer.in_shape)
+    local positions = height * width
+    for ch = 0, channels - 1 do
+      local sum = 0
+      for q = 1, positions do
+        sum = sum + x[ch * positions + q]
+      end
+      out[ch + 1] = sum / positions
+    end
+    return out
+  end
+  local g = conv.geometry(layer)
+  local kh, kw = g.kernel[1], g.kernel[2]
+  for ch = 0, g.channels - 1 do
+    for oy = 0, g.out_height - 1 do
+      for ox = 0, g.out_width - 1 do
+        local acc = layer.spec.op == "max" and -math.huge or 0
+        for ky = 0, kh - 1 do
+          for kx = 0, kw - 1 do
+            local value = x[(ch * g.height + oy * g.stride[1] + ky) * g.width + ox * g.stride[2] + kx + 1]
+            if layer.spec.op == "max" then
+              acc = math.max(acc, value)
+            else
+              acc = acc + value
+            end
+          end
+        end
+        out[(ch * g.out_height + oy) * g.out_width + ox + 1] = layer.spec.op == "max" and acc
+          or acc / (kh * kw)
+      end
+    end
+  end
+  return out
+end
+
+-- One sample: the int8 maximum of each window, or its int32 sum divided by the window size,
+-- rounded half away from zero (helpers.average).
+function M.q8_emit(buf, ql, helpers, input, output)
+  local layer = ql.layer
+  if layer.kind == "global_avgpool" then
+    local channels, height, width = shape.as_image(layer.in_shape)
+    local positions = height * width
+    buf:loop("ch", 0, channels)
+    buf:line("int32_t sum = 0;")
+    buf:loop("q", 0, positions)
+    buf:line("sum += %s[ch * %d + q];", input, positions)
+    buf:close()
+    buf:line("%s[ch] = (int8_t)%s(sum, %d);", output, helpers.average(), positions)
+    buf:close()
+    return
+  end
+  local g = conv.geometry(layer)
+  local outputs = open_outputs(buf, g)
+  local target = rows(g, output, "ch", "oy", "ox", g.out_height, g.out_width)
+  if layer.spec.op == "max" then
+    buf:line("int8_t best = %s[%s];", input, (tap(g):gsub("ky", "0"):gsub("kx", "0")))
+  else
+    buf:line("int32_t sum = 0;")
+  end
+  local window = open_window(buf, g)
+  if layer.spec.op == "max" then
+    buf:line("if (%s[%s] > best) best = %s[%s];", input, tap(g), input, tap(g))
+  else
+    buf:line("sum += %s[%s];", input, tap(g))
+  end
+  close_all(buf, window)
+  if layer.spec.op == "max" then
+    buf:line("%s = best;", target)
+  else
+    buf:line("%s = (int8_t)%s(sum, %d);", target, helpers.average(), g.kernel[1] * g.kernel[2])
+  end
+  close_all(buf, outputs)
+end
+
 return M

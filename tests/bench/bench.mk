@@ -30,7 +30,7 @@ BENCH_PORTABLE := -O2
 BENCH_EIGEN := -std=c++17 -isystem /usr/include/eigen3 -DNDEBUG \
     -DEIGEN_STACK_ALLOCATION_LIMIT=1048576 -Wno-uninitialized -Wno-maybe-uninitialized
 BENCH_HEADERS := $(BENCH_SRC)/harness.h $(BENCH_SRC)/nets.h
-BENCH_GEN_INPUTS := $(wildcard gen/*.lua gen/ops/*.lua gen/kernels/*.lua templates/* runtime/*)
+BENCH_GEN_INPUTS := $(wildcard gen/*.lua gen/ops/*.lua gen/kernels/*.lua gen/q8/*.lua templates/* runtime/*)
 BENCH_EIGEN_TYPE_xor := XorNet
 BENCH_EIGEN_TYPE_seed3 := Seed3Net
 BENCH_EIGEN_TYPE_mlp := MlpNet

@@ -1,0 +1,146 @@
+-- Calibration for int8 inference: read the CALIB file (make train's CSV format: features first,
+-- extra label columns ignored) and run the float model on every row in inference mode, in double,
+-- keeping each layer's pre-activation Z and activation A range. Each layer kind evaluates itself
+-- (ops/*.lua `evaluate`).
+local activations = require("ops.activations")
+local errors = require("errors")
+local host = require("gradc.host")
+local kinds = require("ops.kinds")
+local dense = require("ops.dense")
+
+local M = {}
+
+-- A calibration file larger than this is refused before it is read (digits' 1797 rows: 200 KB).
+M.MAX_BYTES = 256 * 1024 * 1024
+
+local function fail(display, line, problem)
+  errors.raise(string.format("%s:%s %s", display, line and (line .. ":") or "", problem))
+end
+
+-- Fields of one line: commas, or runs of blanks where the file's first data line has no comma.
+local function split(text, commas)
+  local fields = {}
+  if commas then
+    for field in (text .. ","):gmatch("([^,]*),") do
+      fields[#fields + 1] = field:match("^[ \t]*(.-)[ \t]*$")
+    end
+  else
+    for field in text:gmatch("[^ \t]+") do
+      fields[#fields + 1] = field
+    end
+  end
+  return fields
+end
+
+-- A decimal number as strtod reads it in the C locale, without hexadecimal: nil otherwise.
+local function decimal(field)
+  if not field:match("^[+-]?%d*%.?%d*[eE]?[+-]?%d*$") or not field:match("%d") then
+    return nil
+  end
+  return tonumber(field)
+end
+
+-- Returns the rows (lists of the first `inputs` values, as doubles) of a calibration file.
+function M.read(path, display, inputs)
+  local text, read_err, problem = host.read_file(path, M.MAX_BYTES + 1)
+  if not text then
+    fail(display, nil, problem == "type" and "calibration file is " .. read_err
+      or "cannot " .. problem .. " calibration file: " .. read_err)
+  end
+  if #text > M.MAX_BYTES then
+    fail(display, nil, string.format("calibration file is larger than %d bytes", M.MAX_BYTES))
+  end
+  if text:sub(1, 3) == "\239\187\191" then
+    text = text:sub(4)
+  end
+  local rows, columns, commas = {}, nil, nil
+  local line_number = 0
+  for line in (text:gsub("\r\n", "\n") .. "\n"):gmatch("([^\n]*)\n") do
+    line_number = line_number + 1
+    if line:match("[^ \t]") then
+      if commas == nil then
+        commas = line:find(",", 1, true) ~= nil
+      end
+      local fields = split(line, commas)
+      local header = columns == nil and #rows == 0 and decimal(fields[1]) == nil
+        and not fields[1]:lower():match("^[+-]?nan") and not fields[1]:lower():match("^[+-]?inf")
+      if header then
+        columns = #fields
+      else
+        if #fields < inputs then
+          fail(display, line_number, string.format("%d columns, expected at least %d (the network's "
+            .. "inputs, then any label columns)", #fields, inputs))
+        end
+        if columns and #fields ~= columns then
+          fail(display, line_number, string.format("%d columns, but the first row has %d", #fields,
+            columns))
+        end
+        columns = #fields
+        local row = {}
+        for c = 1, inputs do
+          local value = decimal(fields[c])
+          if value == nil then
+            local lower = fields[c]:lower()
+            if lower:match("^[+-]?nan") then
+              fail(display, line_number, string.format("column %d is NaN (calibration values must be finite)", c))
+            elseif lower:match("^[+-]?inf") then
+              fail(display, line_number, string.format("column %d is infinite (calibration values must be finite)", c))
+            end
+            fail(display, line_number, string.format("column %d: '%s' is not a number", c,
+              errors.spec_text(fields[c])))
+          elseif value ~= value or value == math.huge or value == -math.huge then
+            fail(display, line_number, string.format("column %d: %s overflows a double (calibration "
+              .. "values must be finite)", c, errors.spec_text(fields[c])))
+          end
+          row[c] = value
+        end
+        rows[#rows + 1] = row
+      end
+    end
+  end
+  if #rows == 0 then
+    fail(display, nil, "calibration file has no data rows (expected at least 2)")
+  elseif #rows < 2 then
+    fail(display, nil, "calibration file has 1 data row (expected at least 2: a range needs more "
+      .. "than one sample)")
+  end
+  return rows
+end
+
+-- Run the float model (`params`: each layer's tensors by name, as flat lists) over `rows` and
+-- return the ranges: ranges.X = { min, max }, and per plan layer position i ranges.Z[i], ranges.A[i].
+function M.ranges(plan, params, rows)
+  local ranges = { Z = {}, A = {} }
+  local function widen(range, values)
+    for _, v in ipairs(values) do
+      if v < range[1] then range[1] = v end
+      if v > range[2] then range[2] = v end
+    end
+  end
+  ranges.X = { math.huge, -math.huge }
+  for i = 1, #plan.layers do
+    ranges.Z[i] = { math.huge, -math.huge }
+    ranges.A[i] = { math.huge, -math.huge }
+  end
+  for _, row in ipairs(rows) do
+    widen(ranges.X, row)
+    local x = row
+    for i, layer in ipairs(plan.layers) do
+      local z
+      if layer.kind == "dense" then
+        z = dense.evaluate(layer, params[layer.index], x)
+      elseif layer.kind == "conv1d" or layer.kind == "conv2d" or layer.kind == "batchnorm" then
+        z = kinds[layer.kind].evaluate(layer, params[layer.index], x)
+      else
+        z = kinds[layer.kind].evaluate(layer, x)
+      end
+      local a = activations.evaluate(layer.activation, layer.alpha, z)
+      widen(ranges.Z[i], z)
+      widen(ranges.A[i], a)
+      x = a
+    end
+  end
+  return ranges
+end
+
+return M

@@ -1,0 +1,416 @@
+-- The C text of an int8 build: <name>_q8.c (net_q8_infer and its const data), <name>_qinfer.c
+-- (the float wrapper), the header's declarations and constants, and <name>_q8_calib.txt. Each
+-- layer kind writes its own loops (ops/*.lua `q8_emit`); this module lays out the data and the
+-- function around them.
+local activations = require("ops.activations")
+local batchnorm = require("ops.batchnorm")
+local conv = require("ops.conv")
+local dense = require("ops.dense")
+local emit = require("emit")
+local pool = require("ops.pool")
+local quantize = require("q8.quantize")
+local shape = require("ops.shape")
+local version = require("version")
+
+local M = {}
+
+local function basename(path)
+  return path:match("([^/\\]+)$") or path
+end
+
+-- A double as C text that reads back exactly.
+local function real_literal(value)
+  local text = emit.shortest(value)
+  if not text:find("[%.eEn]") then
+    text = text .. ".0"
+  end
+  return text
+end
+
+-- An int32 literal (INT32_MIN has no literal of its own type).
+local function int_literal(value)
+  if value == -2147483648 then
+    return "(-2147483647 - 1)"
+  end
+  return tostring(value)
+end
+
+-- "s 0.0627451, z -128": a tensor's parameters for comments.
+local function params_text(t)
+  return string.format("%s: s %s, z %d", t.name, string.format("%.6g", t.scale), t.zero_point)
+end
+
+-- The layer's description for its comment block.
+local function describe(ql)
+  local layer = ql.layer
+  local what
+  if layer.kind == "dense" then
+    what = string.format("dense %d -> %d", layer.n_in, layer.n_out)
+  elseif layer.kind == "batchnorm" then
+    what = string.format("batchnorm %s as a per-channel affine layer", shape.text(layer.in_shape))
+  elseif layer.kind == "conv1d" or layer.kind == "conv2d" then
+    what = conv.describe(layer):gsub(", [%w_]+$", "")
+  else
+    what = string.format("%s %s -> %s", layer.kind, shape.text(layer.in_shape), shape.text(layer.out_shape))
+  end
+  if ql.folded then
+    what = what .. string.format(" + batchnorm (layer %d) folded in", ql.folded.index)
+  end
+  local act = ql.activation
+  if act == "leaky_relu" then
+    act = act .. " (alpha " .. emit.shortest(ql.alpha) .. ")"
+  end
+  return what, act
+end
+
+-- A const array's initializer lines: `values` (Lua integers), up to 16 per line.
+local function rows_of(buf, values, per_line)
+  per_line = per_line or 16
+  for i = 1, #values, per_line do
+    local items = {}
+    for k = i, math.min(i + per_line - 1, #values) do
+      items[#items + 1] = int_literal(values[k])
+    end
+    buf:line("%s%s", table.concat(items, ", "), i + per_line > #values and "" or ",")
+  end
+end
+
+-- `static const TYPE NAME[n] = {...};`, returning its bytes.
+local function flat_array(buf, ctype, bytes_each, name, values, comment)
+  buf:line("/* %s */", comment)
+  buf:open("static const %s %s[%d] = {", ctype, name, #values)
+  rows_of(buf, values)
+  buf:close("};")
+  return bytes_each * #values
+end
+
+-- The int8 weights of an affine layer, one row (or nested block) per output channel.
+local function weight_array(buf, ql, name)
+  local layer = ql.layer
+  local count = #ql.weights * #ql.weights[1]
+  if layer.kind == "batchnorm" then
+    local flat = {}
+    for c, w in ipairs(ql.weights) do
+      flat[c] = w[1]
+    end
+    return flat_array(buf, "int8_t", 1, name, flat, string.format("%s[channel]: gamma / sqrt(var + eps), "
+      .. "int8 per channel", name))
+  end
+  local dims
+  if layer.kind == "dense" then
+    dims = { layer.n_out, layer.n_in }
+  else
+    local g = conv.geometry(layer)
+    dims = g.rank == 2 and { g.filters, g.group_channels, g.kernel[1], g.kernel[2] }
+      or { g.filters, g.group_channels, g.kernel[2] }
+  end
+  buf:line("/* %s[%s]: int8, per-channel symmetric (scale max |w| / 127), read in this order */", name,
+    table.concat(dims, "]["))
+  buf:open("static const int8_t %s[%s] = {", name, table.concat(dims, "]["))
+  local inner = dims[#dims]
+  for c, w in ipairs(ql.weights) do
+    if #dims == 2 then
+      buf:open("{")
+      rows_of(buf, w)
+      buf:close(c == #ql.weights and "}" or "},")
+    else
+      -- nested braces for [channel][ky][kx] (or [channel][k]), the innermost rows on one line
+      buf:open("{")
+      local rows_per_channel = #dims == 4 and dims[3] or 1
+      local channels = dims[2]
+      for ch = 1, channels do
+        if #dims == 4 then
+          buf:open("{")
+          for ky = 1, rows_per_channel do
+            local items = {}
+            for kx = 1, inner do
+              items[kx] = tostring(w[((ch - 1) * rows_per_channel + ky - 1) * inner + kx])
+            end
+            buf:line("{%s}%s", table.concat(items, ", "), ky == rows_per_channel and "" or ",")
+          end
+          buf:close(ch == channels and "}" or "},")
+        else
+          local items = {}
+          for kx = 1, inner do
+            items[kx] = tostring(w[(ch - 1) * inner + kx])
+          end
+          buf:line("{%s}%s", table.concat(items, ", "), ch == channels and "" or ",")
+        end
+      end
+      buf:close(c == #ql.weights and "}" or "},")
+    end
+  end
+  buf:close("};")
+  return count
+end
+
+-- The requantization helpers, each written only when some layer calls it.
+local HELPERS = {
+  srdhm = [[
+/* SaturatingRoundingDoublingHighMul: round(a b / 2^31), ties away from zero; the one overflow,
+ * INT32_MIN squared, saturates. */
+static int32_t ${name}_q8_srdhm(int32_t a, int32_t b)
+{
+    if (a == INT32_MIN && b == INT32_MIN)
+        return INT32_MAX;
+    const int64_t ab = (int64_t)a * (int64_t)b;
+    const int64_t nudge = ab >= 0 ? (INT64_C(1) << 30) : 1 - (INT64_C(1) << 30);
+    return (int32_t)((ab + nudge) / (INT64_C(1) << 31)); /* C division: truncation */
+}
+]],
+  rdbp = [[
+/* RoundingDivideByPOT: x / 2^n to nearest, ties away from zero, n in 0..31 (x >> n is the
+ * arithmetic shift on negative values, as gcc and clang define it). */
+static int32_t ${name}_q8_rdbp(int32_t x, int n)
+{
+    const int32_t mask = (int32_t)((INT64_C(1) << n) - 1);
+    const int32_t remainder = x & mask;
+    const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+    return (x >> n) + (remainder > threshold ? 1 : 0);
+}
+]],
+  requantize = [[
+/* MultiplyByQuantizedMultiplier: x * q 2^(shift - 31), rounded as TFLite does. */
+static int32_t ${name}_q8_requantize(int32_t x, int32_t q, int shift)
+{
+    const int left = shift > 0 ? shift : 0;
+    const int right = shift > 0 ? 0 : -shift;
+    int64_t scaled = (int64_t)x * (INT64_C(1) << left);
+    if (scaled > INT32_MAX)
+        scaled = INT32_MAX;
+    if (scaled < INT32_MIN)
+        scaled = INT32_MIN;
+    return ${name}_q8_rdbp(${name}_q8_srdhm((int32_t)scaled, q), right);
+}
+]],
+  clamp = [[
+/* An int32 clamped to [low, 127] as int8 (low is -128, or a relu's zero point). */
+static int8_t ${name}_q8_clamp(int32_t value, int32_t low)
+{
+    return (int8_t)(value < low ? low : value > 127 ? 127 : value);
+}
+]],
+  average = [[
+/* A pooling window's sum / n, rounded half away from zero. */
+static int32_t ${name}_q8_average(int32_t sum, int32_t n)
+{
+    return sum >= 0 ? (sum + n / 2) / n : -((-sum + n / 2) / n);
+}
+]],
+}
+local HELPER_ORDER = { "srdhm", "rdbp", "requantize", "clamp", "average" }
+local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" } }
+
+-- A table of helper-name functions that remember which helpers were used.
+local function helper_names(plan)
+  local used = {}
+  local names = {}
+  for _, helper in ipairs(HELPER_ORDER) do
+    names[helper] = function()
+      used[helper] = true
+      for _, need in ipairs(HELPER_NEEDS[helper] or {}) do
+        used[need] = true
+      end
+      return plan.name .. "_q8_" .. helper
+    end
+  end
+  local function text()
+    local parts = {}
+    for _, helper in ipairs(HELPER_ORDER) do
+      if used[helper] then
+        parts[#parts + 1] = (HELPERS[helper]:gsub("%${name}", plan.name))
+      end
+    end
+    return table.concat(parts, "\n")
+  end
+  return names, text
+end
+
+-- The const data of one layer (comment block, arrays); returns its names and bytes.
+local function layer_data(buf, ql)
+  local l = ql.index
+  local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
+  local bytes = 0
+  if ql.weights then
+    bytes = bytes + weight_array(buf, ql, names.W)
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, ql.bias, string.format(
+      "%s: int32 biases, scale %s scale * the channel's weight scale", names.B, ql.input.name))
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.M, ql.multiplier, string.format(
+      "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
+      "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
+    bytes = bytes + flat_array(buf, "int8_t", 1, names.S, ql.shift, names.S .. ": the shifts")
+  end
+  if ql.table then
+    bytes = bytes + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
+      "%s[Zq + 128] = Aq: %s of %s, in %s's parameters", names.T, ql.activation, ql.pre.name,
+      ql.output.name))
+  end
+  if ql.exp_table then
+    bytes = bytes + flat_array(buf, "uint32_t", 4, names.EXP, ql.exp_table, string.format(
+      "%s[d] = round(exp(-s_%s d) 65536): softmax's exponentials", names.EXP, ql.pre.name))
+  end
+  return names, bytes
+end
+
+-- The int8 record of the build: everything the files and the header need.
+function M.prepare(plan, q8)
+  local data = emit.buffer(0)
+  local body = emit.buffer(1)
+  local helpers, helper_text = helper_names(plan)
+  local layers = q8.layers
+  local hidden = 0
+  for i = 1, #layers - 1 do
+    hidden = math.max(hidden, shape.features(layers[i].out_shape))
+  end
+  if #layers == 2 then
+    body:line("int8_t ping[%d];", hidden)
+  elseif #layers > 2 then
+    body:line("int8_t ping[%d], pong[%d];", hidden, hidden)
+  end
+  local weights_bytes = 0
+  local input = "xq"
+  for i, ql in ipairs(layers) do
+    local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
+    local what, act = describe(ql)
+    local shapes = string.format("%s -> %s", shape.text(ql.in_shape), shape.text(ql.out_shape))
+    local tensors = params_text(ql.input) .. " -> " .. (ql.pre ~= ql.output
+      and (params_text(ql.pre) .. " -> ") or "") .. params_text(ql.output)
+    if ql.pre == ql.input and ql.output == ql.input then
+      tensors = params_text(ql.input) .. " (the output shares them)"
+    end
+    data:line("")
+    data:line("/* layer %d: %s, %s; %s.  %s */", ql.index, what, act, shapes, tensors)
+    local names, bytes = layer_data(data, ql)
+    weights_bytes = weights_bytes + bytes
+    body:line("")
+    body:line("/* layer %d: %s, %s: %s[%d] from %s.  %s */", ql.index, what, act, output,
+      shape.features(ql.out_shape), input, tensors)
+    if ql.kind == "dense" then
+      dense.q8_emit(body, ql, names, helpers, input, output)
+    elseif ql.kind == "conv1d" or ql.kind == "conv2d" then
+      conv.q8_emit(body, ql, names, helpers, input, output)
+    elseif ql.kind == "batchnorm" then
+      batchnorm.q8_emit(body, ql, names, helpers, input, output)
+    else
+      pool.q8_emit(body, ql, helpers, input, output)
+    end
+    if ql.exp_table then
+      activations.q8_softmax(body, ql, names, helpers, output)
+    end
+    input = output
+  end
+  local buffers = #layers == 1 and 0 or (#layers == 2 and hidden or 2 * hidden)
+  return {
+    data = data:text(), body = body:text(), helpers = helper_text(),
+    weights_bytes = weights_bytes, infer_bytes = buffers, hidden = hidden,
+  }
+end
+
+function M.declarations(plan, q8, prepared)
+  local NAME, name = plan.NAME, plan.name
+  return string.format([[
+
+/* Integer (int8) inference (%s_q8.c, %s_qinfer.c), calibrated on %d rows: real = scale * (q -
+ * zero point). %s_q8_infer takes one sample of int8 inputs and returns int8 outputs with integer
+ * arithmetic only (no floating point: it builds and runs on FPU-less cores); %s_qinfer quantizes
+ * x, calls it and dequantizes y. %s_Q8_WEIGHTS_BYTES is the const data of %s_q8.c,
+ * %s_Q8_INFER_BYTES the int8 ping-pong buffers on the stack of one call (the rest of its frame
+ * is a few scalars). */
+#define %s_HAS_Q8 1
+#define %s_Q8_INPUT_SCALE        %s
+#define %s_Q8_INPUT_ZERO_POINT   (%d)
+#define %s_Q8_OUTPUT_SCALE       %s
+#define %s_Q8_OUTPUT_ZERO_POINT  (%d)
+#define %s_Q8_WEIGHTS_BYTES      %d
+#define %s_Q8_INFER_BYTES        %d
+void %s_q8_infer(const int8_t *xq, int8_t *yq);
+void %s_qinfer(const %s_real *x, %s_real *y);
+]], name, name, q8.rows, name, name, NAME, name, NAME, NAME, NAME, real_literal(q8.input.scale), NAME,
+    q8.input.zero_point, NAME, real_literal(q8.output.scale), NAME, q8.output.zero_point, NAME,
+    prepared.weights_bytes, NAME, prepared.infer_bytes, name, name, name, name)
+end
+
+-- The files of the int8 build: { name, text } list. `sources` names the weights and calibration
+-- files for the banners.
+function M.files(plan, q8, prepared, sources)
+  local name, NAME = plan.name, plan.NAME
+  local spec = basename(plan.model.file)
+  local tensors = {}
+  for _, t in ipairs(q8.record) do
+    tensors[#tensors + 1] = string.format(" *   %-5s [%s, %s]  s %s  z %d", t.name, string.format("%.6g", t.min),
+      string.format("%.6g", t.max), string.format("%.6g", t.scale), t.zero_point)
+  end
+  local q8_text = string.format([[
+/*
+ * %s_q8.c: generated by gradc %s from spec %s, weights file %s and calibration file %s
+ * (%d rows). Do not edit; regenerate instead.
+ *
+ * One-sample int8 inference with integer arithmetic only: activations are int8 per tensor
+ * (real = s (q - z)), weights int8 per output channel (symmetric, scale max |w| / 127), biases
+ * int32; each output is acc * M rounded (a Q31 multiplier and a shift, TFLite's
+ * MultiplyByQuantizedMultiplier), moved to the output's zero point and clamped (relu: from the
+ * zero point up). sigmoid, tanh and leaky_relu are 256-entry tables of the clamped Zq, softmax
+ * an exponential table and an integer division; max pools take the int8 maximum, average pools
+ * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. No heap, no
+ * mutable data: two int8 ping-pong buffers on the stack (%s_Q8_INFER_BYTES).
+ *
+ * Tensors (calibrated range including 0, scale, zero point):
+%s
+ */
+#include <stdint.h>
+
+#include "%s.h"
+
+%s%s
+
+void %s_q8_infer(const int8_t *xq, int8_t *yq)
+{
+%s
+}
+]], name, version, spec, sources.weights, sources.calib, q8.rows, NAME, table.concat(tensors, "\n"),
+    name, prepared.helpers, prepared.data, name, prepared.body)
+  local qinfer_text = string.format([[
+/*
+ * %s_qinfer.c: generated by gradc %s from spec %s. Do not edit; regenerate instead.
+ *
+ * The float interface of %s_q8_infer: x quantized with the input's parameters
+ * (xq = clamp(round(x / s) + z, -128, 127), in double, round half away from zero; huge or
+ * infinite x saturate, NaN becomes z), and yq dequantized (y = s (yq - z)).
+ */
+#include <stdint.h>
+
+#include "%s.h"
+
+void %s_qinfer(const %s_real *x, %s_real *y)
+{
+    int8_t xq[%s_INPUTS], yq[%s_OUTPUTS];
+    for (int i = 0; i < %s_INPUTS; ++i) {
+        double v = (double)x[i] / %s_Q8_INPUT_SCALE;
+        if (v != v)
+            v = 0.0;
+        else if (v > 512.0) /* beyond any int8 after the zero point: saturates either way */
+            v = 512.0;
+        else if (v < -512.0)
+            v = -512.0;
+        const double magnitude = v < 0.0 ? -v : v;
+        int32_t whole = (int32_t)magnitude; /* truncation, then the half rounds away from zero */
+        if (magnitude - (double)whole >= 0.5)
+            ++whole;
+        int32_t q = (v < 0.0 ? -whole : whole) + %s_Q8_INPUT_ZERO_POINT;
+        q = q < -128 ? -128 : q > 127 ? 127 : q;
+        xq[i] = (int8_t)q;
+    }
+    %s_q8_infer(xq, yq);
+    for (int i = 0; i < %s_OUTPUTS; ++i)
+        y[i] = (%s_real)(%s_Q8_OUTPUT_SCALE * (double)(yq[i] - %s_Q8_OUTPUT_ZERO_POINT));
+}
+]], name, version, spec, name, name, name, name, name, NAME, NAME, NAME, NAME, NAME, name, NAME, name,
+    NAME, NAME)
+  return {
+    { name = name .. "_q8.c", text = q8_text },
+    { name = name .. "_qinfer.c", text = qinfer_text },
+    { name = name .. "_q8_calib.txt", text = quantize.record_text(plan, q8) },
+  }
+end
+
+return M

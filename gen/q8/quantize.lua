@@ -1,0 +1,194 @@
+-- From a float plan, its weights and a calibration file to the int8 network: which tensors get
+-- (scale, zero point), batchnorm folding, per-channel int8 weights, int32 biases, Q31 multipliers
+-- and shifts, lookup tables, and the calibration record. The scheme is fixed (README, "Integer
+-- (int8) inference"); gen/q8/scheme.lua holds its arithmetic, gen/q8/code.lua writes the C.
+local activations = require("ops.activations")
+local batchnorm = require("ops.batchnorm")
+local calibrate = require("q8.calibrate")
+local errors = require("errors")
+local scheme = require("q8.scheme")
+
+local M = {}
+
+-- Each layer's parameter tensors by name, as flat lists of doubles, from the weights file's
+-- values (in <name>_params order).
+local function layer_params(plan, values)
+  local params, at = {}, 1
+  for _, layer in ipairs(plan.layers) do
+    local own = {}
+    for _, tensor in ipairs(layer.tensors) do
+      local count = 1
+      for _, d in ipairs(tensor.dims) do
+        count = count * d
+      end
+      local list = {}
+      for k = 1, count do
+        list[k] = values[at + k - 1]
+      end
+      at = at + count
+      own[tensor.name:match("^(%a+)")] = list
+    end
+    params[layer.index] = own
+  end
+  return params
+end
+
+local function is_affine(layer)
+  return layer.kind == "dense" or layer.kind == "conv1d" or layer.kind == "conv2d"
+end
+
+-- A tensor's record: name, widened range, scale and zero point (fixed ones for sigmoid, tanh and
+-- softmax outputs).
+local function tensor(name, range, fixed, spec_file)
+  local min, max = scheme.widen(range[1], range[2])
+  if min ~= min or max ~= max or min == -math.huge or max == math.huge then
+    errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is not finite", spec_file,
+      name, tostring(range[1]), tostring(range[2])))
+  end
+  local scale, zero_point
+  if fixed then
+    scale, zero_point = fixed[1], fixed[2]
+  else
+    scale, zero_point = scheme.params(min, max)
+  end
+  return { name = name, min = min, max = max, scale = scale, zero_point = zero_point }
+end
+
+-- Per output channel: the (folded) weights as lists, and the biases.
+local function channels_of(layer, p)
+  local weights, biases = {}, {}
+  local n = layer.kind == "dense" and layer.n_out or layer.spec.filters
+  local per = #p.W // n
+  for c = 1, n do
+    local w = {}
+    for k = 1, per do
+      w[k] = p.W[(c - 1) * per + k]
+    end
+    weights[c] = w
+    biases[c] = p.b and p.b[c] or 0
+  end
+  return weights, biases
+end
+
+-- Fold batchnorm `bn_p` (eps) into the channel weights and biases, in double, in the scheme's order.
+local function fold(weights, biases, bn_p, eps)
+  for c = 1, #weights do
+    local g = bn_p.gamma[c] / math.sqrt(bn_p.var[c] + eps)
+    for k, w in ipairs(weights[c]) do
+      weights[c][k] = w * g
+    end
+    biases[c] = (biases[c] - bn_p.mean[c]) * g + bn_p.beta[c]
+  end
+end
+
+-- The int8 weights, int32 biases, multipliers and shifts of an affine layer.
+local function quantize_channels(ql, weights, biases, spec_file)
+  local s_in, s_out = ql.input.scale, ql.pre.scale
+  ql.weights, ql.bias, ql.multiplier, ql.shift = {}, {}, {}, {}
+  for c = 1, #weights do
+    local s_w = scheme.weight_scale(weights[c])
+    local q = {}
+    for k, w in ipairs(weights[c]) do
+      q[k] = scheme.quantize_weight(w, s_w)
+    end
+    ql.weights[c] = q
+    local bias = scheme.round(biases[c] / (s_in * s_w))
+    if not (bias >= scheme.INT32_MIN and bias <= scheme.INT32_MAX) then
+      errors.raise(string.format("%s: layer %d: channel %d's quantized bias %s is outside int32 "
+        .. "(bias %.17g, input scale %.17g, weight scale %.17g)", spec_file, ql.index, c - 1,
+        tostring(bias), biases[c], s_in, s_w))
+    end
+    ql.bias[c] = math.tointeger(bias)
+    local multiplier, shift = scheme.quantize_multiplier(s_in * s_w / s_out)
+    if not multiplier then
+      errors.raise(string.format("%s: layer %d: channel %d: multiplier too large (%.17g = input "
+        .. "scale * weight scale / output scale; at most 2^30)", spec_file, ql.index, c - 1,
+        s_in * s_w / s_out))
+    end
+    ql.multiplier[c], ql.shift[c] = multiplier, shift
+  end
+end
+
+-- The pre-activation and output tensors of a layer with activation `activation` named by `index`
+-- from its ranges; sets ql.pre (what the requantization targets) and ql.output, and the record.
+local function activation_tensors(ql, record, z_range, a_range, spec_file)
+  local act = ql.activation
+  if act == "linear" or act == "relu" then
+    ql.output = tensor("A" .. ql.index, a_range, nil, spec_file)
+    ql.pre = ql.output
+    record[#record + 1] = ql.output
+    return
+  end
+  ql.pre = tensor("Z" .. ql.index, z_range, nil, spec_file)
+  ql.output = tensor("A" .. ql.index, a_range, scheme.FIXED_OUTPUT[act], spec_file)
+  record[#record + 1] = ql.pre
+  record[#record + 1] = ql.output
+  if act == "softmax" then
+    ql.exp_table = scheme.softmax_exp_table(ql.pre.scale)
+  else
+    ql.table = scheme.table(act, function(r) return activations.value(act, ql.alpha, r) end,
+      ql.pre.scale, ql.pre.zero_point, ql.output.scale, ql.output.zero_point)
+  end
+end
+
+-- The int8 network: { layers = { ql ... }, record = { tensor ... }, input, output, rows }.
+-- `weights` is the list of parameter values, `rows` the calibration rows.
+function M.build(plan, values, rows)
+  local spec_file = plan.model.file:match("([^/\\]+)$")
+  local params = layer_params(plan, values)
+  local ranges = calibrate.ranges(plan, params, rows)
+  local spec_layers = plan.model.layers
+  local record = {}
+  local current = tensor("X", ranges.X, nil, spec_file)
+  record[1] = current
+  local input = current
+  local qlayers = {}
+  local i = 1
+  while i <= #plan.layers do
+    local layer = plan.layers[i]
+    local ql = { layer = layer, kind = layer.kind, index = layer.index, input = current,
+      activation = layer.activation, alpha = layer.alpha, n_in = layer.n_in, n_out = layer.n_out,
+      in_shape = layer.in_shape, out_shape = layer.out_shape }
+    if is_affine(layer) then
+      local weights, biases = channels_of(layer, params[layer.index])
+      local after = plan.layers[i + 1]
+      -- fold a batchnorm that directly follows a linear dense or conv layer (a flatten between
+      -- them is a layer of the spec, so the spec's next layer decides)
+      if after and after.kind == "batchnorm" and spec_layers[layer.index + 1].kind == "batchnorm"
+          and layer.activation == "linear" then
+        fold(weights, biases, params[after.index], after.spec.eps)
+        ql.folded = after
+        ql.index, ql.activation, ql.alpha = after.index, after.activation, after.alpha
+        ql.out_shape = after.out_shape
+        i = i + 1
+      end
+      activation_tensors(ql, record, ranges.Z[i], ranges.A[i], spec_file)
+      quantize_channels(ql, weights, biases, spec_file)
+    elseif layer.kind == "batchnorm" then
+      local weight, bias = batchnorm.affine(layer, params[layer.index])
+      local weights = {}
+      for c, w in ipairs(weight) do
+        weights[c] = { w }
+      end
+      activation_tensors(ql, record, ranges.Z[i], ranges.A[i], spec_file)
+      quantize_channels(ql, weights, bias, spec_file)
+    else -- pools: the output shares the input's parameters
+      ql.pre, ql.output = current, current
+    end
+    current = ql.output
+    qlayers[#qlayers + 1] = ql
+    i = i + 1
+  end
+  return { layers = qlayers, record = record, input = input, output = current, rows = #rows }
+end
+
+-- The calibration record, <name>_q8_calib.txt.
+function M.record_text(plan, q8)
+  local lines = { string.format("# gradc q8 calibration: %s, %d rows", plan.name, q8.rows) }
+  for _, t in ipairs(q8.record) do
+    lines[#lines + 1] = string.format("%s %.17g %.17g %.17g %d", t.name, t.min, t.max, t.scale, t.zero_point)
+  end
+  return table.concat(lines, "\n") .. "\n"
+end
+
+return M
