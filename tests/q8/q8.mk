@@ -25,7 +25,7 @@ check-q8: $(GRADC) $(Q8_BUILD)/test_requant
 	@$(Q8_BUILD)/test_requant
 	@mkdir -p $(Q8_BUILD)/family $(Q8_BUILD)/cases
 	@lua5.4 tests/cases.lua $(Q8_BUILD)/family > /dev/null
-	@lua5.4 tests/q8/q8_cases.lua $(Q8_BUILD)/cases $(sort $(wildcard specs/*.lua)) -- \
+	@lua5.4 tests/q8/q8_cases.lua $(Q8_BUILD)/cases $(sort $(wildcard specs/*.lua tests/q8/specs/*.lua)) -- \
 	    $(Q8_CONV_CASES:%=$(Q8_BUILD)/family/cnv%.lua) $(Q8_DENSE_CASES:%=$(Q8_BUILD)/family/rnd%.lua)
 	@$(MAKE) --no-print-directory -f tests/q8/q8_models.mk GRADC='$(GRADC)' Q8_BUILD='$(Q8_BUILD)' \
 	    Q8_TOOL_CFLAGS='$(Q8_TOOL_CFLAGS)' run

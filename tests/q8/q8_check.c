@@ -111,8 +111,26 @@ static void write_weights(const char *path, uint64_t hash, const double *params,
     free(bytes);
 }
 
+/* tests/q8/specs/q8_saturate.lua's weights and rows (see there): A = 2^17 127 (1 - 2^-26). */
+static int prepare_saturate(const ref_net *net, const char *hash_text, const char *weights_path,
+                            const char *calib_path)
+{
+    const double params[3] = {1.0, -1.0, 0.0};
+    if (ref_param_count(net) != 3)
+        return 2;
+    write_weights(weights_path, strtoull(hash_text, NULL, 0), params, 3);
+    FILE *f = fopen(calib_path, "w");
+    if (!f)
+        return 2;
+    fprintf(f, "16646143.75,16646143.75\n-16646143.75,-16646143.75\n");
+    return fclose(f) == 0 ? 0 : 2;
+}
+
 static int prepare(const ref_net *net, const char *hash_text, const char *weights_path, const char *calib_path)
 {
+    if (strcmp(net->name, "q8_saturate") == 0)
+        return prepare_saturate(net, hash_text, weights_path, calib_path);
+
     uint64_t seed = name_seed(net->name), state = seed;
     size_t count = ref_param_count(net);
     double *params = allocate(count, sizeof *params);

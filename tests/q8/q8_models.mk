@@ -33,15 +33,20 @@ $(Q8_BUILD)/%/done: $$(Q8_SPEC_$$*) $(Q8_GENERATOR) $(Q8_CHECK) tests/q8/q8_driv
 	@$(GRADC) --out $(@D)/gen --weights $(@D)/weights.bin --quant int8 --calib $(@D)/calib.csv $< \
 	    >> $(@D)/gradc.log
 	@$(Q8_CHECK) inputs $* $(@D)/gen/$*/$*_q8_calib.txt $(@D)/inputs.bin
-	@set -e; k=0; outs=; for set in $(Q8_FLAG_SETS); do \
+	@k=0; outs=; failed=0; for set in $(Q8_FLAG_SETS); do \
 	    k=$$((k + 1)); cc=$${set%%:*}; flags=$$(echo "$${set#*:}" | tr : ' '); \
-	    $$cc $(STRICT_FLAGS) $$flags -DQ8_NAME=$* -DQ8_UNAME=$(Q8_UNAME_$*) -I$(@D)/gen/$* \
-	        tests/q8/q8_drive.c $(@D)/gen/$*/$*_q8.c -o $(@D)/drive$$k \
-	        || { echo "check-q8: $*: $$cc $$flags does not compile $*_q8.c"; exit 1; }; \
-	    $(@D)/drive$$k $(@D)/inputs.bin $(@D)/out$$k.bin $(@D)/out$$k.txt \
-	        || { echo "check-q8: $*: net_q8_infer failed under $$cc $$flags"; exit 1; }; \
-	    outs="$$outs $(@D)/out$$k.bin"; \
+	    if ! $$cc $(STRICT_FLAGS) $$flags -DQ8_NAME=$* -DQ8_UNAME=$(Q8_UNAME_$*) -I$(@D)/gen/$* \
+	        tests/q8/q8_drive.c $(@D)/gen/$*/$*_q8.c -o $(@D)/drive$$k; then \
+	        echo "check-q8: $*: $$cc $$flags does not compile $*_q8.c"; failed=1; \
+	    elif ! $(@D)/drive$$k $(@D)/inputs.bin $(@D)/out$$k.bin $(@D)/out$$k.txt; then \
+	        echo "check-q8: $*: net_q8_infer failed under $$cc $$flags"; failed=1; \
+	    else \
+	        outs="$$outs $(@D)/out$$k.bin"; \
+	    fi; \
 	done; \
-	$(Q8_CHECK) compare $* $(@D)/weights.bin $(@D)/calib.csv $(@D)/gen/$*/$*_q8_calib.txt \
-	    $(@D)/inputs.bin $$outs
+	if [ -n "$$outs" ]; then \
+	    $(Q8_CHECK) compare $* $(@D)/weights.bin $(@D)/calib.csv $(@D)/gen/$*/$*_q8_calib.txt \
+	        $(@D)/inputs.bin $$outs || failed=1; \
+	fi; \
+	exit $$failed
 	@touch $@
