@@ -147,8 +147,8 @@ end
 -- The requantization helpers, each written only when some layer calls it.
 local HELPERS = {
   srdhm = [[
-/* SaturatingRoundingDoublingHighMul: round(a b / 2^31), ties away from zero; the one overflow,
- * INT32_MIN squared, saturates. */
+/* SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest (the nudge and the truncating division
+ * round ties toward +infinity); the one overflow, INT32_MIN squared, saturates. */
 static int32_t ${name}_q8_srdhm(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN)

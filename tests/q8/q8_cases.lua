@@ -1,6 +1,6 @@
 -- tests/q8/q8_cases.lua OUTDIR SPEC.lua ... [-- RANDOM_SPEC.lua ...]
 --
--- The cases of make check-q8 (the int8 comparison with the reference engine), written into
+-- The cases of make check-q8-ref (the int8 comparison with the reference engine), written into
 -- OUTDIR (which must exist):
 --   <name>.lua      a float copy of each RANDOM_SPEC (the random families of tests/cases.lua draw
 --                   double nets too; the int8 quantizer takes float ones only)
@@ -100,7 +100,7 @@ local function check_coverage(cases)
     end
   end
   if #missing > 0 then
-    error("the int8 cases do not cover " .. table.concat(missing, ", ") .. ": add cases in tests/q8/q8.mk", 0)
+    error("the int8 cases do not cover " .. table.concat(missing, ", ") .. ": add cases in tests/q8/ref.mk", 0)
   end
 end
 

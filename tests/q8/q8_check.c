@@ -1,5 +1,5 @@
 /*
- * make check-q8's reference side, for one case of tests/q8/q8_cases.lua's table at a time:
+ * make check-q8-ref's reference side, for one case of tests/q8/q8_cases.lua's table at a time:
  *
  *   q8_check prepare NAME ARCH_HASH WEIGHTS.bin CALIB.csv
  *       random float parameters (the spec's init for W, then random biases and batchnorm

@@ -1,5 +1,5 @@
 /*
- * make check-q8's generated side: one generated model's net_q8_infer over a file of int8 input
+ * make check-q8-ref's generated side: one generated model's net_q8_infer over a file of int8 input
  * samples (NET_INPUTS bytes each), its outputs (NET_OUTPUTS bytes each) into OUT.bin, and the
  * header's NET_Q8_* constants as text into OUT.txt (see tests/q8/q8_check.c). Built once per model
  * and compiler flag set with -DQ8_NAME=name -DQ8_UNAME=NAME -I<gen>/<name>, with <name>_q8.c.

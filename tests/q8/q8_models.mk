@@ -1,4 +1,4 @@
-# tests/q8/q8_models.mk: the int8 comparison per case (make check-q8 runs it after
+# tests/q8/q8_models.mk: the int8 comparison per case (make check-q8-ref runs it after
 # tests/q8/q8_cases.lua has written $(Q8_BUILD)/cases/q8_cases.mk: Q8_CASES, Q8_SPEC_<name>,
 # Q8_UNAME_<name>).
 include $(Q8_BUILD)/cases/q8_cases.mk
@@ -16,7 +16,7 @@ Q8_FLAG_SETS := gcc:-O2 gcc:-O3:-march=native clang:-O2 clang:-O3:-march=native 
 	gcc:-O1:-g:-fsanitize=address,undefined:-fno-sanitize-recover=all:-fno-omit-frame-pointer
 
 run: $(Q8_CASES:%=$(Q8_BUILD)/%/done)
-	@echo "check-q8: $(words $(Q8_CASES)) nets: net_q8_infer equals the reference's int8 inference byte for byte on 300 inputs each, under $(words $(Q8_FLAG_SETS)) compiler and flag sets"
+	@echo "check-q8-ref: $(words $(Q8_CASES)) nets: net_q8_infer equals the reference's int8 inference byte for byte on 300 inputs each, under $(words $(Q8_FLAG_SETS)) compiler and flag sets"
 
 $(Q8_CHECK): tests/q8/q8_check.c $(Q8_BUILD)/cases/q8_cases.c tests/ref/ref.c tests/ref/ref_q8.c \
 		tests/ref/ref.h tests/ref/ref_q8.h tests/q8/q8_cases.h
@@ -37,9 +37,9 @@ $(Q8_BUILD)/%/done: $$(Q8_SPEC_$$*) $(Q8_GENERATOR) $(Q8_CHECK) tests/q8/q8_driv
 	    k=$$((k + 1)); cc=$${set%%:*}; flags=$$(echo "$${set#*:}" | tr : ' '); \
 	    if ! $$cc $(STRICT_FLAGS) $$flags -DQ8_NAME=$* -DQ8_UNAME=$(Q8_UNAME_$*) -I$(@D)/gen/$* \
 	        tests/q8/q8_drive.c $(@D)/gen/$*/$*_q8.c -o $(@D)/drive$$k; then \
-	        echo "check-q8: $*: $$cc $$flags does not compile $*_q8.c"; failed=1; \
+	        echo "check-q8-ref: $*: $$cc $$flags does not compile $*_q8.c"; failed=1; \
 	    elif ! $(@D)/drive$$k $(@D)/inputs.bin $(@D)/out$$k.bin $(@D)/out$$k.txt; then \
-	        echo "check-q8: $*: net_q8_infer failed under $$cc $$flags"; failed=1; \
+	        echo "check-q8-ref: $*: net_q8_infer failed under $$cc $$flags"; failed=1; \
 	    else \
 	        outs="$$outs $(@D)/out$$k.bin"; \
 	    fi; \

@@ -1,4 +1,4 @@
--- An int8 case for make check-q8: batchnorm folded into conv2d layers (with and without a bias,
+-- An int8 case for make check-q8-ref: batchnorm folded into conv2d layers (with and without a bias,
 -- grouped, strided) and into a dense layer, each with another activation (relu clamp, leaky_relu
 -- and tanh tables), average pooling, softmax last. The random families have no foldable pair
 -- (their layers before a batchnorm are never linear with a bias that matters).

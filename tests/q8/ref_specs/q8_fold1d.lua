@@ -1,4 +1,4 @@
--- An int8 case for make check-q8: batchnorm folded into conv1d layers (dilated "same", depthwise)
+-- An int8 case for make check-q8-ref: batchnorm folded into conv1d layers (dilated "same", depthwise)
 -- with a sigmoid table and a linear one, a batchnorm after a batchnorm (not foldable: a
 -- depthwise 1x1 layer of its own), global average pooling, and a folded dense + batchnorm last.
 return {

@@ -1,4 +1,4 @@
--- A hand-made int8 edge case for make check-q8 (tests/q8/q8_check.c gives it its weights and
+-- A hand-made int8 edge case for make check-q8-ref (tests/q8/q8_check.c gives it its weights and
 -- calibration rows instead of random ones): W = (1, -1), b = 0 on calibration rows (A, A) and
 -- (-A, -A), so the output is 0 on every row (s = 1/255, z = -128) and its multiplier is just below
 -- 2^18 (q = 2^31 - 32); the input (-128, 127) then drives MBQM to -(2^31 - 32), where adding the
