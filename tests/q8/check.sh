@@ -15,7 +15,8 @@
 #   7. error bound: on the calibration rows, every output of net_qinfer within the bound that
 #      error_bound.py derives for the dense nets (digits, q8_mlp): the exact effect of quantizing
 #      weights, biases and input, plus half a step per requantization carried through |W^|; the
-#      measured differences of the other nets are printed;
+#      measured differences of the other nets are printed; and for the same two, net_qinfer equal
+#      bit for bit to the scheme simulated from its text in numpy (simulate_dense.py);
 #   8. bad input (bad_input.sh).
 #   check.sh "MAKE" GRADC CC
 set -eu
@@ -130,8 +131,10 @@ done
 for m in digits q8_mlp; do
     $B/compare_$m $B/data/$m/calib.csv --dump $B/dump_$m.txt > /dev/null
 done
-/usr/bin/python3 tests/q8/error_bound.py $B digits 64:32:relu,32:10:softmax
-/usr/bin/python3 tests/q8/error_bound.py $B q8_mlp 5:16:relu,16:12:linear,12:3:relu
+for check in simulate_dense error_bound; do
+    /usr/bin/python3 tests/q8/$check.py $B digits 64:32:relu,32:10:softmax
+    /usr/bin/python3 tests/q8/$check.py $B q8_mlp 5:16:relu,16:12:linear,12:3:relu
+done
 for m in q8_dense q8_conv1d q8_conv2d; do
     echo "check-q8: $m on its calibration rows: $($B/compare_$m $B/data/$m/calib.csv)"
 done
