@@ -5,7 +5,8 @@
 --   <name>.lua      a float copy of each RANDOM_SPEC (the random families of tests/cases.lua draw
 --                   double nets too; the int8 quantizer takes float ones only)
 --   q8_cases.c      every case as a reference-engine ref_net (tests/ref/refspec.lua), in one table
---   q8_cases.mk     Q8_CASES and, per case, Q8_SPEC_<name> and Q8_UNAME_<name>
+--   q8_cases.mk     Q8_CASES and, per case, Q8_SPEC_<name>, Q8_UNAME_<name> and, for a random
+--                   case, Q8_RANDOM_<name> := 1
 -- The SPECs (the examples) are used where they are; a double one is left out (QUANT refuses it).
 -- Files are rewritten only when their text changes.
 
@@ -127,6 +128,7 @@ local function main(args)
       end
       if (spec.dtype or refspec.DEFAULTS.dtype) == "float" then
         cases[#cases + 1] = refspec.resolve(spec, path)
+        cases[#cases].random = random
       end
     end
   end
@@ -142,6 +144,9 @@ local function main(args)
     entries[i] = string.format("    &net_%s,", case.name)
     mk[#mk + 1] = string.format("Q8_SPEC_%s := %s", case.name, case.path)
     mk[#mk + 1] = string.format("Q8_UNAME_%s := %s", case.name, case.name:upper())
+    if case.random then
+      mk[#mk + 1] = string.format("Q8_RANDOM_%s := 1", case.name)
+    end
   end
   c[#c + 1] = "const ref_net *const q8_cases[] = {"
   table.move(entries, 1, #entries, #c + 1, c)

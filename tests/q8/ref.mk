@@ -12,9 +12,9 @@ Q8_BUILD := tests/build/q8ref
 Q8_TOOL_CFLAGS := -std=c99 -O1 -g -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror \
 	-Itests/ref -Itests/q8
 Q8_REF_SOURCES := tests/ref/ref.c tests/ref/ref_q8.c tests/ref/ref_q8.h tests/ref/ref.h
-# The dense family every fourth case (small MLPs, every activation); the conv family whole
+# Seven of the dense family (small MLPs of every activation, as the examples are); the conv family whole
 # (every layer kind, padding, stride, dilation, grouping, batchnorm placement).
-Q8_DENSE_CASES := 00 04 08 12 16 20 24 28 32 36 01 05 39
+Q8_DENSE_CASES := 00 04 12 20 28 36 39
 Q8_CONV_CASES := 00 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
 
 $(Q8_BUILD)/test_requant: tests/q8/test_requant.c $(Q8_REF_SOURCES)
