@@ -4,17 +4,22 @@
  *   q8_check prepare NAME ARCH_HASH WEIGHTS.bin CALIB.csv
  *       random float parameters (the spec's init for W, then random biases and batchnorm
  *       statistics, one all-zero channel) as a weights file, and 64 calibration rows
- *   q8_check inputs NAME RECORD INPUTS.bin
- *       300 int8 input samples: the calibration rows and fresh ones in range quantized with the
- *       input's (s, z) the reference computes from RECORD, inputs up to 4x outside the calibrated
- *       range (saturating at -128 / 127), constant and alternating extremes, random bytes
+ *   q8_check inputs NAME RECORD INPUTS.bin INPUTS_F.bin
+ *       300 int8 input samples: fresh ones in the calibrated range quantized with the input's
+ *       (s, z) the reference computes from RECORD, inputs up to 4x outside it (saturating at
+ *       -128 / 127), constant and alternating extremes, random bytes; and 120 float samples for
+ *       net_qinfer: values up to 22 steps beyond the int8 range, none within 0.1 step of a
+ *       rounding tie, and NaN, infinities, +-1e30, +-FLT_MAX, signed zeros, a subnormal
  *   q8_check compare NAME WEIGHTS.bin CALIB.csv RECORD INPUTS.bin OUT.bin...
  *       checks RECORD against the reference's own float (double) inference over CALIB.csv and
  *       its (s, z) against the reference's, quantizes the net from RECORD's min/max alone, runs
  *       the int8 inference on every input and requires every output byte of every OUT.bin (one
  *       build of the generated net_q8_infer each) to be equal; OUT.txt next to each holds that
- *       build's NET_Q8_* constants, which must be the reference's
+ *       build's NET_Q8_* constants, which must be the reference's, and OUT_F.bin its net_qinfer
+ *       outputs on INPUTS_F.bin, which must be the reference's quantize, int8 inference and
+ *       s_out (yq - z_out) (in double or in float: the scheme allows either)
  */
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -267,7 +272,44 @@ static ref_q8_model *build_or_die(const ref_net *net, const double *params, cons
 
 #define SAMPLES 300
 
-static int inputs(const ref_net *net, const char *record_path, const char *inputs_path)
+#define FLOAT_SAMPLES 120
+
+static float special_value(uint64_t *state)
+{
+    static const float specials[] = {0.0f, -0.0f, 1e30f, -1e30f, FLT_MAX, -FLT_MAX, 1e-40f};
+    uint64_t d = draw(state) % 10;
+    if (d < 7)
+        return specials[d];
+    if (d == 7)
+        return (float)NAN;
+    return d == 8 ? (float)INFINITY : -(float)INFINITY;
+}
+
+/* Float samples for net_qinfer, in the float model's units (see the file's comment). */
+static int float_inputs(const ref_net *net, double s, int z, uint64_t *state, const char *path)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return 2;
+    for (int k = 0; k < FLOAT_SAMPLES; k++)
+        for (int i = 0; i < net->input; i++) {
+            float x;
+            if (k < 80 || draw(state) % 2 == 0) {
+                double steps = uniform(state, -150, 150), frac = steps - floor(steps);
+                if (fabs(frac - 0.5) < 0.1)
+                    steps += 0.25;
+                x = (float)((steps - z) * s);
+            } else {
+                x = special_value(state);
+            }
+            if (fwrite(&x, sizeof x, 1, f) != 1)
+                return 2;
+        }
+    return fclose(f) == 0 ? 0 : 2;
+}
+
+static int inputs(const ref_net *net, const char *record_path, const char *inputs_path,
+                  const char *float_path)
 {
     ref_q8_record_line *record = allocate(MAX_TENSORS, sizeof *record);
     int count;
@@ -306,7 +348,9 @@ static int inputs(const ref_net *net, const char *record_path, const char *input
     }
     free(x);
     free(record);
-    return fclose(f) == 0 ? 0 : 2;
+    if (fclose(f) != 0)
+        return 2;
+    return float_inputs(net, s, z, &state, float_path);
 }
 
 /* ---- compare ------------------------------------------------------------------------------- */
@@ -398,6 +442,72 @@ static unsigned char *read_all(const char *path, size_t *size)
     return bytes;
 }
 
+/* path with its ".bin" replaced by `ending` (in a static buffer). */
+static const char *sibling(const char *path, const char *ending)
+{
+    static char result[4096];
+    size_t length = strlen(path);
+    if (length < 4 || length - 4 + strlen(ending) + 1 > sizeof result) {
+        fprintf(stderr, "q8_check: %s: not a .bin path\n", path);
+        exit(2);
+    }
+    memcpy(result, path, length - 4);
+    memcpy(result + length - 4, ending, strlen(ending) + 1);
+    return result;
+}
+
+/* net_qinfer's outputs against quantize (in double, from the reference's s_in, z_in), the
+ * reference's int8 inference, and s_out (yq - z_out) rounded to float once: computed in double,
+ * or as a float product; either reading of the scheme is accepted, a different yq is not. */
+static int check_float_wrapper(const ref_net *net, const ref_q8_model *model, const char *inputs_path,
+                               const char *out_path)
+{
+    size_t in_size, out_size, n_in = (size_t)net->input, n_out = (size_t)ref_width(net, net->layers);
+    unsigned char *x_bytes = read_all(sibling(inputs_path, "_f.bin"), &in_size);
+    unsigned char *y_bytes = read_all(sibling(out_path, "_f.bin"), &out_size);
+    size_t samples = in_size / (n_in * sizeof(float));
+    int failures = 0;
+    if (out_size != samples * n_out * sizeof(float)) {
+        fprintf(stderr, "q8_check: %s: %s has %zu bytes, expected %zu floats\n", net->name,
+                sibling(out_path, "_f.bin"), out_size, samples * n_out);
+        failures = 1;
+        samples = 0;
+    }
+    double s_in, s_out;
+    int z_in, z_out;
+    ref_q8_io_params(model, &s_in, &z_in, &s_out, &z_out);
+    int8_t *xq = allocate(n_in, 1), *yq = allocate(n_out, 1);
+    size_t differ = 0;
+    for (size_t k = 0; k < samples; k++) {
+        for (size_t i = 0; i < n_in; i++) {
+            float x;
+            memcpy(&x, x_bytes + (k * n_in + i) * sizeof x, sizeof x);
+            xq[i] = ref_q8_quantize((double)x, s_in, z_in);
+        }
+        ref_q8_infer(model, xq, yq);
+        for (size_t i = 0; i < n_out; i++) {
+            float got, in_double = (float)(s_out * (double)(yq[i] - z_out));
+            float in_float = (float)s_out * (float)(yq[i] - z_out);
+            memcpy(&got, y_bytes + (k * n_out + i) * sizeof got, sizeof got);
+            if (got == in_double || got == in_float)
+                continue;
+            if (differ++ < 5)
+                fprintf(stderr, "q8_check: %s: %s: float sample %zu output %zu: net_qinfer %.9g, the "
+                        "reference %.9g (yq %d)\n", net->name, sibling(out_path, "_f.bin"), k, i,
+                        (double)got, (double)in_double, yq[i]);
+        }
+    }
+    if (differ) {
+        fprintf(stderr, "q8_check: %s: net_qinfer: %zu outputs differ\n", net->name, differ);
+        failures = 1;
+    }
+    free(xq);
+    free(yq);
+    free(x_bytes);
+    free(y_bytes);
+    return failures;
+}
+
 /* A build's NET_Q8_* constants (OUT.txt: in_scale in_zero_point out_scale out_zero_point
  * weights_bytes infer_bytes) against the reference's: the scales are float literals, so they
  * must be the float nearest the reference's double. */
@@ -454,6 +564,7 @@ static int compare(const ref_net *net, const char *weights_path, const char *cal
         size_t size;
         unsigned char *got = read_all(out_paths[o], &size);
         failures += check_constants(net->name, out_paths[o], model);
+        failures += check_float_wrapper(net, model, inputs_path, out_paths[o]);
         if (size != samples * n_out) {
             fprintf(stderr, "q8_check: %s: %s has %zu bytes, expected %zu samples x %zu outputs\n",
                     net->name, out_paths[o], size, samples, n_out);
@@ -489,7 +600,7 @@ static int compare(const ref_net *net, const char *weights_path, const char *cal
     }
     if (failures == 0)
         printf("q8_check: %s: %d tensors as the reference calibrates them; %zu samples (%zu different "
-               "outputs), %d builds, every output byte equal\n", net->name, lines, samples, distinct, outs);
+               "outputs), %d builds, every output byte equal; net_qinfer agrees on the float samples\n", net->name, lines, samples, distinct, outs);
     ref_q8_free(model);
     free(want);
     free(xq);
@@ -502,11 +613,11 @@ int main(int argc, char **argv)
 {
     if (argc == 6 && strcmp(argv[1], "prepare") == 0)
         return prepare(find_case(argv[2]), argv[3], argv[4], argv[5]);
-    if (argc == 5 && strcmp(argv[1], "inputs") == 0)
-        return inputs(find_case(argv[2]), argv[3], argv[4]);
+    if (argc == 6 && strcmp(argv[1], "inputs") == 0)
+        return inputs(find_case(argv[2]), argv[3], argv[4], argv[5]);
     if (argc >= 8 && strcmp(argv[1], "compare") == 0)
         return compare(find_case(argv[2]), argv[3], argv[4], argv[5], argv[6], argc - 7, argv + 7);
-    fprintf(stderr, "usage: q8_check prepare NAME HASH WEIGHTS CALIB | inputs NAME RECORD INPUTS | "
+    fprintf(stderr, "usage: q8_check prepare NAME HASH WEIGHTS CALIB | inputs NAME RECORD INPUTS INPUTS_F | "
             "compare NAME WEIGHTS CALIB RECORD INPUTS OUT.bin...\n");
     return 2;
 }

@@ -1,8 +1,10 @@
 /*
  * make check-q8-ref's generated side: one generated model's net_q8_infer over a file of int8 input
- * samples (NET_INPUTS bytes each), its outputs (NET_OUTPUTS bytes each) into OUT.bin, and the
- * header's NET_Q8_* constants as text into OUT.txt (see tests/q8/q8_check.c). Built once per model
- * and compiler flag set with -DQ8_NAME=name -DQ8_UNAME=NAME -I<gen>/<name>, with <name>_q8.c.
+ * samples (NET_INPUTS bytes each), its outputs (NET_OUTPUTS bytes each) into OUT.bin, the
+ * header's NET_Q8_* constants as text into OUT.txt, and net_qinfer over a file of float samples
+ * (NET_INPUTS net_reals each) into OUT_F.bin (see tests/q8/q8_check.c). Built once per model and
+ * compiler flag set with -DQ8_NAME=name -DQ8_UNAME=NAME -I<gen>/<name>, with <name>_q8.c and
+ * <name>_qinfer.c.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -19,8 +21,9 @@
 int main(int argc, char **argv)
 {
     static int8_t x[Q8U(INPUTS)], y[Q8U(OUTPUTS)];
-    if (argc != 4) {
-        fprintf(stderr, "usage: q8_drive INPUTS.bin OUT.bin OUT.txt\n");
+    static Q8(real) xf[Q8U(INPUTS)], yf[Q8U(OUTPUTS)];
+    if (argc != 6) {
+        fprintf(stderr, "usage: q8_drive INPUTS.bin OUT.bin OUT.txt INPUTS_F.bin OUT_F.bin\n");
         return 2;
     }
     FILE *in = fopen(argv[1], "rb"), *out = fopen(argv[2], "wb"), *text = fopen(argv[3], "w");
@@ -37,5 +40,18 @@ int main(int argc, char **argv)
             (double)Q8U(Q8_OUTPUT_SCALE), (int)Q8U(Q8_OUTPUT_ZERO_POINT),
             (unsigned long)Q8U(Q8_WEIGHTS_BYTES), (unsigned long)Q8U(Q8_INFER_BYTES));
     fclose(in);
-    return fclose(out) == 0 && fclose(text) == 0 ? 0 : 2;
+    if (fclose(out) != 0 || fclose(text) != 0)
+        return 2;
+    FILE *in_f = fopen(argv[4], "rb"), *out_f = fopen(argv[5], "wb");
+    if (!in_f || !out_f) {
+        fprintf(stderr, "q8_drive: cannot open the float files\n");
+        return 2;
+    }
+    while (fread(xf, sizeof xf[0], Q8U(INPUTS), in_f) == Q8U(INPUTS)) {
+        Q8(qinfer)(xf, yf);
+        if (fwrite(yf, sizeof yf[0], Q8U(OUTPUTS), out_f) != Q8U(OUTPUTS))
+            return 2;
+    }
+    fclose(in_f);
+    return fclose(out_f) == 0 ? 0 : 2;
 }

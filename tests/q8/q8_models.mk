@@ -36,13 +36,14 @@ $(Q8_BUILD)/%/done: $$(Q8_SPEC_$$*) $(Q8_GENERATOR) $(Q8_CHECK) tests/q8/q8_driv
 	    $(Q8_CHECK) prepare $* $$hash $(@D)/weights.bin $(@D)/calib.csv
 	@$(GRADC) --out $(@D)/gen --weights $(@D)/weights.bin --quant int8 --calib $(@D)/calib.csv $< \
 	    >> $(@D)/gradc.log
-	@$(Q8_CHECK) inputs $* $(@D)/gen/$*/$*_q8_calib.txt $(@D)/inputs.bin
+	@$(Q8_CHECK) inputs $* $(@D)/gen/$*/$*_q8_calib.txt $(@D)/inputs.bin $(@D)/inputs_f.bin
 	@k=0; outs=; failed=0; for set in $(if $(Q8_RANDOM_$*),$(Q8_RANDOM_FLAG_SETS),$(Q8_FLAG_SETS)); do \
 	    k=$$((k + 1)); cc=$${set%%:*}; flags=$$(echo "$${set#*:}" | tr : ' '); \
 	    if ! $$cc $(STRICT_FLAGS) $$flags -DQ8_NAME=$* -DQ8_UNAME=$(Q8_UNAME_$*) -I$(@D)/gen/$* \
-	        tests/q8/q8_drive.c $(@D)/gen/$*/$*_q8.c -o $(@D)/drive$$k; then \
+	        tests/q8/q8_drive.c $(@D)/gen/$*/$*_q8.c $(@D)/gen/$*/$*_qinfer.c -o $(@D)/drive$$k; then \
 	        echo "check-q8-ref: $*: $$cc $$flags does not compile $*_q8.c"; failed=1; \
-	    elif ! $(@D)/drive$$k $(@D)/inputs.bin $(@D)/out$$k.bin $(@D)/out$$k.txt; then \
+	    elif ! $(@D)/drive$$k $(@D)/inputs.bin $(@D)/out$$k.bin $(@D)/out$$k.txt $(@D)/inputs_f.bin \
+	        $(@D)/out$${k}_f.bin; then \
 	        echo "check-q8-ref: $*: net_q8_infer failed under $$cc $$flags"; failed=1; \
 	    else \
 	        outs="$$outs $(@D)/out$$k.bin"; \
