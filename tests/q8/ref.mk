@@ -17,9 +17,11 @@ Q8_REF_SOURCES := tests/ref/ref.c tests/ref/ref_q8.c tests/ref/ref_q8.h tests/re
 Q8_DENSE_CASES := 00 04 12 20 28 36 39
 Q8_CONV_CASES := 00 01 02 03 04 05 06 07 08 09 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31
 
+# Under ASan and UBSan: the reference's shifts and the test's 128-bit arithmetic must be defined C.
 $(Q8_BUILD)/test_requant: tests/q8/test_requant.c $(Q8_REF_SOURCES)
 	@mkdir -p $(@D)
-	$(CC) $(Q8_TOOL_CFLAGS) $(shell pkg-config --cflags cmocka) tests/q8/test_requant.c tests/ref/ref_q8.c tests/ref/ref.c \
+	$(CC) $(Q8_TOOL_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all $(shell pkg-config --cflags cmocka) \
+	    tests/q8/test_requant.c tests/ref/ref_q8.c tests/ref/ref.c \
 	    -o $@ $(shell pkg-config --libs cmocka) -lm
 
 check-q8-ref: $(GRADC) $(Q8_BUILD)/test_requant

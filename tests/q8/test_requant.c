@@ -56,7 +56,7 @@ static int32_t exact_rdbp(int32_t x, int n)
 static int32_t exact_mbqm(int32_t x, int32_t q, int shift)
 {
     int left = shift > 0 ? shift : 0, right = shift < 0 ? -shift : 0;
-    return exact_rdbp(exact_srdhm(saturate32((wide)x << left), q), right);
+    return exact_rdbp(exact_srdhm(saturate32((wide)x * ((wide)1 << left)), q), right);
 }
 
 /* xorshift64*: deterministic pseudo-random draws. */
