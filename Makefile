@@ -112,6 +112,7 @@ include tests/train/train.mk
 include tests/repo.mk
 include tests/install/install.mk
 include tests/q8/q8.mk
+include tests/q8/ref.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -121,7 +122,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train \
-	    check-bench-conv check-install check-q8
+	    check-bench-conv check-install check-q8 check-q8-ref
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:
