@@ -317,6 +317,9 @@ class Importer:
         self.dense(weight.T, None, "MatMul %s" % self.node_label)
 
     def op_Add(self, _attributes):
+        if len(self.node.input) == 2 and self.node.input[1] == self.current:
+            # Add is commutative: the bias may come first
+            self.node.input[0], self.node.input[1] = self.node.input[1], self.node.input[0]
         self.data_input()
         layer = self.layers[-1] if self.layers else None
         supported = "Add right after a MatMul or a Gemm without bias, of a constant [units]"
@@ -663,8 +666,10 @@ def convert(args):
                       "apt-get install python3-onnx" % err) from None
     if os.path.abspath(args.spec) == os.path.abspath(args.weights):
         raise Refused("--spec and --weights are the same file (%s)" % args.spec)
-    if not os.path.isfile(args.model):
+    if not os.path.exists(args.model):
         raise Refused("%s: no such file" % args.model)
+    if not os.path.isfile(args.model):
+        raise Refused("%s: not a regular file" % args.model)
     try:
         model = onnx.load(args.model)
         onnx.checker.check_model(model)
@@ -706,12 +711,15 @@ def main(argv):
     parser.add_argument("--spec", required=True, help="the spec (.lua) to write")
     parser.add_argument("--weights", required=True, help="the weights file to write")
     parser.add_argument("--name", help="the model name (default: from the ONNX file name)")
-    parser.add_argument("--batch", type=int, default=DEFAULT_BATCH,
+    parser.add_argument("--batch", default=str(DEFAULT_BATCH),
                         help="the spec's batch (default %d)" % DEFAULT_BATCH)
     parser.add_argument("--gradc", default=os.path.join(here, "..", "build", "gradc"),
                         help="the generator (default: gen/build/gradc)")
     args = parser.parse_args(argv)
     try:
+        if not re.fullmatch(r"[0-9]+", args.batch) or int(args.batch) < 1:
+            raise Refused("--batch (BATCH=): '%s' is not an integer >= 1" % args.batch)
+        args.batch = int(args.batch)
         arch, importer = convert(args)
     except Refused as err:
         print("onnx2gradc: %s" % err, file=sys.stderr)

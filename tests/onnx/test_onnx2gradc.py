@@ -24,16 +24,18 @@ import contextlib
 import importlib.util
 import io
 import os
+import re
 import subprocess
 import sys
 import warnings
-
-warnings.filterwarnings("ignore", message="Using padding=.same. with even kernel")
 
 import onnx
 import onnx.helper
 import onnx.numpy_helper
 import torch
+
+# torch's own padding="same" (the reference for the unequal-pads case) warns about a copy
+warnings.filterwarnings("ignore", message="Using padding=.same. with even kernel")
 
 ROOT = os.getcwd()
 IMPORTER = os.path.join(ROOT, "gen", "tools", "onnx2gradc.py")
@@ -52,8 +54,8 @@ def check(label, ok, detail=""):
     print("  %s %s%s" % ("ok  " if ok else "FAIL", label, (": " + detail) if detail and not ok else ""))
 
 
-def run(command, stdin=None):
-    return subprocess.run(command, input=stdin, capture_output=True, text=True, check=False)
+def run(command, stdin=None, cwd=None):
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, check=False, cwd=cwd)
 
 
 def load_importer():
@@ -343,6 +345,65 @@ def make_commands(gradc, cc, build):
         compare("make import", program, model, (1, 5, 5), torch.float32)
 
 
+# ---- the quickstart in docs/import.md ---------------------------------------------------------
+
+QUICKSTART = os.path.join("docs", "import.md")
+
+
+def quickstart_blocks():
+    """The python, sh and c blocks of the doc's Quickstart section, in that order."""
+    with open(QUICKSTART, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("\n## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(python|sh|c)\n(.*?)```", section, re.S)
+    return [kind for kind, _ in blocks], [body for _, body in blocks]
+
+
+def quickstart(gradc, cc, build):
+    """The doc's commands as written, in a scratch folder: the Python block runs there, the make
+    lines run at the project root with their file arguments (ONNX=, SPEC=, WEIGHTS=) and OUT= put
+    in that folder, the cc line runs there; the program's output must be the model's."""
+    work = os.path.abspath(os.path.join(build, "quickstart"))
+    os.makedirs(work, exist_ok=True)
+    kinds, (python, commands, program) = quickstart_blocks()
+    if kinds != ["python", "sh", "c"]:
+        check("%s: the Quickstart has a python, an sh and a c block" % QUICKSTART, False, str(kinds))
+        return
+    namespace = {}
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(python, QUICKSTART + " (python block)", "exec"), namespace)  # pylint: disable=exec-used
+    finally:
+        os.chdir(here)
+    with open(os.path.join(work, "app.c"), "w", encoding="utf-8") as f:
+        f.write(program)
+    for line in commands.strip().splitlines():
+        words = line.split()
+        if words[0] == "make":
+            words = [re.sub(r"^(ONNX|SPEC|WEIGHTS)=(.*)", lambda m: "%s=%s" % (
+                m.group(1), os.path.join(work, m.group(2))), w) for w in words]
+            result = run(words + ["GRADC=" + gradc, "OUT=" + os.path.join(work, "out")])
+        else:
+            result = run([cc if words[0] == "cc" else words[0]] + words[1:], cwd=work)
+        check("%s: `%s` runs" % (QUICKSTART, line), result.returncode == 0, result.stderr.strip())
+        if result.returncode != 0:
+            return
+    result = run([os.path.join(work, "app")])
+    model = namespace["model"]
+    image = torch.zeros(1, 1, 8, 8)
+    image.view(-1)[27] = 1.0  # the x[27] = 1.0f of app.c
+    with torch.no_grad():
+        want = model(image).reshape(-1).tolist()
+    got = [float(v) for v in result.stdout.split()]
+    worst = max((abs(g - w) for g, w in zip(got, want)), default=float("inf"))
+    # app.c prints 6 decimals (rounding by at most 5e-7) of float results (about 1e-7 from torch)
+    check("%s: app prints the model's outputs (largest difference %.2g)" % (QUICKSTART, worst),
+          len(got) == len(want) and worst <= 1e-6, result.stdout + result.stderr)
+
+
 # ---- refusals -------------------------------------------------------------------------------
 
 def refusal_models():
@@ -457,6 +518,7 @@ def main():
     os.makedirs(build, exist_ok=True)
     import_cases(gradc, cc, build)
     make_commands(gradc, cc, build)
+    quickstart(gradc, cc, build)
     refusals(gradc, build)
     print("onnx2gradc: %d passed, %d failed" % (len(passed), len(failed)))
     return 1 if failed else 0
