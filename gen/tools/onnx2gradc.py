@@ -587,9 +587,10 @@ def spec_text(importer, source, name, batch, dtype):
     activation = output_activation(importer.layers)
     loss = {"softmax": "ce", "sigmoid": "bce"}.get(activation, "mse")
     lines = [
-        "-- Imported from %s by gen/tools/onnx2gradc.py (make import). The loss (ce for a softmax" % source,
-        "-- output, bce for a sigmoid one, mse otherwise) and the optimizer are defaults for training",
-        "-- it further; the weights file written with it holds the model's parameters.",
+        "-- Imported from %s by gen/tools/onnx2gradc.py (make import)." % source,
+        "-- The weights file written with it holds the model's parameters. The loss (ce for a softmax",
+        "-- output, bce for a sigmoid one, mse otherwise) and the optimizer are defaults, for training",
+        "-- it further.",
         "return {",
         '  name = "%s",' % name,
         "  input = %s," % input_text,

@@ -38,7 +38,6 @@ import torch
 warnings.filterwarnings("ignore", message="Using padding=.same. with even kernel")
 
 ROOT = os.getcwd()
-IMPORTER = os.path.join(ROOT, "gen", "tools", "onnx2gradc.py")
 # -O0: the numbers do not depend on it, and it builds fastest
 STRICT = ["-std=c99", "-O0", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Wshadow", "-Werror"]
 TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
@@ -58,14 +57,15 @@ def run(command, stdin=None, cwd=None):
     return subprocess.run(command, input=stdin, capture_output=True, text=True, check=False, cwd=cwd)
 
 
-def load_importer():
-    spec = importlib.util.spec_from_file_location("onnx2gradc", IMPORTER)
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "gen", "tools", name + ".py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-ONNX2GRADC = load_importer()
+ONNX2GRADC = load_tool("onnx2gradc")
+TORCH2GRADC = load_tool("torch2gradc")
 
 
 def import_model(gradc, argv):
@@ -216,7 +216,8 @@ def cases():
          (3, 8, 8), torch.float32, None, None,
          ["input = { channels = 3, height = 8, width = 8 },",
           '{ type = "batchnorm", eps = 1e-05, momentum = 0.1, activation = "relu" },',
-          '{ type = "global_avgpool" },']),
+          # a Flatten after GlobalAveragePool adds no layer (gradc's global_avgpool is flat)
+          '{ type = "global_avgpool" },  -- from \'/4/GlobalAveragePool\'\n    { units = 3,']),
         ("conv1d_global_double", nn.Sequential(
             nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.Flatten()).double(),
          (2, 7), torch.float64, None, None, ['{ type = "global_avgpool" },']),
@@ -265,6 +266,24 @@ def compare(label, program, model, input_shape, dtype):
             label, function, TOLERANCE[dtype], worst), ok)
 
 
+# Cases whose modules torch2gradc converts too (it needs a bias on every Linear): the same weights
+# reach the same file by the two routes.
+SAME_AS_TORCH2GRADC = ("dense", "batchnorm1d_flat_double", "conv1d", "conv2d", "conv2d_bn_global")
+
+
+def same_as_torch2gradc(gradc, label, work, model, spec, weights):
+    state = os.path.join(work, "state_dict.pt")
+    torch.save(model.state_dict(), state)
+    from_torch = os.path.join(work, "from_torch2gradc.bin")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = TORCH2GRADC.main(["--spec", spec, "--gradc", gradc, "--state-dict", state,
+                                   "-o", from_torch])
+    same = status == 0 and open(from_torch, "rb").read() == open(weights, "rb").read()
+    check(label + ": the weights file is byte for byte torch2gradc's from the state_dict", same,
+          err.getvalue().strip())
+
+
 def import_cases(gradc, cc, build):
     built = []
     for label, model, input_shape, dtype, edit, reference, expected_lines in cases():
@@ -292,6 +311,8 @@ def import_cases(gradc, cc, build):
         missing = [line for line in expected_lines if line not in text]
         check(label + ": the spec has the expected layers and loss", not missing,
               "missing %s in:\n%s" % (missing, text))
+        if label in SAME_AS_TORCH2GRADC:
+            same_as_torch2gradc(gradc, label, work, model, spec, weights)
         built.append((label, work, spec, weights, reference or model, input_shape, dtype))
     # the C builds dominate the run time: they go in parallel (the imports above share this
     # process's redirected stdout, so they stay serial)
