@@ -133,6 +133,7 @@ class Importer:
         self.node = None
         self.node_label = None
         self.finished_by = None  # the Softmax node, after which nothing may follow
+        self.computed = set()  # the graph input and the chain's outputs so far
 
     # ---- messages ----
 
@@ -161,10 +162,23 @@ class Importer:
         if index >= len(self.node.input) or self.node.input[index] == "":
             return None
         name = self.node.input[index]
+        if name in self.computed:
+            self.refuse("its %s '%s' is computed in the graph, not a constant: gradc imports a "
+                        "chain of layers without branches (an nn.Sequential)" % (what, name),
+                        "a chain of " + SUPPORTED)
         if name not in self.constants:
             self.refuse("its %s '%s' is not a constant (an initializer or Constant): gradc takes "
                         "parameters only from the model file" % (what, name))
         return self.constants[name]
+
+    def positive(self, name, values, least=1):
+        """Sizes, strides and dilations are at least 1, pads at least 0 (the checker leaves
+        attribute values alone)."""
+        if any(v < least for v in values):
+            self.refuse("%s %s: each must be at least %d" % (name, list(values), least),
+                        "%s with kernel sizes, strides, dilations and groups >= 1, pads >= 0"
+                        % self.node.op_type)
+        return values
 
     def data_input(self):
         """The node's first input must be the tensor the chain is at: a chain has no branches."""
@@ -181,6 +195,7 @@ class Importer:
         if len(used) != 1 or self.node.output[0] == "":
             self.refuse("it has outputs %s, gradc maps one" % list(self.node.output))
         self.current, self.shape = self.node.output[0], tuple(int(e) for e in shape)
+        self.computed.add(self.current)
 
     def ints(self, attributes, name, default):
         return [int(v) for v in attributes.get(name, default)]
@@ -213,6 +228,7 @@ class Importer:
                                   % (inputs[0].name, k, dim.dim_param or "unknown"))
             shape.append(dim.dim_value)
         self.current, self.shape = inputs[0].name, tuple(shape)
+        self.computed.add(self.current)
         return dtype
 
     def run(self):
@@ -251,7 +267,7 @@ class Importer:
         self.constants[self.node.output[0]] = value
 
     def op_Identity(self, _attributes):
-        source = self.node.input[0]
+        source = self.node.input[0] if self.node.input else ""
         if source in self.constants:
             # PyTorch writes one where two parameters are equal (running_var = Identity(weight))
             self.constants[self.node.output[0]] = self.constants[source]
@@ -321,11 +337,13 @@ class Importer:
             # Add is commutative: the bias may come first
             self.node.input[0], self.node.input[1] = self.node.input[1], self.node.input[0]
         self.data_input()
-        layer = self.layers[-1] if self.layers else None
         supported = "Add right after a MatMul or a Gemm without bias, of a constant [units]"
+        bias = self.constant(1, "second input")
+        if bias is None:
+            self.refuse("it has one input", supported)
+        layer = self.layers[-1] if self.layers else None
         if layer is None or layer.kind != "dense" or not layer.bias_open or layer.activation != ("linear",):
             self.refuse("it does not add the bias of the dense layer before", supported)
-        bias = self.constant(1, "second input")
         units = layer.shape[0]
         if bias.size != units or bias.ndim > 2:
             self.refuse("it adds shape %s, expected [%d]" % (list(bias.shape), units), supported)
@@ -374,9 +392,10 @@ class Importer:
         kernel = list(weight.shape[2:])
         if self.ints(attributes, "kernel_shape", kernel) != kernel:
             self.refuse("kernel_shape %s differs from its weight's %s" % (attributes["kernel_shape"], kernel))
-        strides = self.ints(attributes, "strides", [1] * rank)
-        dilations = self.ints(attributes, "dilations", [1] * rank)
-        groups = int(attributes.get("group", 1))
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
+        dilations = self.positive("dilations", self.ints(attributes, "dilations", [1] * rank))
+        groups = self.positive("group", [int(attributes.get("group", 1))])[0]
+        self.positive("pads", self.ints(attributes, "pads", [0] * (2 * rank)), least=0)
         padding, before, after = self.padding(attributes, kernel, strides, dilations)
         channels, filters = self.shape[0], weight.shape[0]
         if weight.shape[1] * groups != channels:
@@ -430,6 +449,8 @@ class Importer:
 
     def tensor(self, where, array):
         numpy = self.numpy
+        if array.dtype.kind not in "fiu":
+            self.refuse("its %s has element type %s, not a number" % (where, array.dtype))
         return Tensor("%s: %s" % (self.path, where), array.shape,
                       array.astype(numpy.float64).reshape(-1).tolist(), array.dtype == numpy.float64)
 
@@ -438,10 +459,10 @@ class Importer:
     def pool(self, attributes, kind, supported):
         self.data_input()
         rank = self.spatial_input(self.node.op_type)
-        kernel = self.ints(attributes, "kernel_shape", [])
+        kernel = self.positive("kernel_shape", self.ints(attributes, "kernel_shape", []))
         if len(kernel) != rank:
             self.refuse("kernel_shape %s does not match a %d-D input" % (kernel, rank), supported)
-        strides = self.ints(attributes, "strides", [1] * rank)
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
         auto = attributes.get("auto_pad", b"NOTSET")
         auto = auto.decode() if isinstance(auto, bytes) else auto
         if auto not in ("NOTSET", "VALID"):
@@ -724,6 +745,11 @@ def main(argv):
         arch, importer = convert(args)
     except Refused as err:
         print("onnx2gradc: %s" % err, file=sys.stderr)
+        return 1
+    except Exception as err:  # pylint: disable=broad-except
+        # a model this script does not expect: still one line, and nothing has been written
+        print("onnx2gradc: %s: internal error (a bug in onnx2gradc.py): %s: %s" % (
+            args.model, type(err).__name__, str(err).replace("\n", " ")), file=sys.stderr)
         return 1
     print("onnx2gradc: wrote %s and %s: %s, %d layers, %d %s parameters" % (
         args.spec, args.weights, arch.name, len(importer.layers), arch.param_count, arch.dtype))

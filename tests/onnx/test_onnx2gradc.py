@@ -155,6 +155,17 @@ def save(model, path):
 
 # ---- the models -----------------------------------------------------------------------------
 
+class Residual(nn.Module):
+    """x + linear(x): a branch, which a chain of gradc layers cannot express."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return x + self.linear(x)
+
+
 class Transpose(nn.Module):
     """A layer gradc has no equivalent of (exports as Transpose)."""
 
@@ -477,6 +488,14 @@ def refusal_models():
          "onnx2gradc: {path}: node '/0/Conv' (Conv): pads [0, 2] are unequal on the two sides, and "
          "not PyTorch's padding=\"same\" (supported: Conv with equal pads on both sides of each "
          "dimension, or the split of padding=\"same\" (stride 1, the odd zero after))"),
+        ("a residual connection", nn.Sequential(Residual()), (3,), None,
+         "onnx2gradc: {path}: node '/0/Add' (Add): its second input 'onnx::Gemm_0' is computed in "
+         "the graph, not a constant: gradc imports a chain of layers without branches (an "
+         "nn.Sequential) (supported: a chain of %s)" % supported),
+        ("a conv stride of 0", nn.Sequential(nn.Conv1d(1, 2, 3)), (1, 6),
+         lambda graph: set_attribute(graph, "Conv", "strides", [0]),
+         "onnx2gradc: {path}: node '/0/Conv' (Conv): strides [0]: each must be at least 1 "
+         "(supported: Conv with kernel sizes, strides, dilations and groups >= 1, pads >= 0)"),
         ("an activation after an average pool", nn.Sequential(nn.Conv1d(1, 2, 2), nn.AvgPool1d(2), nn.ReLU()),
          (1, 7), None,
          "onnx2gradc: {path}: node '/2/Relu' (Relu): it follows the avgpool1d layer of node "
