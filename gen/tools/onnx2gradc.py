@@ -51,7 +51,6 @@ from gradc_weights import Refused, Tensor, checked, encode, header_from_spec, re
 SUPPORTED = ("Gemm, MatMul, Add (the bias after a MatMul), Conv, BatchNormalization, Relu, "
              "LeakyRelu, Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool, "
              "Flatten, Reshape (to [N, -1]), Pad (all pads 0), Constant, Identity")
-ACTIVATIONS = {"Relu": "relu", "LeakyRelu": "leaky_relu", "Sigmoid": "sigmoid", "Tanh": "tanh"}
 DEFAULT_BATCH = 32
 DEFAULT_OPTIMIZER = '{ type = "adam", lr = 0.001 }'
 # The attributes each operator may carry (any other is refused, never ignored).
@@ -86,10 +85,8 @@ class Layer:
         self.kind, self.nodes, self.shape = kind, list(nodes), shape
         self.fields = dict(fields)
         self.tensors = {}
-        self.activation = None  # None: takes none (pools, flatten); "linear": not yet set
-
-    def is_flat(self):
-        return len(self.shape) == 1
+        self.activation = None  # None: takes none (pools, flatten); ("linear",): not yet set
+        self.bias_open = False  # a dense layer from a MatMul, whose bias an Add may still supply
 
     def lua(self):
         parts = [] if self.kind == "dense" else ['type = "%s"' % self.kind]
@@ -134,6 +131,7 @@ class Importer:
         self.node_label = None
         self.finished_by = None  # the Softmax node, after which nothing may follow
         self.computed = set()  # the graph input and the chain's outputs so far
+        self.input_shape = None
 
     # ---- messages ----
 
