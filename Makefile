@@ -1,6 +1,6 @@
 # gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file [QUANT=int8 CALIB=f.csv]] | make test | make help
 .DELETE_ON_ERROR:
-.PHONY: all gen diagram check test clean help deps-gen deps-test install uninstall
+.PHONY: all gen import diagram check test clean help deps-gen deps-test deps-import install uninstall
 
 SPEC ?= specs/xor.lua
 OUT ?= out
@@ -11,7 +11,9 @@ GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
 # The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;
 # PyTorch is the independent autodiff the generated models are checked against (check-torch).
 TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
-	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy cmake
+	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy cmake python3-onnx
+# make import reads ONNX files with Debian's onnx module (protobuf parsing is not done by hand).
+IMPORT_PACKAGES := python3-onnx python3-numpy
 
 # Lua and LuaFileSystem are linked statically: the generator needs only libc and libm at run time.
 # (Recursive '=' so pkg-config runs after the dependency step has installed it.)
@@ -26,6 +28,8 @@ help:
 	@echo "make gen SPEC=net.lua [OUT=dir]  generate OUT/<name>/ from a spec (default SPEC=$(SPEC), OUT=$(OUT))"
 	@echo "    [WEIGHTS=file]               also embed a weights file as const data with <name>_infer"
 	@echo "    [QUANT=int8 CALIB=f.csv]     with WEIGHTS: also integer-only int8 inference (<name>_q8.c, <name>_qinfer.c)"
+	@echo "make import ONNX=m.onnx SPEC=net.lua WEIGHTS=net.bin [NAME=net] [BATCH=32]"
+	@echo "                                 an ONNX model (an exported nn.Sequential) into a spec and weights"
 	@echo "make diagram SPEC=net.lua        gen, then render OUT/<name>/<name>.dot to SVG (needs Graphviz)"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make install [PREFIX=/usr/local] install gradc (PREFIX/bin), its files (PREFIX/share/gradc) and"
@@ -50,6 +54,9 @@ deps-gen:
 deps-test:
 	@sh gen/deps.sh $(TEST_PACKAGES)
 
+deps-import:
+	@sh gen/deps.sh $(IMPORT_PACKAGES)
+
 $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 	@mkdir -p $(@D)
 	$(CC) $(HOST_CFLAGS) $(LUA_CFLAGS) -o $@ gen/main.c gen/host.c \
@@ -58,6 +65,16 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 gen: $(GRADC)
 	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") $(if $(QUANT),--quant "$(QUANT)") \
 	    $(if $(CALIB),--calib "$(CALIB)") "$(SPEC)"
+
+# SPEC must be given: its default (specs/xor.lua) is an example this would overwrite. Debian's
+# interpreter, since the python3 first on PATH may lack the onnx module.
+import: $(GRADC) | deps-import
+	@if [ -z "$(ONNX)" ] || [ "$(origin SPEC)" = file ] || [ -z "$(WEIGHTS)" ]; then \
+	    echo "make import: give ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin (the files to read and write)" >&2; \
+	    exit 2; \
+	fi
+	@/usr/bin/python3 gen/tools/onnx2gradc.py --gradc "$(GRADC)" --spec "$(SPEC)" --weights "$(WEIGHTS)" \
+	    $(if $(NAME),--name "$(NAME)") $(if $(BATCH),--batch "$(BATCH)") "$(ONNX)"
 
 # The generated <name>.dot rendered to OUT/<name>/<name>.svg (needs Graphviz: Debian graphviz).
 # Separate from gen, so that gen writes exactly what the generator writes.
@@ -109,6 +126,7 @@ include tests/cross/cross.mk
 include tests/torch/torch.mk
 include tests/bench/bench.mk
 include tests/train/train.mk
+include tests/onnx/onnx.mk
 include tests/repo.mk
 include tests/install/install.mk
 include tests/q8/q8.mk
@@ -121,8 +139,8 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train \
-	    check-bench-conv check-install check-q8 check-q8-ref
+	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
+	    check-train check-bench-conv check-install check-q8 check-q8-ref
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

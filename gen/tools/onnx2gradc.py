@@ -1,0 +1,758 @@
+#!/usr/bin/env python3
+"""onnx2gradc: an ONNX model of a layer chain into a gradc spec and weights file.
+
+    onnx2gradc.py model.onnx --spec net.lua --weights net.bin [--name net] [--batch 32]
+
+(`make import ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin [NAME=net] [BATCH=m]` runs this.)
+
+The model is read with Debian's python3-onnx. It must be a chain, as torch.onnx.export (opset 13)
+writes an nn.Sequential in eval mode (with training=TrainingMode.PRESERVE, which keeps
+BatchNormalization nodes instead of folding them into the convolutions): one graph input, each
+node reading the previous node's output and constants (initializers, Constant and Identity nodes),
+one graph output. The operators and what they become:
+
+  Gemm (transA = 0, alpha = beta = 1), MatMul [+ Add]  dense (a MatMul without Add: zero bias)
+  Conv (1-D or 2-D)                     conv1d, conv2d: stride, padding, dilation, groups, bias;
+                                        unequal pads only as PyTorch's "same" (stride 1, the odd
+                                        zero after), otherwise refused
+  BatchNormalization                    batchnorm: eps; momentum = 1 - the ONNX momentum
+  MaxPool, AveragePool (no padding,     maxpool1d/2d, avgpool1d/2d: kernel, stride
+    ceil_mode = 0, dilation 1)
+  GlobalAveragePool                     global_avgpool
+  Flatten (axis 1), Reshape to [N, -1]  flatten (nothing when the data is flat already)
+  Relu, LeakyRelu, Sigmoid, Tanh        the activation of the dense, conv or batchnorm layer
+                                        before (across Flatten and MaxPool, which commute with
+                                        these monotone functions); refused anywhere else
+  Softmax (axis 1 of [N, features])     the activation of the last layer; must be the last node
+  Pad with all pads 0                   nothing (PyTorch 1.13 writes one before an AveragePool)
+
+The spec gets the input shape of the graph input (its first, batch, dimension dropped), dtype
+float or double from the input's element type, --batch (default 32), and the name --name or one
+made from the file name. Its loss is ce when the output is a softmax, bce when it is a sigmoid,
+mse otherwise; its optimizer is adam with lr 0.001 (PyTorch's Adam defaults), for fine-tuning
+with `make train`. Anything else (another operator, an attribute value gradc has no equivalent
+for, a branch) is refused with one line naming the node, its operator and what is supported. The
+spec is checked by running gradc on it before anything is written; the weights file (format: the
+top of templates/model_io.c.in, written by gradc_weights.py as torch2gradc.py writes it) is laid
+out by the header gradc generates for it. Exit status 0 on success, 1 with one message on stderr
+otherwise; neither output file is touched unless both are written.
+"""
+import argparse
+import decimal
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradc_weights import Refused, Tensor, checked, encode, header_from_spec, read_header  # noqa: E402
+
+SUPPORTED = ("Gemm, MatMul, Add (the bias after a MatMul), Conv, BatchNormalization, Relu, "
+             "LeakyRelu, Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool, "
+             "Flatten, Reshape (to [N, -1]), Pad (all pads 0), Constant, Identity")
+DEFAULT_BATCH = 32
+DEFAULT_OPTIMIZER = '{ type = "adam", lr = 0.001 }'
+# The attributes each operator may carry (any other is refused, never ignored).
+ATTRIBUTES = {
+    "Gemm": {"alpha", "beta", "transA", "transB"},
+    "MatMul": set(), "Add": set(),
+    "Conv": {"auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"},
+    "BatchNormalization": {"epsilon", "momentum", "training_mode"},
+    "MaxPool": {"auto_pad", "ceil_mode", "dilations", "kernel_shape", "pads", "storage_order",
+                "strides"},
+    "AveragePool": {"auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads",
+                    "strides"},
+    "GlobalAveragePool": set(), "Flatten": {"axis"}, "Reshape": {"allowzero"},
+    "Relu": set(), "LeakyRelu": {"alpha"}, "Sigmoid": set(), "Tanh": set(), "Softmax": {"axis"},
+    "Pad": {"mode"}, "Identity": set(),
+    "Constant": {"value", "value_float", "value_floats", "value_int", "value_ints"},
+}
+
+
+def short_real(value):
+    """An ONNX float attribute (a float32) as the shortest decimal that rounds back to it:
+    PyTorch's eps=1e-5 arrives as 9.99999974737875e-06 and is written 1e-05."""
+    import numpy  # pylint: disable=import-outside-toplevel
+    return str(numpy.float32(value))
+
+
+class Layer:
+    """One spec layer: its fields in the order they are written, its tensors by member kind, and
+    the nodes it came from (named in its comment and in messages)."""
+
+    def __init__(self, kind, nodes, shape, **fields):
+        self.kind, self.nodes, self.shape = kind, list(nodes), shape
+        self.fields = dict(fields)
+        self.tensors = {}
+        self.activation = None  # None: takes none (pools, flatten); ("linear",): not yet set
+        self.bias_open = False  # a dense layer from a MatMul, whose bias an Add may still supply
+
+    def lua(self):
+        parts = [] if self.kind == "dense" else ['type = "%s"' % self.kind]
+        for key, value in self.fields.items():
+            parts.append("%s = %s" % (key, value))
+        if self.activation is not None and (self.activation[0] != "linear" or self.kind != "batchnorm"):
+            parts.append('activation = "%s"' % self.activation[0])
+            if self.activation[0] == "leaky_relu":
+                parts.append("alpha = %s" % self.activation[1])
+        return "{ %s }," % ", ".join(parts)
+
+
+def lua_pair(values):
+    """An integer, or { h, w } when the two differ."""
+    values = [int(v) for v in values]
+    if len(values) == 1 or all(v == values[0] for v in values):
+        return str(values[0])
+    return "{ %s }" % ", ".join(str(v) for v in values)
+
+
+def model_name(path):
+    """A spec name from the file name: lower case, [a-z0-9_], not starting with a digit."""
+    stem = os.path.splitext(os.path.basename(path))[0].lower()
+    name = re.sub(r"_+", "_", re.sub(r"[^a-z0-9_]", "_", stem)).strip("_")[:32].rstrip("_")
+    if not name:
+        return "net"
+    return ("net_" + name)[:32] if name[0].isdigit() else name
+
+
+class Importer:
+    """Walks the graph's nodes in order, keeping the one data tensor the chain is at."""
+
+    def __init__(self, path, model, numpy_helper, numpy):
+        self.path, self.model = path, model
+        self.numpy_helper, self.numpy = numpy_helper, numpy
+        self.graph = model.graph
+        self.constants = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
+        self.layers = []
+        self.current = None  # the name of the tensor the chain has reached
+        self.shape = None  # its shape without the batch dimension
+        self.node = None
+        self.node_label = None
+        self.finished_by = None  # the Softmax node, after which nothing may follow
+        self.computed = set()  # the graph input and the chain's outputs so far
+        self.input_shape = None
+
+    # ---- messages ----
+
+    def refuse(self, problem, supported=None):
+        raise Refused("%s: node %s (%s): %s (supported: %s)" % (
+            self.path, self.node_label, self.node.op_type, problem, supported or SUPPORTED))
+
+    def refuse_model(self, problem):
+        raise Refused("%s: %s" % (self.path, problem))
+
+    # ---- reading a node ----
+
+    def attributes(self):
+        import onnx  # pylint: disable=import-outside-toplevel
+        known = ATTRIBUTES[self.node.op_type]
+        values = {}
+        for attribute in self.node.attribute:
+            if attribute.name not in known:
+                self.refuse("attribute %s is not one gradc maps" % attribute.name,
+                            "%s with %s" % (self.node.op_type, ", ".join(sorted(known)) or "no attributes"))
+            values[attribute.name] = onnx.helper.get_attribute_value(attribute)
+        return values
+
+    def constant(self, index, what):
+        """Input `index` of the node, which must be a constant; None when it is absent."""
+        if index >= len(self.node.input) or self.node.input[index] == "":
+            return None
+        name = self.node.input[index]
+        if name in self.computed:
+            self.refuse("its %s '%s' is computed in the graph, not a constant: gradc imports a "
+                        "chain of layers without branches (an nn.Sequential)" % (what, name),
+                        "a chain of " + SUPPORTED)
+        if name not in self.constants:
+            self.refuse("its %s '%s' is not a constant (an initializer or Constant): gradc takes "
+                        "parameters only from the model file" % (what, name))
+        return self.constants[name]
+
+    def positive(self, name, values, least=1):
+        """Sizes, strides and dilations are at least 1, pads at least 0 (the checker leaves
+        attribute values alone)."""
+        if any(v < least for v in values):
+            self.refuse("%s %s: each must be at least %d" % (name, list(values), least),
+                        "%s with kernel sizes, strides, dilations and groups >= 1, pads >= 0"
+                        % self.node.op_type)
+        return values
+
+    def data_input(self):
+        """The node's first input must be the tensor the chain is at: a chain has no branches."""
+        name = self.node.input[0] if self.node.input else ""
+        if name != self.current:
+            self.refuse("its input '%s' is not the output of the node before ('%s'): gradc "
+                        "imports a chain of layers, as an nn.Sequential exports" % (name, self.current),
+                        "a chain of " + SUPPORTED)
+        if self.finished_by is not None:
+            self.refuse("it follows the Softmax %s, which must be the last node" % self.finished_by)
+
+    def advance(self, shape):
+        used = [o for o in self.node.output if o]
+        if len(used) != 1 or self.node.output[0] == "":
+            self.refuse("it has outputs %s, gradc maps one" % list(self.node.output))
+        self.current, self.shape = self.node.output[0], tuple(int(e) for e in shape)
+        self.computed.add(self.current)
+
+    def ints(self, attributes, name, default):
+        return [int(v) for v in attributes.get(name, default)]
+
+    # ---- the graph ----
+
+    def graph_input(self):
+        initializers = set(self.constants)
+        inputs = [i for i in self.graph.input if i.name not in initializers]
+        if len(inputs) != 1:
+            self.refuse_model("the graph has %d inputs (%s), gradc models have one" % (
+                len(inputs), ", ".join(i.name for i in inputs) or "none"))
+        if len(self.graph.output) != 1:
+            self.refuse_model("the graph has %d outputs, gradc models have one" % len(self.graph.output))
+        tensor = inputs[0].type.tensor_type
+        dtype = {1: "float", 11: "double"}.get(tensor.elem_type)
+        if dtype is None:
+            self.refuse_model("input '%s' has element type %d; gradc takes float (1) or double (11)"
+                              % (inputs[0].name, tensor.elem_type))
+        dims = list(tensor.shape.dim)
+        if not 2 <= len(dims) <= 4:
+            self.refuse_model("input '%s' has %d dimensions; gradc takes [N, features], "
+                              "[N, channels, length] or [N, channels, height, width]"
+                              % (inputs[0].name, len(dims)))
+        shape = []
+        for k, dim in enumerate(dims[1:], start=1):
+            if not dim.HasField("dim_value") or dim.dim_value < 1:
+                self.refuse_model("input '%s' dimension %d is '%s', not a size: export with a fixed "
+                                  "input shape (only the batch dimension may vary)"
+                                  % (inputs[0].name, k, dim.dim_param or "unknown"))
+            shape.append(dim.dim_value)
+        self.current, self.shape = inputs[0].name, tuple(shape)
+        self.computed.add(self.current)
+        return dtype
+
+    def run(self):
+        dtype = self.graph_input()
+        self.input_shape = self.shape
+        for index, node in enumerate(self.graph.node):
+            self.node = node
+            self.node_label = "'%s'" % node.name if node.name else "%d" % index
+            if node.domain not in ("", "ai.onnx"):
+                self.refuse("operator %s of domain '%s' is not an ONNX operator gradc maps" % (
+                    node.op_type, node.domain))
+            handler = getattr(self, "op_" + node.op_type, None)
+            if handler is None or node.op_type not in ATTRIBUTES:
+                self.refuse("operator %s is not supported" % node.op_type)
+            handler(self.attributes())
+        output = self.graph.output[0].name
+        if output != self.current:
+            self.refuse_model("the graph output '%s' is not the end of the chain ('%s')" % (output, self.current))
+        if not any(layer.kind != "flatten" for layer in self.layers):
+            self.refuse_model("the graph has no layer gradc maps (only %s)" % (
+                ", ".join(n.op_type for n in self.graph.node) or "no nodes"))
+        return dtype
+
+    # ---- constants ----
+
+    def op_Constant(self, attributes):
+        numpy = self.numpy
+        if "value" in attributes:
+            value = self.numpy_helper.to_array(attributes["value"])
+        elif "value_float" in attributes or "value_floats" in attributes:
+            value = numpy.array(attributes.get("value_float", attributes.get("value_floats")), numpy.float32)
+        elif "value_int" in attributes or "value_ints" in attributes:
+            value = numpy.array(attributes.get("value_int", attributes.get("value_ints")), numpy.int64)
+        else:
+            self.refuse("it has no value")
+        self.constants[self.node.output[0]] = value
+
+    def op_Identity(self, _attributes):
+        source = self.node.input[0] if self.node.input else ""
+        if source in self.constants:
+            # PyTorch writes one where two parameters are equal (running_var = Identity(weight))
+            self.constants[self.node.output[0]] = self.constants[source]
+            return
+        self.data_input()
+        self.advance(self.shape)
+
+    # ---- layers with parameters ----
+
+    def add_layer(self, kind, shape, **fields):
+        layer = Layer(kind, [self.node_label], shape, **fields)
+        self.layers.append(layer)
+        self.advance(shape)
+        return layer
+
+    def flat_input(self, what):
+        if len(self.shape) != 1:
+            self.refuse("its input has shape %s per sample, not flat features: %s takes [N, features]"
+                        % (list(self.shape), what))
+        return self.shape[0]
+
+    def dense(self, weight, bias, where):
+        features = self.flat_input("a dense layer")
+        units, width = weight.shape
+        if width != features:
+            self.refuse("its weight is %s, but its input has %d features" % (list(weight.shape), features))
+        layer = self.add_layer("dense", (units,), units=units)
+        layer.activation = ("linear",)
+        layer.tensors["W"] = self.tensor(where + " weight", weight)
+        # gradc's dense layers have a bias: none in the model is a zero one, unless an Add follows
+        layer.bias_open = bias is None
+        layer.tensors["b"] = self.tensor(where + (" bias" if bias is not None else " (zero bias)"),
+                                         bias if bias is not None else self.numpy.zeros(units, weight.dtype))
+        return layer
+
+    def op_Gemm(self, attributes):
+        self.data_input()
+        for name, wanted in (("transA", 0), ("alpha", 1), ("beta", 1)):
+            if attributes.get(name, wanted) != wanted:
+                value = attributes[name]
+                self.refuse("%s = %s; gradc maps %s = %s" % (
+                    name, short_real(value) if isinstance(value, float) else value, name, wanted),
+                            "Gemm with transA = 0, alpha = 1, beta = 1, as nn.Linear exports")
+        weight = self.constant(1, "weight B")
+        if weight is None or weight.ndim != 2:
+            self.refuse("its weight B is not a matrix")
+        if not attributes.get("transB", 0):
+            weight = weight.T
+        bias = self.constant(2, "bias C")
+        units = weight.shape[0]
+        if bias is not None:
+            if bias.size != units or bias.ndim > 2:
+                self.refuse("its bias C has shape %s, expected [%d]" % (list(bias.shape), units))
+            bias = bias.reshape(units)
+        self.dense(weight, bias, "Gemm %s" % self.node_label)
+
+    def op_MatMul(self, _attributes):
+        self.data_input()
+        weight = self.constant(1, "weight")
+        if weight is None or weight.ndim != 2:
+            self.refuse("its second input is not a constant matrix", "MatMul of [N, features] "
+                        "by a constant [features, units] (+ Add of a constant [units])")
+        self.dense(weight.T, None, "MatMul %s" % self.node_label)
+
+    def op_Add(self, _attributes):
+        if len(self.node.input) == 2 and self.node.input[1] == self.current:
+            # Add is commutative: the bias may come first
+            self.node.input[0], self.node.input[1] = self.node.input[1], self.node.input[0]
+        self.data_input()
+        supported = "Add right after a MatMul or a Gemm without bias, of a constant [units]"
+        bias = self.constant(1, "second input")
+        if bias is None:
+            self.refuse("it has one input", supported)
+        layer = self.layers[-1] if self.layers else None
+        if layer is None or layer.kind != "dense" or not layer.bias_open or layer.activation != ("linear",):
+            self.refuse("it does not add the bias of the dense layer before", supported)
+        units = layer.shape[0]
+        if bias.size != units or bias.ndim > 2:
+            self.refuse("it adds shape %s, expected [%d]" % (list(bias.shape), units), supported)
+        layer.tensors["b"] = self.tensor("Add %s" % self.node_label, bias.reshape(units))
+        layer.bias_open = False
+        layer.nodes.append(self.node_label)
+        self.advance(self.shape)
+
+    def spatial_input(self, what):
+        if len(self.shape) not in (2, 3):
+            self.refuse("its input has shape %s per sample; %s takes [N, channels, length] or "
+                        "[N, channels, height, width]" % (list(self.shape), what))
+        return len(self.shape) - 1
+
+    def padding(self, attributes, kernel, strides, dilations):
+        """The spec's padding: an integer, { h, w }, or "same" for PyTorch's unequal split."""
+        rank = len(kernel)
+        auto = attributes.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        pads = self.ints(attributes, "pads", [0] * (2 * rank))
+        if auto == "VALID":
+            return "0", [0] * rank, [0] * rank
+        totals = [d * (k - 1) for k, d in zip(kernel, dilations)]
+        same_before = [t // 2 for t in totals]
+        same_after = [t - t // 2 for t in totals]
+        if auto == "SAME_UPPER" and all(s == 1 for s in strides):
+            pads = same_before + same_after
+        elif auto != "NOTSET":
+            self.refuse("auto_pad = %s" % auto, "Conv with explicit pads, auto_pad VALID, or "
+                        "SAME_UPPER at stride 1")
+        before, after = pads[:rank], pads[rank:]
+        if before == after:
+            return lua_pair(before), before, after
+        if all(s == 1 for s in strides) and before == same_before and after == same_after:
+            return '"same"', before, after
+        self.refuse("pads %s are unequal on the two sides, and not PyTorch's padding=\"same\"" % pads,
+                    "Conv with equal pads on both sides of each dimension, or the split of "
+                    "padding=\"same\" (stride 1, the odd zero after)")
+
+    def op_Conv(self, attributes):
+        self.data_input()
+        rank = self.spatial_input("Conv")
+        weight = self.constant(1, "weight")
+        if weight is None or weight.ndim != rank + 2:
+            self.refuse("its weight is not a constant [filters][channels/groups][kernel...]")
+        kernel = list(weight.shape[2:])
+        if self.ints(attributes, "kernel_shape", kernel) != kernel:
+            self.refuse("kernel_shape %s differs from its weight's %s" % (attributes["kernel_shape"], kernel))
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
+        dilations = self.positive("dilations", self.ints(attributes, "dilations", [1] * rank))
+        groups = self.positive("group", [int(attributes.get("group", 1))])[0]
+        self.positive("pads", self.ints(attributes, "pads", [0] * (2 * rank)), least=0)
+        padding, before, after = self.padding(attributes, kernel, strides, dilations)
+        channels, filters = self.shape[0], weight.shape[0]
+        if weight.shape[1] * groups != channels:
+            self.refuse("its weight has %d channels per group x %d groups, but its input has %d "
+                        "channels" % (weight.shape[1], groups, channels))
+        sizes = [(n + b + a - d * (k - 1) - 1) // s + 1 for n, b, a, d, k, s in
+                 zip(self.shape[1:], before, after, dilations, kernel, strides)]
+        fields = {"filters": filters, "kernel": lua_pair(kernel)}
+        if any(s != 1 for s in strides):
+            fields["stride"] = lua_pair(strides)
+        if padding != "0":
+            fields["padding"] = padding
+        if any(d != 1 for d in dilations):
+            fields["dilation"] = lua_pair(dilations)
+        if groups != 1:
+            fields["groups"] = groups
+        bias = self.constant(2, "bias")
+        if bias is None:
+            fields["bias"] = "false"
+        layer = self.add_layer("conv%dd" % rank, [filters] + sizes, **fields)
+        layer.activation = ("linear",)
+        layer.tensors["W"] = self.tensor("Conv %s weight" % self.node_label, weight)
+        if bias is not None:
+            layer.tensors["b"] = self.tensor("Conv %s bias" % self.node_label, bias)
+
+    def op_BatchNormalization(self, attributes):
+        self.data_input()
+        if attributes.get("training_mode", 0):
+            self.refuse("training_mode = 1", "BatchNormalization in inference mode (export the "
+                        "model in eval mode)")
+        if len([o for o in self.node.output if o]) != 1:
+            self.refuse("it has %d outputs (a training-mode export); gradc maps the inference "
+                        "form, one output" % len([o for o in self.node.output if o]),
+                        "BatchNormalization as torch.onnx.export writes it in eval mode")
+        channels = self.shape[0]
+        where = "BatchNormalization %s" % self.node_label
+        tensors = {}
+        for index, (kind, what) in enumerate((("gamma", "scale"), ("beta", "B"),
+                                               ("mean", "input_mean"), ("var", "input_var")), 1):
+            value = self.constant(index, what)
+            if value is None or value.shape != (channels,):
+                self.refuse("its %s is not a constant [%d]" % (what, channels))
+            tensors[kind] = self.tensor("%s %s" % (where, what), value)
+        epsilon = short_real(attributes.get("epsilon", 1e-5))
+        # ONNX's running average keeps `momentum` of the old value; PyTorch's and gradc's
+        # momentum is the weight of the new one.
+        momentum = decimal.Decimal(1) - decimal.Decimal(short_real(attributes.get("momentum", 0.9)))
+        layer = self.add_layer("batchnorm", self.shape, eps=epsilon, momentum=str(momentum))
+        layer.activation = ("linear",)
+        layer.tensors.update(tensors)
+
+    def tensor(self, where, array):
+        numpy = self.numpy
+        if array.dtype.kind not in "fiu":
+            self.refuse("its %s has element type %s, not a number" % (where, array.dtype))
+        return Tensor("%s: %s" % (self.path, where), array.shape,
+                      array.astype(numpy.float64).reshape(-1).tolist(), array.dtype == numpy.float64)
+
+    # ---- layers without parameters ----
+
+    def pool(self, attributes, kind, supported):
+        self.data_input()
+        rank = self.spatial_input(self.node.op_type)
+        kernel = self.positive("kernel_shape", self.ints(attributes, "kernel_shape", []))
+        if len(kernel) != rank:
+            self.refuse("kernel_shape %s does not match a %d-D input" % (kernel, rank), supported)
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
+        auto = attributes.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto not in ("NOTSET", "VALID"):
+            self.refuse("auto_pad = %s; gradc's pools have no padding" % auto, supported)
+        pads = self.ints(attributes, "pads", [0] * (2 * rank))
+        if any(pads):
+            self.refuse("pads %s: gradc's pools have no padding" % pads, supported)
+        if attributes.get("ceil_mode", 0):
+            self.refuse("ceil_mode = 1: gradc's pools round the output size down", supported)
+        if any(d != 1 for d in self.ints(attributes, "dilations", [1] * rank)):
+            self.refuse("dilations %s" % attributes["dilations"], supported)
+        sizes = [(n - k) // s + 1 for n, k, s in zip(self.shape[1:], kernel, strides)]
+        if min(sizes) < 1:
+            self.refuse("its kernel %s is larger than its input %s" % (kernel, list(self.shape[1:])))
+        fields = {"kernel": lua_pair(kernel)}
+        if strides != kernel:
+            fields["stride"] = lua_pair(strides)
+        self.add_layer("%s%dd" % (kind, rank), [self.shape[0]] + sizes, **fields)
+
+    def op_MaxPool(self, attributes):
+        self.pool(attributes, "maxpool", "MaxPool with pads 0, ceil_mode 0, dilations 1, one output")
+
+    def op_AveragePool(self, attributes):
+        self.pool(attributes, "avgpool", "AveragePool with pads 0 and ceil_mode 0")
+
+    def op_GlobalAveragePool(self, _attributes):
+        self.data_input()
+        self.spatial_input("GlobalAveragePool")
+        # ONNX keeps unit spatial dimensions, gradc's output is flat; the shape followed here is
+        # gradc's, so a Flatten after it adds no layer
+        self.add_layer("global_avgpool", (self.shape[0],))
+
+    def flatten(self):
+        features = 1
+        for extent in self.shape:
+            features *= extent
+        if len(self.shape) > 1:
+            self.add_layer("flatten", (features,))
+        else:
+            self.advance(self.shape)
+
+    def op_Flatten(self, attributes):
+        self.data_input()
+        if attributes.get("axis", 1) != 1:
+            self.refuse("axis = %d" % attributes["axis"], "Flatten with axis 1, as nn.Flatten exports")
+        self.flatten()
+
+    def op_Reshape(self, _attributes):
+        self.data_input()
+        shape = self.constant(1, "shape")
+        features = 1
+        for extent in self.shape:
+            features *= extent
+        target = [int(v) for v in shape.reshape(-1)] if shape is not None else None
+        flat = target is not None and len(target) == 2 and (
+            (target[1] == features and target[0] >= -1) or (target[1] == -1 and target[0] >= 0))
+        if not flat:
+            self.refuse("it reshapes to %s, not to [N, %d] (flat)" % (target, features),
+                        "Reshape to [N, -1], [-1, %d], [0, -1] or [N, %d]" % (features, features))
+        self.flatten()
+
+    def op_Pad(self, attributes):
+        self.data_input()
+        pads = self.constant(1, "pads")
+        supported = "Pad with all pads 0, as PyTorch 1.13 writes in front of an AveragePool"
+        if pads is None:
+            self.refuse("its pads are not given", supported)
+        pads = [int(v) for v in pads.reshape(-1)]
+        if any(pads):
+            self.refuse("pads %s are not all 0 (nn.AvgPool with padding?): gradc's pools have no "
+                        "padding" % pads, supported)
+        value = self.constant(2, "constant_value")
+        if value is not None and value.size == 1 and float(value.reshape(-1)[0]) != 0:
+            self.refuse("pad value %s is not 0" % float(value.reshape(-1)[0]), supported)
+        self.advance(self.shape)
+
+    # ---- activations ----
+
+    def activation_target(self, across_maxpool):
+        """The layer an activation joins: the last one, looking back across flatten layers (they
+        move nothing) and, for the monotone activations, max pools (max(f(a), f(b)) =
+        f(max(a, b)) for a non-decreasing f, so the result is exactly the same)."""
+        for layer in reversed(self.layers):
+            if layer.kind == "flatten" or (across_maxpool and layer.kind.startswith("maxpool")):
+                continue
+            return layer
+        return None
+
+    def op_activation(self, name, alpha=None):
+        self.data_input()
+        layer = self.activation_target(across_maxpool=name != "softmax")
+        supported = ("an activation right after Gemm, MatMul (+ Add), Conv or BatchNormalization "
+                     "(Flatten%s between)" % ("" if name == "softmax" else " or MaxPool"))
+        if layer is None or layer.activation is None:
+            self.refuse("it follows %s, which takes no activation" % (
+                "the graph input" if layer is None else "the %s layer of node %s" % (
+                    layer.kind, layer.nodes[0])), supported)
+        if layer.activation != ("linear",):
+            self.refuse("the %s layer of node %s already has activation %s" % (
+                layer.kind, layer.nodes[0], layer.activation[0]), supported)
+        layer.activation = (name,) if alpha is None else (name, alpha)
+        layer.nodes.append(self.node_label)
+        self.advance(self.shape)
+
+    def op_Relu(self, _attributes):
+        self.op_activation("relu")
+
+    def op_Sigmoid(self, _attributes):
+        self.op_activation("sigmoid")
+
+    def op_Tanh(self, _attributes):
+        self.op_activation("tanh")
+
+    def op_LeakyRelu(self, attributes):
+        self.op_activation("leaky_relu", short_real(attributes.get("alpha", 0.01)))
+
+    def op_Softmax(self, attributes):
+        self.data_input()
+        axis = int(attributes.get("axis", -1))
+        if len(self.shape) != 1 or axis not in (1, -1):
+            self.refuse("softmax over axis %d of shape [N, %s]" % (axis, ", ".join(
+                str(e) for e in self.shape)), "Softmax over the features of a flat output "
+                "([N, features], axis 1), as the last node")
+        self.op_activation("softmax")
+        self.finished_by = self.node_label
+
+
+def output_activation(layers):
+    for layer in reversed(layers):
+        if layer.kind != "flatten":
+            return layer.activation[0] if layer.activation else "linear"
+    return "linear"
+
+
+def spec_text(importer, source, name, batch, dtype):
+    shape = importer.input_shape
+    if len(shape) == 1:
+        input_text = str(shape[0])
+    elif len(shape) == 2:
+        input_text = "{ channels = %d, length = %d }" % shape
+    else:
+        input_text = "{ channels = %d, height = %d, width = %d }" % shape
+    activation = output_activation(importer.layers)
+    loss = {"softmax": "ce", "sigmoid": "bce"}.get(activation, "mse")
+    lines = [
+        "-- Imported from %s by gen/tools/onnx2gradc.py (make import)." % source,
+        "-- The weights file written with it holds the model's parameters. The loss (ce for a softmax",
+        "-- output, bce for a sigmoid one, mse otherwise) and the optimizer are defaults, for training",
+        "-- it further.",
+        "return {",
+        '  name = "%s",' % name,
+        "  input = %s," % input_text,
+        "  batch = %d," % batch,
+        '  dtype = "%s",' % dtype,
+        "  layers = {",
+    ]
+    for layer in importer.layers:
+        lines.append("    %s  -- from %s" % (layer.lua(), ", ".join(layer.nodes)))
+    lines += ["  },", '  loss = "%s",' % loss, "  optimizer = %s," % DEFAULT_OPTIMIZER, "}", ""]
+    return "\n".join(lines)
+
+
+def weight_tensors(arch, layers, path):
+    """The layers' tensors in <name>_params order, each checked against its member."""
+    with_parameters = [layer for layer in layers if layer.tensors]
+    if len(with_parameters) != len(arch.layers):
+        raise Refused("%s: %d layers with parameters, but the generated header has %d (%s)" % (
+            path, len(with_parameters), len(arch.layers), arch.describe()))
+    tensors = []
+    for layer, params in zip(with_parameters, arch.layers):
+        for member in params.members:
+            tensor = layer.tensors.get(member.kind)
+            if tensor is None:
+                raise Refused("%s: node %s has no %s for %s" % (path, layer.nodes[0], member.kind, member))
+            tensors.append(checked(arch, member, tensor))
+    return tensors
+
+
+def staged(path, data, folder):
+    """data written to a temporary file next to path (so os.replace is atomic)."""
+    handle, temporary = tempfile.mkstemp(prefix=".onnx2gradc-", dir=folder)
+    with os.fdopen(handle, "wb") as f:
+        f.write(data)
+    return temporary
+
+
+def write_both(spec_path, spec_data, weights_path, weights_data):
+    """Both files or neither: each is staged next to its target, then both are renamed; if the
+    second rename fails, the first target gets its old contents back."""
+    temporaries = []
+    try:
+        for path, data in ((spec_path, spec_data), (weights_path, weights_data)):
+            temporaries.append(staged(path, data, os.path.dirname(os.path.abspath(path))))
+        old_spec = None
+        if os.path.isfile(spec_path):
+            with open(spec_path, "rb") as f:
+                old_spec = f.read()
+        os.replace(temporaries[0], spec_path)
+        try:
+            os.replace(temporaries[1], weights_path)
+        except OSError:
+            if old_spec is None:
+                os.remove(spec_path)
+            else:
+                with open(spec_path, "wb") as f:
+                    f.write(old_spec)
+            raise
+    except OSError as err:
+        raise Refused("cannot write %s: %s" % (err.filename or spec_path, err.strerror)) from None
+    finally:
+        for temporary in temporaries:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+
+
+def convert(args):
+    try:
+        import numpy  # pylint: disable=import-outside-toplevel
+        import onnx  # pylint: disable=import-outside-toplevel
+        import onnx.numpy_helper  # pylint: disable=import-outside-toplevel
+    except ImportError as err:
+        raise Refused("reading ONNX needs Debian's python3-onnx and python3-numpy (%s): "
+                      "apt-get install python3-onnx" % err) from None
+    if os.path.abspath(args.spec) == os.path.abspath(args.weights):
+        raise Refused("--spec and --weights are the same file (%s)" % args.spec)
+    if not os.path.exists(args.model):
+        raise Refused("%s: no such file" % args.model)
+    if not os.path.isfile(args.model):
+        raise Refused("%s: not a regular file" % args.model)
+    try:
+        model = onnx.load(args.model)
+        onnx.checker.check_model(model)
+    except Exception as err:  # protobuf decode errors and checker errors have many types
+        raise Refused("%s: not a valid ONNX model (%s)" % (
+            args.model, (str(err).strip().splitlines() or ["unreadable"])[0])) from None
+    importer = Importer(args.model, model, onnx.numpy_helper, numpy)
+    dtype = importer.run()
+    name = args.name or model_name(args.model)
+    text = spec_text(importer, os.path.basename(args.model), name, args.batch, dtype)
+    with tempfile.TemporaryDirectory(prefix="onnx2gradc-") as folder:
+        # the spec under its own file name, so gradc's messages name it as the user will
+        spec = os.path.join(folder, os.path.basename(args.spec) or "net.lua")
+        with open(spec, "w", encoding="utf-8") as f:
+            f.write(text)
+        try:
+            header = header_from_spec(spec, args.gradc, os.path.join(folder, "gen"))
+        except Refused as err:
+            raise Refused("%s: gradc refuses the spec made from it: %s" % (
+                args.model, str(err).replace(spec, args.spec))) from None
+        arch = read_header(header)
+        data = encode(arch, weight_tensors(arch, importer.layers, args.model))
+        weights = os.path.join(folder, "weights.bin")
+        with open(weights, "wb") as f:
+            f.write(data)
+        run = subprocess.run([args.gradc, "--check", "--weights", weights, spec],
+                             capture_output=True, text=True, check=False)
+        if run.returncode != 0:  # a bug here, not the user's: say so
+            raise Refused("internal error: gradc refuses the weights file written: %s" % run.stderr.strip())
+    write_both(args.spec, text.encode("utf-8"), args.weights, data)
+    return arch, importer
+
+
+def main(argv):
+    here = os.path.dirname(os.path.abspath(__file__))
+    parser = argparse.ArgumentParser(prog="onnx2gradc.py", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("model", help="the ONNX model file")
+    parser.add_argument("--spec", required=True, help="the spec (.lua) to write")
+    parser.add_argument("--weights", required=True, help="the weights file to write")
+    parser.add_argument("--name", help="the model name (default: from the ONNX file name)")
+    parser.add_argument("--batch", default=str(DEFAULT_BATCH),
+                        help="the spec's batch (default %d)" % DEFAULT_BATCH)
+    parser.add_argument("--gradc", default=os.path.join(here, "..", "build", "gradc"),
+                        help="the generator (default: gen/build/gradc)")
+    args = parser.parse_args(argv)
+    try:
+        if not re.fullmatch(r"[0-9]+", args.batch) or int(args.batch) < 1:
+            raise Refused("--batch (BATCH=): '%s' is not an integer >= 1" % args.batch)
+        args.batch = int(args.batch)
+        arch, importer = convert(args)
+    except Refused as err:
+        print("onnx2gradc: %s" % err, file=sys.stderr)
+        return 1
+    except Exception as err:  # pylint: disable=broad-except
+        # a model this script does not expect: still one line, and nothing has been written
+        print("onnx2gradc: %s: internal error (a bug in onnx2gradc.py): %s: %s" % (
+            args.model, type(err).__name__, str(err).replace("\n", " ")), file=sys.stderr)
+        return 1
+    print("onnx2gradc: wrote %s and %s: %s, %d layers, %d %s parameters" % (
+        args.spec, args.weights, arch.name, len(importer.layers), arch.param_count, arch.dtype))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

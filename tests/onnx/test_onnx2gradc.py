@@ -1,0 +1,568 @@
+"""/usr/bin/python3 tests/onnx/test_onnx2gradc.py GRADC BUILD_DIR CC: make import (onnx2gradc.py).
+
+Each case is a PyTorch nn.Sequential (batchnorm running statistics, gamma and beta moved away from
+their initial values first), put in eval mode and exported with torch.onnx.export (opset 13,
+training=TrainingMode.PRESERVE, so BatchNormalization nodes stay), or such an export edited with
+onnx.helper into a form another exporter writes (MatMul + Add, Reshape, unequal "same" pads). It is
+imported, generated with its weights embedded (gradc --weights, what make gen WEIGHTS= runs),
+built warning-free with -Werror, and <name>_predict on <name>_weights, and <name>_infer, must
+agree with the PyTorch model in eval mode on 16 inputs.
+
+Tolerance: |gradc - torch| <= TOLERANCE x max(1, |torch|) per output, 1e-5 for float models and
+1e-12 for double ones. The inputs are rounded to the model's type before torch sees them, so the
+two compute from the same values and differ only in rounding: summation order and libm's exp/tanh
+against torch's. The longest sum here has 48 terms of magnitude about 1; float's unit roundoff is
+6e-8, so reordering costs at most about 48 x 6e-8 = 3e-6 in the worst case, and double's about
+1e-14. A wrong weight, layout, padding or statistic moves outputs by 1e-2 or more.
+
+Then the refusals: each must exit 1 with exactly one expected line on stderr, and leave the SPEC and
+WEIGHTS files as they were (existing ones byte for byte, absent ones absent). One case runs the
+user's commands, make import and make gen, as the README gives them. Run from the project root.
+"""
+import concurrent.futures
+import contextlib
+import importlib.util
+import io
+import os
+import re
+import subprocess
+import sys
+import warnings
+
+import onnx
+import onnx.helper
+import onnx.numpy_helper
+import torch
+
+# torch's own padding="same" (the reference for the unequal-pads case) warns about a copy
+warnings.filterwarnings("ignore", message="Using padding=.same. with even kernel")
+
+ROOT = os.getcwd()
+# -O0: the numbers do not depend on it, and it builds fastest
+STRICT = ["-std=c99", "-O0", "-Wall", "-Wextra", "-Wpedantic", "-Wconversion", "-Wshadow", "-Werror"]
+TOLERANCE = {torch.float32: 1e-5, torch.float64: 1e-12}
+SAMPLES = 16
+nn = torch.nn
+
+passed = []
+failed = []
+
+
+def check(label, ok, detail=""):
+    (passed if ok else failed).append(label)
+    print("  %s %s%s" % ("ok  " if ok else "FAIL", label, (": " + detail) if detail and not ok else ""))
+
+
+def run(command, stdin=None, cwd=None):
+    return subprocess.run(command, input=stdin, capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def load_tool(name):
+    spec = importlib.util.spec_from_file_location(name, os.path.join(ROOT, "gen", "tools", name + ".py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+ONNX2GRADC = load_tool("onnx2gradc")
+TORCH2GRADC = load_tool("torch2gradc")
+
+
+def import_model(gradc, argv):
+    """The importer in this process (onnx and numpy are imported once, not per case)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = ONNX2GRADC.main(argv + ["--gradc", gradc])
+    return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
+
+
+def export(model, input_shape, path, dtype=torch.float32):
+    model.eval()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # PRESERVE with constant folding: a warning about training
+        torch.onnx.export(model, torch.zeros((1,) + tuple(input_shape), dtype=dtype), path,
+                          opset_version=13, training=torch.onnx.TrainingMode.PRESERVE)
+    return onnx.load(path)
+
+
+def moved_statistics(model, input_shape, dtype):
+    """Running statistics (and gamma, beta) away from 0 and 1, so a mix-up of them shows."""
+    torch.manual_seed(3)
+    norms = [m for m in model if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d))]
+    with torch.no_grad():
+        for module in norms:
+            module.weight.uniform_(0.5, 1.5)
+            module.bias.uniform_(-0.5, 0.5)
+        model.train()
+        for _ in range(3):
+            model(torch.randn((8,) + tuple(input_shape), dtype=dtype) * 2 + 0.5)
+    model.eval()
+    return norms
+
+
+# ---- graph edits: the forms other exporters write -------------------------------------------
+
+def initializer(graph, name):
+    return next(t for t in graph.initializer if t.name == name)
+
+
+def gemm_to_matmul_add(graph):
+    """Each Gemm(x, W, b, transB=1) becomes MatMul(x, W^T) then Add(., b), as torch writes a
+    Linear applied to a tensor of more than two dimensions."""
+    nodes = []
+    for node in graph.node:
+        if node.op_type != "Gemm":
+            nodes.append(node)
+            continue
+        weight = onnx.numpy_helper.to_array(initializer(graph, node.input[1]))
+        graph.initializer.append(onnx.numpy_helper.from_array(weight.T.copy(), node.input[1] + ".T"))
+        product = node.output[0] + ".product"
+        nodes.append(onnx.helper.make_node("MatMul", [node.input[0], node.input[1] + ".T"], [product],
+                                           name=node.name + "/MatMul"))
+        nodes.append(onnx.helper.make_node("Add", [product, node.input[2]], [node.output[0]],
+                                           name=node.name + "/Add"))
+    del graph.node[:]
+    graph.node.extend(nodes)
+
+
+def flatten_to_reshape(graph):
+    """Flatten becomes Reshape to [0, -1] with a Constant shape (0: the batch size is kept)."""
+    nodes = []
+    for node in graph.node:
+        if node.op_type != "Flatten":
+            nodes.append(node)
+            continue
+        shape = node.output[0] + ".shape"
+        nodes.append(onnx.helper.make_node("Constant", [], [shape], value=onnx.helper.make_tensor(
+            shape, onnx.TensorProto.INT64, [2], [0, -1])))
+        nodes.append(onnx.helper.make_node("Reshape", [node.input[0], shape], [node.output[0]],
+                                           name=node.name.replace("Flatten", "Reshape")))
+    del graph.node[:]
+    graph.node.extend(nodes)
+
+
+def set_attribute(graph, op_type, name, value):
+    node = next(n for n in graph.node if n.op_type == op_type)
+    for attribute in list(node.attribute):
+        if attribute.name == name:
+            node.attribute.remove(attribute)
+    node.attribute.append(onnx.helper.make_attribute(name, value))
+
+
+def save(model, path):
+    onnx.save(model, path)
+
+
+# ---- the models -----------------------------------------------------------------------------
+
+class Residual(nn.Module):
+    """x + linear(x): a branch, which a chain of gradc layers cannot express."""
+
+    def __init__(self):
+        super().__init__()
+        self.linear = nn.Linear(3, 3)
+
+    def forward(self, x):
+        return x + self.linear(x)
+
+
+class Transpose(nn.Module):
+    """A layer gradc has no equivalent of (exports as Transpose)."""
+
+    def forward(self, x):  # pylint: disable=no-self-use
+        return x.transpose(1, 2)
+
+
+def cases():
+    """(label, model, input shape, dtype, edit, torch model to compare with, expected spec lines)."""
+    torch.manual_seed(0)
+    dense = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 4), nn.Tanh(), nn.Linear(4, 3),
+                          nn.Softmax(dim=1))
+    same = nn.Sequential(nn.Conv1d(2, 3, 4, padding=1), nn.Flatten())  # exported, then edited
+    same_torch = nn.Sequential(nn.Conv1d(2, 3, 4, padding="same"), nn.Flatten())
+    same_torch.load_state_dict(same.state_dict())
+    return [
+        ("dense", dense, (6,), torch.float32, None, None,
+         ['{ units = 8, activation = "relu" },', '{ units = 3, activation = "softmax" },',
+          'loss = "ce",']),
+        ("dense_matmul_add", dense, (6,), torch.float32, gemm_to_matmul_add, None,
+         ['{ units = 8, activation = "relu" },  -- from \'/0/Gemm/MatMul\', \'/0/Gemm/Add\', \'/1/Relu\'']),
+        ("dense_nobias_dropout_double", nn.Sequential(
+            nn.Linear(5, 4, bias=False), nn.Dropout(0.5), nn.Sigmoid(), nn.Linear(4, 2, bias=False),
+            nn.Sigmoid()).double(), (5,), torch.float64, None, None,
+         ['dtype = "double",', 'loss = "bce",']),
+        ("batchnorm1d_flat_double", nn.Sequential(
+            nn.Linear(4, 6), nn.BatchNorm1d(6, eps=1e-3, momentum=0.2), nn.Tanh(),
+            nn.Linear(6, 2)).double(), (4,), torch.float64, None, None,
+         ['{ type = "batchnorm", eps = 0.001, momentum = 0.2, activation = "tanh" },',
+          'loss = "mse",']),
+        ("conv1d", nn.Sequential(
+            nn.Conv1d(3, 4, 3, stride=2, padding=2, dilation=2), nn.BatchNorm1d(4, momentum=0.3),
+            nn.LeakyReLU(0.1), nn.MaxPool1d(2), nn.AvgPool1d(2, stride=1), nn.Flatten(),
+            nn.Linear(16, 1), nn.Sigmoid()), (3, 20), torch.float32, None, None,
+         ["input = { channels = 3, length = 20 },",
+          '{ type = "conv1d", filters = 4, kernel = 3, stride = 2, padding = 2, dilation = 2, activation = "linear" },',
+          '{ type = "batchnorm", eps = 1e-05, momentum = 0.3, activation = "leaky_relu", alpha = 0.1 },',
+          '{ type = "maxpool1d", kernel = 2 },', '{ type = "avgpool1d", kernel = 2, stride = 1 },',
+          '{ type = "flatten" },']),
+        ("conv1d_reshape", nn.Sequential(nn.Conv1d(2, 4, 3), nn.ReLU(), nn.Flatten(),
+                                         nn.Linear(24, 3)), (2, 8), torch.float32,
+         flatten_to_reshape, None, ["{ type = \"flatten\" },  -- from '/2/Reshape'"]),
+        ("conv1d_same_pads", same, (2, 9), torch.float32,
+         lambda graph: set_attribute(graph, "Conv", "pads", [1, 2]), same_torch,
+         ['{ type = "conv1d", filters = 3, kernel = 4, padding = "same", activation = "linear" },']),
+        ("conv2d", nn.Sequential(
+            nn.Conv2d(2, 4, (3, 2), stride=(2, 1), padding=(1, 0), dilation=(1, 2), groups=2),
+            nn.ReLU(), nn.Conv2d(4, 4, 3, padding=1, groups=4, bias=False), nn.MaxPool2d((2, 1)),
+            nn.Tanh(), nn.AvgPool2d(2, stride=1), nn.Flatten(), nn.Linear(12, 2)),
+         (2, 9, 6), torch.float32, None, None,
+         ['{ type = "conv2d", filters = 4, kernel = { 3, 2 }, stride = { 2, 1 }, padding = { 1, 0 }, '
+          'dilation = { 1, 2 }, groups = 2, activation = "relu" },',
+          '{ type = "conv2d", filters = 4, kernel = 3, padding = 1, groups = 4, bias = false, activation = "tanh" },',
+          '{ type = "maxpool2d", kernel = { 2, 1 } },',
+          '{ type = "avgpool2d", kernel = 2, stride = 1 },']),
+        ("conv2d_bn_global", nn.Sequential(
+            nn.Conv2d(3, 5, 3, bias=False), nn.BatchNorm2d(5), nn.ReLU(), nn.MaxPool2d(2),
+            nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(5, 3), nn.Softmax(dim=1)),
+         (3, 8, 8), torch.float32, None, None,
+         ["input = { channels = 3, height = 8, width = 8 },",
+          '{ type = "batchnorm", eps = 1e-05, momentum = 0.1, activation = "relu" },',
+          # a Flatten after GlobalAveragePool adds no layer (gradc's global_avgpool is flat)
+          '{ type = "global_avgpool" },  -- from \'/4/GlobalAveragePool\'\n    { units = 3,']),
+        ("conv1d_global_double", nn.Sequential(
+            nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.Flatten()).double(),
+         (2, 7), torch.float64, None, None, ['{ type = "global_avgpool" },']),
+    ]
+
+
+def build_predictor(gradc, cc, work, spec, weights):
+    """gradc --weights (as make gen SPEC= WEIGHTS= runs it), then predict_main against it."""
+    result = run([gradc, "--out", os.path.join(work, "gen"), "--weights", weights, spec])
+    if result.returncode != 0:
+        return None, "gradc: " + result.stderr.strip()
+    name = run([gradc, "--name", spec]).stdout.strip()
+    folder = os.path.join(work, "gen", name)
+    program = os.path.join(work, "predict_" + name)
+    result = run([cc] + STRICT + ["-DMODEL=" + name, "-DMODEL_UPPER=" + name.upper(),
+                                  '-DMODEL_HEADER="%s.h"' % name, "-I" + folder, "-Itests/cross",
+                                  "tests/onnx/predict_main.c", os.path.join(folder, name + ".c"),
+                                  os.path.join(folder, name + "_weights.c"), "-o", program, "-lm"])
+    if result.returncode != 0:
+        return None, "cc: " + result.stderr.strip()
+    return program, ""
+
+
+def compare(label, program, model, input_shape, dtype):
+    features = 1
+    for extent in input_shape:
+        features *= extent
+    torch.manual_seed(1)
+    # rounded to the model's type first: the C side reads them as that type
+    inputs = (torch.rand(SAMPLES, features, dtype=torch.float64) * 4 - 2).to(dtype).to(torch.float64)
+    text = "\n".join(" ".join(repr(float(v)) for v in row) for row in inputs.tolist()) + "\n"
+    result = run([program], stdin=text)
+    if result.returncode != 0:
+        check(label + ": predict runs", False, result.stderr.strip())
+        return
+    lines = [[float(v) for v in line.split()] for line in result.stdout.splitlines()]
+    with torch.no_grad():
+        want = model(inputs.to(dtype).reshape((SAMPLES,) + tuple(input_shape))).reshape(SAMPLES, -1).tolist()
+    for offset, function in ((0, "predict"), (1, "infer")):
+        got = lines[offset::2]
+        worst = max((abs(g - w) / max(1.0, abs(w)) for gr, wr in zip(got, want) for g, w in zip(gr, wr)),
+                    default=float("inf"))
+        ok = len(got) == SAMPLES and all(len(g) == len(w) for g, w in zip(got, want)) \
+            and worst <= TOLERANCE[dtype]
+        check("%s: <name>_%s agrees with torch to %g (largest difference %.2g)" % (
+            label, function, TOLERANCE[dtype], worst), ok)
+
+
+# Cases whose modules torch2gradc converts too (it needs a bias on every Linear): the same weights
+# reach the same file by the two routes.
+SAME_AS_TORCH2GRADC = ("dense", "batchnorm1d_flat_double", "conv1d", "conv2d", "conv2d_bn_global")
+
+
+def same_as_torch2gradc(gradc, label, work, model, spec, weights):
+    state = os.path.join(work, "state_dict.pt")
+    torch.save(model.state_dict(), state)
+    from_torch = os.path.join(work, "from_torch2gradc.bin")
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = TORCH2GRADC.main(["--spec", spec, "--gradc", gradc, "--state-dict", state,
+                                   "-o", from_torch])
+    same = status == 0 and open(from_torch, "rb").read() == open(weights, "rb").read()
+    check(label + ": the weights file is byte for byte torch2gradc's from the state_dict", same,
+          err.getvalue().strip())
+
+
+def import_cases(gradc, cc, build):
+    built = []
+    for label, model, input_shape, dtype, edit, reference, expected_lines in cases():
+        work = os.path.join(build, label)
+        os.makedirs(work, exist_ok=True)
+        norms = moved_statistics(model, input_shape, dtype)
+        path = os.path.join(work, label + ".onnx")
+        exported = export(model, input_shape, path, dtype)
+        if edit is not None:
+            edit(exported.graph)
+            onnx.checker.check_model(exported)
+            save(exported, path)
+        if norms:
+            check(label + ": the running statistics moved from 0 and 1 before export",
+                  all(not torch.equal(m.running_mean, torch.zeros_like(m.running_mean)) and
+                      not torch.equal(m.running_var, torch.ones_like(m.running_var)) for m in norms))
+        spec = os.path.join(work, "net.lua")
+        weights = os.path.join(work, "net.bin")
+        result = import_model(gradc, [path, "--spec", spec, "--weights", weights, "--name", label])
+        check(label + ": imports", result.returncode == 0, result.stderr.strip())
+        if result.returncode != 0:
+            continue
+        with open(spec, encoding="utf-8") as f:
+            text = f.read()
+        missing = [line for line in expected_lines if line not in text]
+        check(label + ": the spec has the expected layers and loss", not missing,
+              "missing %s in:\n%s" % (missing, text))
+        if label in SAME_AS_TORCH2GRADC:
+            same_as_torch2gradc(gradc, label, work, model, spec, weights)
+        built.append((label, work, spec, weights, reference or model, input_shape, dtype))
+    # the C builds dominate the run time: they go in parallel (the imports above share this
+    # process's redirected stdout, so they stay serial)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        programs = list(pool.map(lambda case: build_predictor(gradc, cc, *case[1:4]), built))
+    for (label, _, _, _, model, input_shape, dtype), (program, problem) in zip(built, programs):
+        check(label + ": generates and builds with -Werror", program is not None, problem)
+        if program is not None:
+            compare(label, program, model, input_shape, dtype)
+
+
+# ---- the user's commands --------------------------------------------------------------------
+
+def make_commands(gradc, cc, build):
+    """make import, with its defaults (NAME from the file name, BATCH 32), then make gen."""
+    work = os.path.join(build, "make")
+    os.makedirs(work, exist_ok=True)
+    torch.manual_seed(5)
+    model = nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU(), nn.Flatten(), nn.Linear(18, 2))
+    path = os.path.join(work, "Tiny-CNN.onnx")
+    export(model, (1, 5, 5), path)
+    spec, weights = os.path.join(work, "tiny.lua"), os.path.join(work, "tiny.bin")
+    result = run(["make", "--no-print-directory", "-s", "import", "GRADC=" + gradc, "ONNX=" + path,
+                  "SPEC=" + spec, "WEIGHTS=" + weights])
+    check("make import ONNX= SPEC= WEIGHTS= writes both", result.returncode == 0 and
+          os.path.isfile(spec) and os.path.isfile(weights), result.stderr.strip())
+    if result.returncode != 0:
+        return
+    with open(spec, encoding="utf-8") as f:
+        text = f.read()
+    check("make import: NAME defaults to the file name, BATCH to 32",
+          'name = "tiny_cnn",' in text and "batch = 32," in text, text)
+    out = os.path.join(work, "out")
+    result = run(["make", "--no-print-directory", "-s", "gen", "GRADC=" + gradc, "SPEC=" + spec,
+                  "WEIGHTS=" + weights, "OUT=" + out])
+    check("make gen SPEC= WEIGHTS= accepts them", result.returncode == 0, result.stderr.strip())
+    result = run(["make", "--no-print-directory", "-s", "import", "GRADC=" + gradc, "ONNX=" + path,
+                  "SPEC=" + spec, "WEIGHTS=" + weights, "NAME=small", "BATCH=4"])
+    with open(spec, encoding="utf-8") as f:
+        text = f.read()
+    check("make import NAME= BATCH= are used", result.returncode == 0 and 'name = "small",' in text
+          and "batch = 4," in text, result.stderr.strip() + text)
+    result = run(["make", "--no-print-directory", "-s", "import", "GRADC=" + gradc, "ONNX=" + path,
+                  "WEIGHTS=" + weights])
+    check("make import without SPEC= refuses (it would overwrite the default example spec)",
+          result.returncode != 0 and "give ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin" in result.stderr,
+          result.stderr)
+    program, problem = build_predictor(gradc, cc, work, spec, weights)
+    check("make import: the model builds", program is not None, problem)
+    if program is not None:
+        compare("make import", program, model, (1, 5, 5), torch.float32)
+
+
+# ---- the quickstart in docs/import.md ---------------------------------------------------------
+
+QUICKSTART = os.path.join("docs", "import.md")
+
+
+def quickstart_blocks():
+    """The python, sh and c blocks of the doc's Quickstart section, in that order."""
+    with open(QUICKSTART, encoding="utf-8") as f:
+        text = f.read()
+    section = text.split("\n## Quickstart", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```(python|sh|c)\n(.*?)```", section, re.S)
+    return [kind for kind, _ in blocks], [body for _, body in blocks]
+
+
+def quickstart(gradc, cc, build):
+    """The doc's commands as written, in a scratch folder: the Python block runs there, the make
+    lines run at the project root with their file arguments (ONNX=, SPEC=, WEIGHTS=) and OUT= put
+    in that folder, the cc line runs there; the program's output must be the model's."""
+    work = os.path.abspath(os.path.join(build, "quickstart"))
+    os.makedirs(work, exist_ok=True)
+    kinds, (python, commands, program) = quickstart_blocks()
+    if kinds != ["python", "sh", "c"]:
+        check("%s: the Quickstart has a python, an sh and a c block" % QUICKSTART, False, str(kinds))
+        return
+    namespace = {}
+    here = os.getcwd()
+    os.chdir(work)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            exec(compile(python, QUICKSTART + " (python block)", "exec"), namespace)  # pylint: disable=exec-used
+    finally:
+        os.chdir(here)
+    with open(os.path.join(work, "app.c"), "w", encoding="utf-8") as f:
+        f.write(program)
+    for line in commands.strip().splitlines():
+        words = line.split()
+        if words[0] == "make":
+            words = [re.sub(r"^(ONNX|SPEC|WEIGHTS)=(.*)", lambda m: "%s=%s" % (
+                m.group(1), os.path.join(work, m.group(2))), w) for w in words]
+            result = run(words + ["GRADC=" + gradc, "OUT=" + os.path.join(work, "out")])
+        else:
+            result = run([cc if words[0] == "cc" else words[0]] + words[1:], cwd=work)
+        check("%s: `%s` runs" % (QUICKSTART, line), result.returncode == 0, result.stderr.strip())
+        if result.returncode != 0:
+            return
+    result = run([os.path.join(work, "app")])
+    model = namespace["model"]
+    image = torch.zeros(1, 1, 8, 8)
+    image.view(-1)[27] = 1.0  # the x[27] = 1.0f of app.c
+    with torch.no_grad():
+        want = model(image).reshape(-1).tolist()
+    got = [float(v) for v in result.stdout.split()]
+    worst = max((abs(g - w) for g, w in zip(got, want)), default=float("inf"))
+    # app.c prints 6 decimals (rounding by at most 5e-7) of float results (about 1e-7 from torch)
+    check("%s: app prints the model's outputs (largest difference %.2g)" % (QUICKSTART, worst),
+          len(got) == len(want) and worst <= 1e-6, result.stdout + result.stderr)
+
+
+# ---- refusals -------------------------------------------------------------------------------
+
+def refusal_models():
+    """(label, model, input shape, edit, the expected stderr line with {path} for the model)."""
+    torch.manual_seed(0)
+    flat = nn.Sequential(nn.Linear(3, 2))
+
+    def non_zero_pad_value(graph):
+        value = "pad_value"
+        graph.initializer.append(onnx.numpy_helper.from_array(
+            __import__("numpy").array(1.5, dtype="float32"), value))
+        pad = next(n for n in graph.node if n.op_type == "Pad")
+        pad.input.append(value)
+
+    supported = ONNX2GRADC.SUPPORTED
+    return [
+        ("an unsupported operator (Transpose)", nn.Sequential(nn.Conv1d(2, 3, 3), Transpose()), (2, 6), None,
+         "onnx2gradc: {path}: node '/1/Transpose' (Transpose): operator Transpose is not supported "
+         "(supported: %s)" % supported),
+        ("an unsupported operator (GELU)", nn.Sequential(nn.Linear(3, 2), nn.GELU()), (3,), None,
+         "onnx2gradc: {path}: node '/1/Div' (Div): operator Div is not supported (supported: %s)" % supported),
+        ("MaxPool ceil_mode = 1", nn.Sequential(nn.Conv2d(1, 2, 2), nn.MaxPool2d(2, ceil_mode=True)),
+         (1, 6, 6), None,
+         "onnx2gradc: {path}: node '/1/MaxPool' (MaxPool): ceil_mode = 1: gradc's pools round the "
+         "output size down (supported: MaxPool with pads 0, ceil_mode 0, dilations 1, one output)"),
+        ("MaxPool padding", nn.Sequential(nn.Conv2d(1, 2, 2), nn.MaxPool2d(2, padding=1)),
+         (1, 6, 6), None,
+         "onnx2gradc: {path}: node '/1/MaxPool' (MaxPool): pads [1, 1, 1, 1]: gradc's pools have no "
+         "padding (supported: MaxPool with pads 0, ceil_mode 0, dilations 1, one output)"),
+        ("AvgPool padding (non-zero pads)", nn.Sequential(nn.Conv2d(1, 2, 2), nn.AvgPool2d(2, padding=1)),
+         (1, 6, 6), None,
+         "onnx2gradc: {path}: node '/1/Pad' (Pad): pads [0, 0, 1, 1, 0, 0, 1, 1] are not all 0 "
+         "(nn.AvgPool with padding?): gradc's pools have no padding (supported: Pad with all pads "
+         "0, as PyTorch 1.13 writes in front of an AveragePool)"),
+        ("a non-zero pad value", nn.Sequential(nn.Conv1d(1, 2, 2), nn.AvgPool1d(2)), (1, 7),
+         non_zero_pad_value,
+         "onnx2gradc: {path}: node '/1/Pad' (Pad): pad value 1.5 is not 0 (supported: Pad with all "
+         "pads 0, as PyTorch 1.13 writes in front of an AveragePool)"),
+        ("Gemm with transA", flat, (3,), lambda graph: set_attribute(graph, "Gemm", "transA", 1),
+         "onnx2gradc: {path}: node '/0/Gemm' (Gemm): transA = 1; gradc maps transA = 0 (supported: "
+         "Gemm with transA = 0, alpha = 1, beta = 1, as nn.Linear exports)"),
+        ("Gemm with alpha", flat, (3,), lambda graph: set_attribute(graph, "Gemm", "alpha", 0.5),
+         "onnx2gradc: {path}: node '/0/Gemm' (Gemm): alpha = 0.5; gradc maps alpha = 1 (supported: "
+         "Gemm with transA = 0, alpha = 1, beta = 1, as nn.Linear exports)"),
+        ("a model the ONNX checker refuses (an attribute Gemm does not have)", flat, (3,),
+         lambda graph: set_attribute(graph, "Gemm", "gamma", 2.0),
+         "onnx2gradc: {path}: not a valid ONNX model (Unrecognized attribute: gamma for operator Gemm)"),
+        ("unequal conv pads that are not \"same\"", nn.Sequential(nn.Conv1d(1, 2, 3, padding=1)), (1, 6),
+         lambda graph: set_attribute(graph, "Conv", "pads", [0, 2]),
+         "onnx2gradc: {path}: node '/0/Conv' (Conv): pads [0, 2] are unequal on the two sides, and "
+         "not PyTorch's padding=\"same\" (supported: Conv with equal pads on both sides of each "
+         "dimension, or the split of padding=\"same\" (stride 1, the odd zero after))"),
+        ("a residual connection", nn.Sequential(Residual()), (3,), None,
+         "onnx2gradc: {path}: node '/0/Add' (Add): its second input 'onnx::Gemm_0' is computed in "
+         "the graph, not a constant: gradc imports a chain of layers without branches (an "
+         "nn.Sequential) (supported: a chain of %s)" % supported),
+        ("a conv stride of 0", nn.Sequential(nn.Conv1d(1, 2, 3)), (1, 6),
+         lambda graph: set_attribute(graph, "Conv", "strides", [0]),
+         "onnx2gradc: {path}: node '/0/Conv' (Conv): strides [0]: each must be at least 1 "
+         "(supported: Conv with kernel sizes, strides, dilations and groups >= 1, pads >= 0)"),
+        ("an activation after an average pool", nn.Sequential(nn.Conv1d(1, 2, 2), nn.AvgPool1d(2), nn.ReLU()),
+         (1, 7), None,
+         "onnx2gradc: {path}: node '/2/Relu' (Relu): it follows the avgpool1d layer of node "
+         "'/1/AveragePool', which takes no activation (supported: an activation right after Gemm, "
+         "MatMul (+ Add), Conv or BatchNormalization (Flatten or MaxPool between))"),
+        ("two activations in a row", nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Sigmoid()), (3,), None,
+         "onnx2gradc: {path}: node '/2/Sigmoid' (Sigmoid): the dense layer of node '/0/Gemm' already "
+         "has activation relu (supported: an activation right after Gemm, MatMul (+ Add), Conv or "
+         "BatchNormalization (Flatten or MaxPool between))"),
+        ("a softmax over channels", nn.Sequential(nn.Conv1d(1, 2, 2), nn.Softmax(dim=1)), (1, 5), None,
+         "onnx2gradc: {path}: node '/1/Softmax' (Softmax): softmax over axis 1 of shape [N, 2, 4] "
+         "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
+    ]
+
+
+def unchanged(paths, before):
+    return all((open(p, "rb").read() if os.path.exists(p) else None) == before[p] for p in paths)
+
+
+def refusals(gradc, build):
+    work = os.path.join(build, "refusals")
+    os.makedirs(work, exist_ok=True)
+    existing = (os.path.join(work, "old.lua"), os.path.join(work, "old.bin"))
+    absent = (os.path.join(work, "new.lua"), os.path.join(work, "new.bin"))
+    for number, (label, model, input_shape, edit, expected) in enumerate(refusal_models()):
+        path = os.path.join(work, "refused%d.onnx" % number)
+        exported = export(model, input_shape, path)
+        if edit is not None:
+            edit(exported.graph)
+            save(exported, path)
+        for targets in (existing, absent):
+            for target in absent:
+                if os.path.exists(target):
+                    os.remove(target)
+            with open(existing[0], "w", encoding="utf-8") as f:
+                f.write("-- an earlier spec\n")
+            with open(existing[1], "wb") as f:
+                f.write(b"earlier weights\0")
+            before = {p: (open(p, "rb").read() if os.path.exists(p) else None) for p in existing + absent}
+            result = import_model(gradc, [path, "--spec", targets[0], "--weights", targets[1]])
+            lines = result.stderr.strip().splitlines()
+            want = expected.format(path=path)
+            which = "existing" if targets is existing else "absent"
+            check("refuses %s (%s files)" % (label, which), result.returncode == 1 and lines == [want],
+                  "status %d, stderr %r, expected %r" % (result.returncode, result.stderr, want))
+            check("refuses %s: leaves the %s SPEC and WEIGHTS as they were" % (label, which),
+                  unchanged(existing + absent, before))
+    # a spec gradc itself refuses (here: its name) is reported with the user's SPEC path
+    path = os.path.join(work, "math.onnx")
+    export(nn.Sequential(nn.Linear(2, 2)), (2,), path)
+    result = import_model(gradc, [path, "--spec", absent[0], "--weights", absent[1]])
+    check("refuses a name gradc refuses, naming SPEC as given (%s)" % result.stderr.strip(),
+          result.returncode == 1 and result.stderr.startswith(
+              "onnx2gradc: %s: gradc refuses the spec made from it: %s: name: " % (path, absent[0]))
+          and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
+
+
+def main():
+    gradc, build, cc = sys.argv[1:4]
+    os.makedirs(build, exist_ok=True)
+    import_cases(gradc, cc, build)
+    make_commands(gradc, cc, build)
+    quickstart(gradc, cc, build)
+    refusals(gradc, build)
+    print("onnx2gradc: %d passed, %d failed" % (len(passed), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
