@@ -213,9 +213,13 @@ end
 -- helpers' names (gen/q8/code.lua).
 function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   local z_out = ql.pre.zero_point
-  local shifted = z_out == 0 and "" or string.format(" %s %d", z_out < 0 and "-" or "+", math.abs(z_out))
-  buf:line("const int32_t value = %s(%s, %s[%s], %s[%s])%s;", helpers.requantize(), acc, names.M,
-    channel, names.S, channel, shifted)
+  local requantized = string.format("%s(%s, %s[%s], %s[%s])", helpers.requantize(), acc, names.M,
+    channel, names.S, channel)
+  if z_out == 0 then
+    buf:line("const int32_t value = %s;", requantized)
+  else
+    buf:line("const int32_t value = %s(%s, %d);", helpers.offset(), requantized, z_out)
+  end
   local low = ql.activation == "relu" and math.max(-128, z_out) or -128
   if ql.table then
     buf:line("%s = %s[%s(value, -128) + 128];", target, names.T, helpers.clamp())

@@ -183,6 +183,14 @@ static int32_t ${name}_q8_requantize(int32_t x, int32_t q, int shift)
     return ${name}_q8_rdbp(${name}_q8_srdhm((int32_t)scaled, q), right);
 }
 ]],
+  offset = [[
+/* r + z: a requantized value moved to the output's zero point, with r first bounded to
+ * [-256, 256], which changes no clamped result (|z| <= 128) and keeps the sum inside int32. */
+static int32_t ${name}_q8_offset(int32_t r, int32_t z)
+{
+    return (r < -256 ? -256 : r > 256 ? 256 : r) + z;
+}
+]],
   clamp = [[
 /* An int32 clamped to [low, 127] as int8 (low is -128, or a relu's zero point). */
 static int8_t ${name}_q8_clamp(int32_t value, int32_t low)
@@ -198,7 +206,7 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "srdhm", "rdbp", "requantize", "clamp", "average" }
+local HELPER_ORDER = { "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
 local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" } }
 
 -- A table of helper-name functions that remember which helpers were used.

@@ -5,7 +5,8 @@
  *                 64-bit product, not the generated nudge-and-divide);
  *   RDBP(x, n)  = sign(x) floor((|x| + 2^(n-1)) / 2^n) on the magnitude as uint64;
  *   requantize  = RDBP(SRDHM(sat(x 2^left), q), right);
- *   average     = sign(sum) floor((|sum| + n/2) / n).
+ *   average     = sign(sum) floor((|sum| + n/2) / n);
+ *   clamp(offset(r, z), low) = r + z (exact, in int64) clamped to [low, 127].
  * Built with -DNET=name -DQ8_SOURCE='"path/name_q8.c"' and the model's folder on the include path.
  */
 #include <stdint.h>
@@ -115,6 +116,23 @@ int main(void)
     for (int32_t v = -300; v <= 300; ++v) {
         expect(NAME(NET, _q8_clamp)(v, -128), v < -128 ? -128 : v > 127 ? 127 : v, "clamp", v, -128);
         expect(NAME(NET, _q8_clamp)(v, -5), v < -5 ? -5 : v > 127 ? 127 : v, "clamp", v, -5);
+    }
+    /* offset then clamp = the exact r + z clamped, for r anywhere in int32 (r + z computed in
+     * int64 here; the generated sum of an unbounded r would leave int32 near its limits) */
+    {
+        const int32_t edges[] = {INT32_MIN, INT32_MIN + 1, INT32_MIN + 32, -1000000, -257, -256, -255,
+                                 -129, -128, -1, 0, 1, 127, 128, 255, 256, 257, 1000000,
+                                 INT32_MAX - 1, INT32_MAX};
+        for (size_t e = 0; e < sizeof edges / sizeof edges[0]; ++e)
+            for (int32_t z = -128; z <= 127; ++z) {
+                const int32_t r = edges[e];
+                const int32_t lows[] = {-128, z};
+                for (int k = 0; k < 2; ++k) {
+                    const int64_t exact = (int64_t)r + z;
+                    const int64_t want = exact < lows[k] ? lows[k] : exact > 127 ? 127 : exact;
+                    expect(NAME(NET, _q8_clamp)(NAME(NET, _q8_offset)(r, z), lows[k]), want, "offset+clamp", r, z);
+                }
+            }
     }
     printf("test_helpers: %d checks, %d failed\n", checks, failures);
     return failures != 0;
