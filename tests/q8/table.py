@@ -136,16 +136,18 @@ def q8_arrays(path):
 
 
 def describe(gradc_log):
-    """E.g. '4-16-3 relu/softmax' from gradc's layer summary."""
+    """E.g. '4-16-3 relu/softmax', '1x8x8-conv2d 16x8x8-maxpool2d 16x4x4-10 relu/softmax' from
+    gradc's layer summary (the activations of the layers with parameters)."""
     shapes, acts = [], []
     for line in gradc_log.splitlines():
-        m = re.match(r"\s+\d+\s+(\S+) -> (\S+)\s+(\S+)", line)
+        m = re.match(r"\s+\d+\s+(?:([a-z][a-z0-9_]*) )?(\S+) -> (\S+)\s+(\S+)\s+(\d+)\s", line)
         if m:
+            kind, shape_in, shape_out, act, params = m.groups()
             if not shapes:
-                shapes.append(m.group(1))
-            shapes.append(m.group(2))
-            if m.group(3) not in ("-", "none"):
-                acts.append(m.group(3))
+                shapes.append(shape_in)
+            shapes.append(f"{kind} {shape_out}" if kind else shape_out)
+            if int(params) > 0:
+                acts.append(act)
     return "-".join(shapes) + (" " + "/".join(acts) if acts else "")
 
 
