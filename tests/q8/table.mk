@@ -17,6 +17,6 @@ q8-table: $(GRADC)
 	@$(Q8_TABLE) --readme README.md
 
 check-q8-table: $(GRADC)
-	@mkdir -p tests/build && $(Q8_TABLE) --only iris digits --check --build tests/build/check-q8-table > tests/build/check-q8-table.log 2>&1 \
-	    || { cat tests/build/check-q8-table.log; exit 1; }
+	@mkdir -p tests/build && $(Q8_TABLE) --only iris digits --check --build tests/build/check-q8-table \
+	    > tests/build/check-q8-table.log 2>&1 || { cat tests/build/check-q8-table.log; exit 1; }
 	@tail -n 1 tests/build/check-q8-table.log

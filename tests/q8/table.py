@@ -264,8 +264,11 @@ def markdown(rows, epochs):
             f"| {r['float_weights']:,} | {r['int8_wb']:,} ({r['int8_all']:,}) | {ratio} "
             f"| {r['float_flash']:,} / {r['float_ram']:,} | {r['int8_flash']:,} / {r['int8_ram']:,} |")
     lines.append("")
-    lines.append(f"({epochs} epochs of `make train`; Cortex-M0 sizes with `arm-none-eabi-gcc "
-                 f"{' '.join(M0_FLAGS)}`, linked with `{' '.join(M0_LINK)} -lm`.)")
+    lines.append(f"({epochs} epochs of `make train`, then `make q8-table`. Differences are taken before "
+                 f"rounding. Cortex-M0: `arm-none-eabi-gcc {' '.join(M0_FLAGS)}`, linked with "
+                 f"`{' '.join(M0_LINK)} -lm`; flash and RAM are what the call adds to an empty program, "
+                 f"soft-float, libm and division helpers included, RAM plus the header's working RAM of "
+                 f"one call, which is on the stack.)")
     return "\n".join(lines) + "\n"
 
 
