@@ -282,10 +282,17 @@ def update_readme(path, text):
         return False
     begin += len(BEGIN) + 1
     new = readme[:begin] + text + readme[end:]
+    # written beside it and renamed over it, so an interrupted run leaves the old README; the
+    # temporary file is created private (0600), so it takes the README's own mode first
     fd, tmp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)), prefix=".q8-table-")
-    with os.fdopen(fd, "w") as f:
-        f.write(new)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(new)
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
     return True
 
 
