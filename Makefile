@@ -40,6 +40,7 @@ help:
 	@echo "make cross-table                 measure every example spec on Cortex-M4F (the README table)"
 	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
 	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
+	@echo "make q8-table                    int8 against float on the real data sets: accuracy, flash, RAM (the README table)"
 	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch,"
 	@echo "                                 and the two conv nets (make bench-conv) as below"
 	@echo "make bench-conv                  time the conv nets against PyTorch, oneDNN, XNNPACK (inference)"
@@ -131,6 +132,7 @@ include tests/repo.mk
 include tests/install/install.mk
 include tests/q8/q8.mk
 include tests/q8/ref.mk
+include tests/q8/table.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -140,7 +142,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
-	    check-train check-bench-conv check-install check-q8 check-q8-ref
+	    check-train check-bench-conv check-install check-q8 check-q8-ref check-q8-table
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:
