@@ -108,11 +108,11 @@ install: $(GRADC)
 	    install -D -m 644 "$$module" "$(abspath $(INSTALL_SHARE))/gen/$$module" || exit 1; done
 	install -m 644 templates/*.in "$(INSTALL_SHARE)/templates"
 	install -m 644 runtime/gradc_rt.h "$(INSTALL_SHARE)/runtime"
-	install -m 644 cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"
+	install -m 644 templates/cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"
 	sed -e 's/@GRADC_VERSION@/$(GRADC_VERSION)/g' \
 	    -e 's/@GRADC_VERSION_MAJOR@/$(word 1,$(subst ., ,$(GRADC_VERSION)))/g' \
 	    -e 's/@GRADC_VERSION_MINOR@/$(word 2,$(subst ., ,$(GRADC_VERSION)))/g' \
-	    cmake/gradcConfigVersion.cmake.in > "$(INSTALL_CMAKE)/gradcConfigVersion.cmake"
+	    templates/cmake/gradcConfigVersion.cmake.in > "$(INSTALL_CMAKE)/gradcConfigVersion.cmake"
 	@echo "gradc: installed gradc $(GRADC_VERSION) in $(DESTDIR)$(PREFIX)"
 
 uninstall:
