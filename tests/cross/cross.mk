@@ -32,7 +32,7 @@ deps-cross:
 	@sh gen/deps.sh $(CROSS_PACKAGES)
 
 cross: $(GRADC)
-	@$(CROSS_RUN) "$(SPEC)" "$(WEIGHTS)"
+	@$(CROSS_RUN) "$(SPEC)" "$(WEIGHTS)" "$(CALIB)"
 
 check-cross: $(GRADC)
 	@if [ -n "$(CROSS_MISSING)" ]; then \
