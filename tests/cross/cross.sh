@@ -420,7 +420,7 @@ if [ $q8 = yes ]; then
         $HOST_CC $HOST_CFLAGS $MODEL_DEFS -I"$G" -I$HERE "$HERE/calib_csv.c" "$HERE/probe.c" \
             "$HERE/host.c" -o "$H/calib_csv"
         CALIB=$W/calib.csv
-        "$H/calib_csv" 256 "$CALIB"
+        "$H/calib_csv" 64 "$CALIB"
     fi
     "$GRADC" --out "$W/q8gen" --weights "$WEIGHTS" --quant int8 --calib "$CALIB" "$SPEC" \
         > "$W/gradc_q8.log" 2>&1 || { cat "$W/gradc_q8.log"; die "gradc --quant int8 --calib $CALIB failed"; }
@@ -453,27 +453,19 @@ if [ $q8 = yes ]; then
     record q8_object "$(arm-none-eabi-size "$T/${name}_q8.o" | awk 'NR == 2 { print $1 + $2 }')"
     record q8_instructions "$(info "$T/q8.txt" q8_infer_instructions)"
     record q8_stack "$(info "$T/q8.txt" q8_infer_stack_bytes)"
-    record infer_object "$(arm-none-eabi-size "$T/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
 
     # shellcheck disable=SC2086
     {
         m0cc -c "$Q/${name}_q8.c" -o "$Z/${name}_q8.o"
         m0cc $MODEL_DEFS -I"$Q" -c "$HERE/q8_main.c" -o "$Z/q8_main.o"
     }
-    # Integer only on the core without FPU: neither the object nor the linked image may call a
-    # soft-float routine (__aeabi_fadd, __aeabi_i2d, ...) or anything of libm (every symbol the
-    # M0 multilib's libm.a defines). Integer division helpers (__aeabi_idiv...) are fine.
-    SOFT_FLOAT_SYMBOLS='^__aeabi_(f|d|[ui]2[fd]$|u?l2[fd]$)'
-    m0_libm=$(arm-none-eabi-gcc $M0_CFLAGS -print-file-name=libm.a)
-    arm-none-eabi-nm -g --defined-only "$m0_libm" 2> /dev/null | awk 'NF == 3 { print $3 }' | sort -u > "$Z/libm.symbols"
-    [ -s "$Z/libm.symbols" ] || die "no symbols in the Cortex-M0 libm ($m0_libm)"
-    arm-none-eabi-nm -u "$Z/${name}_q8.o" | awk '{ print $NF }' | sort -u > "$Z/q8.undefined"
-    found=$( { grep -E "$SOFT_FLOAT_SYMBOLS" "$Z/q8.undefined"; grep -Fxf "$Z/libm.symbols" "$Z/q8.undefined"; } \
-        | sort -u | tr '\n' ' ')
-    if [ -n "$found" ]; then
-        echo "  int8: ${name}_q8.c built for the Cortex-M0 calls floating-point or libm routines: $found"
+    # Integer only on the core without FPU: the object calls no soft-float routine and nothing of
+    # libm (the image is checked too, below).
+    sh "$HERE/int_only.sh" "$Z/${name}_q8.o" || {
+        echo "  int8: ${name}_q8.c built for the Cortex-M0 is not integer-only"
         status=1
-    fi
+    }
+    arm-none-eabi-nm -u "$Z/${name}_q8.o" | awk '{ print $NF }' | sort -u > "$Z/q8.undefined"
     q8_m0_undefined=$(tr '\n' ' ' < "$Z/q8.undefined")
     if m0link "$Z/q8.elf" "$Z/board.o" "$Z/probe.o" "$Z/q8_main.o" "$Z/${name}_q8.o"; then
         m0_q8=yes
@@ -487,13 +479,10 @@ if [ $q8 = yes ]; then
         m0_skip "the int8 build does not fit: $m0_unfit"
     fi
     if [ $m0_q8 = yes ]; then
-        arm-none-eabi-nm "$Z/q8.elf" | awk '{ print $NF }' | sort -u > "$Z/q8.elf.symbols"
-        found=$( { grep -E "$SOFT_FLOAT_SYMBOLS" "$Z/q8.elf.symbols"; grep -Fxf "$Z/libm.symbols" "$Z/q8.elf.symbols"; } \
-            | sort -u | tr '\n' ' ')
-        if [ -n "$found" ]; then
-            echo "  int8: the Cortex-M0 int8 image holds floating-point or libm routines: $found"
+        sh "$HERE/int_only.sh" "$Z/q8.elf" || {
+            echo "  int8: the Cortex-M0 int8 image is not integer-only"
             status=1
-        fi
+        }
         run_m0 q8
         printf '  %-6s host vs Cortex-M0:  ' q8
         "$H/compare" "$H/q8.txt" "$Z/q8.txt" 0 0 || status=1
@@ -511,6 +500,7 @@ fi
 fewer() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf("%.1fx", a / b); else printf("-") }'
 }
+record infer_object "$(arm-none-eabi-size "$T/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
 record params_bytes "$(sed -n "s/^#define ${NAME}_PARAMS_BYTES *\([0-9][0-9]*\).*/\1/p" "$G/$name.h")"
 echo "  inference, one sample (flash and RAM of the whole image; model object: text + rodata of the"
 echo "  model's own object, weights included; weights: the parameters' bytes):"
