@@ -440,6 +440,14 @@ if [ $q8 = yes ]; then
     }
     tlink "$T/q8.elf" "$T/board.o" "$T/probe.o" "$T/q8_main.o" "$T/${name}_q8.o"
     "$H/q8" > "$H/q8.txt"
+    # The same bytes from the host's own fastest build (whatever vector path -march=native selects)
+    # as from its plain C one, which the targets are compared with.
+    # shellcheck disable=SC2086
+    $HOST_CC -std=c99 -O2 -march=native -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror $MODEL_DEFS \
+        -I"$Q" -I$HERE "$HERE/q8_main.c" "$HERE/probe.c" "$HERE/host.c" "$Q/${name}_q8.c" -o "$H/q8_native"
+    "$H/q8_native" > "$H/q8_native.txt"
+    printf '  %-6s host plain C vs host -march=native: ' q8
+    "$H/compare" "$H/q8.txt" "$H/q8_native.txt" 0 0 || status=1
     # shellcheck disable=SC2086
     if ! timeout $QEMU_TIMEOUT $QEMU -icount shift=0 -kernel "$T/q8.elf" > "$T/q8.qemu.log" 2> "$T/q8.txt"; then
         tail -5 "$T/q8.txt"
