@@ -72,6 +72,7 @@ include tests/torch/torch.mk
 include tests/bench/bench.mk
 include tests/train/train.mk
 include tests/repo.mk
+include tests/q8/q8.mk
 
 # Every core, whether or not make itself was given -j. The CMocka model suite runs last, so the
 # run ends with its summary.
@@ -80,7 +81,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train
+	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-train check-q8
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

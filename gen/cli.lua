@@ -34,13 +34,13 @@ function M.parse(args)
     elseif arg == "--quant" then
       options.quant = args[i + 1]
       if not options.quant or options.quant == "" then
-        errors.raise("gradc: --quant needs a scheme (int8)\n" .. M.USAGE)
+        errors.raise("gradc: --quant needs a scheme (int8)")
       end
       i = i + 1
     elseif arg == "--calib" then
       options.calib = args[i + 1]
       if not options.calib or options.calib == "" then
-        errors.raise("gradc: --calib needs a calibration file (CSV)\n" .. M.USAGE)
+        errors.raise("gradc: --calib needs a calibration file (CSV)")
       end
       i = i + 1
     elseif arg == "--name" then

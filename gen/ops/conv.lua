@@ -557,9 +557,15 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   buf:loop("f", 0, g.filters)
   local channel = "c"
   if g.groups > 1 then
-    buf:line("const int first = f / %d * %d; /* the first input channel of f's group */",
-      g.group_filters, g.group_channels)
-    channel = "first + c"
+    -- the first input channel of f's group: f / group_filters * group_channels
+    local first = g.group_filters == 1 and "f" or string.format("f / %d", g.group_filters)
+    if g.group_channels > 1 then
+      first = string.format("%s * %d", first, g.group_channels)
+      buf:line("const int first = %s; /* the first input channel of f's group */", first)
+      channel = "(first + c)"
+    else
+      channel = first == "f" and "f" or "(" .. first .. ")"
+    end
   end
   buf:loop("oy", 0, g.out_height)
   buf:loop("ox", 0, g.out_width)
@@ -573,7 +579,7 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   buf:loop("kx", 0, g.kernel[2])
   opened = opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
   local weight = g.rank == 2 and string.format("%s[f][c][ky][kx]", names.W) or string.format("%s[f][c][kx]", names.W)
-  local element = string.format("%s[%s]", input, M.row(g, "(" .. channel .. ")", "iy", "ix", g.height, g.width))
+  local element = string.format("%s[%s]", input, M.row(g, channel, "iy", "ix", g.height, g.width))
   buf:line("acc += (int32_t)%s * %s;", weight, dense.q8_centered(element, ql.input.zero_point))
   M.close_all(buf, opened)
   buf:close()

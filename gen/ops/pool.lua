@@ -261,13 +261,14 @@ function M.q8_emit(buf, ql, helpers, input, output)
   local outputs = open_outputs(buf, g)
   local target = rows(g, output, "ch", "oy", "ox", g.out_height, g.out_width)
   if layer.spec.op == "max" then
-    buf:line("int8_t best = %s[%s];", input, (tap(g):gsub("ky", "0"):gsub("kx", "0")))
+    buf:line("int8_t best = %s[%s];", input, (tap(g):gsub(" %+ k[yx]", "")))
   else
     buf:line("int32_t sum = 0;")
   end
   local window = open_window(buf, g)
   if layer.spec.op == "max" then
-    buf:line("if (%s[%s] > best) best = %s[%s];", input, tap(g), input, tap(g))
+    buf:line("const int8_t value = %s[%s];", input, tap(g))
+    buf:line("if (value > best) best = value;")
   else
     buf:line("sum += %s[%s];", input, tap(g))
   end

@@ -37,7 +37,7 @@ end
 
 -- "s 0.0627451, z -128": a tensor's parameters for comments.
 local function params_text(t)
-  return string.format("%s: s %s, z %d", t.name, string.format("%.6g", t.scale), t.zero_point)
+  return string.format("%s (s %s, z %d)", t.name, string.format("%.6g", t.scale), t.zero_point)
 end
 
 -- The layer's description for its comment block.
@@ -54,7 +54,7 @@ local function describe(ql)
     what = string.format("%s %s -> %s", layer.kind, shape.text(layer.in_shape), shape.text(layer.out_shape))
   end
   if ql.folded then
-    what = what .. string.format(" + batchnorm (layer %d) folded in", ql.folded.index)
+    what = what .. ", with the batchnorm of layer " .. ql.folded.index .. " folded in"
   end
   local act = ql.activation
   if act == "leaky_relu" then
@@ -147,8 +147,8 @@ end
 -- The requantization helpers, each written only when some layer calls it.
 local HELPERS = {
   srdhm = [[
-/* SaturatingRoundingDoublingHighMul: round(a b / 2^31), ties away from zero; the one overflow,
- * INT32_MIN squared, saturates. */
+/* SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest (the nudge and the truncating division
+ * round ties toward +infinity); the one overflow, INT32_MIN squared, saturates. */
 static int32_t ${name}_q8_srdhm(int32_t a, int32_t b)
 {
     if (a == INT32_MIN && b == INT32_MIN)
@@ -226,6 +226,28 @@ local function helper_names(plan)
   return names, text
 end
 
+-- A block comment of paragraphs (each starting on a line of its own), its lines filled to
+-- LINE_WIDTH at the buffer's `depth`.
+local LINE_WIDTH = 100
+local function comment(buf, depth, ...)
+  local lines = {}
+  for _, paragraph in ipairs({ ... }) do
+    local line = nil
+    for word in paragraph:gmatch("%S+") do
+      if line and 4 * depth + 3 + #line + 1 + #word > LINE_WIDTH then
+        lines[#lines + 1] = line
+        line = word
+      else
+        line = line and (line .. " " .. word) or word
+      end
+    end
+    lines[#lines + 1] = line
+  end
+  for i, line in ipairs(lines) do
+    buf:line("%s %s%s", i == 1 and "/*" or " *", line, i == #lines and " */" or "")
+  end
+end
+
 -- The const data of one layer (comment block, arrays); returns its names and bytes.
 local function layer_data(buf, ql)
   local l = ql.index
@@ -272,19 +294,25 @@ function M.prepare(plan, q8)
   for i, ql in ipairs(layers) do
     local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
     local what, act = describe(ql)
-    local shapes = string.format("%s -> %s", shape.text(ql.in_shape), shape.text(ql.out_shape))
     local tensors = params_text(ql.input) .. " -> " .. (ql.pre ~= ql.output
       and (params_text(ql.pre) .. " -> ") or "") .. params_text(ql.output)
     if ql.pre == ql.input and ql.output == ql.input then
       tensors = params_text(ql.input) .. " (the output shares them)"
     end
-    data:line("")
-    data:line("/* layer %d: %s, %s; %s.  %s */", ql.index, what, act, shapes, tensors)
+    local title = ql.folded and string.format("layers %d and %d", ql.layer.index, ql.folded.index)
+      or string.format("layer %d", ql.layer.index)
+    if ql.weights then
+      what = what .. ", " .. act
+    end
+    if ql.weights or ql.table or ql.exp_table then
+      data:line("")
+      comment(data, 0, string.format("%s: %s.", title, what), tensors)
+    end
     local names, bytes = layer_data(data, ql)
     weights_bytes = weights_bytes + bytes
     body:line("")
-    body:line("/* layer %d: %s, %s: %s[%d] from %s.  %s */", ql.index, what, act, output,
-      shape.features(ql.out_shape), input, tensors)
+    comment(body, 1, string.format("%s: %s: %s[%d] from %s.", title, what, output,
+      shape.features(ql.out_shape), input), tensors)
     if ql.kind == "dense" then
       dense.q8_emit(body, ql, names, helpers, input, output)
     elseif ql.kind == "conv1d" or ql.kind == "conv2d" then
@@ -310,12 +338,12 @@ function M.declarations(plan, q8, prepared)
   local NAME, name = plan.NAME, plan.name
   return string.format([[
 
-/* Integer (int8) inference (%s_q8.c, %s_qinfer.c), calibrated on %d rows: real = scale * (q -
- * zero point). %s_q8_infer takes one sample of int8 inputs and returns int8 outputs with integer
- * arithmetic only (no floating point: it builds and runs on FPU-less cores); %s_qinfer quantizes
- * x, calls it and dequantizes y. %s_Q8_WEIGHTS_BYTES is the const data of %s_q8.c,
- * %s_Q8_INFER_BYTES the int8 ping-pong buffers on the stack of one call (the rest of its frame
- * is a few scalars). */
+/* Integer (int8) inference (%s_q8.c, %s_qinfer.c), calibrated on %d rows, with
+ * real = scale * (q - zero point). %s_q8_infer: one sample of int8 inputs to int8 outputs in
+ * integer arithmetic only (no floating point: it builds and runs on cores without an FPU).
+ * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
+ * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers on the stack of one call (the rest
+ * of its frame is a few scalars). */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -342,8 +370,8 @@ function M.files(plan, q8, prepared, sources)
   end
   local q8_text = string.format([[
 /*
- * %s_q8.c: generated by gradc %s from spec %s, weights file %s and calibration file %s
- * (%d rows). Do not edit; regenerate instead.
+ * %s_q8.c: generated by gradc %s from spec %s,
+ * weights file %s and calibration file %s (%d rows). Do not edit; regenerate instead.
  *
  * One-sample int8 inference with integer arithmetic only: activations are int8 per tensor
  * (real = s (q - z)), weights int8 per output channel (symmetric, scale max |w| / 127), biases

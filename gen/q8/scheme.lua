@@ -16,7 +16,7 @@ function M.round(v)
     return v
   end
   local magnitude = v < 0 and -v or v
-  local whole = math.floor(magnitude)
+  local whole = math.floor(magnitude) * 1.0 -- a double, as C's round() returns
   if magnitude - whole >= 0.5 then
     whole = whole + 1
   end
@@ -107,8 +107,8 @@ local function saturate_int32(x)
   return M.clamp(x, M.INT32_MIN, M.INT32_MAX)
 end
 
--- SaturatingRoundingDoublingHighMul: round(a b / 2^31), ties away from zero, the one overflow
--- (INT32_MIN squared) saturated.
+-- SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest; the nudge and C's truncating division
+-- round ties up (toward +infinity: -1.5 gives -1); the one overflow (INT32_MIN squared) saturates.
 function M.srdhm(a, b)
   if a == M.INT32_MIN and b == M.INT32_MIN then
     return M.INT32_MAX

@@ -5,7 +5,9 @@
  * -DNET=name -DNET_UPPER=NAME -include name.h. Prints one line:
  *   rows R float_accuracy F int8_accuracy Q max_diff_steps D max_diff D'
  * (accuracies only with --labels; D = the largest |y_int8 - y_float| over every output of every
- * row, in output quantization steps NET_Q8_OUTPUT_SCALE). Exits 2 on unreadable input.
+ * row, in output quantization steps NET_Q8_OUTPUT_SCALE). With --dump FILE, also writes each row's
+ * float outputs then its int8 outputs to FILE, one row a line (for error_bound.py). Exits 2 on
+ * unreadable input.
  */
 #include <math.h>
 #include <stdio.h>
@@ -31,10 +33,25 @@ static int argmax(const real *y)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: compare FILE.csv [--labels]\n");
+        fprintf(stderr, "usage: compare FILE.csv [--labels] [--dump FILE]\n");
         return 2;
     }
-    const int labels = argc > 2 && strcmp(argv[2], "--labels") == 0;
+    int labels = 0;
+    FILE *dump = NULL;
+    for (int a = 2; a < argc; ++a) {
+        if (strcmp(argv[a], "--labels") == 0) {
+            labels = 1;
+        } else if (strcmp(argv[a], "--dump") == 0 && a + 1 < argc) {
+            dump = fopen(argv[++a], "w");
+            if (!dump) {
+                perror(argv[a]);
+                return 2;
+            }
+        } else {
+            fprintf(stderr, "compare: unknown argument %s\n", argv[a]);
+            return 2;
+        }
+    }
     FILE *f = fopen(argv[1], "r");
     if (!f) {
         perror(argv[1]);
@@ -69,6 +86,12 @@ int main(int argc, char **argv)
             if (d > max_diff)
                 max_diff = d;
         }
+        if (dump) {
+            for (int i = 0; i < N_OUTPUTS; ++i)
+                fprintf(dump, "%.9g ", (double)y_float[i]);
+            for (int i = 0; i < N_OUTPUTS; ++i)
+                fprintf(dump, i + 1 < N_OUTPUTS ? "%.9g " : "%.9g\n", (double)y_int8[i]);
+        }
         if (labels) {
             float_right += argmax(y_float) == label;
             int8_right += argmax(y_int8) == label;
@@ -76,6 +99,10 @@ int main(int argc, char **argv)
         ++rows;
     }
     fclose(f);
+    if (dump && fclose(dump) != 0) {
+        perror("compare: --dump");
+        return 2;
+    }
     printf("rows %ld", rows);
     if (labels)
         printf(" float_accuracy %.4f int8_accuracy %.4f", 100.0 * (double)float_right / (double)rows,

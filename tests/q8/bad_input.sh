@@ -1,0 +1,106 @@
+#!/bin/sh
+# Bad input to an int8 build (gradc --quant int8 --calib FILE): each case fails with one line on
+# stderr naming the file or option and what was expected, a non-zero exit, and nothing written (an
+# earlier OUT/q8_dense/ left exactly as it was); and the cases that are fine (a constant feature,
+# a header line, blank lines) are accepted.
+#   bad_input.sh GRADC DIR   (DIR holds q8_dense.bin, q8_tiny.bin, q8_tiny_tiny.bin,
+#                             q8_tiny_zero.bin and softmax.bin from tests/q8/check.sh)
+set -eu
+gradc=$1
+dir=$2
+out=$dir/bad-out
+spec=tests/q8/specs/q8_dense.lua
+passed=0
+failed=0
+
+rm -rf "$out" "$dir/before"
+"$gradc" --out "$out" --weights "$dir/q8_dense.bin" --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec" > /dev/null
+cp -r "$out/q8_dense" "$dir/before"
+
+# refuse EXPECTED ARGS...: gradc ARGS fails, its stderr is one line starting with EXPECTED, and
+# OUT/q8_dense/ is unchanged.
+refuse() {
+    expected=$1
+    shift
+    if "$gradc" --out "$out" "$@" > /dev/null 2> "$dir/stderr"; then
+        echo "bad-input: accepted: $*"; failed=$((failed + 1)); return
+    fi
+    if [ "$(wc -l < "$dir/stderr")" -ne 1 ] || ! grep -qF -- "$expected" "$dir/stderr" \
+        || [ "$(head -c ${#expected} "$dir/stderr")" != "$expected" ]; then
+        echo "bad-input: $*: expected '$expected...', got '$(cat "$dir/stderr")'"; failed=$((failed + 1)); return
+    fi
+    if ! diff -r "$dir/before" "$out/q8_dense" > /dev/null || [ "$(ls -A "$out")" != "q8_dense" ]; then
+        echo "bad-input: $*: the output folder changed"; failed=$((failed + 1)); return
+    fi
+    passed=$((passed + 1))
+}
+
+# accept ARGS...: gradc ARGS succeeds (into another folder).
+accept() {
+    if ! "$gradc" --out "$dir/good-out" "$@" > /dev/null 2> "$dir/stderr"; then
+        echo "bad-input: refused: $*: $(cat "$dir/stderr")"; failed=$((failed + 1)); return
+    fi
+    passed=$((passed + 1))
+}
+
+w="--weights $dir/q8_dense.bin"
+c=$dir/calib
+mkdir -p "$c"
+printf '1,2,3,4\n1,2,3,4\n' > "$c/short.csv"
+printf '1,2,3,4,5\n1,2,3,4,5\n1,2,3,4,5,6\n' > "$c/ragged.csv"
+printf '1,2,3,4,5\n1,2,nan,4,5\n' > "$c/nan.csv"
+printf '1,2,3,4,5\n-inf,2,3,4,5\n' > "$c/inf.csv"
+printf '1,2,3,4,5\n1,2,3,4,1e999\n' > "$c/overflow.csv"
+printf '1,2,3,4,5\n1,abc,3,4,5\n' > "$c/text.csv"
+printf '1,2,3,4,5\n0x10,2,3,4,5\n' > "$c/hex.csv"
+printf '1,2,3,4,5\n' > "$c/one_row.csv"
+printf 'a,b,c,d,e\n1,2,3,4,5\n' > "$c/header_one_row.csv"
+: > "$c/empty.csv"
+printf '\n  \n' > "$c/blank.csv"
+printf '1.7e308,1.7e308,1.7e308,1.7e308,1.7e308\n-1.7e308,-1.7e308,-1.7e308,-1.7e308,-1.7e308\n' > "$c/huge.csv"
+
+refuse "$c/short.csv:1: 4 columns, expected at least 5" $w --quant int8 --calib "$c/short.csv" "$spec"
+refuse "$c/ragged.csv:3: 6 columns, but the first row has 5" $w --quant int8 --calib "$c/ragged.csv" "$spec"
+refuse "$c/nan.csv:2: column 3 is NaN" $w --quant int8 --calib "$c/nan.csv" "$spec"
+refuse "$c/inf.csv:2: column 1 is infinite" $w --quant int8 --calib "$c/inf.csv" "$spec"
+refuse "$c/overflow.csv:2: column 5: 1e999 overflows a double" $w --quant int8 --calib "$c/overflow.csv" "$spec"
+refuse "$c/text.csv:2: column 2: 'abc' is not a number" $w --quant int8 --calib "$c/text.csv" "$spec"
+refuse "$c/hex.csv:2: column 1: '0x10' is not a number" $w --quant int8 --calib "$c/hex.csv" "$spec"
+refuse "$c/one_row.csv: calibration file has 1 data row (expected at least 2" $w --quant int8 --calib "$c/one_row.csv" "$spec"
+refuse "$c/header_one_row.csv: calibration file has 1 data row" $w --quant int8 --calib "$c/header_one_row.csv" "$spec"
+refuse "$c/empty.csv: calibration file has no data rows" $w --quant int8 --calib "$c/empty.csv" "$spec"
+refuse "$c/blank.csv: calibration file has no data rows" $w --quant int8 --calib "$c/blank.csv" "$spec"
+refuse "$c/missing.csv: cannot open calibration file" $w --quant int8 --calib "$c/missing.csv" "$spec"
+refuse "$c: calibration file is not a regular file" $w --quant int8 --calib "$c" "$spec"
+refuse "q8_dense.lua: tensor A1: calibrated range" $w --quant int8 --calib "$c/huge.csv" "$spec"
+refuse "gradc: --quant int8 needs --weights FILE" --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec"
+refuse "gradc: --quant int8 needs --calib FILE" $w --quant int8 "$spec"
+refuse "gradc: --calib is for an int8 build" $w --calib "$dir/q8_dense_calib.csv" "$spec"
+refuse "gradc: --quant: unknown scheme 'int4' (expected int8)" $w --quant int4 --calib "$dir/q8_dense_calib.csv" "$spec"
+refuse "gradc: --quant needs a scheme" $w --quant
+refuse "gradc: --calib needs a calibration file" $w --quant int8 --calib
+refuse "specs/softmax.lua: dtype: int8 quantization needs dtype float (this spec has dtype double)" \
+    --weights "$dir/softmax.bin" --quant int8 --calib "$dir/softmax_calib.csv" specs/softmax.lua
+refuse "q8_tiny.lua: layer 1: channel 0's quantized bias" --weights "$dir/q8_tiny_tiny.bin" --quant int8 \
+    --calib "$dir/q8_tiny_calib.csv" tests/q8/specs/q8_tiny.lua
+printf '3e11,-3e11\n-3e11,3e11\n' > "$c/tiny_huge.csv"
+refuse "q8_tiny.lua: layer 1: channel 0: multiplier too large" --weights "$dir/q8_tiny_zero.bin" --quant int8 \
+    --calib "$c/tiny_huge.csv" tests/q8/specs/q8_tiny.lua
+# a calibration file inside the folder the run replaces would be deleted with it
+cp "$dir/q8_dense_calib.csv" "$dir/before/inside.csv"
+cp "$dir/q8_dense_calib.csv" "$out/q8_dense/inside.csv"
+refuse "$out/q8_dense/inside.csv: the calibration file is inside $out/q8_dense/" $w --quant int8 \
+    --calib "$out/q8_dense/inside.csv" "$spec"
+
+# fine: a constant feature, a header, blank lines and CRLF, blanks as separators, label columns
+printf '1,2,3,4,5\n1,2,3,4,6\n1,2,3,4,7\n' > "$c/constant.csv"
+printf 'a,b,c,d,e,label\n\n1,2,3,4,5,0\r\n-1,2,3,4,5,1\r\n' > "$c/header.csv"
+printf '1 2 3 4 5\n-1  2\t3 4 5\n' > "$c/blanks.csv"
+printf '0,0,0,0,0\n0,0,0,0,0\n' > "$c/zeros.csv"
+accept $w --quant int8 --calib "$c/constant.csv" "$spec"
+accept $w --quant int8 --calib "$c/header.csv" "$spec"
+accept $w --quant int8 --calib "$c/blanks.csv" "$spec"
+accept $w --quant int8 --calib "$c/zeros.csv" "$spec"
+
+echo "bad-input: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

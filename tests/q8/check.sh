@@ -1,0 +1,143 @@
+#!/bin/sh
+# make check-q8: int8 inference end to end.
+#   1. the scheme's arithmetic in Lua (test_scheme.lua) against hand values and independent formulas;
+#   2. weights: digits and digits_cnn trained for a few epochs with make train, the tests/q8 nets
+#      (every layer kind and activation) trained 30 steps on pseudo-random data;
+#   3. every model generated with --quant int8, its <name>_q8.c and <name>_qinfer.c compiled
+#      warning-free (gcc, clang; C99 strict; -O0, -O2) and as C++ (g++, clang++ -O2),
+#      with no heap symbol;
+#   4. integer only: every <name>_q8.c built for a Cortex-M0 (soft float) references no float or
+#      double helper (__aeabi_f*, __aeabi_d*, conversions) and no libm function, and a file with
+#      one float operation is caught by the same check;
+#   5. the generated requantization helpers against independent arithmetic (test_helpers.c);
+#   6. accuracy: digits and digits_cnn, net_qinfer's held-out accuracy within 1 point of the
+#      float model's (under ASan and UBSan);
+#   7. error bound: on the calibration rows, every output of net_qinfer within the bound that
+#      error_bound.py derives for the dense nets (digits, q8_mlp): the exact effect of quantizing
+#      weights, biases and input, plus half a step per requantization carried through |W^|; the
+#      measured differences of the other nets are printed; and for the same two, net_qinfer equal
+#      bit for bit to the scheme simulated from its text in numpy (simulate_dense.py);
+#   8. bad input (bad_input.sh).
+#   check.sh "MAKE" GRADC CC
+set -eu
+make=$1
+gradc=$2
+cc=$3
+B=tests/build/q8
+STRICT="-std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
+SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+rm -rf "$B" && mkdir -p "$B"
+
+echo "check-q8: scheme arithmetic"
+lua5.4 tests/q8/test_scheme.lua
+
+upper() { echo "$1" | tr a-z A-Z; }
+
+# 2. weights and calibration data
+$make --no-print-directory -s train SPEC=specs/digits.lua DATA=data/digits.csv EPOCHS=20 OUT=$B/trained \
+    TRAIN_BUILD=$B/train-build > $B/train-digits.log 2>&1 || { tail $B/train-digits.log; exit 1; }
+$make --no-print-directory -s train SPEC=specs/digits_cnn.lua DATA=data/digits.csv EPOCHS=10 OUT=$B/trained \
+    TRAIN_BUILD=$B/train-build > $B/train-digits_cnn.log 2>&1 || { tail $B/train-digits_cnn.log; exit 1; }
+for m in digits digits_cnn; do
+    mkdir -p $B/data/$m
+    # digits_cnn calibrates on 300 training rows: the Lua calibration of a conv net takes ~10 ms a row
+    lua5.4 tests/q8/split_scaled.lua data/digits.csv $B/trained/$m/$m.scale $B/trained/$m/split.csv $B/data/$m \
+        $([ $m = digits_cnn ] && echo 300)
+    cp $B/trained/$m/$m.bin $B/$m.bin
+done
+RANDOM_MODELS="q8_dense q8_mlp q8_conv1d q8_conv2d q8_tiny softmax"
+for m in $RANDOM_MODELS; do
+    spec=tests/q8/specs/$m.lua
+    [ -f "$spec" ] || spec=specs/$m.lua
+    "$gradc" --out $B/gen "$spec" > /dev/null
+    $cc -O1 -DNET=$m -DNET_UPPER=$(upper $m) -I$B/gen/$m -include $m.h tests/q8/make_weights.c \
+        $B/gen/$m/$m.c $B/gen/$m/${m}_io.c -o $B/make_weights_$m -lm
+    $B/make_weights_$m $B/$m.bin
+    inputs=$(sed -n "s/^#define $(upper $m)_INPUTS *\([0-9]*\).*/\1/p" $B/gen/$m/$m.h)
+    mkdir -p $B/data/$m
+    lua5.4 tests/q8/random_rows.lua 300 "$inputs" 1 > $B/data/$m/calib.csv
+    cp $B/data/$m/calib.csv $B/${m}_calib.csv
+done
+$cc -O1 -I$B/gen/q8_tiny tests/q8/make_bad_weights.c $B/gen/q8_tiny/q8_tiny_io.c -o $B/make_bad_weights -lm
+$B/make_bad_weights $B/q8_tiny_tiny.bin $B/q8_tiny_zero.bin
+
+# 3. generate and compile
+MODELS="digits digits_cnn q8_dense q8_mlp q8_conv1d q8_conv2d q8_tiny"
+count=0
+for m in $MODELS; do
+    spec=tests/q8/specs/$m.lua
+    [ -f "$spec" ] || spec=specs/$m.lua
+    "$gradc" --out $B/deploy --weights $B/$m.bin --quant int8 --calib $B/data/$m/calib.csv "$spec" > /dev/null
+    for src in $B/deploy/$m/${m}_q8.c $B/deploy/$m/${m}_qinfer.c; do
+        for c in gcc clang; do for opt in -O0 -O2; do
+            $c $STRICT $opt -c "$src" -o $B/strict.o
+            if nm -u $B/strict.o | grep -Ew '(malloc|calloc|realloc|free|aligned_alloc)$'; then
+                echo "check-q8: $src references the heap"; exit 1
+            fi
+            count=$((count + 1))
+        done; done
+        for cxx in g++ clang++; do
+            $cxx -x c++ -Wall -Wextra -Werror -O2 -c "$src" -o $B/cxx.o
+            count=$((count + 1))
+        done
+    done
+done
+echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at -O0 and -O2; g++, clang++) warning-free, no heap symbols"
+
+# 4. integer only on a Cortex-M0
+# float_references OBJECT: the floating-point helpers and libm functions OBJECT calls.
+float_references() {
+    arm-none-eabi-nm -u "$1" | awk '{print $NF}' | grep -E \
+        '^(__aeabi_[fd].*|__aeabi_.*2[fd]|__aeabi_.*2[fd]z|__.*[sd]f[23]|__.*[sd]f[23]i|(sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|exp|exp2|expm1|log|log2|log10|log1p|pow|sqrt|cbrt|hypot|fabs|floor|ceil|round|lround|llround|trunc|rint|lrint|nearbyint|fmod|remainder|frexp|ldexp|modf|fmin|fmax|fma)[fl]?)$' || true
+}
+M0_FLAGS="-mcpu=cortex-m0 -mthumb -mfloat-abi=soft -O2 -std=c99 -Wall -Wextra -Werror"
+for m in $MODELS; do
+    arm-none-eabi-gcc $M0_FLAGS -I$B/deploy/$m -c $B/deploy/$m/${m}_q8.c -o $B/m0_$m.o
+    found=$(float_references $B/m0_$m.o)
+    if [ -n "$found" ]; then
+        echo "check-q8: ${m}_q8.c uses floating point on the Cortex-M0: $found"; exit 1
+    fi
+done
+printf '#include <math.h>\nint halve(int x) { return (int)((float)x * 0.5f); }\ndouble root(double x) { return sqrt(x); }\n' > $B/float_op.c
+arm-none-eabi-gcc $M0_FLAGS -c $B/float_op.c -o $B/m0_float_op.o
+found=$(float_references $B/m0_float_op.o | tr '\n' ' ')
+case $found in
+    *__aeabi_f*sqrt*|*sqrt*__aeabi_f*) ;;
+    *) echo "check-q8: the float check missed the float operations of float_op.c (found: '$found')"; exit 1 ;;
+esac
+# the qinfer wrapper is float by design: the check sees it
+arm-none-eabi-gcc $M0_FLAGS -I$B/deploy/digits -c $B/deploy/digits/digits_qinfer.c -o $B/m0_qinfer.o
+[ -n "$(float_references $B/m0_qinfer.o)" ] || { echo "check-q8: the float check missed digits_qinfer.c's doubles"; exit 1; }
+echo "check-q8: $(echo $MODELS | wc -w) <name>_q8.c integer-only on a Cortex-M0 (no __aeabi_f*/__aeabi_d*, no libm); the check catches $found"
+
+# 5. the generated helpers
+for m in q8_conv2d digits; do
+    $cc -std=c99 -O1 -g $SANITIZE -Wall -Wextra -Wno-unused-function -DNET=$m \
+        $([ $m = q8_conv2d ] && echo -DHAS_AVERAGE) -DQ8_SOURCE="\"$(pwd)/$B/deploy/$m/${m}_q8.c\"" -I$B/deploy/$m \
+        tests/q8/test_helpers.c -o $B/test_helpers_$m
+    $B/test_helpers_$m
+done
+
+# 6. accuracy, and 7. the differences (compare.c under ASan and UBSan)
+for m in $MODELS; do
+    $cc -O1 -g $SANITIZE -DNET=$m -DNET_UPPER=$(upper $m) -I$B/deploy/$m -include $m.h \
+        tests/q8/compare.c $B/deploy/$m/*.c -o $B/compare_$m -lm
+done
+for m in digits digits_cnn; do
+    line=$($B/compare_$m $B/data/$m/val.csv --labels)
+    echo "check-q8: $m held-out: $line"
+    echo "$line" | awk '{ d = $4 - $6; if (d < 0) d = -d; if (d > 1.0) { print "check-q8: int8 accuracy more than 1 point from float"; exit 1 } }'
+done
+for m in digits q8_mlp; do
+    $B/compare_$m $B/data/$m/calib.csv --dump $B/dump_$m.txt > /dev/null
+done
+for check in simulate_dense error_bound; do
+    /usr/bin/python3 tests/q8/$check.py $B digits 64:32:relu,32:10:softmax
+    /usr/bin/python3 tests/q8/$check.py $B q8_mlp 5:16:relu,16:12:linear,12:3:relu
+done
+for m in q8_dense q8_conv1d q8_conv2d; do
+    echo "check-q8: $m on its calibration rows: $($B/compare_$m $B/data/$m/calib.csv)"
+done
+
+# 8. bad input
+sh tests/q8/bad_input.sh "$gradc" $B
