@@ -511,37 +511,56 @@ end
 ---------------------------------------------------------------------------------------------------
 -- Int8 inference (gen/q8/).
 
--- Z of one sample in double (calibration): `p.W` flat [filter][channel of its group][ky][kx],
--- `p.b` (nil without a bias); x and the result in the layout of X.
-function M.evaluate(layer, p, x)
-  local g = M.geometry(layer)
+-- For each output position, the taps inside the input as a flat list of pairs (offset in a
+-- filter's weights, offset in the input from its group's first channel), 1-based.
+local function tap_lists(g)
   local kh, kw = g.kernel[1], g.kernel[2]
-  local z = {}
-  for f = 0, g.filters - 1 do
-    local first_channel = (f // g.group_filters) * g.group_channels
-    local bias = p.b and p.b[f + 1] or 0
-    local filter_base = f * g.group_channels * kh * kw
-    for oy = 0, g.out_height - 1 do
-      for ox = 0, g.out_width - 1 do
-        local sum = bias
-        for c = 0, g.group_channels - 1 do
-          local channel_base = (first_channel + c) * g.height
-          for ky = 0, kh - 1 do
-            local iy = oy * g.stride[1] + ky * g.dilation[1] - g.pad[1][1]
-            if iy >= 0 and iy < g.height then
-              local row_base = (channel_base + iy) * g.width
-              local weight_base = filter_base + (c * kh + ky) * kw
-              for kx = 0, kw - 1 do
-                local ix = ox * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
-                if ix >= 0 and ix < g.width then
-                  sum = sum + p.W[weight_base + kx + 1] * x[row_base + ix + 1]
-                end
+  local lists = {}
+  for oy = 0, g.out_height - 1 do
+    for ox = 0, g.out_width - 1 do
+      local list = {}
+      for c = 0, g.group_channels - 1 do
+        for ky = 0, kh - 1 do
+          local iy = oy * g.stride[1] + ky * g.dilation[1] - g.pad[1][1]
+          if iy >= 0 and iy < g.height then
+            for kx = 0, kw - 1 do
+              local ix = ox * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+              if ix >= 0 and ix < g.width then
+                list[#list + 1] = (c * kh + ky) * kw + kx + 1
+                list[#list + 1] = (c * g.height + iy) * g.width + ix + 1
               end
             end
           end
         end
-        z[(f * g.out_height + oy) * g.out_width + ox + 1] = sum
       end
+      lists[oy * g.out_width + ox + 1] = list
+    end
+  end
+  return lists
+end
+
+-- Z of one sample in double (calibration): `p.W` flat [filter][channel of its group][ky][kx],
+-- `p.b` (nil without a bias); x and the result in the layout of X. The tap lists are made once
+-- per layer (calibration runs every row through the same layers).
+function M.evaluate(layer, p, x)
+  local g = M.geometry(layer)
+  layer.q8_taps = layer.q8_taps or tap_lists(g)
+  local lists, W = layer.q8_taps, p.W
+  local per_filter = g.group_channels * g.kernel[1] * g.kernel[2]
+  local positions = g.out_height * g.out_width
+  local group_size = g.group_channels * g.height * g.width
+  local z = {}
+  for f = 0, g.filters - 1 do
+    local bias = p.b and p.b[f + 1] or 0
+    local weight_base = f * per_filter
+    local input_base = (f // g.group_filters) * group_size
+    local out_base = f * positions
+    for position = 1, positions do
+      local list, sum = lists[position], bias
+      for t = 1, #list, 2 do
+        sum = sum + W[weight_base + list[t]] * x[input_base + list[t + 1]]
+      end
+      z[out_base + position] = sum
     end
   end
   return z

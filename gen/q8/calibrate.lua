@@ -111,10 +111,13 @@ end
 -- return the ranges: ranges.X = { min, max }, and per plan layer position i ranges.Z[i], ranges.A[i].
 function M.ranges(plan, params, rows)
   local ranges = { Z = {}, A = {} }
+  -- a NaN (inf - inf in a sum) compares false with everything: it makes the range NaN, so that
+  -- quantize.lua refuses it instead of missing it
   local function widen(range, values)
     for _, v in ipairs(values) do
       if v < range[1] then range[1] = v end
       if v > range[2] then range[2] = v end
+      if v ~= v then range[1], range[2] = v, v end
     end
   end
   ranges.X = { math.huge, -math.huge }

@@ -50,6 +50,10 @@ local function tensor(name, range, fixed, spec_file)
     scale, zero_point = fixed[1], fixed[2]
   else
     scale, zero_point = scheme.params(min, max)
+    if scale == math.huge then
+      errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is too wide: its scale "
+        .. "(max - min) / 255 overflows", spec_file, name, tostring(min), tostring(max)))
+    end
   end
   return { name = name, min = min, max = max, scale = scale, zero_point = zero_point }
 end
@@ -94,11 +98,22 @@ local function quantize_channels(ql, weights, biases, spec_file)
     ql.weights[c] = q
     local bias = scheme.round(biases[c] / (s_in * s_w))
     if not (bias >= scheme.INT32_MIN and bias <= scheme.INT32_MAX) then
-      errors.raise(string.format("%s: layer %d: channel %d's quantized bias %s is outside int32 "
+      errors.raise(string.format("%s: layer %d: channel %d's quantized bias %.0f is outside int32 "
         .. "(bias %.17g, input scale %.17g, weight scale %.17g)", spec_file, ql.index, c - 1,
-        tostring(bias), biases[c], s_in, s_w))
+        bias, biases[c], s_in, s_w))
     end
     ql.bias[c] = math.tointeger(bias)
+    -- every partial sum of acc = qb + sum qW (qx - z_in) stays within this (|qx - z_in| <= 255):
+    -- beyond int32 the generated code's accumulation would overflow, which C leaves undefined
+    local reach = math.abs(ql.bias[c])
+    for _, w in ipairs(q) do
+      reach = reach + 255 * math.abs(w)
+    end
+    if reach > scheme.INT32_MAX then
+      errors.raise(string.format("%s: layer %d: channel %d's int32 accumulator can overflow (|bias| "
+        .. "%d + 255 * sum |weights| reaches %d > 2^31 - 1): the bias is too large for the input's "
+        .. "scale", spec_file, ql.index, c - 1, math.abs(ql.bias[c]), reach))
+    end
     local multiplier, shift = scheme.quantize_multiplier(s_in * s_w / s_out)
     if not multiplier then
       errors.raise(string.format("%s: layer %d: channel %d: multiplier too large (%.17g = input "

@@ -4,7 +4,8 @@
 # earlier OUT/q8_dense/ left exactly as it was); and the cases that are fine (a constant feature,
 # a header line, blank lines) are accepted.
 #   bad_input.sh GRADC DIR   (DIR holds q8_dense.bin, q8_tiny.bin, q8_tiny_tiny.bin,
-#                             q8_tiny_zero.bin and softmax.bin from tests/q8/check.sh)
+#                             q8_tiny_zero.bin, q8_tiny_two.bin, q8_tiny_one.bin and softmax.bin from
+#                             tests/q8/check.sh)
 set -eu
 gradc=$1
 dir=$2
@@ -57,7 +58,7 @@ printf '1,2,3,4,5\n' > "$c/one_row.csv"
 printf 'a,b,c,d,e\n1,2,3,4,5\n' > "$c/header_one_row.csv"
 : > "$c/empty.csv"
 printf '\n  \n' > "$c/blank.csv"
-printf '1.7e308,1.7e308,1.7e308,1.7e308,1.7e308\n-1.7e308,-1.7e308,-1.7e308,-1.7e308,-1.7e308\n' > "$c/huge.csv"
+printf '1.7e308,1.7e308,1.7e308,1.7e308,1.7e308\n0,0,0,0,0\n' > "$c/huge.csv"
 
 refuse "$c/short.csv:1: 4 columns, expected at least 5" $w --quant int8 --calib "$c/short.csv" "$spec"
 refuse "$c/ragged.csv:3: 6 columns, but the first row has 5" $w --quant int8 --calib "$c/ragged.csv" "$spec"
@@ -86,6 +87,20 @@ refuse "q8_tiny.lua: layer 1: channel 0's quantized bias" --weights "$dir/q8_tin
 printf '3e11,-3e11\n-3e11,3e11\n' > "$c/tiny_huge.csv"
 refuse "q8_tiny.lua: layer 1: channel 0: multiplier too large" --weights "$dir/q8_tiny_zero.bin" --quant int8 \
     --calib "$c/tiny_huge.csv" tests/q8/specs/q8_tiny.lua
+# a NaN inside a sum (2 * 1e308 - 2 * 1e308 = inf - inf) compares false with every bound: the
+# range must still come out not finite
+printf '1e308,1e308\n0,0\n' > "$c/tiny_nan.csv"
+refuse "q8_tiny.lua: tensor A1: calibrated range [" --weights "$dir/q8_tiny_two.bin" --quant int8 \
+    --calib "$c/tiny_nan.csv" tests/q8/specs/q8_tiny.lua
+# a finite range too wide for a finite scale: (1e308 - -1e308) / 255 overflows
+printf '1e308,-1e308\n0,0\n' > "$c/tiny_wide.csv"
+refuse "q8_tiny.lua: tensor X: calibrated range [-1e+308, 1e+308] is too wide: its scale (max - min) / 255 overflows" \
+    --weights "$dir/q8_tiny.bin" --quant int8 --calib "$c/tiny_wide.csv" tests/q8/specs/q8_tiny.lua
+# an accumulator that could leave int32 (C leaves that overflow undefined): qb = 127 / s_in
+# = 255 * 127 / 1.50807e-5 = 2147447399 fits, qb + 255 * (127 + 127) does not
+printf '1.50807e-5,0\n0,0\n' > "$c/tiny_reach.csv"
+refuse "q8_tiny.lua: layer 1: channel 0's int32 accumulator can overflow" --weights "$dir/q8_tiny_one.bin" \
+    --quant int8 --calib "$c/tiny_reach.csv" tests/q8/specs/q8_tiny.lua
 # a calibration file inside the folder the run replaces would be deleted with it
 cp "$dir/q8_dense_calib.csv" "$dir/before/inside.csv"
 cp "$dir/q8_dense_calib.csv" "$out/q8_dense/inside.csv"

@@ -59,7 +59,7 @@ for m in $RANDOM_MODELS; do
     cp $B/data/$m/calib.csv $B/${m}_calib.csv
 done
 $cc -O1 -I$B/gen/q8_tiny tests/q8/make_bad_weights.c $B/gen/q8_tiny/q8_tiny_io.c -o $B/make_bad_weights -lm
-$B/make_bad_weights $B/q8_tiny_tiny.bin $B/q8_tiny_zero.bin
+$B/make_bad_weights $B/q8_tiny_tiny.bin $B/q8_tiny_zero.bin $B/q8_tiny_two.bin $B/q8_tiny_one.bin
 
 # 3. generate and compile
 MODELS="digits digits_cnn q8_dense q8_mlp q8_conv1d q8_conv2d q8_tiny"
@@ -82,6 +82,7 @@ for m in $MODELS; do
         done
     done
 done
+lua5.4 tests/text/check_text.lua $B/deploy/*/*_q8.c $B/deploy/*/*_qinfer.c
 echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at -O0 and -O2; g++, clang++) warning-free, no heap symbols"
 
 # 4. integer only on a Cortex-M0
@@ -90,7 +91,7 @@ float_references() {
     arm-none-eabi-nm -u "$1" | awk '{print $NF}' | grep -E \
         '^(__aeabi_[fd].*|__aeabi_.*2[fd]|__aeabi_.*2[fd]z|__.*[sd]f[23]|__.*[sd]f[23]i|(sin|cos|tan|asin|acos|atan|atan2|sinh|cosh|tanh|exp|exp2|expm1|log|log2|log10|log1p|pow|sqrt|cbrt|hypot|fabs|floor|ceil|round|lround|llround|trunc|rint|lrint|nearbyint|fmod|remainder|frexp|ldexp|modf|fmin|fmax|fma)[fl]?)$' || true
 }
-M0_FLAGS="-mcpu=cortex-m0 -mthumb -mfloat-abi=soft -O2 -std=c99 -Wall -Wextra -Werror"
+M0_FLAGS="-mcpu=cortex-m0 -mthumb -mfloat-abi=soft -O2 $STRICT"
 for m in $MODELS; do
     arm-none-eabi-gcc $M0_FLAGS -I$B/deploy/$m -c $B/deploy/$m/${m}_q8.c -o $B/m0_$m.o
     found=$(float_references $B/m0_$m.o)
@@ -119,9 +120,11 @@ for m in q8_conv2d digits; do
 done
 
 # 6. accuracy, and 7. the differences (compare.c under ASan and UBSan)
-for m in $MODELS; do
-    $cc -O1 -g $SANITIZE -DNET=$m -DNET_UPPER=$(upper $m) -I$B/deploy/$m -include $m.h \
-        tests/q8/compare.c $B/deploy/$m/*.c -o $B/compare_$m -lm
+COMPARED="digits digits_cnn q8_mlp q8_dense q8_conv1d q8_conv2d"
+for m in $COMPARED; do
+    d=$B/deploy/$m
+    $cc -O1 -g $SANITIZE -DNET=$m -DNET_UPPER=$(upper $m) -I$d -include $m.h \
+        tests/q8/compare.c $d/${m}_weights.c $d/${m}_q8.c $d/${m}_qinfer.c -o $B/compare_$m -lm
 done
 for m in digits digits_cnn; do
     line=$($B/compare_$m $B/data/$m/val.csv --labels)
