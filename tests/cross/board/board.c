@@ -190,7 +190,8 @@ size_t platform_stack_peak(void)
     return (size_t)((const char *)paint_top - (const char *)p);
 }
 
-/* ---- Vector table: the initial stack pointer, then the 15 system exceptions. ---- */
+/* ---- Vector table: the initial stack pointer, then the 15 system exceptions (ARMv6-M, the
+ * Cortex-M0's architecture, reserves 4-6 and 12: those entries are never taken there). ---- */
 
 typedef void (*handler)(void);
 
