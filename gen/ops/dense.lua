@@ -292,22 +292,12 @@ function M.evaluate(layer, p, x)
   return z
 end
 
--- (x - z_in) of an int8 input element as an int32 C expression.
-function M.q8_centered(element, zero_point)
-  if zero_point == 0 then
-    return "(int32_t)" .. element
-  end
-  return string.format("((int32_t)%s %s %d)", element, zero_point < 0 and "+" or "-", math.abs(zero_point))
-end
-
--- One sample: acc = B[r] + sum_k W[r][k] (x[k] - z_in), then the requantized, clamped store
--- (activations.q8_store). W is const int8 [unit][input], read row by row.
+-- One sample: acc = B[r] + sum_k W[r][k] x[k] (the input's zero point folded into B,
+-- gen/q8/code.lua) through the build's dot product, then the requantized, clamped store
+-- (activations.q8_store). W is const int8 [unit][input], one contiguous row per unit.
 function M.q8_emit(buf, ql, names, helpers, input, output)
   buf:loop("r", 0, ql.n_out)
-  buf:line("int32_t acc = %s[r];", names.B)
-  buf:loop("k", 0, ql.n_in)
-  buf:line("acc += (int32_t)%s[r][k] * %s;", names.W, M.q8_centered(input .. "[k]", ql.input.zero_point))
-  buf:close()
+  buf:line("const int32_t acc = %s[r] + %s(%s[r], %s, %d);", names.B, helpers.dot(), names.W, input, ql.n_in)
   activations.q8_store(buf, ql, names, helpers, output .. "[r]", "acc", "r")
   buf:close()
 end

@@ -99,43 +99,32 @@ local function weight_array(buf, ql, name)
   local dims
   if layer.kind == "dense" then
     dims = { layer.n_out, layer.n_in }
+    buf:line("/* %s[%s]: int8, per-channel symmetric (scale max |w| / 127), read in this order */", name,
+      table.concat(dims, "]["))
   else
+    -- one row per filter, in the order of the input patch a position's taps are gathered into
     local g = conv.geometry(layer)
-    dims = g.rank == 2 and { g.filters, g.group_channels, g.kernel[1], g.kernel[2] }
-      or { g.filters, g.group_channels, g.kernel[2] }
+    dims = { g.filters, g.group_channels * g.kernel[1] * g.kernel[2] }
+    buf:line("/* %s[filter][%s]: int8, per-channel symmetric (scale max |w| / 127), each row the filter's "
+      .. "taps in the patch's order */", name, g.rank == 2 and "channel][ky][kx" or "channel][kx")
   end
-  buf:line("/* %s[%s]: int8, per-channel symmetric (scale max |w| / 127), read in this order */", name,
-    table.concat(dims, "]["))
   buf:open("static const int8_t %s[%s] = {", name, table.concat(dims, "]["))
-  local inner = dims[#dims]
   for c, w in ipairs(ql.weights) do
-    if #dims == 2 then
+    if layer.kind == "dense" then
       buf:open("{")
       rows_of(buf, w)
       buf:close(c == #ql.weights and "}" or "},")
     else
-      -- nested braces for [channel][ky][kx] (or [channel][k]), the innermost rows on one line
+      -- one line per kernel row (the innermost [kx] of a channel)
+      local g = conv.geometry(layer)
+      local row_length = g.kernel[2]
       buf:open("{")
-      local rows_per_channel = #dims == 4 and dims[3] or 1
-      local channels = dims[2]
-      for ch = 1, channels do
-        if #dims == 4 then
-          buf:open("{")
-          for ky = 1, rows_per_channel do
-            local items = {}
-            for kx = 1, inner do
-              items[kx] = tostring(w[((ch - 1) * rows_per_channel + ky - 1) * inner + kx])
-            end
-            buf:line("{%s}%s", table.concat(items, ", "), ky == rows_per_channel and "" or ",")
-          end
-          buf:close(ch == channels and "}" or "},")
-        else
-          local items = {}
-          for kx = 1, inner do
-            items[kx] = tostring(w[(ch - 1) * inner + kx])
-          end
-          buf:line("{%s}%s", table.concat(items, ", "), ch == channels and "" or ",")
+      for start = 1, #w, row_length do
+        local items = {}
+        for k = start, start + row_length - 1 do
+          items[#items + 1] = tostring(w[k])
         end
+        buf:line("%s%s", table.concat(items, ", "), start + row_length > #w and "" or ",")
       end
       buf:close(c == #ql.weights and "}" or "},")
     end
@@ -146,6 +135,82 @@ end
 
 -- The requantization helpers, each written only when some layer calls it.
 local HELPERS = {
+  dot = [[
+/* sum w[i] x[i] over n int8 pairs (a weight row and the layer's input or a conv's patch of it;
+ * the input's zero point is folded into the biases). Integer sums are exact and the generator
+ * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
+ * the compiler's target macros, GRADC_PORTABLE forcing plain C) returns the same int32, in any
+ * order of the multiply-adds. */
+#if !defined(GRADC_PORTABLE) && defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#include <string.h>
+#define ${NAME}_Q8_DOT_DSP 1
+#elif !defined(GRADC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#include <immintrin.h>
+#define ${NAME}_Q8_DOT_VNNI 1
+#define ${NAME}_Q8_DOT_AVX2 1
+#elif !defined(GRADC_PORTABLE) && defined(__AVX2__)
+#include <immintrin.h>
+#define ${NAME}_Q8_DOT_AVX2 1
+#endif
+static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
+{
+    int32_t sum = 0;
+    int i = 0;
+#if defined(${NAME}_Q8_DOT_DSP)
+    /* Cortex-M4/M7/M33 (ARMv7E-M DSP): four int8 pairs per step, read as one 32-bit word each
+     * (memcpy: one unaligned-safe load), sign-extended in pairs to 16 bits (SXTB16 of bytes
+     * 0 and 2, then of the word rotated by 8 for bytes 1 and 3), two dual multiply-adds (SMLAD). */
+    for (; i + 4 <= n; i += 4) {
+        uint32_t wu, xu;
+        memcpy(&wu, w + i, 4);
+        memcpy(&xu, x + i, 4);
+        const int32_t w_even = __sxtb16((int32_t)wu), x_even = __sxtb16((int32_t)xu);
+        const int32_t w_odd = __sxtb16((int32_t)((wu >> 8) | (wu << 24)));
+        const int32_t x_odd = __sxtb16((int32_t)((xu >> 8) | (xu << 24)));
+        sum = __smlad(w_even, x_even, sum);
+        sum = __smlad(w_odd, x_odd, sum);
+    }
+#elif defined(${NAME}_Q8_DOT_VNNI)
+    /* AVX-512 VNNI: VPDPBUSD multiplies unsigned by signed bytes, so x + 128 (x xor 0x80) times w,
+     * less 128 w accumulated the same way: sum w x exactly (no saturation in VPDPBUSD). */
+    if (n >= 64) {
+        const __m512i flip = _mm512_set1_epi8(-128);
+        __m512i shifted = _mm512_setzero_si512(), offset = _mm512_setzero_si512();
+        for (; i + 64 <= n; i += 64) {
+            const __m512i wv = _mm512_loadu_si512((const void *)(w + i));
+            const __m512i xv = _mm512_loadu_si512((const void *)(x + i));
+            shifted = _mm512_dpbusd_epi32(shifted, _mm512_xor_si512(xv, flip), wv);
+            offset = _mm512_dpbusd_epi32(offset, flip, wv);
+        }
+        /* summed through memory: the 512-bit extracts trip g++ 12's bogus maybe-uninitialized
+         * warning (GCC bug 105593) when this file is compiled as C++ */
+        int32_t lanes[16];
+        _mm512_storeu_si512((void *)lanes, _mm512_sub_epi32(shifted, offset));
+        for (int k = 0; k < 16; ++k)
+            sum += lanes[k];
+    }
+#endif
+#if defined(${NAME}_Q8_DOT_AVX2)
+    /* AVX2 (and VNNI's remainder): 16 pairs per step, sign-extended to int16 and multiplied-added in pairs into int32
+     * (VPMADDWD: int8-range products cannot saturate it, unlike VPMADDUBSW). */
+    if (n - i >= 16) {
+        __m256i lanes = _mm256_setzero_si256();
+        for (; i + 16 <= n; i += 16) {
+            const __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i)));
+            const __m256i xv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(x + i)));
+            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(wv, xv));
+        }
+        const __m128i half = _mm_add_epi32(_mm256_castsi256_si128(lanes), _mm256_extracti128_si256(lanes, 1));
+        const __m128i quarter = _mm_add_epi32(half, _mm_unpackhi_epi64(half, half));
+        sum += _mm_cvtsi128_si32(_mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 1)));
+    }
+#endif
+    for (; i < n; ++i)
+        sum += (int32_t)w[i] * x[i];
+    return sum;
+}
+]],
   srdhm = [[
 /* SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest (the nudge and the truncating division
  * round ties toward +infinity); the one overflow, INT32_MIN squared, saturates. */
@@ -206,7 +271,7 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
+local HELPER_ORDER = { "dot", "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
 local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" } }
 
 -- A table of helper-name functions that remember which helpers were used.
@@ -226,7 +291,7 @@ local function helper_names(plan)
     local parts = {}
     for _, helper in ipairs(HELPER_ORDER) do
       if used[helper] then
-        parts[#parts + 1] = (HELPERS[helper]:gsub("%${name}", plan.name))
+        parts[#parts + 1] = (HELPERS[helper]:gsub("%${name}", plan.name):gsub("%${NAME}", plan.NAME))
       end
     end
     return table.concat(parts, "\n")
@@ -256,6 +321,23 @@ local function comment(buf, depth, ...)
   end
 end
 
+-- qb[c] - z_in * sum qW[c]: acc = qb + sum qW (qx - z_in) = that + sum qW qx, so the kernels
+-- multiply the int8 input as it is (a conv's padded taps hold z_in). |qb| + 128 sum |qW| is within
+-- the accumulator bound quantize.lua enforces, so the folded bias is an int32.
+local function folded_bias(ql)
+  local z = ql.input.zero_point
+  local folded = {}
+  for c, w in ipairs(ql.weights) do
+    local total = 0
+    for _, v in ipairs(w) do
+      total = total + v
+    end
+    folded[c] = ql.bias[c] - z * total
+    assert(folded[c] >= -2147483648 and folded[c] <= 2147483647, "folded bias outside int32")
+  end
+  return folded
+end
+
 -- The const data of one layer (comment block, arrays); returns its names and bytes.
 local function layer_data(buf, ql)
   local l = ql.index
@@ -263,8 +345,9 @@ local function layer_data(buf, ql)
   local bytes = 0
   if ql.weights then
     bytes = bytes + weight_array(buf, ql, names.W)
-    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, ql.bias, string.format(
-      "%s: int32 biases, scale %s scale * the channel's weight scale", names.B, ql.input.name))
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded_bias(ql), string.format(
+      "%s: int32 biases qb - z sum W (qb at scale s_%s s_w, z = %d folded in): acc = %s + sum W x",
+      names.B, ql.input.name, ql.input.zero_point, names.B))
     bytes = bytes + flat_array(buf, "int32_t", 4, names.M, ql.multiplier, string.format(
       "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
       "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
@@ -336,6 +419,14 @@ function M.prepare(plan, q8)
     input = output
   end
   local buffers = #layers == 1 and 0 or (#layers == 2 and hidden or 2 * hidden)
+  -- the largest conv patch (one output position's taps), in its layer's block of the same frame
+  local patch = 0
+  for _, ql in ipairs(layers) do
+    if ql.kind == "conv1d" or ql.kind == "conv2d" then
+      patch = math.max(patch, conv.q8_patch_size(ql.layer))
+    end
+  end
+  buffers = buffers + patch
   return {
     data = data:text(), body = body:text(), helpers = helper_text(),
     weights_bytes = weights_bytes, infer_bytes = buffers, hidden = hidden,
@@ -350,8 +441,9 @@ function M.declarations(plan, q8, prepared)
  * real = scale * (q - zero point). %s_q8_infer: one sample of int8 inputs to int8 outputs in
  * integer arithmetic only (no floating point: it builds and runs on cores without an FPU).
  * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
- * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers on the stack of one call (the rest
- * of its frame is a few scalars). */
+ * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers and the largest conv's input patch
+ * (one output position's taps) on the stack of one call (the rest of its frame is a few
+ * scalars). */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -387,8 +479,11 @@ function M.files(plan, q8, prepared, sources)
  * MultiplyByQuantizedMultiplier), moved to the output's zero point and clamped (relu: from the
  * zero point up). sigmoid, tanh and leaky_relu are 256-entry tables of the clamped Zq, softmax
  * an exponential table and an integer division; max pools take the int8 maximum, average pools
- * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. No heap, no
- * mutable data: two int8 ping-pong buffers on the stack (%s_Q8_INFER_BYTES).
+ * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. The input's
+ * zero point is folded into the biases; a conv gathers each output position's taps into a patch
+ * and, like dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512
+ * VNNI on x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
+ * ping-pong buffers and a conv's patch on the stack (%s_Q8_INFER_BYTES).
  *
  * Tensors (calibrated range including 0, scale, zero point):
 %s
