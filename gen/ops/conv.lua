@@ -742,12 +742,15 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     buf:close()
   end
   buf:close()
-  local first, last = "0", tostring(g.filters)
-  if g.groups > 1 then
-    first = string.format("group * %d", g.group_filters)
-    last = string.format("%s + %d", first, g.group_filters)
+  if g.groups == 1 then
+    buf:loop("f", 0, g.filters)
+  elseif g.group_filters == 1 then
+    buf:open("{")
+    buf:line("const int f = group;")
+  else
+    buf:loop("k", 0, g.group_filters)
+    buf:line("const int f = group * %d + k; /* the group's k-th filter */", g.group_filters)
   end
-  buf:open("for (int f = %s; f < %s; ++f) {", first, last)
   buf:line("const int32_t acc = %s[f] + %s(%s[f], patch, %d);", names.B, helpers.dot(), names.W, taps)
   activations.q8_store(buf, ql, names, helpers,
     string.format("%s[%s]", output, M.row(g, "f", "oy", "ox", g.out_height, g.out_width)), "acc", "f")
