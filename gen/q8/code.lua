@@ -160,7 +160,8 @@ static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
 #if defined(${NAME}_Q8_DOT_DSP)
     /* Cortex-M4/M7/M33 (ARMv7E-M DSP): four int8 pairs per step, read as one 32-bit word each
      * (memcpy: one unaligned-safe load), sign-extended in pairs to 16 bits (SXTB16 of bytes
-     * 0 and 2, then of the word rotated by 8 for bytes 1 and 3), two dual multiply-adds (SMLAD). */
+     * 0 and 2, then of the word rotated by 8 for bytes 1 and 3), two dual multiply-adds (SMLAD).
+     * w and x are read alike, so each product pairs w[k] with x[k] in either byte order. */
     for (; i + 4 <= n; i += 4) {
         uint32_t wu, xu;
         memcpy(&wu, w + i, 4);
