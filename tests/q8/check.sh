@@ -118,11 +118,17 @@ for m in digits digits_cnn; do # both have dot products of 64 and more (VNNI's s
         paths=$((paths + 1))
     done
     arm-none-eabi-g++ -x c++ $M4_FLAGS -O2 -Wall -Wextra -Werror -I$B/deploy/$m -c "$src" -o $B/m4_cxx.o
+    if [ -d /usr/lib/arm-none-eabi/include ]; then # clang for the M4, with newlib's headers
+        clang --target=thumbv7em-none-eabihf $M4_FLAGS -O2 $STRICT -isystem /usr/lib/arm-none-eabi/include \
+            -I$B/deploy/$m -c "$src" -o $B/m4_clang.o
+        holds $B/m4_clang.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: no SMLAD from clang for the M4"; exit 1; }
+        paths=$((paths + 1))
+    fi
     arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -mfloat-abi=soft -O2 $STRICT -I$B/deploy/$m -c "$src" -o $B/m0_plain.o
     ! holds $B/m0_plain.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: SMLAD on the Cortex-M0"; exit 1; }
     paths=$((paths + 2))
 done
-echo "check-q8: $paths compiles of the dot product's paths (AVX2, AVX-512 VNNI, plain: gcc, clang, C++; Cortex-M4 SMLAD at -O2, -Os, C++; none on the M0), each holding its instruction"
+echo "check-q8: $paths compiles of the dot product's paths (AVX2, AVX-512 VNNI, plain: gcc, clang, C++; Cortex-M4 SMLAD at -O2, -Os, C++, clang; none on the M0), each holding its instruction"
 
 # 4. integer only on a Cortex-M0
 # float_references OBJECT: the floating-point helpers and libm functions OBJECT calls.
