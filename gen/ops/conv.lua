@@ -742,19 +742,37 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     buf:close()
   end
   buf:close()
-  if g.groups == 1 then
-    buf:loop("f", 0, g.filters)
-  elseif g.group_filters == 1 then
-    buf:open("{")
-    buf:line("const int f = group;")
-  else
-    buf:loop("k", 0, g.group_filters)
-    buf:line("const int f = group * %d + k; /* the group's k-th filter */", g.group_filters)
+  -- filters in pairs through dot2 (the patch read once for both where that helps), an odd last
+  -- filter (of the layer or each group) alone; f is the filter, k its index in the group
+  local per_group = g.groups == 1 and g.filters or g.group_filters
+  local pairs_end = per_group - per_group % 2
+  local function filter_of(k)
+    if g.groups == 1 then
+      return k
+    end
+    return per_group == 1 and "group" or string.format("group * %d + %s", per_group, k)
   end
-  buf:line("const int32_t acc = %s[f] + %s(%s[f], patch, %d);", names.B, helpers.dot(), names.W, taps)
-  activations.q8_store(buf, ql, names, helpers,
-    string.format("%s[%s]", output, M.row(g, "f", "oy", "ox", g.out_height, g.out_width)), "acc", "f")
-  buf:close()
+  local function store(f, sum)
+    buf:open("{")
+    buf:line("const int32_t acc = %s[%s] + %s;", names.B, f, sum)
+    activations.q8_store(buf, ql, names, helpers,
+      string.format("%s[%s]", output, M.row(g, f:find(" ") and "(" .. f .. ")" or f, "oy", "ox", g.out_height,
+      g.out_width)), "acc", f)
+    buf:close()
+  end
+  if pairs_end > 0 then
+    buf:loop("k", 0, pairs_end, 2)
+    buf:line("const int f = %s;", filter_of("k"))
+    buf:line("int32_t sums[2];")
+    buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
+    store("f", "sums[0]")
+    store("f + 1", "sums[1]")
+    buf:close()
+  end
+  if pairs_end < per_group then
+    local f = filter_of(tostring(pairs_end))
+    store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+  end
   if g.groups > 1 then
     buf:close()
   end

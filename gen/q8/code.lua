@@ -221,6 +221,41 @@ static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
     return sum;
 }
 ]],
+  dot2 = [[
+/* The dot products of two weight rows with the same x: on ARMv7E-M DSP each word of x is read and
+ * sign-extended once for both rows (15 instructions per 8 pairs instead of 22); elsewhere two
+ * dot products. The same exact int32 sums either way. */
+static void ${name}_q8_dot2(const int8_t *w0, const int8_t *w1, const int8_t *x, int n, int32_t sums[2])
+{
+#if defined(${NAME}_Q8_DOT_DSP)
+    int32_t sum0 = 0, sum1 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int32_t xv, wv0, wv1;
+        memcpy(&xv, x + i, 4);
+        memcpy(&wv0, w0 + i, 4);
+        memcpy(&wv1, w1 + i, 4);
+        const int32_t x_even = __sxtb16(xv), x_odd = ${name}_q8_sxtb16_ror8(xv);
+        sum0 = __smlad(__sxtb16(wv0), x_even, sum0);
+        sum0 = __smlad(${name}_q8_sxtb16_ror8(wv0), x_odd, sum0);
+        sum1 = __smlad(__sxtb16(wv1), x_even, sum1);
+        sum1 = __smlad(${name}_q8_sxtb16_ror8(wv1), x_odd, sum1);
+    }
+    for (; i < n; ++i) {
+        sum0 += w0[i] * x[i];
+        sum1 += w1[i] * x[i];
+    }
+    sums[0] = sum0;
+    sums[1] = sum1;
+    /* this path does not call the one-row dot product, which a build whose layers all pair up
+     * would then leave unused (a warning) */
+    (void)&${name}_q8_dot;
+#else
+    sums[0] = ${name}_q8_dot(w0, x, n);
+    sums[1] = ${name}_q8_dot(w1, x, n);
+#endif
+}
+]],
   srdhm = [[
 /* SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest (the nudge and the truncating division
  * round ties toward +infinity); the one overflow, INT32_MIN squared, saturates. */
@@ -281,8 +316,8 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "dot", "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
-local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" } }
+local HELPER_ORDER = { "dot", "dot2", "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
+local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" }, dot2 = { "dot" } }
 
 -- A table of helper-name functions that remember which helpers were used.
 local function helper_names(plan)
