@@ -105,8 +105,8 @@ local function weight_array(buf, ql, name)
     -- one row per filter, in the order of the input patch a position's taps are gathered into
     local g = conv.geometry(layer)
     dims = { g.filters, g.group_channels * g.kernel[1] * g.kernel[2] }
-    buf:line("/* %s[filter][%s]: int8, per-channel symmetric (scale max |w| / 127), each row the filter's "
-      .. "taps in the patch's order */", name, g.rank == 2 and "channel][ky][kx" or "channel][kx")
+    buf:line("/* %s[filter][%s]: int8, per-channel symmetric (scale max |w| / 127), in patch order */", name,
+      g.rank == 2 and "channel][ky][kx" or "channel][kx")
   end
   buf:open("static const int8_t %s[%s] = {", name, table.concat(dims, "]["))
   for c, w in ipairs(ql.weights) do
@@ -202,16 +202,19 @@ static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
     }
 #endif
 #if defined(${NAME}_Q8_DOT_AVX2)
-    /* AVX2 (and VNNI's remainder): 16 pairs per step, sign-extended to int16 and multiplied-added in pairs into int32
-     * (VPMADDWD: int8-range products cannot saturate it, unlike VPMADDUBSW). */
+    /* AVX2 (and VNNI's remainder): 16 pairs per step, sign-extended to int16, multiplied and
+     * added in pairs into int32 (VPMADDWD: int8-range products cannot saturate it, unlike
+     * VPMADDUBSW). */
     if (n - i >= 16) {
         __m256i lanes = _mm256_setzero_si256();
         for (; i + 16 <= n; i += 16) {
-            const __m256i wv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(w + i)));
-            const __m256i xv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(x + i)));
+            const __m128i w8 = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
+            const __m128i x8 = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+            const __m256i wv = _mm256_cvtepi8_epi16(w8), xv = _mm256_cvtepi8_epi16(x8);
             lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(wv, xv));
         }
-        const __m128i half = _mm_add_epi32(_mm256_castsi256_si128(lanes), _mm256_extracti128_si256(lanes, 1));
+        const __m128i low = _mm256_castsi256_si128(lanes), high = _mm256_extracti128_si256(lanes, 1);
+        const __m128i half = _mm_add_epi32(low, high);
         const __m128i quarter = _mm_add_epi32(half, _mm_unpackhi_epi64(half, half));
         sum += _mm_cvtsi128_si32(_mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 1)));
     }
