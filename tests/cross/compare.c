@@ -1,8 +1,9 @@
 /*
  * compare EXPECTED ACTUAL F32_TOL F64_TOL: the host's and the target's output of one cross-test
- * program, line by line. Result lines are `label index f32|f64 HEX`; `#` lines (measurements)
- * are skipped. Both files must hold the same results in the same order; values may differ by at
- * most TOL * max(1, |expected|, |actual|) (relative, absolute below 1). Prints one summary line:
+ * program, line by line. Result lines are `label index f32|f64|i8 HEX`; `#` lines (measurements)
+ * are skipped. Both files must hold the same results in the same order; reals may differ by at
+ * most TOL * max(1, |expected|, |actual|) (relative, absolute below 1), int8 results (integer
+ * arithmetic, the same on every machine) not at all. Prints one summary line:
  * how many results, how many bit-identical, the largest difference and the most ulps apart; on a
  * mismatch, the label, index, both values and the difference. Exit 0 if everything agrees.
  */
@@ -15,7 +16,7 @@
 typedef struct {
     char label[64];
     unsigned long index;
-    int bytes; /* 4 or 8 */
+    int bytes; /* 4 or 8 (a real), 1 (an int8) */
     uint64_t bits;
     double value;
 } result;
@@ -31,13 +32,16 @@ static int next_result(FILE *f, result *r, const char *path, long *line)
         }
         unsigned long long bits;
         if (sscanf(text, "%63s %lu %7s %llx", r->label, &r->index, type, &bits) != 4
-            || (strcmp(type, "f32") != 0 && strcmp(type, "f64") != 0)) {
+            || (strcmp(type, "f32") != 0 && strcmp(type, "f64") != 0 && strcmp(type, "i8") != 0)
+            || (type[0] == 'i' && bits > 0xffu)) {
             fprintf(stderr, "compare: %s:%ld: not a result line: %s", path, *line, text);
             return -1;
         }
-        r->bytes = type[1] == '3' ? 4 : 8;
+        r->bytes = type[0] == 'i' ? 1 : type[1] == '3' ? 4 : 8;
         r->bits = bits;
-        if (r->bytes == 4) {
+        if (r->bytes == 1) {
+            r->value = (double)(int8_t)(uint8_t)bits;
+        } else if (r->bytes == 4) {
             uint32_t narrow = (uint32_t)bits;
             float value;
             memcpy(&value, &narrow, sizeof value);
@@ -100,6 +104,15 @@ int main(int argc, char **argv)
             ++identical;
             continue;
         }
+        if (e.bytes == 1) {
+            const double difference = fabs(e.value - a.value);
+            worst = difference > worst ? difference : worst;
+            if (failures++ < 10) {
+                fprintf(stderr, "compare: %s[%lu]: host %d, target %d: int8 results must be equal\n",
+                        e.label, e.index, (int)e.value, (int)a.value);
+            }
+            continue;
+        }
         const double scale = fmax(1.0, fmax(fabs(e.value), fabs(a.value)));
         const double difference = fabs(e.value - a.value) / scale;
         const uint64_t apart = ulps(&e, &a);
@@ -113,7 +126,7 @@ int main(int argc, char **argv)
         }
     }
     printf("%ld results, %ld bit-identical, largest difference %.3g", count, identical, worst);
-    if (count > identical) {
+    if (worst_ulps > 0) {
         printf(" (%llu ulp)", (unsigned long long)worst_ulps);
     }
     printf("%s\n", failures ? ": MISMATCH" : "");

@@ -1,5 +1,6 @@
 #!/bin/sh
-# tests/cross/cross.sh SPEC [WEIGHTS]: the Cortex-M4F deployment check for one spec (make cross).
+# tests/cross/cross.sh SPEC [WEIGHTS [CALIB]]: the microcontroller deployment check for one spec
+# (make cross): a Cortex-M4F (QEMU mps2-an386) and a Cortex-M0 without FPU (QEMU microbit).
 #
 #  1. Generate SPEC into $CROSS_BUILD/<name>/ with the weights embedded (WEIGHTS, or when none is
 #     given the spec's own init saved by a small host program).
@@ -11,12 +12,23 @@
 #  4. Check that the init is the same bits in the model and the reference engine (and, for a float
 #     model, on the host and the target); that a float model's images hold no double-precision or
 #     libm double code; and that no call needs more stack than the header's *_STACK_BYTES.
+#  5. Cortex-M0 (-mfloat-abi=soft): the inference-only build again, its results compared with the
+#     same host program; flash, RAM, stack and instructions. When it does not fit the micro:bit's
+#     256 KiB flash and 16 KiB RAM, say so and go on (CROSS_M0=require, as make check-cross sets
+#     it, makes that a failure).
+#  6. Int8 (float models, when gradc has QUANT=int8): generate <name>_q8.c from the same weights
+#     and a calibration CSV (CALIB, or inputs drawn like the tests' own), run net_q8_infer on both
+#     chips over many inputs and compare every output byte with the host's; check that the
+#     Cortex-M0 object calls no floating-point routine and no libm; print its sizes and
+#     instructions next to the float build's, and the ratio against the issue's targets.
 # Results as key=value lines go to $CROSS_BUILD/<name>.build/result.txt (for make cross-table).
 # Run from the project root. Exit status non-zero on any build failure or mismatch.
 set -eu
 
-SPEC=${1:?usage: cross.sh SPEC [WEIGHTS]}
+SPEC=${1:?usage: cross.sh SPEC [WEIGHTS [CALIB]]}
 WEIGHTS=${2:-}
+CALIB=${3:-}
+CROSS_M0=${CROSS_M0:-auto}
 GRADC=${GRADC:-gen/build/gradc}
 HOST_CC=${HOST_CC:-cc}
 CROSS_BUILD=${CROSS_BUILD:-tests/build/cross}
@@ -54,6 +66,8 @@ for tool in arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-objdump qemu-syst
 done
 [ -f "$SPEC" ] || die "no spec $SPEC"
 [ -z "$WEIGHTS" ] || [ -f "$WEIGHTS" ] || die "no weights file $WEIGHTS"
+[ -z "$CALIB" ] || [ -f "$CALIB" ] || die "no calibration file $CALIB"
+case $CROSS_M0 in auto | require) ;; *) die "CROSS_M0 must be auto or require, not $CROSS_M0" ;; esac
 
 # ---- 1. generate -------------------------------------------------------------------------------
 # The model's name is whatever folder the generator writes: generate once into an empty probe folder
@@ -282,5 +296,252 @@ for call in infer train backward; do
         status=1
     fi
 done
+
+# ---- 5. Cortex-M0 (QEMU microbit): the inference-only build in software floating point ---------
+# The same inference program and weights for a core without FPU: every float operation is a call
+# into libgcc's IEEE routines (correctly rounded, like the host's SSE), so the results must match
+# the host's as closely as the M4F's do. The micro:bit's real memory: 256 KiB flash, 16 KiB RAM.
+M0_CFLAGS="-mcpu=cortex-m0 -mthumb -mfloat-abi=soft -std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion
+    -Wshadow -Werror -ffunction-sections -fdata-sections"
+M0_LDFLAGS="-nostartfiles --specs=nano.specs -T $HERE/board/microbit.ld -Wl,--gc-sections"
+QEMU_M0="qemu-system-arm -M microbit -nographic -semihosting-config enable=on,target=native"
+M0_RAM_BYTES=16384
+# What the harness itself pushes around a measured call (main, probe_measure, the painting code),
+# beyond the call's own stack: the micro:bit's RAM must hold both.
+M0_HARNESS_STACK_BYTES=512
+Z=$W/m0
+mkdir -p "$Z"
+m0cc() {
+    # shellcheck disable=SC2086
+    arm-none-eabi-gcc $M0_CFLAGS "$@"
+}
+# m0link OUT OBJECT...: link for the micro:bit; status 2 (and the linker's words in OUT.link.log)
+# when the image does not fit its flash or RAM, 1 on any other failure.
+m0link() {
+    out=$1
+    shift
+    # shellcheck disable=SC2086
+    if arm-none-eabi-gcc $M0_CFLAGS $M0_LDFLAGS -Wl,-Map="$out.map" "$@" -lm -o "$out" \
+        > "$out.link.log" 2>&1; then
+        return 0
+    fi
+    grep -qE "overflowed|will not fit|microbit.ld:" "$out.link.log" && return 2
+    cat "$out.link.log"
+    return 1
+}
+m0_size_of() {
+    arm-none-eabi-size "$Z/$1.elf" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
+}
+# m0_fits PROGRAM HEADER_STACK: does the image leave the stack the header promises (and the
+# harness's own) in the 16 KiB of RAM? Sets m0_unfit to the reason when not.
+m0_fits() {
+    set -- "$1" "$2" $(m0_size_of "$1")
+    if [ $(($4 + $2 + M0_HARNESS_STACK_BYTES)) -gt $M0_RAM_BYTES ]; then
+        m0_unfit="$4 B of data and bss + the $2 B of stack the header promises + $M0_HARNESS_STACK_BYTES B for the harness exceed the micro:bit's $M0_RAM_BYTES B of RAM"
+        return 1
+    fi
+    return 0
+}
+m0_skip() {
+    echo "  Cortex-M0: $1"
+    if [ "$CROSS_M0" = require ]; then
+        echo "  (CROSS_M0=require: $name must fit the micro:bit)"
+        status=1
+    fi
+}
+run_m0() {
+    # shellcheck disable=SC2086
+    if ! timeout $QEMU_TIMEOUT $QEMU_M0 -icount shift=0 -kernel "$Z/$1.elf" \
+        > "$Z/$1.qemu.log" 2> "$Z/$1.txt"; then
+        tail -5 "$Z/$1.txt"
+        die "Cortex-M0 $1.elf failed under QEMU (output: $Z/$1.txt)"
+    fi
+}
+
+echo "cross: $name ($dtype) on Cortex-M0 without FPU (QEMU microbit), against the same programs on the host"
+m0cc -c "$HERE/board/board.c" -o "$Z/board.o"
+m0cc -c "$HERE/probe.c" -o "$Z/probe.o"
+# shellcheck disable=SC2086
+{
+    m0cc -c "$G/${name}_weights.c" -o "$Z/${name}_weights.o"
+    m0cc $MODEL_DEFS -I"$G" -c "$HERE/infer_main.c" -o "$Z/infer_main.o"
+}
+m0cc -c "$HERE/empty_main.c" -o "$Z/empty_main.o"
+m0link "$Z/empty.elf" "$Z/board.o" "$Z/probe.o" "$Z/empty_main.o" || die "linking the Cortex-M0 harness failed"
+set -- $(m0_size_of empty)
+record m0_empty_flash "$1"
+record m0_empty_ram "$2"
+m0_infer=no
+m0_unfit=
+m0link "$Z/infer.elf" "$Z/board.o" "$Z/probe.o" "$Z/infer_main.o" "$Z/${name}_weights.o" || {
+    [ $? -eq 2 ] || die "linking the Cortex-M0 inference build failed"
+    m0_unfit="the inference-only build does not fit: $(grep -m1 -E 'overflowed|will not fit|microbit.ld:' "$Z/infer.elf.link.log" | sed 's/^.*ld: //')"
+}
+if [ -z "$m0_unfit" ] && m0_fits infer "$(get infer_header_stack)"; then
+    m0_infer=yes
+    run_m0 infer
+    printf '  %-6s host vs target: ' infer
+    "$H/compare" "$H/infer.txt" "$Z/infer.txt" $F32_TOLERANCE $F64_TOLERANCE || status=1
+    set -- $(m0_size_of infer)
+    record m0_infer_flash "$1"
+    record m0_infer_ram "$2"
+    record m0_infer_instructions "$(info "$Z/infer.txt" infer_instructions)"
+    record m0_infer_stack "$(info "$Z/infer.txt" infer_stack_bytes)"
+    record m0_infer_object "$(arm-none-eabi-size "$Z/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
+    measured=$(get m0_infer_stack)
+    if [ -z "$measured" ] || [ "$measured" -gt "$(get infer_header_stack)" ]; then
+        echo "  Cortex-M0 infer: measured ${measured:-?} bytes of stack, more than the header's $(get infer_header_stack)"
+        status=1
+    fi
+    if [ "$dtype" = float ]; then
+        found=$(arm-none-eabi-nm "$Z/infer.elf" | awk '{ print $NF }' | grep -E "$DOUBLE_SYMBOLS" | sort -u | tr '\n' ' ')
+        if [ -n "$found" ]; then
+            echo "  float model, double-precision or libm double symbols in the Cortex-M0 infer.elf: $found"
+            status=1
+        fi
+    fi
+else
+    m0_skip "$m0_unfit"
+fi
+
+# ---- 6. int8: net_q8_infer on both chips -----------------------------------------------------
+# Integer arithmetic only, so every output byte must equal the host's, on both cores.
+q8=no
+if [ "$dtype" != float ]; then
+    echo "cross: $name: no int8 build (QUANT=int8 quantizes float models; this one is $dtype)"
+elif ! "$GRADC" --help 2>&1 | grep -q -- '--quant'; then
+    echo "cross: $name: no int8 build ($GRADC has no --quant)"
+else
+    q8=yes
+fi
+if [ $q8 = yes ]; then
+    if [ -z "$CALIB" ]; then
+        # shellcheck disable=SC2086
+        $HOST_CC $HOST_CFLAGS $MODEL_DEFS -I"$G" -I$HERE "$HERE/calib_csv.c" "$HERE/probe.c" \
+            "$HERE/host.c" -o "$H/calib_csv"
+        CALIB=$W/calib.csv
+        "$H/calib_csv" 64 "$CALIB"
+    fi
+    "$GRADC" --out "$W/q8gen" --weights "$WEIGHTS" --quant int8 --calib "$CALIB" "$SPEC" \
+        > "$W/gradc_q8.log" 2>&1 || { cat "$W/gradc_q8.log"; die "gradc --quant int8 --calib $CALIB failed"; }
+    Q=$W/q8gen/$name
+    [ -f "$Q/${name}_q8.c" ] || die "gradc --quant int8 wrote no $Q/${name}_q8.c"
+    q8_header() {
+        sed -n "s/^#define ${NAME}_Q8_$1 *\([0-9][0-9]*\).*/\1/p" "$Q/$name.h"
+    }
+    record q8_weights_bytes "$(q8_header WEIGHTS_BYTES)"
+    record q8_infer_bytes "$(q8_header INFER_BYTES)"
+    # shellcheck disable=SC2086
+    {
+        tcc -c "$Q/${name}_q8.c" -o "$T/${name}_q8.o"
+        tcc $MODEL_DEFS -I"$Q" -c "$HERE/q8_main.c" -o "$T/q8_main.o"
+        hcc $MODEL_DEFS -I"$Q" -I$HERE "$HERE/q8_main.c" "$HERE/probe.c" "$HERE/host.c" \
+            "$Q/${name}_q8.c" -o "$H/q8"
+    }
+    tlink "$T/q8.elf" "$T/board.o" "$T/probe.o" "$T/q8_main.o" "$T/${name}_q8.o"
+    "$H/q8" > "$H/q8.txt"
+    # The same bytes from the host's own fastest build (whatever vector path -march=native selects)
+    # as from its plain C one, which the targets are compared with.
+    # shellcheck disable=SC2086
+    $HOST_CC -std=c99 -O2 -march=native -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror $MODEL_DEFS \
+        -I"$Q" -I$HERE "$HERE/q8_main.c" "$HERE/probe.c" "$HERE/host.c" "$Q/${name}_q8.c" -o "$H/q8_native"
+    "$H/q8_native" > "$H/q8_native.txt"
+    printf '  %-6s host plain C vs host -march=native: ' q8
+    "$H/compare" "$H/q8.txt" "$H/q8_native.txt" 0 0 || status=1
+    # shellcheck disable=SC2086
+    if ! timeout $QEMU_TIMEOUT $QEMU -icount shift=0 -kernel "$T/q8.elf" > "$T/q8.qemu.log" 2> "$T/q8.txt"; then
+        tail -5 "$T/q8.txt"
+        die "q8.elf failed under QEMU (output: $T/q8.txt)"
+    fi
+    printf '  %-6s host vs Cortex-M4F: ' q8
+    "$H/compare" "$H/q8.txt" "$T/q8.txt" 0 0 || status=1
+    set -- $(size_of q8)
+    record q8_flash "$1"
+    record q8_ram "$2"
+    record q8_object "$(arm-none-eabi-size "$T/${name}_q8.o" | awk 'NR == 2 { print $1 + $2 }')"
+    record q8_instructions "$(info "$T/q8.txt" q8_infer_instructions)"
+    record q8_stack "$(info "$T/q8.txt" q8_infer_stack_bytes)"
+
+    # shellcheck disable=SC2086
+    {
+        m0cc -c "$Q/${name}_q8.c" -o "$Z/${name}_q8.o"
+        m0cc $MODEL_DEFS -I"$Q" -c "$HERE/q8_main.c" -o "$Z/q8_main.o"
+    }
+    arm-none-eabi-nm -u "$Z/${name}_q8.o" | awk '{ print $NF }' | sort -u > "$Z/q8.undefined"
+    q8_m0_undefined=$(tr '\n' ' ' < "$Z/q8.undefined")
+    if m0link "$Z/q8.elf" "$Z/board.o" "$Z/probe.o" "$Z/q8_main.o" "$Z/${name}_q8.o"; then
+        m0_q8=yes
+    else
+        [ $? -eq 2 ] || die "linking the Cortex-M0 int8 build failed"
+        m0_q8=no
+        m0_skip "the int8 build does not fit: $(grep -m1 -E 'overflowed|will not fit|microbit.ld:' "$Z/q8.elf.link.log" | sed 's/^.*ld: //')"
+    fi
+    if [ $m0_q8 = yes ] && ! m0_fits q8 "$(get q8_infer_bytes)"; then
+        m0_q8=no
+        m0_skip "the int8 build does not fit: $m0_unfit"
+    fi
+    # Integer only on the core without FPU: the object calls no soft-float routine and nothing of
+    # libm, and the linked image (harness included) holds none.
+    int_only_files="$Z/${name}_q8.o"
+    [ $m0_q8 = yes ] && int_only_files="$int_only_files $Z/q8.elf"
+    # shellcheck disable=SC2086
+    sh "$HERE/int_only.sh" $int_only_files || {
+        echo "  int8: the Cortex-M0 int8 build is not integer-only"
+        status=1
+    }
+    if [ $m0_q8 = yes ]; then
+        run_m0 q8
+        printf '  %-6s host vs Cortex-M0:  ' q8
+        "$H/compare" "$H/q8.txt" "$Z/q8.txt" 0 0 || status=1
+        set -- $(m0_size_of q8)
+        record m0_q8_flash "$1"
+        record m0_q8_ram "$2"
+        record m0_q8_object "$(arm-none-eabi-size "$Z/${name}_q8.o" | awk 'NR == 2 { print $1 + $2 }')"
+        record m0_q8_instructions "$(info "$Z/q8.txt" q8_infer_instructions)"
+        record m0_q8_stack "$(info "$Z/q8.txt" q8_infer_stack_bytes)"
+    fi
+fi
+
+# ---- both chips, float and int8 side by side ---------------------------------------------------
+# fewer A B: how many times fewer instructions B takes than A, e.g. "12.3x".
+fewer() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf("%.1fx", a / b); else printf("-") }'
+}
+record infer_object "$(arm-none-eabi-size "$T/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
+record params_bytes "$(sed -n "s/^#define ${NAME}_PARAMS_BYTES *\([0-9][0-9]*\).*/\1/p" "$G/$name.h")"
+echo "  inference, one sample (flash and RAM of the whole image; model object: text + rodata of the"
+echo "  model's own object, weights included; weights: the parameters' bytes):"
+row2() {
+    printf '  %-40s %8s %8s %8s %7s %7s %12s\n' "$@"
+}
+row2 "chip, build: call" "flash B" "model B" "weights" "RAM B" "stack B" "instr/call"
+row2 "Cortex-M4F float: ${name}_infer" "$(get infer_flash)" "$(get infer_object)" "$(get params_bytes)" \
+    "$(get infer_ram)" "$(get infer_stack)" "$(get infer_instructions)"
+[ $q8 = yes ] && row2 "Cortex-M4F int8: ${name}_q8_infer" "$(get q8_flash)" "$(get q8_object)" \
+    "$(get q8_weights_bytes)" "$(get q8_ram)" "$(get q8_stack)" "$(get q8_instructions)"
+[ $m0_infer = yes ] && row2 "Cortex-M0 float: ${name}_infer" "$(get m0_infer_flash)" "$(get m0_infer_object)" \
+    "$(get params_bytes)" "$(get m0_infer_ram)" "$(get m0_infer_stack)" "$(get m0_infer_instructions)"
+[ $q8 = yes ] && [ $m0_q8 = yes ] && row2 "Cortex-M0 int8: ${name}_q8_infer" "$(get m0_q8_flash)" \
+    "$(get m0_q8_object)" "$(get q8_weights_bytes)" "$(get m0_q8_ram)" "$(get m0_q8_stack)" \
+    "$(get m0_q8_instructions)"
+echo "  harness alone: Cortex-M4F $(get empty_flash) B flash, $(get empty_ram) B RAM; Cortex-M0 $(get m0_empty_flash) B flash, $(get m0_empty_ram) B RAM"
+if [ $q8 = yes ]; then
+    echo "  int8 header: ${NAME}_Q8_WEIGHTS_BYTES $(get q8_weights_bytes), ${NAME}_Q8_INFER_BYTES $(get q8_infer_bytes)"
+    echo "  int8 object for the Cortex-M0 calls only: ${q8_m0_undefined:-nothing}"
+    # The issue's targets: int8 at least 10x fewer instructions than float on the M0, 2x on the M4F.
+    verdict() {
+        awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { if (a > 0 && b > 0) print (a / b >= t ? "meets" : "MISSES"); else print "-" }'
+    }
+    m4_ratio=$(fewer "$(get infer_instructions)" "$(get q8_instructions)")
+    record q8_fewer_m4 "$m4_ratio"
+    line="  int8 vs float instructions: Cortex-M4F $m4_ratio fewer ($(verdict "$(get infer_instructions)" "$(get q8_instructions)" 2) the 2x target)"
+    if [ $m0_infer = yes ] && [ $m0_q8 = yes ]; then
+        m0_ratio=$(fewer "$(get m0_infer_instructions)" "$(get m0_q8_instructions)")
+        record q8_fewer_m0 "$m0_ratio"
+        line="$line, Cortex-M0 $m0_ratio fewer ($(verdict "$(get m0_infer_instructions)" "$(get m0_q8_instructions)" 10) the 10x target)"
+    fi
+    echo "$line"
+fi
+
 [ $status -eq 0 ] || die "$name: the target's results differ from the host's, or the checks above failed"
 echo "cross: $name: OK"

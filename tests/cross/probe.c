@@ -79,6 +79,19 @@ void probe_real(const char *label, size_t index, const void *value, size_t bytes
     put("\n");
 }
 
+void probe_int8(const char *label, size_t index, int8_t value)
+{
+    char number[24];
+    put(label);
+    put(" ");
+    digits(number, index, 10, 1);
+    put(number);
+    put(" i8 ");
+    digits(number, (uint8_t)value, 16, 2);
+    put(number);
+    put("\n");
+}
+
 void probe_info(const char *key, uint64_t value)
 {
     char number[24];

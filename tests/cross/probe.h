@@ -1,6 +1,6 @@
 /*
  * Shared by the cross-test programs: fixed test vectors that are exact in float and double, results
- * printed as exact bits (one `label index f32|f64 HEX` line each, so the target's output can be
+ * printed as exact bits (one `label index f32|f64|i8 HEX` line each, so the target's output can be
  * compared with the host's), `# key value` lines for measurements, and the measurement itself.
  */
 #ifndef CROSS_PROBE_H
@@ -20,6 +20,8 @@ float probe_target(uint32_t *state);
 /* One result, printed as the bits of the real at `value`, `bytes` bytes wide (4 or 8). Taking the
  * bits rather than a double keeps float-to-double conversions out of a float model's image. */
 void probe_real(const char *label, size_t index, const void *value, size_t bytes);
+/* One integer result of an int8 model (`label index i8 HEX`, two hex digits): compared exactly. */
+void probe_int8(const char *label, size_t index, int8_t value);
 void probe_info(const char *key, uint64_t value);
 void probe_done(void); /* flush, and exit 0 */
 
