@@ -197,15 +197,14 @@ function M.affine(layer, p)
   return weight, bias
 end
 
--- One sample of the standalone form: acc = B[ch] + W[ch] (x - z_in) per value, then the
--- requantized, clamped store.
+-- One sample of the standalone form: acc = B[ch] + W[ch] x per value (the input's zero point
+-- folded into B, gen/q8/code.lua), then the requantized, clamped store.
 function M.q8_emit(buf, ql, names, helpers, input, output)
-  local dense = require("ops.dense")
   local spec = ql.layer.spec
   buf:loop("ch", 0, spec.channels)
   buf:loop("q", 0, spec.positions)
-  buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s;", names.B, names.W,
-    dense.q8_centered(string.format("%s[%s]", input, row(ql.layer, "q")), ql.input.zero_point))
+  buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s[%s];", names.B, names.W, input,
+    row(ql.layer, "q"))
   activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output, row(ql.layer, "q")),
     "acc", "ch")
   buf:close()

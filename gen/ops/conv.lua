@@ -691,47 +691,94 @@ function M.evaluate(layer, p, x)
   return z
 end
 
--- One sample: for each filter and output position, acc = B[f] + the sum over the taps inside the
--- input of W (x - z_in) (the padding is real 0, which adds nothing), then the requantized, clamped
--- store. W is const int8 [filter][channel of its group][ky][kx] (1-D: [filter][channel][k]), read
--- in that order for each output position.
+-- The int8 input patch of one output position: group_channels * kernel taps (1-D: kernel[2]).
+function M.q8_patch_size(layer)
+  local g = M.geometry(layer)
+  return g.group_channels * g.kernel[1] * g.kernel[2]
+end
+
+-- One sample, as a dense layer per output position: the position's taps gathered (per group) into
+-- patch[channel][ky][kx], a padded tap holding the input's zero point (real 0, as the padding is),
+-- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
+-- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
+-- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
 function M.q8_emit(buf, ql, names, helpers, input, output)
   local g = M.geometry(ql.layer)
-  local dense = require("ops.dense")
-  buf:loop("f", 0, g.filters)
-  local channel = "c"
-  if g.groups > 1 then
-    -- the first input channel of f's group: f / group_filters * group_channels
-    local first = g.group_filters == 1 and "f" or string.format("f / %d", g.group_filters)
-    if g.group_channels > 1 then
-      first = string.format("%s * %d", first, g.group_channels)
-      buf:line("const int first = %s; /* the first input channel of f's group */", first)
-      channel = "(first + c)"
-    else
-      channel = first == "f" and "f" or "(" .. first .. ")"
-    end
-  end
+  local taps = M.q8_patch_size(ql.layer)
+  local z_in = ql.input.zero_point
+  buf:open("{")
+  buf:line("int8_t patch[%d];", taps)
   buf:loop("oy", 0, g.out_height)
   buf:loop("ox", 0, g.out_width)
-  buf:line("int32_t acc = %s[f];", names.B)
+  local channel = "c"
+  if g.groups > 1 then
+    buf:loop("group", 0, g.groups)
+    channel = g.group_channels == 1 and "group" or string.format("(group * %d + c)", g.group_channels)
+  end
   buf:loop("c", 0, g.group_channels)
-  local opened = 0
+  local checks = {}
+  local tap = "c * " .. g.kernel[2] .. " + kx"
   if g.rank == 2 then
     buf:loop("ky", 0, g.kernel[1])
-    opened = opened + 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+    buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
+    if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
+      checks[#checks + 1] = string.format("iy >= 0 && iy < %d", g.height)
+    end
+    tap = string.format("(c * %d + ky) * %d + kx", g.kernel[1], g.kernel[2])
   end
   buf:loop("kx", 0, g.kernel[2])
-  opened = opened + 1 + M.open_coordinate(buf, g, 2, "ix", "ox", "kx")
-  local weight = g.rank == 2 and string.format("%s[f][c][ky][kx]", names.W) or string.format("%s[f][c][kx]", names.W)
+  buf:line("const int ix = %s;", input_coordinate(g, 2, "ox", "kx"))
+  if g.pad[2][1] > 0 or g.pad[2][2] > 0 then
+    checks[#checks + 1] = string.format("ix >= 0 && ix < %d", g.width)
+  end
   local element = string.format("%s[%s]", input, M.row(g, channel, "iy", "ix", g.height, g.width))
-  buf:line("acc += (int32_t)%s * %s;", weight, dense.q8_centered(element, ql.input.zero_point))
-  M.close_all(buf, opened)
+  if #checks > 0 then
+    buf:line("patch[%s] = %s ? %s : (int8_t)%d;", tap, table.concat(checks, " && "), element, z_in)
+  else
+    buf:line("patch[%s] = %s;", tap, element)
+  end
   buf:close()
-  activations.q8_store(buf, ql, names, helpers,
-    string.format("%s[%s]", output, M.row(g, "f", "oy", "ox", g.out_height, g.out_width)), "acc", "f")
+  if g.rank == 2 then
+    buf:close()
+  end
+  buf:close()
+  -- filters in pairs through dot2 (the patch read once for both where that helps), an odd last
+  -- filter (of the layer or each group) alone; f is the filter, k its index in the group
+  local per_group = g.groups == 1 and g.filters or g.group_filters
+  local pairs_end = per_group - per_group % 2
+  local function filter_of(k)
+    if g.groups == 1 then
+      return k
+    end
+    return per_group == 1 and "group" or string.format("group * %d + %s", per_group, k)
+  end
+  local function store(f, sum)
+    buf:open("{")
+    buf:line("const int32_t acc = %s[%s] + %s;", names.B, f, sum)
+    activations.q8_store(buf, ql, names, helpers,
+      string.format("%s[%s]", output, M.row(g, f:find(" ") and "(" .. f .. ")" or f, "oy", "ox", g.out_height,
+      g.out_width)), "acc", f)
+    buf:close()
+  end
+  if pairs_end > 0 then
+    buf:loop("k", 0, pairs_end, 2)
+    buf:line("const int f = %s;", filter_of("k"))
+    buf:line("int32_t sums[2];")
+    buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
+    store("f", "sums[0]")
+    store("f + 1", "sums[1]")
+    buf:close()
+  end
+  if pairs_end < per_group then
+    local f = filter_of(tostring(pairs_end))
+    store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+  end
+  if g.groups > 1 then
+    buf:close()
+  end
   buf:close()
   buf:close()
-  buf:close()
+  buf:close("}")
 end
 
 return M

@@ -292,24 +292,34 @@ function M.evaluate(layer, p, x)
   return z
 end
 
--- (x - z_in) of an int8 input element as an int32 C expression.
-function M.q8_centered(element, zero_point)
-  if zero_point == 0 then
-    return "(int32_t)" .. element
-  end
-  return string.format("((int32_t)%s %s %d)", element, zero_point < 0 and "+" or "-", math.abs(zero_point))
-end
-
--- One sample: acc = B[r] + sum_k W[r][k] (x[k] - z_in), then the requantized, clamped store
--- (activations.q8_store). W is const int8 [unit][input], read row by row.
+-- One sample: acc = B[r] + sum_k W[r][k] x[k] (the input's zero point folded into B,
+-- gen/q8/code.lua) through the build's dot product, then the requantized, clamped store
+-- (activations.q8_store). W is const int8 [unit][input], one contiguous row per unit.
+-- Rows go in pairs through dot2 (one read of x for both on cores that unpack it), an odd last
+-- row alone.
 function M.q8_emit(buf, ql, names, helpers, input, output)
-  buf:loop("r", 0, ql.n_out)
-  buf:line("int32_t acc = %s[r];", names.B)
-  buf:loop("k", 0, ql.n_in)
-  buf:line("acc += (int32_t)%s[r][k] * %s;", names.W, M.q8_centered(input .. "[k]", ql.input.zero_point))
-  buf:close()
-  activations.q8_store(buf, ql, names, helpers, output .. "[r]", "acc", "r")
-  buf:close()
+  local pairs_end = ql.n_out - ql.n_out % 2
+  if pairs_end > 0 then
+    buf:loop("r", 0, pairs_end, 2)
+    buf:line("int32_t sums[2];")
+    buf:line("%s(%s[r], %s[r + 1], %s, %d, sums);", helpers.dot2(), names.W, names.W, input, ql.n_in)
+    for k = 0, 1 do
+      local row = k == 0 and "r" or "r + 1"
+      buf:open("{")
+      buf:line("const int32_t acc = %s[%s] + sums[%d];", names.B, row, k)
+      activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
+      buf:close()
+    end
+    buf:close()
+  end
+  if pairs_end < ql.n_out then
+    local row = tostring(pairs_end)
+    buf:open("{")
+    buf:line("const int32_t acc = %s[%s] + %s(%s[%s], %s, %d);", names.B, row, helpers.dot(), names.W, row,
+      input, ql.n_in)
+    activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
+    buf:close()
+  end
 end
 
 return M

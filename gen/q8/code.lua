@@ -99,43 +99,32 @@ local function weight_array(buf, ql, name)
   local dims
   if layer.kind == "dense" then
     dims = { layer.n_out, layer.n_in }
+    buf:line("/* %s[%s]: int8, per-channel symmetric (scale max |w| / 127), read in this order */", name,
+      table.concat(dims, "]["))
   else
+    -- one row per filter, in the order of the input patch a position's taps are gathered into
     local g = conv.geometry(layer)
-    dims = g.rank == 2 and { g.filters, g.group_channels, g.kernel[1], g.kernel[2] }
-      or { g.filters, g.group_channels, g.kernel[2] }
+    dims = { g.filters, g.group_channels * g.kernel[1] * g.kernel[2] }
+    buf:line("/* %s[filter][%s]: int8, per-channel symmetric (scale max |w| / 127), in patch order */", name,
+      g.rank == 2 and "channel][ky][kx" or "channel][kx")
   end
-  buf:line("/* %s[%s]: int8, per-channel symmetric (scale max |w| / 127), read in this order */", name,
-    table.concat(dims, "]["))
   buf:open("static const int8_t %s[%s] = {", name, table.concat(dims, "]["))
-  local inner = dims[#dims]
   for c, w in ipairs(ql.weights) do
-    if #dims == 2 then
+    if layer.kind == "dense" then
       buf:open("{")
       rows_of(buf, w)
       buf:close(c == #ql.weights and "}" or "},")
     else
-      -- nested braces for [channel][ky][kx] (or [channel][k]), the innermost rows on one line
+      -- one line per kernel row (the innermost [kx] of a channel)
+      local g = conv.geometry(layer)
+      local row_length = g.kernel[2]
       buf:open("{")
-      local rows_per_channel = #dims == 4 and dims[3] or 1
-      local channels = dims[2]
-      for ch = 1, channels do
-        if #dims == 4 then
-          buf:open("{")
-          for ky = 1, rows_per_channel do
-            local items = {}
-            for kx = 1, inner do
-              items[kx] = tostring(w[((ch - 1) * rows_per_channel + ky - 1) * inner + kx])
-            end
-            buf:line("{%s}%s", table.concat(items, ", "), ky == rows_per_channel and "" or ",")
-          end
-          buf:close(ch == channels and "}" or "},")
-        else
-          local items = {}
-          for kx = 1, inner do
-            items[kx] = tostring(w[(ch - 1) * inner + kx])
-          end
-          buf:line("{%s}%s", table.concat(items, ", "), ch == channels and "" or ",")
+      for start = 1, #w, row_length do
+        local items = {}
+        for k = start, start + row_length - 1 do
+          items[#items + 1] = tostring(w[k])
         end
+        buf:line("%s%s", table.concat(items, ", "), start + row_length > #w and "" or ",")
       end
       buf:close(c == #ql.weights and "}" or "},")
     end
@@ -146,6 +135,142 @@ end
 
 -- The requantization helpers, each written only when some layer calls it.
 local HELPERS = {
+  dot = [[
+/* sum w[i] x[i] over n int8 pairs (a weight row and the layer's input or a conv's patch of it;
+ * the input's zero point is folded into the biases). Integer sums are exact and the generator
+ * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
+ * the compiler's target macros, GRADC_PORTABLE forcing plain C) returns the same int32, in any
+ * order of the multiply-adds. */
+#if !defined(GRADC_PORTABLE) && defined(__ARM_FEATURE_DSP)
+#include <arm_acle.h>
+#include <string.h>
+#define ${NAME}_Q8_DOT_DSP 1
+/* SXTB16 of v rotated by 8 (bytes 1 and 3), one instruction: gcc 12 does not fold a C rotate into
+ * SXTB16's rotation operand (the separate rotate cost 2 of every 13 instructions of the loop). */
+static inline int32_t ${name}_q8_sxtb16_ror8(int32_t v)
+{
+#if defined(__GNUC__)
+    int32_t result;
+    __asm__("sxtb16 %0, %1, ror #8" : "=r"(result) : "r"(v));
+    return result;
+#else
+    return __sxtb16((int32_t)(((uint32_t)v >> 8) | ((uint32_t)v << 24)));
+#endif
+}
+#elif !defined(GRADC_PORTABLE) && defined(__AVX512VNNI__) && defined(__AVX512BW__)
+#include <immintrin.h>
+#define ${NAME}_Q8_DOT_VNNI 1
+#define ${NAME}_Q8_DOT_AVX2 1
+#elif !defined(GRADC_PORTABLE) && defined(__AVX2__)
+#include <immintrin.h>
+#define ${NAME}_Q8_DOT_AVX2 1
+#endif
+static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
+{
+    int32_t sum = 0;
+    int i = 0;
+#if defined(${NAME}_Q8_DOT_DSP)
+    /* Cortex-M4/M7/M33 (ARMv7E-M DSP): four int8 pairs per step, read as one 32-bit word each
+     * (memcpy: one load), sign-extended in pairs to 16 bits (SXTB16 of bytes 0 and 2, then of
+     * the word rotated by 8 for bytes 1 and 3), two dual multiply-adds (SMLAD).
+     * w and x are read alike, so each product pairs w[k] with x[k] in either byte order. */
+    for (; i + 4 <= n; i += 4) {
+        int32_t wv, xv;
+        memcpy(&wv, w + i, 4);
+        memcpy(&xv, x + i, 4);
+        sum = __smlad(__sxtb16(wv), __sxtb16(xv), sum);
+        sum = __smlad(${name}_q8_sxtb16_ror8(wv), ${name}_q8_sxtb16_ror8(xv), sum);
+    }
+#elif defined(${NAME}_Q8_DOT_VNNI)
+    /* AVX-512 VNNI: VPDPBUSD multiplies unsigned by signed bytes, so x + 128 (x xor 0x80) times w,
+     * less 128 w accumulated the same way: sum w x exactly (no saturation in VPDPBUSD). */
+    if (n >= 64) {
+        const __m512i flip = _mm512_set1_epi8(-128);
+        __m512i shifted = _mm512_setzero_si512(), offset = _mm512_setzero_si512();
+        for (; i + 64 <= n; i += 64) {
+            const __m512i wv = _mm512_loadu_si512((const void *)(w + i));
+            const __m512i xv = _mm512_loadu_si512((const void *)(x + i));
+            shifted = _mm512_dpbusd_epi32(shifted, _mm512_xor_si512(xv, flip), wv);
+            offset = _mm512_dpbusd_epi32(offset, flip, wv);
+        }
+        /* summed through memory: the 512-bit extracts trip g++ 12's bogus maybe-uninitialized
+         * warning (GCC bug 105593) when this file is compiled as C++ */
+        int32_t lanes[16];
+        _mm512_storeu_si512((void *)lanes, _mm512_sub_epi32(shifted, offset));
+        for (int k = 0; k < 16; ++k)
+            sum += lanes[k];
+    }
+#endif
+#if defined(${NAME}_Q8_DOT_AVX2)
+    /* AVX2 (and VNNI's remainder): 16 pairs per step, sign-extended to int16, multiplied and
+     * added in pairs into int32 (VPMADDWD: int8-range products cannot saturate it, unlike
+     * VPMADDUBSW). */
+    if (n - i >= 16) {
+        __m256i lanes = _mm256_setzero_si256();
+        for (; i + 16 <= n; i += 16) {
+            const __m128i w8 = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
+            const __m128i x8 = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+            const __m256i wv = _mm256_cvtepi8_epi16(w8), xv = _mm256_cvtepi8_epi16(x8);
+            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(wv, xv));
+        }
+        const __m128i low = _mm256_castsi256_si128(lanes), high = _mm256_extracti128_si256(lanes, 1);
+        const __m128i half = _mm_add_epi32(low, high);
+        const __m128i quarter = _mm_add_epi32(half, _mm_unpackhi_epi64(half, half));
+        sum += _mm_cvtsi128_si32(_mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 1)));
+    }
+#endif
+    for (; i < n; ++i)
+        sum += (int32_t)w[i] * x[i];
+    return sum;
+}
+]],
+  dot2 = [[
+/* The dot products of two weight rows with the same x: on ARMv7E-M DSP each word of x is read and
+ * sign-extended once for both rows (15 instructions per 8 pairs instead of 22), on other 32-bit
+ * ARM cores each byte of x; elsewhere two dot products. The same exact int32 sums. */
+static void ${name}_q8_dot2(const int8_t *w0, const int8_t *w1, const int8_t *x, int n, int32_t sums[2])
+{
+#if defined(${NAME}_Q8_DOT_DSP)
+    int32_t sum0 = 0, sum1 = 0;
+    int i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int32_t xv, wv0, wv1;
+        memcpy(&xv, x + i, 4);
+        memcpy(&wv0, w0 + i, 4);
+        memcpy(&wv1, w1 + i, 4);
+        const int32_t x_even = __sxtb16(xv), x_odd = ${name}_q8_sxtb16_ror8(xv);
+        sum0 = __smlad(__sxtb16(wv0), x_even, sum0);
+        sum0 = __smlad(${name}_q8_sxtb16_ror8(wv0), x_odd, sum0);
+        sum1 = __smlad(__sxtb16(wv1), x_even, sum1);
+        sum1 = __smlad(${name}_q8_sxtb16_ror8(wv1), x_odd, sum1);
+    }
+    for (; i < n; ++i) {
+        sum0 += w0[i] * x[i];
+        sum1 += w1[i] * x[i];
+    }
+    sums[0] = sum0;
+    sums[1] = sum1;
+    /* this path does not call the one-row dot product, which a build whose layers all pair up
+     * would then leave unused (a warning) */
+    (void)&${name}_q8_dot;
+#elif !defined(GRADC_PORTABLE) && defined(__arm__)
+    /* 32-bit ARM without the DSP extension (Cortex-M0/M0+/M3): each x[i] loaded once for both
+     * rows (5 instructions per pair instead of 7 on the M0) */
+    int32_t sum0 = 0, sum1 = 0;
+    for (int i = 0; i < n; ++i) {
+        const int32_t xi = x[i];
+        sum0 += w0[i] * xi;
+        sum1 += w1[i] * xi;
+    }
+    sums[0] = sum0;
+    sums[1] = sum1;
+    (void)&${name}_q8_dot; /* not called here (see the DSP path) */
+#else
+    sums[0] = ${name}_q8_dot(w0, x, n);
+    sums[1] = ${name}_q8_dot(w1, x, n);
+#endif
+}
+]],
   srdhm = [[
 /* SaturatingRoundingDoublingHighMul: a b / 2^31 to nearest (the nudge and the truncating division
  * round ties toward +infinity); the one overflow, INT32_MIN squared, saturates. */
@@ -206,8 +331,8 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
-local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" } }
+local HELPER_ORDER = { "dot", "dot2", "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
+local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" }, dot2 = { "dot" } }
 
 -- A table of helper-name functions that remember which helpers were used.
 local function helper_names(plan)
@@ -226,7 +351,7 @@ local function helper_names(plan)
     local parts = {}
     for _, helper in ipairs(HELPER_ORDER) do
       if used[helper] then
-        parts[#parts + 1] = (HELPERS[helper]:gsub("%${name}", plan.name))
+        parts[#parts + 1] = (HELPERS[helper]:gsub("%${name}", plan.name):gsub("%${NAME}", plan.NAME))
       end
     end
     return table.concat(parts, "\n")
@@ -256,6 +381,23 @@ local function comment(buf, depth, ...)
   end
 end
 
+-- qb[c] - z_in * sum qW[c]: acc = qb + sum qW (qx - z_in) = that + sum qW qx, so the kernels
+-- multiply the int8 input as it is (a conv's padded taps hold z_in). |qb| + 128 sum |qW| is within
+-- the accumulator bound quantize.lua enforces, so the folded bias is an int32.
+local function folded_bias(ql)
+  local z = ql.input.zero_point
+  local folded = {}
+  for c, w in ipairs(ql.weights) do
+    local total = 0
+    for _, v in ipairs(w) do
+      total = total + v
+    end
+    folded[c] = ql.bias[c] - z * total
+    assert(folded[c] >= -2147483648 and folded[c] <= 2147483647, "folded bias outside int32")
+  end
+  return folded
+end
+
 -- The const data of one layer (comment block, arrays); returns its names and bytes.
 local function layer_data(buf, ql)
   local l = ql.index
@@ -263,8 +405,9 @@ local function layer_data(buf, ql)
   local bytes = 0
   if ql.weights then
     bytes = bytes + weight_array(buf, ql, names.W)
-    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, ql.bias, string.format(
-      "%s: int32 biases, scale %s scale * the channel's weight scale", names.B, ql.input.name))
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded_bias(ql), string.format(
+      "%s: int32 biases qb - z sum W (qb at scale s_%s s_w, z = %d folded in): acc = %s + sum W x",
+      names.B, ql.input.name, ql.input.zero_point, names.B))
     bytes = bytes + flat_array(buf, "int32_t", 4, names.M, ql.multiplier, string.format(
       "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
       "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
@@ -336,6 +479,14 @@ function M.prepare(plan, q8)
     input = output
   end
   local buffers = #layers == 1 and 0 or (#layers == 2 and hidden or 2 * hidden)
+  -- the largest conv patch (one output position's taps), in its layer's block of the same frame
+  local patch = 0
+  for _, ql in ipairs(layers) do
+    if ql.kind == "conv1d" or ql.kind == "conv2d" then
+      patch = math.max(patch, conv.q8_patch_size(ql.layer))
+    end
+  end
+  buffers = buffers + patch
   return {
     data = data:text(), body = body:text(), helpers = helper_text(),
     weights_bytes = weights_bytes, infer_bytes = buffers, hidden = hidden,
@@ -350,8 +501,9 @@ function M.declarations(plan, q8, prepared)
  * real = scale * (q - zero point). %s_q8_infer: one sample of int8 inputs to int8 outputs in
  * integer arithmetic only (no floating point: it builds and runs on cores without an FPU).
  * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
- * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers on the stack of one call (the rest
- * of its frame is a few scalars). */
+ * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers and the largest conv's input patch
+ * (one output position's taps) on the stack of one call (the rest of its frame is a few
+ * scalars). */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -387,8 +539,11 @@ function M.files(plan, q8, prepared, sources)
  * MultiplyByQuantizedMultiplier), moved to the output's zero point and clamped (relu: from the
  * zero point up). sigmoid, tanh and leaky_relu are 256-entry tables of the clamped Zq, softmax
  * an exponential table and an integer division; max pools take the int8 maximum, average pools
- * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. No heap, no
- * mutable data: two int8 ping-pong buffers on the stack (%s_Q8_INFER_BYTES).
+ * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. The input's
+ * zero point is folded into the biases; a conv gathers each output position's taps into a patch
+ * and, like dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512
+ * VNNI on x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
+ * ping-pong buffers and a conv's patch on the stack (%s_Q8_INFER_BYTES).
  *
  * Tensors (calibrated range including 0, scale, zero point):
 %s

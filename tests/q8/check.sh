@@ -5,7 +5,8 @@
 #      (every layer kind and activation) trained 30 steps on pseudo-random data;
 #   3. every model generated with --quant int8, its <name>_q8.c and <name>_qinfer.c compiled
 #      warning-free (gcc, clang; C99 strict; -O0, -O2) and as C++ (g++, clang++ -O2),
-#      with no heap symbol;
+#      with no heap symbol; the dot product's AVX2, AVX-512 VNNI and Cortex-M4 (SMLAD) paths
+#      compiled strict for their targets, each object holding its instruction;
 #   4. integer only: every <name>_q8.c built for a Cortex-M0 (soft float) references no float or
 #      double helper (__aeabi_f*, __aeabi_d*, conversions) and no libm function, and a file with
 #      one float operation is caught by the same check;
@@ -84,6 +85,50 @@ for m in $MODELS; do
 done
 lua5.4 tests/text/check_text.lua $B/deploy/*/*_q8.c $B/deploy/*/*_qinfer.c
 echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at -O0 and -O2; g++, clang++) warning-free, no heap symbols"
+
+# 3b. the dot product's fast paths, compiled strict for their targets (compiling needs no such
+# CPU; check-q8-ref runs them): each object must hold the path's instruction, so a feature macro
+# that stopped selecting it fails here. AVX2: VPMADDWD; AVX-512 VNNI: VPDPBUSD; Cortex-M4 (DSP):
+# SMLAD, at -O2 and -Os. The plain -O2 x86-64 build holds neither x86 instruction.
+# holds OBJECT OBJDUMP MNEMONIC: OBJECT's code contains MNEMONIC.
+holds() { "$2" -d "$1" | grep -Eqw "$3"; }
+M4_FLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
+paths=0
+for m in digits digits_cnn; do # both have dot products of 64 and more (VNNI's step), the others less
+    src=$B/deploy/$m/${m}_q8.c
+    for c in gcc clang; do
+        $c $STRICT -O2 -march=x86-64-v3 -c "$src" -o $B/avx2.o
+        holds $B/avx2.o objdump vpmaddwd || { echo "check-q8: $src: no AVX2 dot product under $c -march=x86-64-v3"; exit 1; }
+        ! holds $B/avx2.o objdump vpdpbusd || { echo "check-q8: $src: VNNI without VNNI ($c)"; exit 1; }
+        $c $STRICT -O2 -march=x86-64-v4 -mavx512vnni -c "$src" -o $B/vnni.o
+        holds $B/vnni.o objdump vpdpbusd || { echo "check-q8: $src: no VNNI dot product under $c -mavx512vnni"; exit 1; }
+        $c $STRICT -O2 -c "$src" -o $B/plain.o
+        ! holds $B/plain.o objdump 'vpmaddwd|vpdpbusd' || { echo "check-q8: $src: vector code in the plain build ($c)"; exit 1; }
+        paths=$((paths + 3))
+    done
+    for cxx in g++ clang++; do
+        for arch in "-march=x86-64-v3" "-march=x86-64-v4 -mavx512vnni"; do
+            $cxx -x c++ -Wall -Wextra -Werror -O2 $arch -c "$src" -o $B/cxx.o
+            paths=$((paths + 1))
+        done
+    done
+    for opt in -O2 -Os; do
+        arm-none-eabi-gcc $M4_FLAGS $opt $STRICT -I$B/deploy/$m -c "$src" -o $B/m4_$m.o
+        holds $B/m4_$m.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: no SMLAD on the Cortex-M4 ($opt)"; exit 1; }
+        paths=$((paths + 1))
+    done
+    arm-none-eabi-g++ -x c++ $M4_FLAGS -O2 -Wall -Wextra -Werror -I$B/deploy/$m -c "$src" -o $B/m4_cxx.o
+    if [ -d /usr/lib/arm-none-eabi/include ]; then # clang for the M4, with newlib's headers
+        clang --target=thumbv7em-none-eabihf $M4_FLAGS -O2 $STRICT -isystem /usr/lib/arm-none-eabi/include \
+            -I$B/deploy/$m -c "$src" -o $B/m4_clang.o
+        holds $B/m4_clang.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: no SMLAD from clang for the M4"; exit 1; }
+        paths=$((paths + 1))
+    fi
+    arm-none-eabi-gcc -mcpu=cortex-m0 -mthumb -mfloat-abi=soft -O2 $STRICT -I$B/deploy/$m -c "$src" -o $B/m0_plain.o
+    ! holds $B/m0_plain.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: SMLAD on the Cortex-M0"; exit 1; }
+    paths=$((paths + 2))
+done
+echo "check-q8: $paths compiles of the dot product's paths (AVX2, AVX-512 VNNI, plain: gcc, clang, C++; Cortex-M4 SMLAD at -O2, -Os, C++, clang; none on the M0), each holding its instruction"
 
 # 4. integer only on a Cortex-M0
 # float_references OBJECT: the floating-point helpers and libm functions OBJECT calls.

@@ -6,9 +6,10 @@
 #      tests/q8/ref_specs/ (hand-made: folding, int32 saturation), the whole conv family and seven
 #      dense-family nets of tests/cases.lua (in float): random weights and calibration rows,
 #      gradc --quant int8, the record against the reference's own double calibration, the
-#      generated net_q8_infer and net_qinfer built under gcc and clang at -O2 and -O3
-#      -march=native and under ASan/UBSan, and every output on 300 int8 and 120 float inputs
-#      against the reference (tests/q8/q8_check.c).
+#      generated net_q8_infer and net_qinfer built under gcc and clang at -O2 (plain C) and -O3
+#      -march=native (AVX-512 VNNI where the CPU has it), under ASan/UBSan, and with AVX2 alone
+#      (-march=x86-64-v3, sanitized), and every output on 300 int8 and 120 float inputs against
+#      the reference (tests/q8/q8_check.c).
 .PHONY: check-q8-ref
 
 Q8_BUILD := tests/build/q8ref
