@@ -411,7 +411,10 @@ local function backward_update_body(plan)
     local real, NAME = plan.real, plan.NAME
     buf:line("const %s (*A0)[%s_BATCH] = (const %s (*)[%s_BATCH])X_data;", real, NAME, real, NAME)
     buf:line("const %s (*Y)[%s_BATCH] = (const %s (*)[%s_BATCH])Y_data;", real, NAME, real, NAME)
-    return buf:text() .. "\n" .. backward_body(plan, emit.literal(opt.lr, plan.dtype), "s->scratch.")
+    if opt.schedule then
+      optimizers.schedule_lines(buf, plan)
+    end
+    return buf:text() .. "\n" .. backward_body(plan, optimizers.lr_expression(plan), "s->scratch.")
   end
   buf:line("%s_KERNEL(backward)(p, c, X_data, Y_data, &s->grad, &s->scratch);", plan.NAME)
   buf:line("")

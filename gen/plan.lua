@@ -231,7 +231,7 @@ function M.build(model)
       grads = model.param_count * real_bytes,
       cache = cache_reals * real_bytes,
       scratch = scratch_reals * real_bytes,
-      optimizer = optimizer.state_copies * model.param_count * real_bytes + optimizer.step_bytes,
+      optimizer = optimizer.state_copies * model.param_count * real_bytes + optimizers.step_bytes(model),
       -- one-sample inference keeps two hidden activation vectors alive at once (ping-pong)
       infer = 2 * hidden_width * real_bytes,
       -- the frame of backward and train_step beyond their buffers, as measured on a Cortex-M4F

@@ -10,6 +10,7 @@ local flatten = require("ops.flatten")
 local optimizers = require("ops.optimizers")
 local pool = require("ops.pool")
 local sandbox = require("sandbox")
+local schedules = require("ops.schedules")
 local shape = require("ops.shape")
 
 local M = {}
@@ -349,6 +350,7 @@ local function check_optimizer(ck, value)
   for i, field in ipairs(record.fields) do
     names[i + 1] = field.name
   end
+  names[#names + 1] = "schedule"
   ck:known_fields(value, "optimizer", names)
   local optimizer = { type = kind }
   for _, field in ipairs(record.fields) do
@@ -357,6 +359,7 @@ local function check_optimizer(ck, value)
     optimizer[field.name] = ck:number(given == nil and field.default or given, "optimizer." .. field.name,
       range.accept, range.expected)
   end
+  optimizer.schedule = schedules.validate(ck, rawget(value, "schedule"), optimizer.lr)
   return optimizer
 end
 
@@ -446,6 +449,9 @@ local function check_float_constants(ck, model)
   check("optimizer.beta1", opt.beta1, true)
   check("optimizer.beta2", opt.beta2, true)
   check("optimizer.weight_decay", opt.weight_decay)
+  for _, constant in ipairs(schedules.constants(opt.schedule)) do
+    check("optimizer.schedule." .. constant.name, constant.value)
+  end
   for l, layer in ipairs(model.layers) do
     check("layers[" .. l .. "].alpha", layer.alpha, true)
     check("layers[" .. l .. "].eps", layer.eps)

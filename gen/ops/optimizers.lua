@@ -11,7 +11,10 @@
 -- Weight decay (PyTorch's): sgd, momentum and adam add weight_decay * p to g; adamw decays p
 -- itself ("decoupled"). It applies to W, b, gamma and beta, never to batchnorm's running
 -- statistics, which are not trained.
+-- A learning-rate schedule (ops/schedules.lua) replaces the constant lr by the step's lr_t in
+-- every update above, adamw's decay included.
 local emit = require("emit")
+local schedules = require("ops.schedules")
 local tensors = require("ops.tensors")
 
 local M = {}
@@ -42,7 +45,8 @@ local ADAM_STATE = {
 }
 
 -- `statements(opt, lit, names)` gives the update of one element: names.p (the parameter),
--- names.g (its gradient, weight decay added where coupled), names.state(field) (its state);
+-- names.g (its gradient, weight decay added where coupled), names.state(field) (its state),
+-- names.lr (the step's learning rate: the literal, or the schedule's `lr`);
 -- `before(buf, opt, lit)` runs once per step first.
 local function adam_statements(opt, lit, x)
   local m, v = x.state("first_moment"), x.state("second_moment")
@@ -53,7 +57,7 @@ local function adam_statements(opt, lit, x)
     -- fabs: v / correction2 is never negative, and telling the compiler so drops the call
     -- to the library's sqrt that C's errno rules make it keep for negative arguments
     string.format("%s -= %s * (%s / correction1) / (sqrt%s(fabs%s(%s / correction2)) + %s);",
-      x.p, lit(opt.lr), m, x.fn_suffix, x.fn_suffix, v, lit(opt.eps)),
+      x.p, x.lr, m, x.fn_suffix, x.fn_suffix, v, lit(opt.eps)),
   }
 end
 
@@ -78,7 +82,7 @@ M.RECORDS = {
       { name = "weight_decay", default = 0, range = "non_negative" } },
     state = {}, state_copies = 0, step_bytes = 0,
     statements = function(opt, lit, x)
-      return { string.format("%s -= %s * %s;", x.p, lit(opt.lr), x.g) }
+      return { string.format("%s -= %s * %s;", x.p, x.lr, x.g) }
     end,
   },
   {
@@ -91,7 +95,7 @@ M.RECORDS = {
       local v = x.state("velocity")
       return {
         string.format("%s = %s * %s + %s;", v, lit(opt.beta), v, x.g),
-        string.format("%s -= %s * %s;", x.p, lit(opt.lr), v),
+        string.format("%s -= %s * %s;", x.p, x.lr, v),
       }
     end,
   },
@@ -113,16 +117,58 @@ function M.record(plan)
   return M.BY_TYPE[plan.model.optimizer.type]
 end
 
+-- Whether the optimizer counts its steps itself (adam's bias corrections need t); a schedule
+-- adds the count to the others' state.
+local function counts_steps(record)
+  return record.step_bytes > 0
+end
+
+local SCHEDULE_STEP_FIELD = "unsigned long step; /* t: updates done so far (the schedule's) */"
+
 -- Lines of the optimizer's fields in the train-state struct.
 function M.state_fields(plan)
   local lines = {}
-  for i, field in ipairs(M.record(plan).state) do
+  local record = M.record(plan)
+  for i, field in ipairs(record.state) do
     lines[i] = (field:sub(1, 1) == "_" and plan.name or "") .. field
+  end
+  if plan.model.optimizer.schedule and not counts_steps(record) then
+    lines[#lines + 1] = SCHEDULE_STEP_FIELD
   end
   return lines
 end
 
--- "adam, lr 0.001, beta1 0.9, beta2 0.999, eps 1e-08", weight decay only where it is used.
+-- Bytes of the state beyond the per-parameter copies: adam's count and corrections, or the
+-- count a schedule adds (8 bytes, padding included).
+function M.step_bytes(model)
+  local record = M.BY_TYPE[model.optimizer.type]
+  if model.optimizer.schedule and not counts_steps(record) then
+    return 8
+  end
+  return record.step_bytes
+end
+
+-- The C expression of this step's learning rate, after `M.schedule_lines` where there is a
+-- schedule; the literal otherwise.
+function M.lr_expression(plan)
+  if plan.model.optimizer.schedule then
+    return "lr"
+  end
+  return emit.literal(plan.model.optimizer.lr, plan.dtype)
+end
+
+-- The schedule's `const real lr` from t = s->step, the updates done before this one, and the
+-- count's increment where the optimizer does not keep it itself (adam increments it after).
+function M.schedule_lines(buf, plan)
+  local record = M.record(plan)
+  schedules.emit(buf, plan, plan.model.optimizer, "s->step")
+  if not counts_steps(record) then
+    buf:line("s->step += 1;")
+  end
+end
+
+-- "adam, lr 0.001, beta1 0.9, beta2 0.999, eps 1e-08", weight decay only where it is used, and
+-- the schedule where there is one.
 function M.describe(opt)
   local words = { opt.type }
   for _, field in ipairs(M.BY_TYPE[opt.type].fields) do
@@ -130,7 +176,7 @@ function M.describe(opt)
       words[#words + 1] = field.name .. " " .. emit.shortest(opt[field.name])
     end
   end
-  return table.concat(words, ", ")
+  return table.concat(words, ", ") .. schedules.describe(opt.schedule)
 end
 
 -- Whether train_step applies sgd inside a second, fused backward (dense layers only, and no
@@ -156,6 +202,10 @@ function M.update(buf, plan)
   local lit = function(x) return emit.literal(x, plan.dtype) end
   assert(not M.fuses_into_backward(plan), "this sgd is fused into backward")
   local decay = opt.weight_decay > 0
+  if opt.schedule then
+    M.schedule_lines(buf, plan)
+  end
+  local lr = M.lr_expression(plan)
   if record.before then
     record.before(buf, opt, lit, plan)
   end
@@ -165,7 +215,9 @@ function M.update(buf, plan)
     local g = "s->grad." .. t .. i
     if decay and tensor.decays then
       if record.decoupled_decay then
-        lines[1] = string.format("%s -= %s * %s;", p, emit.product(opt.lr, opt.weight_decay, plan.dtype), p)
+        local rate = opt.schedule and string.format("(lr * %s)", lit(opt.weight_decay))
+          or emit.product(opt.lr, opt.weight_decay, plan.dtype)
+        lines[1] = string.format("%s -= %s * %s;", p, rate, p)
       else
         g = string.format("(%s + %s * %s)", g, lit(opt.weight_decay), p)
         if record.type ~= "sgd" then -- used more than once: form it once
@@ -174,7 +226,7 @@ function M.update(buf, plan)
         end
       end
     end
-    local names = { p = p, g = g, dtype = plan.dtype, fn_suffix = plan.fn_suffix,
+    local names = { p = p, g = g, lr = lr, dtype = plan.dtype, fn_suffix = plan.fn_suffix,
       state = function(field) return "s->" .. field .. "." .. t .. i end }
     local statements = record.statements(opt, lit, names)
     return table.move(statements, 1, #statements, #lines + 1, lines)

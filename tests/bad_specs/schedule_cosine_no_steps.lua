@@ -1,0 +1,6 @@
+-- the cosine's length.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "adam", schedule = { type = "cosine" } },
+}

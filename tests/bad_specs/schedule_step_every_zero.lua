@@ -1,0 +1,6 @@
+-- every = 0 would divide by zero.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "sgd", schedule = { type = "step", every = 0 } },
+}

@@ -1,0 +1,6 @@
+-- gamma = 0 stops training after the first interval.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "sgd", schedule = { type = "step", every = 10, gamma = 0 } },
+}

@@ -1,0 +1,6 @@
+-- a schedule names its type.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "sgd", schedule = { steps = 100 } },
+}

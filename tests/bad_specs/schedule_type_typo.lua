@@ -1,0 +1,6 @@
+-- cosin for cosine.
+return {
+  name = "victim", input = 2, batch = 4, loss = "bce",
+  layers = { { units = 1, activation = "sigmoid" } },
+  optimizer = { type = "sgd", schedule = { type = "cosin", steps = 100 } },
+}
