@@ -276,7 +276,7 @@ static void test_sgd_momentum(void **state)
 {
     (void)state;
     const double grads[2] = {2, 2};
-    ref_optimizer sgd = {REF_SGD, 0.1, 0, 0, 0, 0, 0}, momentum = {REF_MOMENTUM, 0.1, 0.5, 0, 0, 0, 0};
+    ref_optimizer sgd = {REF_SGD, 0.1, 0, 0, 0, 0, 0, REF_SCHEDULE_NONE, 0, 0, 0, 0}, momentum = {REF_MOMENTUM, 0.1, 0.5, 0, 0, 0, 0, REF_SCHEDULE_NONE, 0, 0, 0, 0};
     double got = optimize(sgd, grads, 1), want = 0.8;
     CHECK_CLOSE("sgd", &got, &want, 1);
     got = optimize(momentum, grads, 2);
@@ -295,7 +295,7 @@ static void test_adam(void **state)
 {
     (void)state;
     const double grads[3] = {2, -1, 1};
-    ref_optimizer adam = {REF_ADAM, 0.1, 0, 0.5, 0.96, 0.5, 0};
+    ref_optimizer adam = {REF_ADAM, 0.1, 0, 0.5, 0.96, 0.5, 0, REF_SCHEDULE_NONE, 0, 0, 0, 0};
     double got = optimize(adam, grads, 1), want = 0.92;
     CHECK_CLOSE("adam t=1", &got, &want, 1);
     got = optimize(adam, grads, 2);
@@ -311,7 +311,7 @@ static void test_train_step_returns_cost_before(void **state)
     (void)state;
     ref_layer net_layer;
     ref_net net = one_layer(&net_layer, 1, 1, REF_SIGMOID, REF_BCE, 2);
-    net.optimizer = (ref_optimizer){REF_SGD, 1.0, 0, 0, 0, 0, 0};
+    net.optimizer = (ref_optimizer){REF_SGD, 1.0, 0, 0, 0, 0, 0, REF_SCHEDULE_NONE, 0, 0, 0, 0};
     double params[2] = {0, 0}, X[2] = {1, 2}, Y[2] = {1, 0};
     ref_optimizer_state *opt = ref_optimizer_state_new(&net);
     double J = ref_train_step(&net, opt, params, X, Y), want_J = log(2.0);
@@ -648,7 +648,7 @@ static void test_batchnorm_running_stats(void **state)
     ref_predict(&net, inference_params, x, y);
     CHECK_CLOSE("predict uses the running statistics", y, &want_y, 1);
 
-    net.optimizer = (ref_optimizer){REF_SGD, 0.5, 0, 0, 0, 0, 0.5};
+    net.optimizer = (ref_optimizer){REF_SGD, 0.5, 0, 0, 0, 0, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0};
     double params[4] = {1, 0.5, 0, 1}, grad[4] = {9, 9, 9, 9}, output[2];
     const double X[2] = {1, 3}, Y[2] = {0, 0};
     run(&net, params, X, Y, output, grad);
@@ -668,9 +668,9 @@ static void test_batchnorm_running_stats(void **state)
     CHECK_CLOSE("after one train step", params, want_params, 4);
 
     /* Every other optimizer with weight decay leaves mean and var to the running update too. */
-    const ref_optimizer others[3] = {{REF_MOMENTUM, 0.5, 0.9, 0, 0, 0, 0.5},
-                                     {REF_ADAM, 0.5, 0, 0.9, 0.999, 1e-8, 0.5},
-                                     {REF_ADAMW, 0.5, 0, 0.9, 0.999, 1e-8, 0.5}};
+    const ref_optimizer others[3] = {{REF_MOMENTUM, 0.5, 0.9, 0, 0, 0, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0},
+                                     {REF_ADAM, 0.5, 0, 0.9, 0.999, 1e-8, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0},
+                                     {REF_ADAMW, 0.5, 0, 0.9, 0.999, 1e-8, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0}};
     for (int i = 0; i < 3; i++) {
         double start[4] = {1, 0.5, 0, 1}, want_stats[2] = {0.2, 1.1};
         net.optimizer = others[i];
@@ -690,14 +690,46 @@ static void test_batchnorm_running_stats(void **state)
  * adamw, same hyperparameters: p = 1 - 0.1 * 0.5 * 1 = 0.95 first, then Adam on the plain g:
  *   m^ = 2, v^ = 4, p = 0.95 - 0.1 * 2 / 2.5 = 0.87.
  */
+/* The schedules' rates at hand-computed points: step decay 0.8 * 0.5^floor(t / 3); cosine from
+ * 0.1 to 0.02 over 4 steps, cos(pi t / 4) = 1, sqrt(2)/2, 0, -sqrt(2)/2, -1, then held; and the
+ * rates reach the update (sgd, gradient 1: p moves by exactly lr each step). */
+static void test_schedules(void **state)
+{
+    (void)state;
+    ref_optimizer step = {REF_SGD, 0.8, 0, 0, 0, 0, 0, REF_SCHEDULE_STEP, 3, 0.5, 0, 0};
+    const double step_want[] = {0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2, 0.2};
+    double got[8];
+    for (long t = 0; t < 8; t++)
+        got[t] = ref_scheduled_lr(&step, t);
+    CHECK_CLOSE("step schedule", got, step_want, 8);
+    ref_optimizer cosine = {REF_ADAM, 0.1, 0, 0.9, 0.999, 1e-8, 0, REF_SCHEDULE_COSINE, 0, 0, 4, 0.02};
+    const double h = 0.70710678118654752;
+    const double cosine_want[] = {0.1, 0.02 + 0.08 * (1 + h) / 2, 0.06, 0.02 + 0.08 * (1 - h) / 2, 0.02, 0.02, 0.02};
+    for (long t = 0; t < 7; t++)
+        got[t] = ref_scheduled_lr(&cosine, t);
+    CHECK_CLOSE("cosine schedule", got, cosine_want, 7);
+    ref_optimizer none = {REF_MOMENTUM, 0.3, 0.9, 0, 0, 0, 0, REF_SCHEDULE_NONE, 0, 0, 0, 0};
+    assert_true(ref_scheduled_lr(&none, 12345) == 0.3);
+
+    ref_optimizer_state s = {0};
+    unsigned char trainable = 1;
+    double p = 0, g = 1;
+    s.count = 1;
+    s.trainable = &trainable;
+    for (int t = 0; t < 4; t++)
+        ref_optimizer_step(&step, &s, &p, &g);
+    const double p_want = -(0.8 + 0.8 + 0.8 + 0.4);
+    CHECK_CLOSE("sgd under the step schedule", &p, &p_want, 1);
+}
+
 static void test_weight_decay(void **state)
 {
     (void)state;
     const double grads[2] = {2, 2};
-    ref_optimizer sgd = {REF_SGD, 0.1, 0, 0, 0, 0, 0.5};
-    ref_optimizer momentum = {REF_MOMENTUM, 0.1, 0.5, 0, 0, 0, 0.5};
-    ref_optimizer adam = {REF_ADAM, 0.1, 0, 0.5, 0.96, 0.5, 0.5};
-    ref_optimizer adamw = {REF_ADAMW, 0.1, 0, 0.5, 0.96, 0.5, 0.5};
+    ref_optimizer sgd = {REF_SGD, 0.1, 0, 0, 0, 0, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0};
+    ref_optimizer momentum = {REF_MOMENTUM, 0.1, 0.5, 0, 0, 0, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0};
+    ref_optimizer adam = {REF_ADAM, 0.1, 0, 0.5, 0.96, 0.5, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0};
+    ref_optimizer adamw = {REF_ADAMW, 0.1, 0, 0.5, 0.96, 0.5, 0.5, REF_SCHEDULE_NONE, 0, 0, 0, 0};
     double got = optimize(sgd, grads, 1), want = 0.75;
     CHECK_CLOSE("sgd + weight decay", &got, &want, 1);
     got = optimize(momentum, grads, 2);
@@ -962,6 +994,7 @@ int ref_engine_tests(void)
         cmocka_unit_test(test_batchnorm_normalizes),
         cmocka_unit_test(test_batchnorm_running_stats),
         cmocka_unit_test(test_weight_decay),
+        cmocka_unit_test(test_schedules),
         cmocka_unit_test(test_init_conv_batchnorm),
         cmocka_unit_test(test_gradients_hand_nets),
         cmocka_unit_test(test_gradient_check_rejects_zero),

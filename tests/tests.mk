@@ -8,7 +8,9 @@
 GRADC ?= gen/build/gradc
 TESTS_BUILD := tests/build
 TESTS_CASES := $(TESTS_BUILD)/cases
-TESTS_SPECS := $(sort $(wildcard specs/*.lua))
+# and the learning-rate schedule specs of check-torch, whose 3 train steps cross the schedules'
+# boundaries, against the reference engine's schedules
+TESTS_SPECS := $(sort $(wildcard specs/*.lua)) $(sort $(wildcard tests/torch/specs/schedule_*.lua))
 
 .PHONY: check-models tests-clean
 

@@ -1095,6 +1095,23 @@ void ref_sgd_step(size_t count, double *params, const double *grad, double lr)
         params[k] -= lr * grad[k];
 }
 
+/* The schedules as docs/spec.md states them, in double with libm's pow and cos. */
+double ref_scheduled_lr(const ref_optimizer *opt, long done)
+{
+    const double pi = 3.14159265358979323846;
+    switch (opt->schedule) {
+    case REF_SCHEDULE_STEP:
+        return opt->lr * pow(opt->gamma, (double)(done / opt->every));
+    case REF_SCHEDULE_COSINE: {
+        double t = (double)(done < opt->steps ? done : opt->steps);
+        return opt->min_lr + (opt->lr - opt->min_lr) * (1.0 + cos(pi * t / (double)opt->steps)) / 2.0;
+    }
+    case REF_SCHEDULE_NONE:
+        break;
+    }
+    return opt->lr;
+}
+
 /* The gradient an optimizer sees: PyTorch's coupled weight_decay adds wd p (adamw decays
  * separately, so it sees the plain gradient). Without decay the gradient is used as it is. */
 static double decayed(const ref_optimizer *opt, double p, double g)
@@ -1107,7 +1124,7 @@ static double decayed(const ref_optimizer *opt, double p, double g)
  * the way the generated code keeps them (there in the model's real type). adamw first decays
  * p -= lr wd p. */
 static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
-                      const double *grad)
+                      const double *grad, double lr)
 {
     s->t++;
     s->correction1 = (1.0 - opt->beta1) + opt->beta1 * s->correction1;
@@ -1118,32 +1135,34 @@ static void adam_step(const ref_optimizer *opt, ref_optimizer_state *s, double *
             continue;
         double g = decayed(opt, params[k], grad[k]);
         if (opt->kind == REF_ADAMW)
-            params[k] -= opt->lr * opt->weight_decay * params[k];
+            params[k] -= lr * opt->weight_decay * params[k];
         s->m[k] = opt->beta1 * s->m[k] + (1.0 - opt->beta1) * g;
         s->v[k] = opt->beta2 * s->v[k] + (1.0 - opt->beta2) * g * g;
-        params[k] -= opt->lr * (s->m[k] / correct1) / (sqrt(s->v[k] / correct2) + opt->eps);
+        params[k] -= lr * (s->m[k] / correct1) / (sqrt(s->v[k] / correct2) + opt->eps);
     }
 }
 
 void ref_optimizer_step(const ref_optimizer *opt, ref_optimizer_state *s, double *params,
                         const double *grad)
 {
+    double lr = ref_scheduled_lr(opt, s->updates);
+    s->updates++;
     switch (opt->kind) {
     case REF_SGD:
         for (size_t k = 0; k < s->count; k++)
             if (s->trainable[k])
-                params[k] -= opt->lr * decayed(opt, params[k], grad[k]);
+                params[k] -= lr * decayed(opt, params[k], grad[k]);
         break;
     case REF_MOMENTUM: /* v = beta v + grad; p -= lr v. */
         for (size_t k = 0; k < s->count; k++) {
             if (!s->trainable[k])
                 continue;
             s->v[k] = opt->beta * s->v[k] + decayed(opt, params[k], grad[k]);
-            params[k] -= opt->lr * s->v[k];
+            params[k] -= lr * s->v[k];
         }
         break;
     case REF_ADAM: case REF_ADAMW:
-        adam_step(opt, s, params, grad);
+        adam_step(opt, s, params, grad, lr);
         break;
     }
 }

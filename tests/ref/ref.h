@@ -21,6 +21,7 @@ typedef enum { REF_LINEAR, REF_SIGMOID, REF_TANH, REF_RELU, REF_LEAKY_RELU, REF_
 typedef enum { REF_BCE, REF_MSE, REF_CE } ref_loss;
 typedef enum { REF_SGD, REF_MOMENTUM, REF_ADAM, REF_ADAMW } ref_optimizer_kind;
 typedef enum { REF_XAVIER, REF_HE, REF_UNIFORM } ref_init_scheme;
+typedef enum { REF_SCHEDULE_NONE, REF_SCHEDULE_STEP, REF_SCHEDULE_COSINE } ref_schedule_kind;
 typedef enum { REF_FLOAT, REF_DOUBLE } ref_dtype;
 typedef enum {
     REF_DENSE, REF_CONV1D, REF_CONV2D, REF_MAXPOOL1D, REF_AVGPOOL1D, REF_MAXPOOL2D, REF_AVGPOOL2D,
@@ -34,6 +35,12 @@ typedef struct {
     double beta;                /* momentum */
     double beta1, beta2, eps;   /* adam, adamw */
     double weight_decay;        /* every kind; 0 = none */
+    /* The learning-rate schedule (docs/spec.md: optimizer.schedule); NONE (0) keeps lr. */
+    ref_schedule_kind schedule;
+    long every;                 /* step: lr gamma^floor(t / every) */
+    double gamma;
+    long steps;                 /* cosine: min_lr + (lr - min_lr) (1 + cos(pi min(t, steps) / steps)) / 2 */
+    double min_lr;
 } ref_optimizer;
 
 /*
@@ -102,6 +109,7 @@ typedef struct {
 typedef struct {
     size_t count;
     long t;
+    long updates;       /* steps done, for the learning-rate schedule (every kind) */
     double correction1, correction2;
     double *m;
     double *v;
@@ -157,6 +165,8 @@ void ref_backward_input(const ref_net *net, const double *params, const ref_cach
 ref_optimizer_state *ref_optimizer_state_new(const ref_net *net);
 void ref_optimizer_state_free(ref_optimizer_state *state);
 void ref_sgd_step(size_t count, double *params, const double *grad, double lr);
+/* The learning rate of the update that follows `done` updates (the schedule's, or lr). */
+double ref_scheduled_lr(const ref_optimizer *opt, long done);
 /* One update of the trainable params (weight decay included). */
 void ref_optimizer_step(const ref_optimizer *opt, ref_optimizer_state *state,
                         double *params, const double *grad);

@@ -15,6 +15,7 @@ local DEFAULTS = {
   adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 },
   adamw_weight_decay = 0.01,
   weight_decay = 0,
+  schedule_gamma = 0.1, schedule_min_lr = 0,
   init = { scheme = "xavier", seed = 1 },
   stride = 1, padding = 0, dilation = 1, groups = 1, bias = true,
   bn_eps = 1e-5, bn_momentum = 0.1, bn_activation = "linear",
@@ -64,6 +65,18 @@ local function resolve_optimizer(opt)
   end
   r.weight_decay = opt.weight_decay or
     (opt.type == "adamw" and DEFAULTS.adamw_weight_decay or DEFAULTS.weight_decay)
+  local schedule = opt.schedule
+  if schedule then
+    r.schedule = { type = schedule.type }
+    if schedule.type == "step" then
+      r.schedule.every = integer(schedule.every, "schedule.every")
+      r.schedule.gamma = schedule.gamma or DEFAULTS.schedule_gamma
+    else
+      assert(schedule.type == "cosine", "unknown schedule " .. tostring(schedule.type))
+      r.schedule.steps = integer(schedule.steps, "schedule.steps")
+      r.schedule.min_lr = schedule.min_lr or DEFAULTS.schedule_min_lr
+    end
+  end
   return r
 end
 
@@ -278,6 +291,18 @@ local function layer_initializer(layer)
   return "    {" .. table.concat(fields, ", ") .. "},"
 end
 
+-- The schedule's fields of the ref_optimizer initializer ("" without one).
+local function schedule_text(schedule)
+  if not schedule then
+    return ""
+  elseif schedule.type == "step" then
+    return string.format(",\n                  .schedule = REF_SCHEDULE_STEP, .every = %d, .gamma = %s",
+      schedule.every, c_number(schedule.gamma))
+  end
+  return string.format(",\n                  .schedule = REF_SCHEDULE_COSINE, .steps = %d, .min_lr = %s",
+    schedule.steps, c_number(schedule.min_lr))
+end
+
 -- The case as C: `static const ref_layer <layers_name>[]` and `static const ref_net <net_name>`.
 local function ref_net_text(case, net_name, layers_name)
   local opt = case.optimizer
@@ -299,7 +324,8 @@ local function ref_net_text(case, net_name, layers_name)
     string.format("    .optimizer = {.kind = %s, .lr = %s, .beta = %s, .beta1 = %s, .beta2 = %s, .eps = %s,",
       enum(opt.type), c_number(opt.lr), c_number(opt.beta or 0), c_number(opt.beta1 or 0),
       c_number(opt.beta2 or 0), c_number(opt.eps or 0)),
-    string.format("                  .weight_decay = %s},", c_number(opt.weight_decay)),
+    string.format("                  .weight_decay = %s%s},", c_number(opt.weight_decay),
+      schedule_text(opt.schedule)),
     string.format("    .dtype = %s,", enum(case.dtype)),
     string.format("    .init = %s, .init_seed = %dul,", enum(case.init.scheme), case.init.seed),
     string.format("    .unroll = %q,", case.unroll),

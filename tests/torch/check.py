@@ -15,9 +15,10 @@ With --torch-side first, the specs need no generator: only the PyTorch side is c
 builds and runs (forward, predict, train steps) and that every layer's output shape as the torch
 modules compute it equals the one spec2json.lua derives from the spec documentation's formulas
 (two independent derivations of L_out, "same" padding and pooling sizes).
-Then four negative controls: the PyTorch side given a learning rate or an alpha 1e-6 larger
-(double), a learning rate 1% larger or adam's eps 10 times larger (float) must FAIL the
-comparison, so the tolerances are shown to catch small errors, run after run.
+Then seven negative controls: the PyTorch side given a learning rate or an alpha 1e-6 larger
+(double), a learning rate 1% larger or adam's eps 10 times larger (float), a step schedule's
+gamma 1e-6 larger, a cosine schedule one step longer (double) or no schedule at all (float) must
+FAIL the comparison, so the tolerances are shown to catch small errors, run after run.
 Prints one PASS or FAIL line per spec, then "check-torch: N passed, M failed"; exit status 1 on
 any failure. Prints a SKIPPED line and exits 0 only when this Python cannot import torch.
 
@@ -322,6 +323,13 @@ def negative_controls(gradc, build, cc):
          lambda d: d["optimizer"].update(lr=d["optimizer"]["lr"] * 1.01), "update"),
         ("adam's eps 10 times larger (float)", "specs/iris.lua",
          lambda d: d["optimizer"].update(eps=d["optimizer"]["eps"] * 10), "update"),
+        ("a step schedule's gamma 1e-6 larger (double)", "tests/torch/specs/schedule_step_momentum.lua",
+         lambda d: d["optimizer"]["schedule"].update(gamma=d["optimizer"]["schedule"]["gamma"] * (1 + 1e-6)),
+         "update"),
+        ("a cosine schedule over 6 steps, not 5 (double)", "tests/torch/specs/schedule_cosine_adamw.lua",
+         lambda d: d["optimizer"]["schedule"].update(steps=6), "steps"),
+        ("no schedule (float, fused sgd)", "tests/torch/specs/schedule_step_sgd.lua",
+         lambda d: d["optimizer"].pop("schedule"), "steps"),
     ]
     problems = []
     for label, spec, mutate, expect in controls:

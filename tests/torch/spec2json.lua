@@ -212,6 +212,15 @@ for key, default in pairs(optimizer_defaults[given.type]) do
   end
   optimizer[key] = value + 0.0
 end
+-- The schedule with the defaults of docs/spec.md (gamma 0.1, min_lr 0).
+if given.schedule then
+  local schedule = given.schedule
+  if schedule.type == "step" then
+    optimizer.schedule = { type = "step", every = integer(schedule.every), gamma = (schedule.gamma or 0.1) + 0.0 }
+  else
+    optimizer.schedule = { type = "cosine", steps = integer(schedule.steps), min_lr = (schedule.min_lr or 0) + 0.0 }
+  end
+end
 local init = spec.init or {}
 
 io.write(encode({

@@ -228,10 +228,25 @@ class Network:
                          eps=spec["eps"], weight_decay=decay)
         raise ValueError("unknown optimizer " + kind)
 
+    def scheduler(self, optimizer):
+        """optimizer.schedule as PyTorch's own scheduler (StepLR, CosineAnnealingLR), stepped
+        after every optimizer step; None without one."""
+        schedule = self.description["optimizer"].get("schedule")
+        if schedule is None:
+            return None
+        if schedule["type"] == "step":
+            return torch.optim.lr_scheduler.StepLR(optimizer, step_size=schedule["every"],
+                                                   gamma=schedule["gamma"])
+        if schedule["type"] == "cosine":
+            return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=schedule["steps"],
+                                                              eta_min=schedule["min_lr"])
+        raise ValueError("unknown schedule " + schedule["type"])
+
     def train_steps(self, X, Y, steps):
         """`steps` train steps (training mode: the running statistics update in each forward).
         Returns the J of each step (before its update) and the flat params after them."""
         optimizer = self.optimizer()
+        scheduler = self.scheduler(optimizer)
         self.body.train()
         x = self.to_batch(X)
         y = Y.reshape(self.outputs, self.batch).t()
@@ -242,5 +257,7 @@ class Network:
             J = self.cost(z, a, y)
             J.backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             costs.append(J.item())
         return costs, self.flat().clone()
