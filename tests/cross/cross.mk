@@ -24,7 +24,8 @@ SPEC ?= specs/xor.lua
 CROSS_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 CROSS_BUILD := tests/build/cross
 CROSS_CHECK_SPECS := specs/xor.lua specs/reg.lua specs/seed3.lua specs/softmax.lua specs/digits.lua \
-	specs/digits_cnn.lua tests/size/deep16_b1.lua
+	specs/digits_cnn.lua tests/size/deep16_b1.lua tests/torch/specs/schedule_step_sgd.lua \
+	tests/torch/specs/schedule_cosine_adam.lua
 CROSS_TABLE_SPECS := specs/xor.lua specs/logistic.lua specs/seed3.lua specs/reg.lua specs/softmax.lua \
 	specs/digits.lua specs/digits_cnn.lua
 # lua5.4 (make deps-test) turns a spec into the reference engine's descriptor.
