@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "dataset.h"
+#include "errbuf.h"
 
 /* Running sums over one pass; reset with metrics_init. */
 typedef struct {
@@ -18,6 +19,7 @@ typedef struct {
     double loss_sum;            /* J summed over samples */
     size_t loss_count;
     double sq_sum;              /* squared errors in target units (regression) */
+    double abs_sum;             /* absolute errors in target units (regression) */
     size_t correct;             /* right predictions (classification) */
     size_t count;               /* samples added with metrics_add */
 } metrics;
@@ -42,5 +44,30 @@ double metrics_accuracy(const metrics *m);
 
 /* Root mean squared error over samples and outputs, in target units (regression). */
 double metrics_rmse(const metrics *m);
+
+/* Mean absolute error over samples and outputs, in target units (regression). */
+double metrics_mae(const metrics *m);
+
+/* A classifier's confusion matrix: count[truth * classes + predicted]. */
+typedef struct {
+    size_t classes;
+    size_t *count;
+} confusion;
+
+/* An all-zero matrix of `classes` x `classes`; -1 (with e set) when out of memory. */
+int confusion_init(confusion *c, size_t classes, errbuf *e);
+
+void confusion_add(confusion *c, size_t truth, size_t predicted);
+
+/* Of the samples predicted `k`, the fraction that are k (NaN when none was predicted k). */
+double confusion_precision(const confusion *c, size_t k);
+
+/* Of the samples that are `k`, the fraction predicted k (NaN when there is none). */
+double confusion_recall(const confusion *c, size_t k);
+
+/* Samples whose true class is k. */
+size_t confusion_support(const confusion *c, size_t k);
+
+void confusion_free(confusion *c);
 
 #endif

@@ -9,12 +9,15 @@
  * its banner, so templates/train/train.sh reads it from there.
  *
  *     train --data FILE [--targets FILE] [--epochs N] [--val PERCENT] [--seed N] [--out DIR]
- *           [--save-init FILE]
+ *           [--save-init FILE] [--patience N] [--progress]
  *
  * Loads and checks the data (runtime/hosted/dataset.h), splits it (split.h), standardizes with the
  * training split's statistics (scaler.h), trains with the generated <name>_train_step (the spec's
- * optimizer) on shuffled full batches (batches.h), prints one line per epoch, and writes into DIR:
- * <name>.bin (the weights, through <name>_save), <name>.scale, loss.csv and split.csv.
+ * optimizer) on shuffled full batches (batches.h), prints one line per epoch (or, with --progress
+ * on a terminal, one line updated in place), and writes into DIR: <name>.bin (the weights,
+ * through <name>_save), <name>.scale, loss.csv, split.csv, and report.txt and predictions.csv
+ * (the validation samples under the saved weights). With --patience N, training stops once the
+ * validation loss has not improved for N epochs, and the saved weights are the best epoch's.
  * Exit status 0, or 1 with one line on stderr.
  */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
@@ -25,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h> /* isatty */
 
 #include "batches.h"
 #include "dataset.h"
@@ -62,10 +66,12 @@ typedef struct {
     unsigned long epochs;
     unsigned long val_percent;
     unsigned long seed;
+    unsigned long patience; /* 0: every epoch runs and the last one's weights are kept */
+    int progress;           /* one line updated in place, where stdout is a terminal */
 } options;
 
 /* The model and its working buffers: static, as the generated README advises for large nets. */
-static TM(params) params, reloaded;
+static TM(params) params, reloaded, best_params;
 static TM(train_state) state;
 static TM(cache) cache;
 static real_t X[TMU(INPUTS) * TMU(BATCH)];
@@ -133,22 +139,30 @@ static unsigned long parse_count(const char *flag, const char *text, unsigned lo
 static void usage(void)
 {
     printf("usage: train --data FILE [--targets FILE] [--epochs N] [--val PERCENT] [--seed N] [--out DIR]\n"
-           "             [--save-init FILE]\n"
+           "             [--save-init FILE] [--patience N] [--progress]\n"
            "Trains the %s network (%zu inputs, %zu outputs, batch %zu, loss %s) with its generated train step\n"
-           "and writes DIR/%s.bin (weights), DIR/%s.scale (standardization), DIR/loss.csv and DIR/split.csv.\n"
-           "Defaults: 100 epochs, %u%% held out for validation, seed 1, DIR \".\".\n",
+           "and writes DIR/%s.bin (weights), DIR/%s.scale (standardization), DIR/loss.csv, DIR/split.csv,\n"
+           "DIR/report.txt and DIR/predictions.csv (the validation samples under the saved weights).\n"
+           "--patience N: stop when the validation loss has not improved for N epochs, keeping the best\n"
+           "epoch's weights. --progress: one line updated in place when stdout is a terminal.\n"
+           "Defaults: 100 epochs, %u%% held out for validation, seed 1, DIR \".\", no early stopping.\n",
            NAME, N_INPUTS, N_OUTPUTS, N_BATCH, LOSS_NAME, NAME, NAME, SPLIT_DEFAULT_PERCENT);
 }
 
 static options parse_options(int argc, char **argv)
 {
-    options o = {NULL, NULL, ".", NULL, 100, SPLIT_DEFAULT_PERCENT, 1};
+    options o = {NULL, NULL, ".", NULL, 100, SPLIT_DEFAULT_PERCENT, 1, 0, 0};
     char message[256];
     for (int i = 1; i < argc; i += 2) {
         const char *flag = argv[i], *value = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(flag, "--help") == 0) {
             usage();
             exit(0);
+        }
+        if (strcmp(flag, "--progress") == 0) { /* the one option without a value */
+            o.progress = 1;
+            i -= 1;
+            continue;
         }
         if (!value) {
             snprintf(message, sizeof message, "train: %.40s: needs a value (see --help)", flag);
@@ -168,6 +182,8 @@ static options parse_options(int argc, char **argv)
             o.val_percent = parse_count(flag, value, 1, 90);
         } else if (strcmp(flag, "--seed") == 0) {
             o.seed = parse_count(flag, value, 0, 4294967295UL);
+        } else if (strcmp(flag, "--patience") == 0) {
+            o.patience = parse_count(flag, value, 1, 1000000);
         } else {
             snprintf(message, sizeof message, "train: unknown option %.40s (see --help)", flag);
             die(message);
@@ -283,7 +299,7 @@ static double metric_value(const run *r, const metrics *m)
 
 /* The progress line: epoch, mean train J, validation J, accuracy or RMSE, training throughput. */
 static void print_epoch(const run *r, const metrics *m, unsigned long epoch, unsigned long epochs, double train_loss,
-                        double seconds)
+                        double seconds, int in_place)
 {
     char shown[32], rate[32];
     double samples = (double)(batches_per_epoch(&r->train) * N_BATCH) / (seconds > 0 ? seconds : 1e-9);
@@ -297,8 +313,10 @@ static void print_epoch(const run *r, const metrics *m, unsigned long epoch, uns
     } else {
         snprintf(rate, sizeof rate, "%.1fk", samples / 1e3);
     }
-    printf("epoch %*lu/%lu  train loss %.4f  val loss %.4f  %s  %s samples/s\n", snprintf(NULL, 0, "%lu", epochs),
-           epoch, epochs, train_loss, metrics_loss(m), shown, rate);
+    /* in place: back to the line's start, and the rest of a longer last line erased (ECMA-48 EL) */
+    printf("%sepoch %*lu/%lu  train loss %.4f  val loss %.4f  %s  %s samples/s%s", in_place ? "\r" : "",
+           snprintf(NULL, 0, "%lu", epochs), epoch, epochs, train_loss, metrics_loss(m), shown, rate,
+           in_place ? "\033[K" : "\n");
 }
 
 static FILE *open_output(const char *dir, const char *file, char *path, size_t size)
@@ -388,15 +406,27 @@ static void save_model(const run *r, const options *o)
     }
 }
 
-/* All epochs: train, evaluate, print and log to loss.csv; returns the seconds spent in train steps
- * (batch gathering included, evaluation not), the time the comparison with PyTorch reports. */
-static double train_all(run *r, const options *o, metrics *m)
+/* How training went: the epochs run, and the epoch whose weights are kept. */
+typedef struct {
+    double seconds; /* in train steps (batch gathering included, evaluation not) */
+    unsigned long epochs_run;
+    unsigned long kept_epoch;
+} outcome;
+
+/* All epochs: train, evaluate, print and log to loss.csv. With a patience, the lowest validation
+ * loss so far keeps its weights in best_params, training stops `patience` epochs after it, and
+ * params end as that epoch's (m its metrics). The seconds are the time the comparison with
+ * PyTorch reports. */
+static outcome train_all(run *r, const options *o, metrics *m)
 {
     char path[1024];
-    double seconds = 0;
+    double seconds = 0, best_loss = INFINITY;
+    unsigned long epoch = 1, best_epoch = 0;
+    metrics best = *m;
+    int in_place = o->progress && isatty(fileno(stdout));
     FILE *log = open_output(o->out, "loss.csv", path, sizeof path);
     fprintf(log, "epoch,train_loss,val_loss,%s\n", r->task.kind == TASK_REGRESSION ? "val_rmse" : "val_accuracy");
-    for (unsigned long epoch = 1; epoch <= o->epochs; ++epoch) {
+    for (; epoch <= o->epochs; ++epoch) {
         double epoch_seconds = 0;
         double train_loss = train_epoch(r, &epoch_seconds);
         seconds += epoch_seconds;
@@ -406,13 +436,139 @@ static double train_all(run *r, const options *o, metrics *m)
             exit(1);
         }
         evaluate(&params, r, m);
-        print_epoch(r, m, epoch, o->epochs, train_loss, epoch_seconds);
+        print_epoch(r, m, epoch, o->epochs, train_loss, epoch_seconds, in_place);
         fflush(stdout);
         fprintf(log, "%lu,%.9g,%.9g,%.9g\n", epoch, train_loss, metrics_loss(m), metric_value(r, m));
         fflush(log); /* so loss.csv can be watched or plotted while training runs */
+        if (o->patience && metrics_loss(m) < best_loss) {
+            best_loss = metrics_loss(m);
+            best_epoch = epoch;
+            best_params = params;
+            best = *m;
+        } else if (o->patience && epoch - best_epoch >= o->patience) {
+            printf("%s%s: early stop after epoch %lu: the validation loss has not improved for %lu epochs\n",
+                   in_place ? "\n" : "", NAME, epoch, o->patience);
+            in_place = 0;
+            break;
+        }
+    }
+    if (in_place) {
+        printf("\n");
     }
     close_output(log, path);
-    return seconds;
+    outcome done = {seconds, epoch > o->epochs ? o->epochs : epoch, o->epochs};
+    if (o->patience && best_epoch > 0) {
+        params = best_params;
+        *m = best;
+        done.kept_epoch = best_epoch;
+        printf("%s: keeping the weights of epoch %lu (validation loss %.4f, the lowest)\n", NAME, best_epoch,
+               best_loss);
+    } else {
+        done.kept_epoch = done.epochs_run;
+    }
+    return done;
+}
+
+/* The network's outputs for validation sample `row` under params, one sample at a time through
+ * the generated predict; regression outputs back in the targets' own units. */
+static void predict_row(const run *r, size_t row, double *a)
+{
+    real_t x[TMU(INPUTS)], y[TMU(OUTPUTS)];
+    for (size_t i = 0; i < N_INPUTS; ++i) {
+        x[i] = (real_t)r->data.x[row * N_INPUTS + i];
+    }
+    TM(predict)(&params, x, y);
+    for (size_t i = 0; i < N_OUTPUTS; ++i) {
+        a[i] = (double)y[i];
+    }
+    if (r->task.kind == TASK_REGRESSION) {
+        scaler_undo(&r->targets, a);
+    }
+}
+
+static void fraction_text(char *text, size_t size, double value)
+{
+    if (isnan(value)) {
+        snprintf(text, size, "-");
+    } else {
+        snprintf(text, size, "%.6f", value);
+    }
+}
+
+/* report.txt (a classifier's confusion matrix and per-class precision and recall, or RMSE and MAE)
+ * and predictions.csv (each validation row's outputs, and its class or target), from the weights
+ * that were saved. Targets and metrics are in the data's own units. */
+static void write_report(const run *r, const options *o, unsigned long kept_epoch)
+{
+    char path[1024], rows_path[1024];
+    errbuf e;
+    confusion c = {0, NULL};
+    metrics m;
+    double a[TMU(OUTPUTS)], y[TMU(OUTPUTS)];
+    size_t classes = task_classes(&r->task);
+    if (classes && confusion_init(&c, classes, &e) != 0) {
+        die_errbuf(&e);
+    }
+    FILE *rows = open_output(o->out, "predictions.csv", rows_path, sizeof rows_path);
+    fprintf(rows, "row,%s", classes ? "class,predicted" : "");
+    for (size_t i = 0; i < N_OUTPUTS; ++i) {
+        fprintf(rows, "%s%s%zu", i || classes ? "," : "", classes ? "output" : "target", i);
+    }
+    for (size_t i = 0; classes == 0 && i < N_OUTPUTS; ++i) {
+        fprintf(rows, ",prediction%zu", i);
+    }
+    fprintf(rows, "\n");
+    metrics_init(&m, r->task.kind, N_OUTPUTS, NULL);
+    for (size_t k = 0; k < r->split.n_val; ++k) {
+        size_t row = r->split.val[k];
+        predict_row(r, row, a);
+        fprintf(rows, "%zu", row);
+        if (classes) {
+            size_t predicted = metrics_predict_class(r->task.kind, a, N_OUTPUTS);
+            confusion_add(&c, r->data.label[row], predicted);
+            metrics_add(&m, a, NULL, r->data.label[row]);
+            fprintf(rows, ",%zu,%zu", r->data.label[row], predicted);
+        } else {
+            for (size_t i = 0; i < N_OUTPUTS; ++i) {
+                y[i] = r->data.y[row * N_OUTPUTS + i];
+            }
+            scaler_undo(&r->targets, y);
+            metrics_add(&m, a, y, 0);
+            for (size_t i = 0; i < N_OUTPUTS; ++i) {
+                fprintf(rows, ",%.9g", y[i]);
+            }
+        }
+        for (size_t i = 0; i < N_OUTPUTS; ++i) {
+            fprintf(rows, ",%.9g", a[i]);
+        }
+        fprintf(rows, "\n");
+    }
+    close_output(rows, rows_path);
+
+    FILE *f = open_output(o->out, "report.txt", path, sizeof path);
+    fprintf(f, "%s: the %zu validation samples under the weights of epoch %lu\n", NAME, r->split.n_val, kept_epoch);
+    if (!classes) {
+        fprintf(f, "rmse %.6g\nmae %.6g\n", metrics_rmse(&m), metrics_mae(&m));
+    } else {
+        fprintf(f, "accuracy %.6g\nconfusion matrix (rows: true class, columns: predicted class)\n",
+                metrics_accuracy(&m));
+        for (size_t t = 0; t < classes; ++t) {
+            fprintf(f, "  %3zu:", t);
+            for (size_t p = 0; p < classes; ++p) {
+                fprintf(f, " %5zu", c.count[t * classes + p]);
+            }
+            fprintf(f, "\n");
+        }
+        fprintf(f, "class  precision     recall  support   (-: no sample predicted, or none of the class)\n");
+        for (size_t t = 0; t < classes; ++t) {
+            char precision[32], recall[32];
+            fraction_text(precision, sizeof precision, confusion_precision(&c, t));
+            fraction_text(recall, sizeof recall, confusion_recall(&c, t));
+            fprintf(f, "%5zu  %9s  %9s  %7zu\n", t, precision, recall, confusion_support(&c, t));
+        }
+        confusion_free(&c);
+    }
+    close_output(f, path);
 }
 
 static void release(run *r)
@@ -441,12 +597,14 @@ int main(int argc, char **argv)
         return 1;
     }
     write_split(&r, o.out);
-    double seconds = train_all(&r, &o, &m);
+    outcome done = train_all(&r, &o, &m);
     save_model(&r, &o);
+    write_report(&r, &o, done.kept_epoch);
 
     /* For scripts (tests/train/check.sh, compare_torch.py). */
-    printf("result: epochs=%lu train_seconds=%.6f val_loss=%.9g %s=%.9g\n", o.epochs, seconds, metrics_loss(&m),
-           r.task.kind == TASK_REGRESSION ? "val_rmse" : "val_accuracy", metric_value(&r, &m));
+    printf("result: epochs=%lu train_seconds=%.6f val_loss=%.9g %s=%.9g kept_epoch=%lu\n", done.epochs_run,
+           done.seconds, metrics_loss(&m), r.task.kind == TASK_REGRESSION ? "val_rmse" : "val_accuracy",
+           metric_value(&r, &m), done.kept_epoch);
     release(&r);
     return 0;
 }

@@ -12,6 +12,11 @@
 #    stated RMSE; each reloaded from its .bin and .scale and evaluated one sample at a time
 #    (tests/train/predict_check.c), which must agree with what training reported; runs that fail
 #    after training (plot failing, killed) or in the driver leave the trained OUT/iris/ as it was;
+#    report.txt against numpy over predictions.csv and the data's own labels and targets
+#    (check_report.py); early stopping (PATIENCE=) stops 10 epochs after loss.csv's lowest
+#    validation loss and keeps that epoch's weights, shown by the saved files' accuracy and the
+#    validation loss recomputed from the kept weights' outputs; --progress rewrites one line with
+#    \r on a pseudo-terminal (script(1)) and prints plain epoch lines into a pipe;
 # 4. bad data: every tests/train/bad/NAME.expected is the exact stderr line for NAME.csv (and
 #    NAME.targets for diabetes_* cases), run through drivers built with ASan and UBSan; plus a few
 #    generated cases (NUL byte, overlong line, a folder, bad options). Exit status 1, nothing written.
@@ -99,7 +104,7 @@ train_case() { # name spec data targets metric op bound
     dir="$BUILD/e2e/$1"
     hidden=$(cd "$BUILD/e2e" && ls -A | grep '^\.' || true)
     [ -z "$hidden" ] || fail "$1: staging folders left in $BUILD/e2e: $hidden"
-    for file in "$1.bin" "$1.scale" loss.csv split.csv; do
+    for file in "$1.bin" "$1.scale" loss.csv split.csv report.txt predictions.csv; do
         [ -s "$dir/$file" ] || fail "$1: $dir/$file was not written"
     done
     [ "$(wc -l < "$dir/loss.csv")" -eq 101 ] || fail "$1: loss.csv should have a header and 100 epochs"
@@ -115,6 +120,7 @@ train_case() { # name spec data targets metric op bound
     again=$("$BUILD/predict_$1" "$dir" "$3" ${4:+"$4"} | sed -n "s/^$5=//p")
     awk -v a="$value" -v b="$again" 'BEGIN { d = a - b; exit !(d < 1e-3 && d > -1e-3) }' \
         || fail "$1: reloaded from $1.bin and $1.scale, $5 is $again, training reported $value"
+    /usr/bin/python3 tests/train/check_report.py "$dir" "$3" ${4:+"$4"} || fail "$1: report.txt"
     echo "check-train: make train $1: held-out $5 $value ($6 $7); the saved .bin and .scale reproduce it"
 }
 
@@ -144,6 +150,56 @@ failed_run plot_fails "$BUILD/gnuplot-fails"
 failed_run killed_at_plot "$BUILD/gnuplot-kills"
 failed_run driver_fails "" "--val 95"
 echo "check-train: make train failing at the plot, killed at the plot, or in the driver: the trained OUT/iris/ as it was"
+
+# Early stopping: iris overfits within 300 epochs, so PATIENCE=10 must stop 10 epochs after the
+# lowest validation loss in loss.csv (found here with awk) and keep that epoch's weights.
+log="$BUILD/e2e-patience.log"
+$MAKE --no-print-directory train SPEC=specs/iris.lua DATA=tests/train/data/iris.csv OUT="$BUILD/e2e-patience" \
+    EPOCHS=300 PATIENCE=10 > "$log" 2>&1 || { tail -20 "$log"; fail "make train PATIENCE=10 did not succeed"; }
+dir="$BUILD/e2e-patience/iris"
+best=$(awk -F, 'NR > 1 && (NR == 2 || $3 < low) { low = $3; epoch = $1 } END { print epoch }' "$dir/loss.csv")
+last=$(awk -F, 'END { print $1 }' "$dir/loss.csv")
+[ "$last" -eq $((best + 10)) ] && [ "$last" -lt 300 ] \
+    || fail "early stopping: loss.csv ends at epoch $last, its lowest validation loss is epoch $best (patience 10 of 300)"
+grep -q "^iris: early stop after epoch $last: the validation loss has not improved for 10 epochs\$" "$log" \
+    || fail "early stopping: no line saying it stopped after epoch $last"
+grep -q "^iris: keeping the weights of epoch $best (" "$log" || fail "early stopping: no line keeping epoch $best"
+grep -q "^iris: the 30 validation samples under the weights of epoch $best\$" "$dir/report.txt" \
+    || fail "early stopping: report.txt is not about epoch $best"
+kept=$(awk -F, -v e="$best" '$1 == e { print $4 }' "$dir/loss.csv")
+final=$(awk -F, 'END { print $3 }' "$dir/loss.csv")
+awk -v a="$(awk -F, -v e="$best" '$1 == e { print $3 }' "$dir/loss.csv")" -v b="$final" 'BEGIN { exit !(b - a > 1e-3) }' \
+    || fail "early stopping: the last epoch's validation loss $final is not above the kept one's (no test)"
+# shellcheck disable=SC2086
+$CC $STRICT -O2 -DTM_NAME=iris -DTM_UNAME=IRIS -DTM_LOSS=TM_LOSS_CE -I"$dir" -Iruntime/hosted \
+    tests/train/predict_check.c runtime/hosted/*.c "$dir"/*.c -lm -o "$BUILD/predict_patience"
+again=$("$BUILD/predict_patience" "$dir" tests/train/data/iris.csv | sed -n 's/^val_accuracy=//p')
+awk -v a="$kept" -v b="$again" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' \
+    || fail "early stopping: iris.bin gives accuracy $again, loss.csv's epoch $best $kept"
+/usr/bin/python3 tests/train/check_report.py "$dir" tests/train/data/iris.csv --val-loss-epoch "$best" \
+    || fail "early stopping: report.txt or the kept weights"
+echo "check-train: PATIENCE=10 stopped at epoch $last of 300 and kept epoch $best, the lowest validation loss"
+
+# Progress: on a pseudo-terminal one line rewritten with \r (no newline between epochs), into a
+# pipe one line per epoch and no \r.
+driver="$BUILD/iris/train"
+mkdir -p "$BUILD/progress"
+"$driver" --data tests/train/data/iris.csv --epochs 5 --out "$BUILD/progress" --progress > "$BUILD/progress/pipe.txt"
+[ "$(grep -c '^epoch [ 0-9]*/5 ' "$BUILD/progress/pipe.txt")" -eq 5 ] && ! grep -q "$(printf '\r')" "$BUILD/progress/pipe.txt" \
+    || fail "--progress into a pipe: expected 5 epoch lines and no carriage return"
+if command -v script > /dev/null 2>&1; then
+    script -qec "$driver --data tests/train/data/iris.csv --epochs 5 --out $BUILD/progress --progress" /dev/null \
+        > "$BUILD/progress/tty.txt" < /dev/null
+    # script(1) turns each \n into \r\n: epoch 1 follows a newline, epochs 2 to 5 start with a \r
+    # that follows none (a rewrite), and no epoch line follows a newline of its own
+    counts=$(/usr/bin/python3 -c 'import sys; t = open(sys.argv[1], "rb").read()
+print(t.count(b"\repoch "), t.count(b"\n\repoch "), t.count(b"\nepoch "))' "$BUILD/progress/tty.txt")
+    [ "$counts" = "5 1 0" ] \
+        || fail "--progress on a terminal: expected 5 epochs, 4 of them rewriting the line in place (\\repoch, \\n\\repoch, \\nepoch: $counts)"
+    echo "check-train: --progress: one line rewritten in place on a pseudo-terminal, epoch lines into a pipe"
+else
+    echo "check-train: --progress into a pipe checked; SKIPPED on a terminal: no script(1) (util-linux)"
+fi
 
 train_case diabetes specs/diabetes.lua "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets" \
     val_rmse "<=" $SYNTH_MAX_RMSE

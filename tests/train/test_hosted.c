@@ -718,6 +718,35 @@ static void metrics_regression(void **state)
     metrics_add(&m, a, y, 0);
     /* errors in target units: 5 and 2 -> sqrt((25 + 4) / 2) */
     assert_true(fabs(metrics_rmse(&m) - sqrt(14.5)) < 1e-15);
+    /* and their mean absolute value: (5 + 2) / 2 */
+    assert_true(fabs(metrics_mae(&m) - 3.5) < 1e-15);
+}
+
+/* A hand-made 3-class case: truths 0 0 0 1 1 2, predictions 0 0 1 1 2 2. Class 0: predicted twice,
+ * both right (precision 1), 2 of its 3 found (recall 2/3); class 1: predicted twice, once right
+ * (1/2), 1 of 2 found (1/2); class 2: predicted twice, once right (1/2), its 1 found (1). */
+static void confusion_hand_case(void **state)
+{
+    (void)state;
+    confusion c;
+    errbuf e;
+    const size_t truth[6] = {0, 0, 0, 1, 1, 2}, predicted[6] = {0, 0, 1, 1, 2, 2};
+    assert_int_equal(confusion_init(&c, 3, &e), 0);
+    for (size_t k = 0; k < 6; ++k) {
+        confusion_add(&c, truth[k], predicted[k]);
+    }
+    const size_t want[9] = {2, 1, 0, 0, 1, 1, 0, 0, 1};
+    assert_memory_equal(c.count, want, sizeof want);
+    assert_true(confusion_precision(&c, 0) == 1.0 && fabs(confusion_recall(&c, 0) - 2.0 / 3.0) < 1e-15);
+    assert_true(confusion_precision(&c, 1) == 0.5 && confusion_recall(&c, 1) == 0.5);
+    assert_true(confusion_precision(&c, 2) == 0.5 && confusion_recall(&c, 2) == 1.0);
+    assert_int_equal(confusion_support(&c, 0), 3);
+    confusion_free(&c);
+    /* a class never predicted, and one with no samples: precision and recall undefined */
+    assert_int_equal(confusion_init(&c, 2, &e), 0);
+    confusion_add(&c, 0, 0);
+    assert_true(isnan(confusion_precision(&c, 1)) && isnan(confusion_recall(&c, 1)));
+    confusion_free(&c);
 }
 
 int main(void)
@@ -750,6 +779,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(scaler_file_errors, setup, teardown),
         cmocka_unit_test(metrics_classification),
         cmocka_unit_test(metrics_regression),
+        cmocka_unit_test(confusion_hand_case),
     };
     return cmocka_run_group_tests_name("train: hosted helpers", tests, NULL, NULL);
 }

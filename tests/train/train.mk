@@ -2,11 +2,15 @@
 # with PyTorch. The top Makefile includes this file; it defines GRADC (and the rule that builds it),
 # CC, OUT, SPEC and deps-test.
 #
-#   make train SPEC=net.lua DATA=file.csv [TARGETS=file] [EPOCHS=n] [OUT=dir] [TRAIN_ARGS="--val 25 --seed 3"]
+#   make train SPEC=net.lua DATA=file.csv [TARGETS=file] [EPOCHS=n] [OUT=dir] [PATIENCE=n] [PROGRESS=1]
+#              [TRAIN_ARGS="--val 25 --seed 3"]
 #                      generate the model, build templates/train/train.c against it, train with the
 #                      spec's optimizer, then swap in OUT/<name>/ whole: the model, <name>.bin,
-#                      <name>.scale, loss.csv, split.csv (and loss.png where gnuplot is installed);
-#                      a run that fails anywhere leaves an earlier OUT/<name>/ as it was
+#                      <name>.scale, loss.csv, split.csv, report.txt, predictions.csv (and loss.png
+#                      where gnuplot is installed); a run that fails anywhere leaves an earlier
+#                      OUT/<name>/ as it was. PATIENCE=n (--patience n): stop once the validation
+#                      loss has not improved for n epochs and keep the best epoch's weights;
+#                      PROGRESS=1 (--progress): one line updated in place on a terminal
 #   make deps-train    install gnuplot-nox (optional: the loss plot), lua5.4, python3-torch, python3-numpy
 #   make check-train   CMocka tests of runtime/hosted/, strict compiles, end-to-end training, bad data
 #   make train-table   gradc against PyTorch on the data sets in $(TRAIN_DATA), the five dense example
@@ -30,7 +34,8 @@ train: $(GRADC)
 	@$(if $(filter file,$(origin SPEC)),echo "make train: SPEC=net.lua is required" >&2; exit 1;) \
 	sh templates/train/train.sh --gradc "$(GRADC)" --cc "$(CC)" --cflags "$(TRAIN_CFLAGS)" \
 	    --build "$(TRAIN_BUILD)" --spec "$(SPEC)" --data "$(DATA)" --targets "$(TARGETS)" \
-	    --epochs "$(EPOCHS)" --out "$(OUT)" -- $(TRAIN_ARGS)
+	    --epochs "$(EPOCHS)" --out "$(OUT)" -- $(if $(PATIENCE),--patience "$(PATIENCE)") \
+	    $(if $(PROGRESS),--progress) $(TRAIN_ARGS)
 
 deps-train:
 	@sh gen/deps.sh $(TRAIN_PACKAGES)
