@@ -602,9 +602,9 @@ int main(int argc, char **argv)
     write_report(&r, &o, done.kept_epoch);
 
     /* For scripts (tests/train/check.sh, compare_torch.py). */
-    printf("result: epochs=%lu train_seconds=%.6f val_loss=%.9g %s=%.9g kept_epoch=%lu\n", done.epochs_run,
-           done.seconds, metrics_loss(&m), r.task.kind == TASK_REGRESSION ? "val_rmse" : "val_accuracy",
-           metric_value(&r, &m), done.kept_epoch);
+    printf("result: epochs=%lu kept_epoch=%lu train_seconds=%.6f val_loss=%.9g %s=%.9g\n", done.epochs_run,
+           done.kept_epoch, done.seconds, metrics_loss(&m),
+           r.task.kind == TASK_REGRESSION ? "val_rmse" : "val_accuracy", metric_value(&r, &m));
     release(&r);
     return 0;
 }
