@@ -179,6 +179,14 @@ awk -v a="$kept" -v b="$again" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6)
 /usr/bin/python3 tests/train/check_report.py "$dir" tests/train/data/iris.csv --val-loss-epoch "$best" \
     || fail "early stopping: report.txt or the kept weights"
 echo "check-train: PATIENCE=10 stopped at epoch $last of 300 and kept epoch $best, the lowest validation loss"
+# The report checker must be able to fail: one confusion count moved to the next class, and the
+# weights' epoch taken as the last one's.
+rm -rf "$BUILD/tampered" && cp -R "$dir" "$BUILD/tampered"
+awk '/^ +1:/ && !done { $2 = $2 + 1; $3 = $3 - 1; done = 1 } { print }' "$dir/report.txt" > "$BUILD/tampered/report.txt"
+! /usr/bin/python3 tests/train/check_report.py "$BUILD/tampered" tests/train/data/iris.csv 2> /dev/null \
+    || fail "check_report.py accepts a report with a miscounted confusion matrix"
+! /usr/bin/python3 tests/train/check_report.py "$dir" tests/train/data/iris.csv --val-loss-epoch "$last" 2> /dev/null \
+    || fail "check_report.py accepts the last epoch's validation loss for the kept weights"
 
 # Progress: on a pseudo-terminal one line rewritten with \r (no newline between epochs), into a
 # pipe one line per epoch and no \r.

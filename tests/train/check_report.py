@@ -3,7 +3,8 @@
     python3 check_report.py DIR DATA [TARGETS] [--val-loss-epoch N]
 
 Reads DIR/predictions.csv for the network's outputs per validation row and takes each row's true
-class or target from the data itself (DATA's last column, or the TARGETS file), not from the
+class or target from the data itself (DATA's last column; a regression's TARGETS file, which this
+script needs for one), not from the
 driver's own columns; recomputes the confusion matrix, per-class precision, recall and support
 (classification: argmax of the outputs, or output >= 0.5 for one sigmoid) or RMSE and MAE
 (regression) with numpy, and compares them with DIR/report.txt. With --val-loss-epoch N it also
@@ -56,7 +57,8 @@ def main():
     data_rows = read_rows(data)
     if targets:
         truth = np.array([read_rows(targets)[r] for r in rows])
-        prediction = np.array([[float(r[k]) for k in sorted(r) if k.startswith("prediction")] for r in table])
+        prediction = np.array([[float(r[k]) for k in sorted(r, key=lambda k: (len(k), k)) if k.startswith("prediction")]
+                               for r in table])
         error = prediction - truth
         rmse, mae = np.sqrt(np.mean(error ** 2)), np.mean(np.abs(error))
         values = dict(line.split() for line in report[1:] if line)
