@@ -26,7 +26,7 @@ local function layer_params(plan, values)
         list[k] = values[at + k - 1]
       end
       at = at + count
-      own[tensor.name:match("^(%a+)")] = list
+      own[tensor.name:match("^input_") and tensor.name or tensor.name:match("^(%a+)")] = list
     end
     params[layer.index] = own
   end
