@@ -326,8 +326,11 @@ end
 -- NET_INPUT_HEIGHT and NET_INPUT_WIDTH (nothing for a flat input).
 local function input_shape_defines(plan)
   local shape = plan.input_shape
+  local standardized = plan.model.standardize and string.format("\n#define %s_STANDARDIZE    1 "
+    .. "/* x' = (x - input_mean) * input_inv_scale first, with the statistics in %s_params */",
+    plan.NAME, plan.name) or ""
   if not shape.dims then
-    return ""
+    return standardized
   end
   local names = #shape.dims == 1 and { "LENGTH" } or { "HEIGHT", "WIDTH" }
   local lines = { string.format("\n#define %s_INPUT_CHANNELS %d", plan.NAME, shape.channels) }
@@ -335,7 +338,7 @@ local function input_shape_defines(plan)
     lines[#lines + 1] = string.format("\n#define %s_INPUT_%s %s%d", plan.NAME, name,
       string.rep(" ", 8 - #name), shape.dims[i])
   end
-  return table.concat(lines)
+  return table.concat(lines) .. standardized
 end
 
 local function header_values(plan, weights, q8)
