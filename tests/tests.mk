@@ -8,7 +8,7 @@
 GRADC ?= gen/build/gradc
 TESTS_BUILD := tests/build
 TESTS_CASES := $(TESTS_BUILD)/cases
-TESTS_SPECS := $(sort $(wildcard specs/*.lua))
+TESTS_SPECS := $(sort $(wildcard specs/*.lua)) $(sort $(wildcard tests/standardize/*.lua))
 
 .PHONY: check-models tests-clean
 
