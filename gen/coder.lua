@@ -326,9 +326,8 @@ end
 -- NET_INPUT_HEIGHT and NET_INPUT_WIDTH (nothing for a flat input).
 local function input_shape_defines(plan)
   local shape = plan.input_shape
-  local standardized = plan.model.standardize and string.format("\n#define %s_STANDARDIZE    1 "
-    .. "/* x' = (x - input_mean) * input_inv_scale first, with the statistics in %s_params */",
-    plan.NAME, plan.name) or ""
+  local standardized = plan.model.standardize and string.format("\n#define %s_STANDARDIZE 1 "
+    .. "/* x' = (x - input_mean) * input_inv_scale first */", plan.NAME) or ""
   if not shape.dims then
     return standardized
   end
