@@ -148,9 +148,11 @@ static void usage(void)
     printf("usage: train --data FILE [--targets FILE] [--epochs N] [--val PERCENT] [--seed N] [--out DIR]\n"
            "             [--save-init FILE]\n"
            "Trains the %s network (%zu inputs, %zu outputs, batch %zu, loss %s) with its generated train step\n"
-           "and writes DIR/%s.bin (weights), DIR/%s.scale (standardization), DIR/loss.csv and DIR/split.csv.\n"
+           "and writes DIR/%s.bin (weights), DIR/%s.scale (standardization), DIR/loss.csv and DIR/split.csv%s.\n"
            "Defaults: 100 epochs, %u%% held out for validation, seed 1, DIR \".\".\n",
-           NAME, N_INPUTS, N_OUTPUTS, N_BATCH, LOSS_NAME, NAME, NAME, SPLIT_DEFAULT_PERCENT);
+           NAME, N_INPUTS, N_OUTPUTS, N_BATCH, LOSS_NAME, NAME, NAME,
+           STANDARDIZED ? ",\nand DIR/calib.csv (raw training rows for int8 calibration: the model standardizes its inputs)" : "",
+           SPLIT_DEFAULT_PERCENT);
 }
 
 static options parse_options(int argc, char **argv)
