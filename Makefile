@@ -130,6 +130,7 @@ include tests/train/train.mk
 include tests/onnx/onnx.mk
 include tests/repo.mk
 include tests/install/install.mk
+include tests/quickstart/quickstart.mk
 include tests/q8/q8.mk
 include tests/q8/ref.mk
 include tests/q8/table.mk
@@ -142,7 +143,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
-	    check-train check-bench-conv check-install check-q8 check-q8-ref check-q8-table
+	    check-train check-bench-conv check-install check-quickstart check-q8 check-q8-ref check-q8-table
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

@@ -58,7 +58,7 @@ end
 -- files stay valid; any other network names every layer's type and fields, and its input shape.
 function M.text(plan)
   local model = plan.model
-  local v1 = not shape.is_spatial(model.input_shape)
+  local v1 = not shape.is_spatial(model.input_shape) and not model.standardize
   for _, layer in ipairs(model.layers) do
     v1 = v1 and layer.kind == "dense"
   end
@@ -74,6 +74,9 @@ function M.text(plan)
     return table.concat(parts, ";")
   end
   local parts = { "gradc-arch-2", "input=" .. shape.text(model.input_shape), "dtype=" .. plan.dtype }
+  if model.standardize then
+    parts[#parts + 1] = "standardize" -- input_mean and input_inv_scale lead net_params
+  end
   for _, layer in ipairs(model.layers) do
     parts[#parts + 1] = layer_text(layer)
   end

@@ -69,6 +69,7 @@ end
 local function layer_names(layer, params, cache)
   local l = layer.index
   return {
+    params = params,
     W = params .. layer.W, b = params .. layer.b,
     gamma = params .. "gamma" .. l, beta = params .. "beta" .. l,
     mean = params .. "mean" .. l, var = params .. "var" .. l,
@@ -138,7 +139,16 @@ local function backward_body(plan, lr, scratch)
   for l = #layers, 1, -1 do
     local layer = layers[l]
     local below = layers[l - 1]
-    if layer.kind ~= "dense" then
+    if below and below.kind == "standardize" then
+      below = nil -- the standardization takes no gradient
+    end
+    if layer.kind == "standardize" then
+      if not lr then
+        buf:line("")
+        buf:line("/* layer 0: the input standardization is not trained: its gradient is 0 */")
+        kinds.standardize.backward(buf, plan, layer, { grad = "grad->" })
+      end
+    elseif layer.kind ~= "dense" then
       v = names(layer)
       v.dA_prev = below and scratch .. below.dZ
       v.gathered = scratch .. "transposed"
@@ -185,7 +195,10 @@ local function backward_body(plan, lr, scratch)
   -- pools has no parameters at all)
   local text = buf:text()
   local uses_params = text:find("p->", 1, true) ~= nil
-  if not text:find("%f[%w_]A0%f[^%w_]") then
+  if layers[1].kind == "standardize" then
+    -- layer 1 reads the standardized copy of the input that forward kept
+    text = "    (void)A0; /* backward reads the standardized input, c->X_std */\n" .. text
+  elseif not text:find("%f[%w_]A0%f[^%w_]") then
     -- a first layer without parameters (a pool) needs its input for nothing in backward
     text = "    (void)A0; /* the first layer has no parameters and passes nothing further down */\n" .. text
   end
@@ -313,8 +326,10 @@ end
 -- NET_INPUT_HEIGHT and NET_INPUT_WIDTH (nothing for a flat input).
 local function input_shape_defines(plan)
   local shape = plan.input_shape
+  local standardized = plan.model.standardize and string.format("\n#define %s_STANDARDIZE 1 "
+    .. "/* x' = (x - input_mean) * input_inv_scale first */", plan.NAME) or ""
   if not shape.dims then
-    return ""
+    return standardized
   end
   local names = #shape.dims == 1 and { "LENGTH" } or { "HEIGHT", "WIDTH" }
   local lines = { string.format("\n#define %s_INPUT_CHANNELS %d", plan.NAME, shape.channels) }
@@ -322,7 +337,7 @@ local function input_shape_defines(plan)
     lines[#lines + 1] = string.format("\n#define %s_INPUT_%s %s%d", plan.NAME, name,
       string.rep(" ", 8 - #name), shape.dims[i])
   end
-  return table.concat(lines)
+  return table.concat(lines) .. standardized
 end
 
 local function header_values(plan, weights, q8)
@@ -366,7 +381,7 @@ local function header_values(plan, weights, q8)
       return fields
     end),
     scratch_fields = struct_fields(plan, function(x)
-      return { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) }
+      return x.dZ and { string.format("%s[%d][%d]", x.dZ, x.n_out, plan.batch) } or {}
     end) .. (plan.transposed_reals > 0 and string.format(
       "\n    %s transposed[%d]; /* %s */", plan.real, plan.transposed_reals,
       has_conv and "A[l-1] transposed for a dense dW, or the input rows a conv dW gathers"

@@ -3,6 +3,7 @@
 local kinds = require("ops.kinds")
 local optimizers = require("ops.optimizers")
 local shape = require("ops.shape")
+local standardize = require("ops.standardize")
 
 local M = {}
 
@@ -62,6 +63,8 @@ local function layer_tensors(layer, spec_layer)
         decays = true }
     end
     return tensors
+  elseif spec_layer.kind == "standardize" then
+    return standardize.tensors(layer)
   elseif spec_layer.kind == "batchnorm" then
     local c = spec_layer.channels
     return {
@@ -87,9 +90,13 @@ local function sample_macs_of(spec_layer)
 end
 
 -- The layers that compute, in order (flatten moves no data, so it is not one of them: the next
--- layer reads its input's array). `index` is the spec's layer number, which names the tensors.
+-- layer reads its input's array). `index` is the spec's layer number, which names the tensors;
+-- the input standardization (ops/standardize.lua) is layer 0.
 local function plan_layers(model)
   local computing = {}
+  if model.standardize then
+    computing[1] = { index = 0, spec = standardize.spec_layer(model) }
+  end
   for l, spec_layer in ipairs(model.layers) do
     if spec_layer.kind ~= "flatten" then
       computing[#computing + 1] = { index = l, spec = spec_layer }
@@ -111,6 +118,8 @@ local function plan_layers(model)
     local layer = {
       index = l,
       position = i,
+      -- backward forms dZ for the layer below (none for the first layer or the standardization)
+      propagates = i > 1 and computing[i - 1].spec.kind ~= "standardize",
       kind = spec_layer.kind,
       spec = spec_layer,
       in_shape = spec_layer.in_shape,
@@ -119,7 +128,7 @@ local function plan_layers(model)
       n_out = n_out,
       activation = spec_layer.activation,
       alpha = spec_layer.alpha,
-      W = "W" .. l, b = "b" .. l, Z = "Z" .. l, dZ = "dZ" .. l,
+      W = "W" .. l, b = "b" .. l, Z = "Z" .. l, dZ = spec_layer.kind ~= "standardize" and "dZ" .. l or nil,
       -- a linear layer's activation is its Z: the cache keeps no copy
       A = spec_layer.activation == "linear" and ("Z" .. l) or ("A" .. l),
       has_A = spec_layer.activation ~= "linear",
@@ -135,6 +144,10 @@ local function plan_layers(model)
     -- for the cost computed stably from the logits.
     if i < #computing and layer.has_A then
       layer.Z = layer.A
+    end
+    -- the standardized input, which the first spec layer reads
+    if layer.kind == "standardize" then
+      layer.Z, layer.A = "X_std", "X_std"
     end
     -- batchnorm keeps its batch statistics for backward and the running-statistics update
     if layer.kind == "batchnorm" then
@@ -171,14 +184,14 @@ function M.build(model)
       transposed_reals = math.max(transposed_reals, kinds[layer.kind].gathered_reals(layer, m, real_bytes))
     end
   end
-  local scratch_reals = sum_over(layers, function(x) return x.n_out * m end) + transposed_reals
+  local scratch_reals = sum_over(layers, function(x) return x.dZ and x.n_out * m or 0 end) + transposed_reals
   local optimizer = optimizers.BY_TYPE[model.optimizer.type]
   local forward_flops = sum_over(layers, function(x) return 2 * x.macs end)
   -- backward: dW for every layer, and dA for every layer but the first
-  local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.position > 1 and 2 or 1) end)
+  local backward_flops = sum_over(layers, function(x) return 2 * x.macs * (x.propagates and 2 or 1) end)
   -- multiply-adds written out as statements in backward: dW, and dZ propagated below the layer
   local unrolled_backward_macs = sum_over(layers, function(x)
-    return x.unroll == "full" and x.macs * (x.position > 1 and 2 or 1) or 0
+    return x.unroll == "full" and x.macs * (x.propagates and 2 or 1) or 0
   end)
   -- a convolution's implicit products gather the input rows under its taps into a table of
   -- pointers (8 bytes each on 64-bit hosts), with a row of zeros (forward) or a discarded row

@@ -30,7 +30,8 @@ local DTYPES = { "float", "double" }
 local UNROLLS = { "auto", "full", "loops" }
 local INIT_SCHEMES = { "xavier", "he", "uniform" }
 
-local TOP_FIELDS = { "name", "input", "batch", "layers", "loss", "dtype", "optimizer", "init", "unroll" }
+local TOP_FIELDS = { "name", "input", "batch", "layers", "loss", "dtype", "optimizer", "init", "unroll",
+  "standardize" }
 -- Each layer type's module validates its fields and computes its output shape.
 local LAYER_TYPES = { "dense", "conv1d", "conv2d", "maxpool1d", "avgpool1d", "maxpool2d", "avgpool2d",
   "global_avgpool", "batchnorm", "flatten" }
@@ -377,7 +378,7 @@ local function check_init(ck, value)
 end
 
 local function check_sizes(ck, model)
-  local params = 0
+  local params = model.standardize and 2 * model.input or 0 -- input_mean, input_inv_scale
   for l, layer in ipairs(model.layers) do
     params = params + layer.params
     if params > M.MAX_PARAMS then
@@ -414,6 +415,26 @@ local function check_sizes(ck, model)
       "at most " .. M.MAX_CACHE_REALS .. ": a smaller batch or narrower layers")
   end
   model.param_count = params
+end
+
+-- `standardize = true`: the network starts with x' = (x - input_mean) * input_inv_scale per input,
+-- two tensors of net_params that `make train` fills from the training split (the optimizer never
+-- changes them). With loss mse, `make train` also trains on standardized targets and folds their
+-- undoing, y = y' * scale + mean, into the last layer's W and b when it saves: that layer must be
+-- a linear dense one.
+local function check_standardize(ck, value, model, last_index)
+  if value == nil or value == false then
+    return false
+  elseif value ~= true then
+    ck:fail("standardize", "must be a boolean (got " .. show(value) .. ")", "true or false")
+  end
+  local last = model.layers[last_index]
+  if model.loss == "mse" and (last.kind ~= "dense" or last.activation ~= "linear") then
+    ck:fail("standardize", "with loss mse the targets' standardization is folded into the last "
+      .. "layer, and layers[" .. last_index .. "] is not a linear dense layer",
+      "a linear dense last layer, or no standardize")
+  end
+  return true
 end
 
 local FLT_MIN = 1.17549435082228751e-38
@@ -500,6 +521,7 @@ function M.validate(value, file)
   model.init = check_init(ck, rawget(value, "init"))
   local unroll = rawget(value, "unroll")
   model.unroll = unroll == nil and "auto" or ck:choice(unroll, "unroll", UNROLLS, "unroll mode")
+  model.standardize = check_standardize(ck, rawget(value, "standardize"), model, last_index)
   check_float_constants(ck, model)
   check_sizes(ck, model)
   return model

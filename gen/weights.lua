@@ -37,6 +37,17 @@ function M.read(path, display, plan)
   if dtype ~= plan.dtype then
     fail(display, string.format("weights are %s but spec %s has dtype %s", dtype, spec_name, plan.dtype))
   end
+  -- the input standardization's two statistics per input, present on one side only
+  local statistics = 2 * plan.inputs
+  if plan.model.standardize and count == plan.param_count - statistics then
+    fail(display, string.format("weights hold %d parameters, without the input standardization "
+      .. "spec %s asks for (standardize = true: input_mean and input_inv_scale, %d more); train "
+      .. "them with make train on this spec", count, spec_name, statistics))
+  elseif not plan.model.standardize and count == plan.param_count + statistics then
+    fail(display, string.format("weights hold %d parameters, %d more than spec %s: input "
+      .. "statistics from a spec with standardize = true (add it to this spec)", count,
+      statistics, spec_name))
+  end
   if count ~= plan.param_count then
     fail(display, string.format("weights hold %d parameters but spec %s has %d", count, spec_name,
       plan.param_count))

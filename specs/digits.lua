@@ -13,4 +13,7 @@ return {
   loss = "ce",
   optimizer = { type = "adam", lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8 },
   init = { scheme = "he", seed = 3 },
+  -- the network standardizes its own inputs: make train fills input_mean and input_inv_scale from
+  -- the training split, so the trained digits.bin takes raw pixel counts (and CALIB raw rows)
+  standardize = true,
 }

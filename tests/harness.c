@@ -353,7 +353,20 @@ static void test_backward(void **state)
     assert_true(check_tensors_close(&gm_case, "d", fx.got, fx.ref_grad, NULL, model_tol));
 }
 
-/* The running statistics are not trained: their gradient entries are exactly 0. */
+/* The entries of the untrained tensors, in flat order: the input standardization's statistics
+ * (input_mean, input_inv_scale, first in net_params), then each batchnorm's running mean and var. */
+static int is_untrained(size_t k)
+{
+    if (gm_case.standardize && k < 2 * (size_t)gm_case.input)
+        return 1;
+    for (int l = 1; l <= gm_case.layers; l++)
+        if (is_batchnorm(l) && k >= ref_mean_offset(&gm_case, l) && k < ref_layer_offset(&gm_case, l + 1))
+            return 1;
+    return 0;
+}
+
+/* The running statistics and the input standardization are not trained: their gradient entries
+ * are exactly 0. */
 static void test_running_stat_gradients_zero(void **state)
 {
     (void)state;
@@ -370,6 +383,12 @@ static void test_running_stat_gradients_zero(void **state)
                 fail();
             }
     }
+    for (size_t k = 0; gm_case.standardize && k < 2 * (size_t)gm_case.input; k++)
+        if (fx.got[k] != 0) {
+            printf("    standardize: grad flat[%zu] (input_mean/input_inv_scale) = %.17g, want exactly 0\n",
+                   k, fx.got[k]);
+            fail();
+        }
 }
 
 /* Central differences of the reference cost into fx.fd; fx.skip marks the parameters left out
@@ -380,6 +399,10 @@ static size_t reference_differences(void)
     memset(fx.skip, 1, sizeof fx.skip);
     for (size_t k = 0; k < N_PARAMS; k += stride) {
         int crossed;
+        /* the standardization's statistics have a gradient of 0 by definition, not dJ/dp: not
+         * sampled (test_running_stat_gradients_zero checks them) */
+        if (gm_case.standardize && k < 2 * (size_t)gm_case.input)
+            continue;
         fx.fd[k] = ref_central_difference(&gm_case, fx.params_d, k, fx.X_d, fx.Y_d, &crossed);
         fx.skip[k] = (unsigned char)crossed;
         sampled++;
@@ -485,11 +508,11 @@ static void test_sgd_step(void **state)
     model_real lr = (model_real)0.375; /* exact in float and double: the ref uses the same value */
     rng_seed(&rng, name_hash(gm_case.name) ^ 0x5ed);
     fill_uniform(&rng, grad, N_PARAMS, -1, 1);
-    /* A real gradient is 0 on the running statistics (test_running_stat_gradients_zero). */
-    for (int l = 1; l <= gm_case.layers; l++)
-        if (is_batchnorm(l))
-            for (size_t k = ref_mean_offset(&gm_case, l); k < ref_layer_offset(&gm_case, l + 1); k++)
-                grad[k] = 0;
+    /* A real gradient is 0 on the running statistics and the input standardization
+     * (test_running_stat_gradients_zero). */
+    for (size_t k = 0; k < N_PARAMS; k++)
+        if (is_untrained(k))
+            grad[k] = 0;
     narrow(grad, flat(&fx.grad), N_PARAMS);
     fx.scratch_params = fx.params;
     GM(sgd_step)(&fx.scratch_params, &fx.grad, lr);

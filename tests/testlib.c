@@ -152,6 +152,11 @@ static void add_range(tensor_range *ranges, int *count, const char *prefix, cons
 int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges)
 {
     int count = 0;
+    if (net->standardize) {
+        add_range(ranges, &count, prefix, "input_mean", 0, ref_input_mean_offset(net, 0), (size_t)net->input);
+        add_range(ranges, &count, prefix, "input_inv_scale", 0, ref_input_inv_scale_offset(net, 0),
+                  (size_t)net->input);
+    }
     for (int l = 1; l <= net->layers; l++) {
         if (net->layer[l - 1].kind == REF_BATCHNORM) {
             size_t channels = ref_beta_offset(net, l) - ref_gamma_offset(net, l);
@@ -174,7 +179,7 @@ int tensor_ranges(const ref_net *net, const char *prefix, tensor_range *ranges)
 int check_tensors_close(const ref_net *net, const char *prefix, const double *got,
                         const double *want, const unsigned char *skip, tolerance tol)
 {
-    tensor_range ranges[4 * REF_MAX_LAYERS];
+    tensor_range ranges[4 * REF_MAX_LAYERS + 2];
     int tensors = tensor_ranges(net, prefix, ranges), all_tensors_close = 1;
     for (int t = 0; t < tensors; t++) {
         size_t begin = ranges[t].begin, count = ranges[t].end - begin;
@@ -246,6 +251,10 @@ double ref_central_difference_input(const ref_net *net, const double *params, do
 
 void fill_params(test_rng *rng, const ref_net *net, double *params)
 {
+    if (net->standardize) { /* statistics as make train would fit them: any mean, a positive 1/scale */
+        fill_uniform(rng, params + ref_input_mean_offset(net, 0), (size_t)net->input, -0.5, 0.5);
+        fill_uniform(rng, params + ref_input_inv_scale_offset(net, 0), (size_t)net->input, 0.5, 2.0);
+    }
     for (int l = 1; l <= net->layers; l++) {
         if (net->layer[l - 1].kind == REF_BATCHNORM) {
             size_t channels = ref_beta_offset(net, l) - ref_gamma_offset(net, l);

@@ -9,8 +9,9 @@ GRADC ?= gen/build/gradc
 TESTS_BUILD := tests/build
 TESTS_CASES := $(TESTS_BUILD)/cases
 # and the learning-rate schedule specs of check-torch, whose 3 train steps cross the schedules'
-# boundaries, against the reference engine's schedules
-TESTS_SPECS := $(sort $(wildcard specs/*.lua)) $(sort $(wildcard tests/torch/specs/schedule_*.lua))
+# boundaries, against the reference engine's schedules; and the standardization cases
+TESTS_SPECS := $(sort $(wildcard specs/*.lua)) $(sort $(wildcard tests/torch/specs/schedule_*.lua)) \
+	$(sort $(wildcard tests/standardize/*.lua))
 
 .PHONY: check-models tests-clean
 

@@ -5,9 +5,10 @@
 local batchnorm = require("ops.batchnorm")
 local conv = require("ops.conv")
 local pool = require("ops.pool")
+local standardize = require("ops.standardize")
 
 return {
   conv1d = conv, conv2d = conv,
   maxpool1d = pool, avgpool1d = pool, maxpool2d = pool, avgpool2d = pool, global_avgpool = pool,
-  batchnorm = batchnorm,
+  batchnorm = batchnorm, standardize = standardize,
 }

@@ -132,7 +132,8 @@ function M.ranges(plan, params, rows)
       local z
       if layer.kind == "dense" then
         z = dense.evaluate(layer, params[layer.index], x)
-      elseif layer.kind == "conv1d" or layer.kind == "conv2d" or layer.kind == "batchnorm" then
+      elseif layer.kind == "conv1d" or layer.kind == "conv2d" or layer.kind == "batchnorm"
+          or layer.kind == "standardize" then
         z = kinds[layer.kind].evaluate(layer, params[layer.index], x)
       else
         z = kinds[layer.kind].evaluate(layer, x)

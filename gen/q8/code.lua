@@ -48,6 +48,8 @@ local function describe(ql)
     what = string.format("dense %d -> %d", layer.n_in, layer.n_out)
   elseif layer.kind == "batchnorm" then
     what = string.format("batchnorm %s as a per-channel affine layer", shape.text(layer.in_shape))
+  elseif layer.kind == "standardize" then
+    what = string.format("input standardization %s as a per-feature affine layer", shape.text(layer.in_shape))
   elseif layer.kind == "conv1d" or layer.kind == "conv2d" then
     what = conv.describe(layer):gsub(", [%w_]+$", "")
   else
@@ -88,7 +90,7 @@ end
 local function weight_array(buf, ql, name)
   local layer = ql.layer
   local count = #ql.weights * #ql.weights[1]
-  if layer.kind == "batchnorm" then
+  if layer.kind == "batchnorm" or layer.kind == "standardize" then
     local flat = {}
     for c, w in ipairs(ql.weights) do
       flat[c] = w[1]
@@ -468,7 +470,7 @@ function M.prepare(plan, q8)
       dense.q8_emit(body, ql, names, helpers, input, output)
     elseif ql.kind == "conv1d" or ql.kind == "conv2d" then
       conv.q8_emit(body, ql, names, helpers, input, output)
-    elseif ql.kind == "batchnorm" then
+    elseif ql.kind == "batchnorm" or ql.kind == "standardize" then
       batchnorm.q8_emit(body, ql, names, helpers, input, output)
     else
       pool.q8_emit(body, ql, helpers, input, output)

@@ -7,6 +7,7 @@ local batchnorm = require("ops.batchnorm")
 local calibrate = require("q8.calibrate")
 local errors = require("errors")
 local scheme = require("q8.scheme")
+local standardize = require("ops.standardize")
 
 local M = {}
 
@@ -26,7 +27,7 @@ local function layer_params(plan, values)
         list[k] = values[at + k - 1]
       end
       at = at + count
-      own[tensor.name:match("^(%a+)")] = list
+      own[tensor.name:match("^input_") and tensor.name or tensor.name:match("^(%a+)")] = list
     end
     params[layer.index] = own
   end
@@ -179,8 +180,13 @@ function M.build(plan, values, rows)
       end
       activation_tensors(ql, record, ranges.Z[i], ranges.A[i], spec_file)
       quantize_channels(ql, weights, biases, spec_file)
-    elseif layer.kind == "batchnorm" then
-      local weight, bias = batchnorm.affine(layer, params[layer.index])
+    elseif layer.kind == "batchnorm" or layer.kind == "standardize" then
+      local weight, bias
+      if layer.kind == "standardize" then
+        weight, bias = standardize.affine(params[0])
+      else
+        weight, bias = batchnorm.affine(layer, params[layer.index])
+      end
       local weights = {}
       for c, w in ipairs(weight) do
         weights[c] = { w }

@@ -38,13 +38,15 @@ def fnv1a64(data, value=FNV_OFFSET):
 # with bias = false).
 WEIGHT_MEMBERS = ("W", "b")
 BATCHNORM_MEMBERS = ("gamma", "beta", "mean", "var")
+# A spec with standardize = true: these lead <name>_params, as "layer 0" (no number in their names)
+STANDARDIZE_MEMBERS = ("input_mean", "input_inv_scale")
 
 class Member:
     """One array of <name>_params: W3[8][4][3][3] is kind "W", layer 3, shape (8, 4, 3, 3)."""
 
     def __init__(self, kind, layer, shape):
         self.kind, self.layer, self.shape = kind, layer, tuple(shape)
-        self.name = "%s%d" % (kind, layer)
+        self.name = kind if kind in STANDARDIZE_MEMBERS else "%s%d" % (kind, layer)
 
     def size(self):
         count = 1
@@ -64,6 +66,9 @@ class Layer:
 
     def is_batchnorm(self):
         return self.members[0].kind == "gamma"
+
+    def is_standardize(self):
+        return self.members[0].kind in STANDARDIZE_MEMBERS
 
     def member(self, kind):
         return next((m for m in self.members if m.kind == kind), None)
@@ -99,6 +104,11 @@ def parse_members(path, name, body):
     declarations = [d.strip() for d in without_comments.split(";") if d.strip()]
     members = []
     for declaration in declarations:
+        standardize = re.fullmatch(r"%s_real\s+(%s)\[(\d+)\]" % (name, "|".join(STANDARDIZE_MEMBERS)),
+                                   declaration)
+        if standardize:
+            members.append(Member(standardize.group(1), 0, [int(standardize.group(2))]))
+            continue
         match = re.fullmatch(r"%s_real\s+([A-Za-z]+)(\d+)((?:\[\d+\])+)" % name, declaration)
         if not match or match.group(1) not in WEIGHT_MEMBERS + BATCHNORM_MEMBERS:
             raise Refused("%s: cannot read member '%s' of %s_params: this header is not one "
@@ -119,7 +129,7 @@ def group_layers(path, name, members):
         layers[-1].members.append(member)
     for layer in layers:
         kinds = tuple(m.kind for m in layer.members)
-        if kinds not in (("W",), WEIGHT_MEMBERS, BATCHNORM_MEMBERS):
+        if kinds not in (("W",), WEIGHT_MEMBERS, BATCHNORM_MEMBERS, STANDARDIZE_MEMBERS):
             raise Refused("%s: layer %d of %s_params has members %s, expected W%d [b%d] or "
                           "gamma, beta, mean and var" % (path, layer.index, name, str(layer),
                                                          layer.index, layer.index))

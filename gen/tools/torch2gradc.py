@@ -198,6 +198,10 @@ def main(argv):
         with tempfile.TemporaryDirectory(prefix="torch2gradc-") as folder:
             header = args.header or header_from_spec(args.spec, args.gradc, folder)
             arch = read_header(header)
+        if arch.layers and arch.layers[0].is_standardize():
+            raise Refused("%s: spec %s has standardize = true, and a PyTorch model carries no "
+                          "input_mean and input_inv_scale (expected a spec without standardize; "
+                          "make train fills them)" % (args.spec or header, arch.name))
         if args.state_dict:
             tensors = match_modules(arch, from_state_dict(args.state_dict), args.state_dict)
         else:

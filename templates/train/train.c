@@ -12,12 +12,15 @@
  *           [--save-init FILE] [--patience N] [--progress]
  *
  * Loads and checks the data (runtime/hosted/dataset.h), splits it (split.h), standardizes with the
- * training split's statistics (scaler.h), trains with the generated <name>_train_step (the spec's
- * optimizer) on shuffled full batches (batches.h), prints one line per epoch (or, with --progress
- * on a terminal, one line updated in place), and writes into DIR: <name>.bin (the weights,
- * through <name>_save), <name>.scale, loss.csv, split.csv, and report.txt and predictions.csv
- * (the validation samples under the saved weights). With --patience N, training stops once the
- * validation loss has not improved for N epochs, and the saved weights are the best epoch's.
+ * training split's statistics (scaler.h; for a spec with `standardize = true` the statistics go
+ * into the model's input_mean and input_inv_scale instead, and it trains on the raw features),
+ * trains with the generated <name>_train_step (the spec's optimizer) on shuffled full batches
+ * (batches.h), prints one line per epoch (or, with --progress on a terminal, one line updated in
+ * place), and writes into DIR: <name>.bin (the weights, through <name>_save), <name>.scale,
+ * loss.csv, split.csv, report.txt and predictions.csv (the validation samples under the saved
+ * weights), and for a standardized spec calib.csv (raw training rows for `make gen QUANT=int8
+ * CALIB=`). With --patience N, training stops once the validation loss has not improved for N
+ * epochs, and the saved weights are the best epoch's.
  * Exit status 0, or 1 with one line on stderr.
  */
 #define _POSIX_C_SOURCE 199309L /* clock_gettime */
@@ -56,6 +59,17 @@
 #endif
 
 typedef TM(real) real_t;
+
+/* The spec's `standardize = true` (<name>.h defines <NAME>_STANDARDIZE; an undefined name is 0 in
+ * #if): the model standardizes its own inputs, so the driver keeps the features raw. */
+#if TMU(STANDARDIZE)
+#define STANDARDIZED 1
+#else
+#define STANDARDIZED 0
+#endif
+
+/* Rows of calib.csv: enough for int8 calibration ranges, small next to the weights. */
+#define CALIB_ROWS 256
 
 /* Command line. */
 typedef struct {
@@ -142,11 +156,13 @@ static void usage(void)
            "             [--save-init FILE] [--patience N] [--progress]\n"
            "Trains the %s network (%zu inputs, %zu outputs, batch %zu, loss %s) with its generated train step\n"
            "and writes DIR/%s.bin (weights), DIR/%s.scale (standardization), DIR/loss.csv, DIR/split.csv,\n"
-           "DIR/report.txt and DIR/predictions.csv (the validation samples under the saved weights).\n"
+           "DIR/report.txt and DIR/predictions.csv (the validation samples under the saved weights)%s.\n"
            "--patience N: stop when the validation loss has not improved for N epochs, keeping the best\n"
            "epoch's weights. --progress: one line updated in place when stdout is a terminal.\n"
            "Defaults: 100 epochs, %u%% held out for validation, seed 1, DIR \".\", no early stopping.\n",
-           NAME, N_INPUTS, N_OUTPUTS, N_BATCH, LOSS_NAME, NAME, NAME, SPLIT_DEFAULT_PERCENT);
+           NAME, N_INPUTS, N_OUTPUTS, N_BATCH, LOSS_NAME, NAME, NAME,
+           STANDARDIZED ? ",\nand DIR/calib.csv (raw training rows for int8 calibration: the model standardizes its inputs)" : "",
+           SPLIT_DEFAULT_PERCENT);
 }
 
 static options parse_options(int argc, char **argv)
@@ -213,7 +229,9 @@ static void prepare(run *r, const options *o)
         fprintf(stderr, "%s: %s\n", o->data, e.text);
         exit(1);
     }
-    scaler_apply(&r->features, r->data.x, r->data.count);
+    if (!STANDARDIZED) {
+        scaler_apply(&r->features, r->data.x, r->data.count);
+    }
     if (r->task.kind == TASK_REGRESSION) {
         scaler_apply(&r->targets, r->data.y, r->data.count);
     }
@@ -370,6 +388,53 @@ static void describe(const run *r, const options *o)
     fflush(stdout);
 }
 
+#if STANDARDIZED
+/* The training split's statistics into the model's own standardization tensors (before the
+ * initial weights are saved, so a run from --save-init standardizes the same way). */
+static void set_standardization(const run *r)
+{
+    for (size_t i = 0; i < N_INPUTS; ++i) {
+        params.input_mean[i] = (real_t)r->features.mean[i];
+        params.input_inv_scale[i] = (real_t)(1.0 / r->features.scale[i]);
+    }
+}
+
+#if TM_LOSS == TM_LOSS_MSE
+#define LAST_W TM_CAT(W, TMU(LAYERS))
+#define LAST_B TM_CAT(b, TMU(LAYERS))
+/* The network trained on standardized targets; its last layer is linear dense (the spec checks it),
+ * so y = y' * scale + mean folds into it, in double: W[r] *= scale[r], b[r] = b[r] * scale[r] + mean[r].
+ * The saved model then outputs targets in their own units. */
+static void fold_target_standardization(const run *r)
+{
+    const size_t inputs = sizeof params.LAST_W[0] / sizeof params.LAST_W[0][0];
+    for (size_t o = 0; o < N_OUTPUTS; ++o) {
+        double scale = r->targets.scale[o];
+        for (size_t k = 0; k < inputs; ++k) {
+            params.LAST_W[o][k] = (real_t)((double)params.LAST_W[o][k] * scale);
+        }
+        params.LAST_B[o] = (real_t)((double)params.LAST_B[o] * scale + r->targets.mean[o]);
+    }
+}
+#endif
+
+/* calib.csv: the first CALIB_ROWS training rows (the split's shuffled order), raw, exact. */
+static void write_calibration(const run *r, const char *dir)
+{
+    char path[1024];
+    FILE *f = open_output(dir, "calib.csv", path, sizeof path);
+    size_t rows = r->split.n_train < CALIB_ROWS ? r->split.n_train : CALIB_ROWS;
+    for (size_t k = 0; k < rows; ++k) {
+        const double *x = &r->data.x[r->split.train[k] * N_INPUTS];
+        for (size_t i = 0; i < N_INPUTS; ++i) {
+            fprintf(f, "%s%.17g", i ? "," : "", x[i]);
+        }
+        fprintf(f, "\n");
+    }
+    close_output(f, path);
+}
+#endif
+
 /* Save the weights and the scale file, then read both back: what inference will load must be
  * exactly what was trained. */
 static void save_model(const run *r, const options *o)
@@ -377,6 +442,12 @@ static void save_model(const run *r, const options *o)
     char bin[1024], scale[1024];
     errbuf e;
     scaler f2, t2;
+#if STANDARDIZED
+#if TM_LOSS == TM_LOSS_MSE
+    fold_target_standardization(r);
+#endif
+    write_calibration(r, o->out);
+#endif
     snprintf(bin, sizeof bin, "%s/%s.bin", o->out, NAME);
     snprintf(scale, sizeof scale, "%s/%s.scale", o->out, NAME);
     if (TM(save)(&params, bin) != 0) {
@@ -481,7 +552,8 @@ static void predict_row(const run *r, size_t row, double *a)
     for (size_t i = 0; i < N_OUTPUTS; ++i) {
         a[i] = (double)y[i];
     }
-    if (r->task.kind == TASK_REGRESSION) {
+    /* A standardized model's saved last layer already gives the targets' own units. */
+    if (r->task.kind == TASK_REGRESSION && !STANDARDIZED) {
         scaler_undo(&r->targets, a);
     }
 }
@@ -591,6 +663,9 @@ int main(int argc, char **argv)
     describe(&r, &o);
 
     TM(init)(&params, TMU(INIT_SEED));
+#if STANDARDIZED
+    set_standardization(&r);
+#endif
     TM(train_state_init)(&state);
     if (o.save_init && TM(save)(&params, o.save_init) != 0) {
         fprintf(stderr, "%s: cannot write the initial weights\n", o.save_init);

@@ -8,7 +8,8 @@
 #    spec), and the driver (templates/train/train.c) is compiled against it into BUILD/<name>/train,
 #    with the model's prefix and loss as macros (the loss is read from the generated header's banner);
 # 2. the driver checks the data, trains (stopping early with --patience N), and writes <name>.bin,
-#    <name>.scale, loss.csv, split.csv, report.txt and predictions.csv into BUILD/<name>/run/;
+#    <name>.scale, loss.csv, split.csv, report.txt and predictions.csv (and, for a spec with
+#    standardize = true, calib.csv) into BUILD/<name>/run/;
 # 3. the new OUT/<name>/ is put together in BUILD/<name>/stage/<name>/: the model the driver was
 #    built against, the six files, and (where gnuplot is installed) loss.csv plotted as loss.png;
 # 4. `gradc --install` swaps it in as OUT/<name>/ in one step, the way gradc replaces its own
@@ -79,6 +80,7 @@ rm -rf "$stage" && mkdir -p "$stage"
 cp -R "$gen" "$stage/$name"
 cp "$run"/* "$stage/$name/"
 files="$name.bin, $name.scale, loss.csv, split.csv, report.txt, predictions.csv"
+[ ! -f "$run/calib.csv" ] || files="$files, calib.csv" # a standardized spec's raw calibration rows
 if command -v gnuplot > /dev/null 2>&1; then
     gnuplot -e "csv='$stage/$name/loss.csv'; png='$stage/$name/loss.png'; name='$name'" \
         "$root/templates/train/loss.gp"

@@ -199,6 +199,13 @@ def refusals(gradc, build):
     refusal(build, "a NaN", spec, ["--state-dict", state], "must be finite")
     torch.save({"w": [1, 2]}, state)
     refusal(build, "a file that is no state_dict", spec, ["--state-dict", state], "not a state_dict")
+    # a spec with standardize = true (specs/digits.lua): a state_dict has no input statistics
+    digits = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
+    torch.save(digits.state_dict(), state)
+    refusal(build, "a spec with standardize = true", ["--spec", "specs/digits.lua", "--gradc", gradc],
+            ["--state-dict", state], "specs/digits.lua: spec digits has standardize = true, and a PyTorch "
+            "model carries no input_mean and input_inv_scale (expected a spec without standardize; "
+            "make train fills them)")
     if numpy is not None:
         folder = os.path.join(build, "npy_missing")
         os.makedirs(folder, exist_ok=True)

@@ -46,6 +46,21 @@ check trailing.bin "trailing bytes"
 check garbage.bin "not a gradc weights file"
 check missing.bin "cannot open weights file"
 
+# The input standardization (standardize = true) on one side only: xor.bin for a standardized xor,
+# and a file that says it holds xor's 17 parameters and its 4 statistics for the plain xor (the
+# count is read before anything else of the body).
+sed 's/^  name = "xor",/  name = "xor", standardize = true,/' specs/xor.lua > "$dir/xor_std.lua"
+if "$gradc" --out "$out" --weights "$dir/xor.bin" "$dir/xor_std.lua" > /dev/null 2> "$dir/stderr"; then
+    echo "refuse-weights: xor.bin was accepted for xor_std.lua"; failed=$((failed + 1))
+elif [ "$(cat "$dir/stderr")" != "$dir/xor.bin: weights hold 17 parameters, without the input standardization spec xor_std.lua asks for (standardize = true: input_mean and input_inv_scale, 4 more); train them with make train on this spec" ]; then
+    echo "refuse-weights: xor.bin for xor_std.lua: got '$(cat "$dir/stderr")'"; failed=$((failed + 1))
+else
+    passed=$((passed + 1))
+fi
+cp "$dir/xor.bin" "$dir/with_statistics.bin"
+printf '\025' | dd of="$dir/with_statistics.bin" bs=1 seek=16 conv=notrunc 2> /dev/null
+check with_statistics.bin "weights hold 21 parameters, 4 more than spec xor.lua: input statistics from a spec with standardize = true (add it to this spec)"
+
 # A weights file inside the folder generation would replace (out/<name>/<name>.bin after make
 # train) is refused, and survives.
 cp "$dir/xor.bin" "$out/xor/inside.bin"

@@ -141,6 +141,11 @@ static int prepare(const ref_net *net, const char *hash_text, const char *weight
     double *params = allocate(count, sizeof *params);
     ref_init(net, net->init_seed, params);
     int zeroed = 0;
+    if (net->standardize) /* statistics as make train fits them: any mean, a positive 1/scale */
+        for (int i = 0; i < net->input; i++) {
+            params[ref_input_mean_offset(net, 0) + (size_t)i] = uniform(&state, -0.5, 0.5);
+            params[ref_input_inv_scale_offset(net, 0) + (size_t)i] = uniform(&state, 0.3, 3.0);
+        }
     for (int l = 1; l <= net->layers; l++) {
         const ref_layer *layer = &net->layer[l - 1];
         if (layer->kind == REF_BATCHNORM) {
@@ -381,7 +386,8 @@ static int check_calibration(const ref_net *net, const double *params, const cha
     }
     for (int k = 0; k < tensors && k < count; k++) {
         const ref_q8_tensor_info *t = &info[k];
-        const double *values = t->is_z ? cache->Z[t->layer] : cache->A[t->layer];
+        /* X is the raw input; with standardize, the reference's A[0] is the standardized A0 */
+        const double *values = strcmp(t->name, "X") == 0 ? X : t->is_z ? cache->Z[t->layer] : cache->A[t->layer];
         size_t n = (size_t)ref_width(net, t->layer) * (size_t)rows;
         double lo = 0, hi = 0;     /* the range always includes 0 */
         for (size_t i = 0; i < n; i++) {

@@ -9,7 +9,7 @@ For each data set (specs/<name>.lua on data/):
      standardized on the training split; the driver's own split.csv and <name>.scale are used);
   2. generate the const-weights float build and the int8 build (gradc --weights <name>.bin
      --quant int8 --calib), calibrated on every training row standardized with <name>.scale (the
-     units <name>_predict and <name>_qinfer take);
+     units <name>_predict and <name>_qinfer take), or raw for a spec with standardize = true;
   3. on the held-out rows, run the float build (<name>_infer) and the int8 build (<name>_qinfer,
      which quantizes x, calls <name>_q8_infer and dequantizes y) in tests/q8/table_eval.c on the
      host: accuracy for classifiers (argmax; > 0.5 for one sigmoid output), RMSE in the target's
@@ -143,6 +143,8 @@ def describe(gradc_log):
         m = re.match(r"\s+\d+\s+(?:([a-z][a-z0-9_]*) )?(\S+) -> (\S+)\s+(\S+)\s+(\d+)\s", line)
         if m:
             kind, shape_in, shape_out, act, params = m.groups()
+            if kind == "standardize":  # the spec's standardize = true: no layer of the network's own
+                continue
             if not shapes:
                 shapes.append(shape_in)
             shapes.append(f"{kind} {shape_out}" if kind else shape_out)
@@ -185,7 +187,11 @@ def measure(args, name, data_file, targets_file):
     else:
         x, y = table[:, :n_in], table[:, n_in:]
     train, val = read_split(os.path.join(model, "split.csv"), len(x))
-    x = (x - features[:, 0]) / features[:, 1]
+    # a spec with standardize = true takes raw rows and gives targets in their own units
+    with open(os.path.join(model, name + ".h")) as f:
+        standardized = f"#define {name.upper()}_STANDARDIZE " in f.read()
+    if not standardized:
+        x = (x - features[:, 0]) / features[:, 1]
     work = os.path.join(args.build, name)
     os.makedirs(work, exist_ok=True)
     calib, held_out = os.path.join(work, "calib.csv"), os.path.join(work, "val.csv")
@@ -211,7 +217,8 @@ def measure(args, name, data_file, targets_file):
         truth = y[val]
 
         def metric(pred):
-            return float(np.sqrt(np.mean(((pred * targets[:, 1] + targets[:, 0]) - truth) ** 2)))
+            own_units = pred if standardized else pred * targets[:, 1] + targets[:, 0]
+            return float(np.sqrt(np.mean((own_units - truth) ** 2)))
         agrees = abs(metric(y_float) - driver_metric) <= 1e-4 * driver_metric
     else:
         labels = y[val, 0].astype(np.int64)

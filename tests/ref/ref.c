@@ -191,7 +191,7 @@ size_t ref_layer_param_count(const ref_net *net, int l)
 size_t ref_layer_offset(const ref_net *net, int l)
 {
     assert(l >= 1 && l <= net->layers + 1);
-    size_t offset = 0;
+    size_t offset = net->standardize ? 2 * (size_t)net->input : 0;
     for (int k = 1; k < l; k++)
         offset += ref_layer_param_count(net, k);
     return offset;
@@ -225,6 +225,18 @@ size_t ref_mean_offset(const ref_net *net, int l)
 size_t ref_var_offset(const ref_net *net, int l)
 {
     return ref_layer_offset(net, l) + 3 * (size_t)bn_channels(net, l);
+}
+
+size_t ref_input_mean_offset(const ref_net *net, int l)
+{
+    assert(net->standardize && l == 0);
+    return 0;
+}
+
+size_t ref_input_inv_scale_offset(const ref_net *net, int l)
+{
+    assert(net->standardize && l == 0);
+    return (size_t)net->input;
 }
 
 size_t ref_param_count(const ref_net *net)
@@ -350,6 +362,9 @@ void ref_init(const ref_net *net, unsigned long seed, double *params)
 {
     uint64_t state = 0x9E3779B97F4A7C15u ^ (uint64_t)(uint32_t)seed;
     memset(params, 0, ref_param_count(net) * sizeof *params);
+    if (net->standardize) /* the identity until make train fills them: mean 0, inverse scale 1 */
+        for (int i = 0; i < net->input; i++)
+            params[ref_input_inv_scale_offset(net, 0) + (size_t)i] = 1.0;
     for (int l = 1; l <= net->layers; l++) {
         if (layer_of(net, l)->kind == REF_BATCHNORM) {
             int channels = bn_channels(net, l);
@@ -713,6 +728,15 @@ static void forward(const ref_net *net, const double *params, const double *X, r
                     int inference)
 {
     memcpy(cache->A[0], X, layer_size(net, 0) * sizeof *X);
+    if (net->standardize) {
+        const double *mean = params + ref_input_mean_offset(net, 0);
+        const double *inv_scale = params + ref_input_inv_scale_offset(net, 0);
+        for (int i = 0; i < net->input; i++)
+            for (int j = 0; j < net->batch; j++) {
+                double *x = &cache->A[0][(size_t)i * (size_t)net->batch + (size_t)j];
+                *x = (*x - mean[i]) * inv_scale[i];
+            }
+    }
     for (int l = 1; l <= net->layers; l++) {
         const double *a_prev = cache->A[l - 1];
         double *z = cache->Z[l];
@@ -1042,6 +1066,16 @@ void ref_backward_input(const ref_net *net, const double *params, const ref_cach
     for (int l = L; l >= 1; l--) {
         if (l == 1) {
             layer_backward(net, l, params, cache, dz, grad, dX);
+            if (net->standardize) {
+                /* the statistics are state: gradient 0; dX through x' = (x - mean) * inv_scale */
+                const double *inv_scale = params + ref_input_inv_scale_offset(net, 0);
+                for (int i = 0; i < net->input; i++) {
+                    grad[ref_input_mean_offset(net, 0) + (size_t)i] = 0;
+                    grad[ref_input_inv_scale_offset(net, 0) + (size_t)i] = 0;
+                    for (int j = 0; dX && j < net->batch; j++)
+                        dX[(size_t)i * (size_t)net->batch + (size_t)j] *= inv_scale[i];
+                }
+            }
             break;
         }
         double *da_prev = new_doubles(layer_size(net, l - 1));
@@ -1073,6 +1107,8 @@ ref_optimizer_state *ref_optimizer_state_new(const ref_net *net)
     if (!state->trainable)
         die("out of memory");
     memset(state->trainable, 1, state->count);
+    if (net->standardize)
+        memset(state->trainable, 0, 2 * (size_t)net->input);
     for (int l = 1; l <= net->layers; l++)
         if (layer_of(net, l)->kind == REF_BATCHNORM)
             memset(state->trainable + ref_mean_offset(net, l), 0, 2 * (size_t)bn_channels(net, l));

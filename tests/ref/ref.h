@@ -6,7 +6,8 @@
  * Conventions are docs/math.md's: samples are columns (feature i of sample j is X[i*m + j]; a
  * spatial tensor's feature index is c*L + t, or (c*H + y)*W + x), parameters are one flat array in
  * net_params order: per layer, only for layers that have them, conv W[filters][C/groups][kh][kw]
- * then b (unless bias is off), dense W[n][n_prev] then b, batchnorm gamma, beta, mean, var.
+ * then b (unless bias is off), dense W[n][n_prev] then b, batchnorm gamma, beta, mean, var; with
+ * the spec's `standardize = true`, input_mean[n0] and input_inv_scale[n0] come first.
  */
 #ifndef GRADC_TESTS_REF_H
 #define GRADC_TESTS_REF_H
@@ -80,6 +81,8 @@ typedef struct {
     ref_init_scheme init;
     unsigned long init_seed;
     const char *unroll;                     /* code shape only: kept for messages */
+    int standardize;                        /* 1: every forward first maps x to
+                                               (x - input_mean) * input_inv_scale per feature */
 } ref_net;
 
 /* A layer's output (or the input) shape: rank 0 is flat with `channels` features; rank 1 and 2
@@ -129,6 +132,10 @@ size_t ref_gamma_offset(const ref_net *net, int l);           /* batchnorm: gamm
 size_t ref_beta_offset(const ref_net *net, int l);
 size_t ref_mean_offset(const ref_net *net, int l);
 size_t ref_var_offset(const ref_net *net, int l);
+/* standardize, "layer" l = 0: input_mean[n0] at 0, input_inv_scale[n0] after it (state: never
+ * trained, and their gradient is 0, as for batchnorm's running statistics) */
+size_t ref_input_mean_offset(const ref_net *net, int l);
+size_t ref_input_inv_scale_offset(const ref_net *net, int l);
 /* fan_in and fan_out of layer l's W as init uses them: dense n[l-1], n[l]; conv (C/groups) x
  * kernel positions, filters x kernel positions. 0, 0 for a layer without W. */
 void ref_fans(const ref_net *net, int l, int *fan_in, int *fan_out);

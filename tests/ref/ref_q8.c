@@ -245,6 +245,8 @@ int ref_q8_tensors(const ref_net *net, ref_q8_tensor_info *info, int capacity)
 {
     tensor_list list = {0, capacity, info};
     add_tensor(&list, "X", 0, 0, 0, 0, 0);
+    if (net->standardize) /* the standardized input, the reference's A[0] (its forward's first step) */
+        add_tensor(&list, "A0", 0, 0, 0, 0, 0);
     for (int l = 1; l <= net->layers; l++) {
         const ref_layer *layer = layer_at(net, l);
         if (layer->kind == REF_DENSE || is_conv(layer->kind)) {
@@ -414,6 +416,9 @@ static void make_table(step *s, ref_activation g, double alpha, double s_z, int 
     }
 }
 
+static int quantize_step(step *s, const double *W, const double *b, double s_in, double s_out,
+                         const char *name, char *err, size_t err_size);
+
 /* The affine step of layers first..last (last = first + 1 for a folded pair), reading a tensor
  * (s_in, z_in) and writing the tensors at *t (Z then A, or A). 0, or -1 with err set. */
 static int build_affine(const ref_net *net, const double *params, int first, int last, step *s,
@@ -462,6 +467,43 @@ static int build_affine(const ref_net *net, const double *params, int first, int
     size_t weights = (size_t)s->out_c * (size_t)s->taps;
     double *W = new_zeroed(weights, sizeof *W), *b = new_zeroed((size_t)s->out_c, sizeof *b);
     float_affine(net, params, first, last != first, s, W, b);
+    int status = quantize_step(s, W, b, s_in, s_out, out_tensor->name, err, err_size);
+    free(W);
+    free(b);
+    return status;
+}
+
+/* The input standardization (x - input_mean) * input_inv_scale as a per-feature affine step
+ * (a depthwise 1x1 conv over the flat features: weight inv_scale, bias -mean inv_scale), reading
+ * the raw input X (s_in, z_in) and writing A0 (s_out, z_out). 0, or -1 with err set. */
+static int build_standardize(const ref_net *net, const double *params, step *s, double s_in, int z_in,
+                             double s_out, int z_out, char *err, size_t err_size)
+{
+    s->kind = STEP_AFFINE;
+    s->in_c = s->out_c = net->input;
+    s->in_h = s->in_w = s->out_h = s->out_w = 1;
+    window unit = {1, 1, 1, 0};
+    s->h = s->w = unit;
+    s->groups = net->input;
+    s->group_in = s->group_out = s->taps = 1;
+    s->in_zero_point = z_in;
+    s->out_zero_point = z_out;
+    double *W = new_zeroed((size_t)net->input, sizeof *W), *b = new_zeroed((size_t)net->input, sizeof *b);
+    for (int i = 0; i < net->input; i++) {
+        W[i] = params[ref_input_inv_scale_offset(net, 0) + (size_t)i];
+        b[i] = -params[ref_input_mean_offset(net, 0) + (size_t)i] * W[i];
+    }
+    int status = quantize_step(s, W, b, s_in, s_out, "A0", err, err_size);
+    free(W);
+    free(b);
+    return status;
+}
+
+/* A step's int8 weights, int32 biases and requantization from its double W[out_c][taps] and b. */
+static int quantize_step(step *s, const double *W, const double *b, double s_in, double s_out,
+                         const char *name, char *err, size_t err_size)
+{
+    size_t weights = (size_t)s->out_c * (size_t)s->taps;
     s->qW = new_zeroed(weights, sizeof *s->qW);
     s->qb = new_zeroed((size_t)s->out_c, sizeof *s->qb);
     s->q = new_zeroed((size_t)s->out_c, sizeof *s->q);
@@ -479,19 +521,17 @@ static int build_affine(const ref_net *net, const double *params, int first, int
         double s_b = s_in * s_w;
         double qb = ref_q8_round(b[c] / s_b);
         if (!(qb >= -2147483648.0 && qb <= 2147483647.0)) {
-            say(err, err_size, "%s: the quantized bias of channel %d is outside int32", out_tensor->name, c);
+            say(err, err_size, "%s: the quantized bias of channel %d is outside int32", name, c);
             status = -1;
             break;
         }
         s->qb[c] = (int32_t)qb;
         double M = s_in * s_w / s_out;
         if (ref_q8_quantize_multiplier(M, &s->q[c], &s->shift[c]) != 0) {
-            say(err, err_size, "%s: multiplier too large in channel %d (%.17g)", out_tensor->name, c, M);
+            say(err, err_size, "%s: multiplier too large in channel %d (%.17g)", name, c, M);
             status = -1;
         }
     }
-    free(W);
-    free(b);
     return status;
 }
 
@@ -531,7 +571,7 @@ ref_q8_model *ref_q8_build(const ref_net *net, const double *params, const ref_q
     double *scales = new_zeroed((size_t)tensors, sizeof *scales);
     int *zero_points = new_zeroed((size_t)tensors, sizeof *zero_points);
     ref_q8_model *model = NULL;
-    step *steps = new_zeroed((size_t)net->layers, sizeof *steps);
+    step *steps = new_zeroed((size_t)net->layers + 1, sizeof *steps);
     int used = 0, failed = 0;
     if (count != tensors) {
         say(err, err_size, "the record lists %d tensors, the net has %d", count, tensors);
@@ -556,6 +596,13 @@ ref_q8_model *ref_q8_build(const ref_net *net, const double *params, const ref_q
 
     double s_cur = scales[0];
     int z_cur = zero_points[0], t = 1, largest = net->input;
+    if (net->standardize) {
+        failed = build_standardize(net, params, &steps[used++], s_cur, z_cur, scales[1], zero_points[1], err,
+                                   err_size) != 0;
+        s_cur = scales[1];
+        z_cur = zero_points[1];
+        t = 2;
+    }
     for (int l = 1; l <= net->layers && !failed; l++) {
         const ref_layer *layer = layer_at(net, l);
         step *s = &steps[used++];

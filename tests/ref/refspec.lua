@@ -208,6 +208,7 @@ local function resolve(spec, path)
       seed = integer(spec.init and spec.init.seed or DEFAULTS.init.seed, "init.seed"),
     },
     layers = {},
+    standardize = spec.standardize == true,
   }
   case.input = features(case.input_shape)
   local shape = case.input_shape
@@ -233,6 +234,13 @@ local OFFSET_FUNCTION = { W = "ref_weight_offset", b = "ref_bias_offset", gamma 
 -- engine (rows x cols is the tensor's size; a conv W is filters x (C/groups * kernel positions)).
 local function tensor_table(case)
   local lines, offset = {}, 0
+  if case.standardize then -- layer 0, x' = (x - input_mean) * input_inv_scale: two n0 vectors first
+    for _, name in ipairs({ "input_mean", "input_inv_scale" }) do
+      lines[#lines + 1] = string.format("    X(%s, ref_%s_offset, 0, %d, %d, 1)", name, name, offset,
+        case.input)
+      offset = offset + case.input
+    end
+  end
   for l, layer in ipairs(case.layers) do
     for _, t in ipairs(layer.tensors) do
       lines[#lines + 1] = string.format("    X(%s, %s, %d, %d, %d, %d)", t.name,
@@ -328,7 +336,7 @@ local function ref_net_text(case, net_name, layers_name)
       schedule_text(opt.schedule)),
     string.format("    .dtype = %s,", enum(case.dtype)),
     string.format("    .init = %s, .init_seed = %dul,", enum(case.init.scheme), case.init.seed),
-    string.format("    .unroll = %q,", case.unroll),
+    string.format("    .unroll = %q,", case.unroll) .. (case.standardize and "\n    .standardize = 1," or ""),
     "};",
     "",
   }) do

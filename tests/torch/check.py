@@ -129,9 +129,9 @@ def initial_params(members, generator):
         if member.kind == "W":
             fan_in = count // shape[0]
             values = (uniform * 2 - 1) * (3.0 / fan_in) ** 0.5
-        elif member.kind in ("b", "beta", "mean"):
+        elif member.kind in ("b", "beta", "mean", "input_mean"):
             values = (uniform * 2 - 1) * 0.3
-        elif member.kind == "gamma":
+        elif member.kind in ("gamma", "input_inv_scale"):
             values = 0.5 + uniform
         else:  # var
             values = 0.5 + 1.5 * uniform
@@ -187,7 +187,7 @@ class Comparison:
             count = member.size()
             g, w = got[offset:offset + count], want[offset:offset + count]
             offset += count
-            if label == "grad" and member.kind in ("mean", "var"):
+            if label == "grad" and member.kind in ("mean", "var", "input_mean", "input_inv_scale"):
                 if bool((g != 0).any()):
                     self.problems.append("grad %s: not exactly 0 (largest %.3g)" % (
                         member.name, float(g.abs().max())))

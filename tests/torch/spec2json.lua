@@ -233,4 +233,5 @@ io.write(encode({
   optimizer = optimizer,
   init = { scheme = init.scheme or "xavier", seed = integer(init.seed or 1) },
   layers = layers,
+  standardize = spec.standardize == true,
 }), "\n")

@@ -14,6 +14,8 @@ Conventions (each one is where a generator could go wrong, so each is PyTorch's 
 - J: bce and ce are sums over outputs and samples divided by m; mse is (1/m) times the sum of the
   squared errors over outputs AND samples (torch's MSELoss(reduction="mean") would divide by
   m x outputs instead). bce and ce are computed from the last layer's z (logits), stably.
+- standardize: x' = (x - input_mean) * input_inv_scale per flat feature before the first layer,
+  with both as buffers (never trained or decayed; their gradient entries are 0).
 - Optimizers: torch.optim.SGD (momentum with dampening 0: v = beta v + g, p -= lr v), Adam and
   AdamW with the spec's weight_decay, over the trainable parameters only (W, b, gamma, beta);
   running mean and var are buffers, never decayed or stepped.
@@ -28,6 +30,19 @@ class GlobalAveragePool(nn.Module):
 
     def forward(self, x):  # pylint: disable=arguments-differ
         return x.flatten(2).mean(dim=2)
+
+
+class Standardize(nn.Module):
+    """(x - mean) * inv_scale per feature in flatten order, the statistics as buffers."""
+
+    def __init__(self, features):
+        super().__init__()
+        self.register_buffer("input_mean", torch.zeros(features, dtype=torch.float64))
+        self.register_buffer("input_inv_scale", torch.ones(features, dtype=torch.float64))
+
+    def forward(self, x):  # pylint: disable=arguments-differ
+        flat = x.reshape(x.shape[0], -1)
+        return ((flat - self.input_mean) * self.input_inv_scale).reshape(x.shape)
 
 
 def activation_module(layer):
@@ -95,6 +110,11 @@ class Network:
         self.loss = description["loss"]
         modules = []
         self.modules_per_layer = []
+        features = 1
+        for extent in description["input"]:
+            features *= extent
+        if description.get("standardize"):
+            modules.append(Standardize(features))
         for layer in description["layers"]:
             own = layer_modules(layer)
             modules.extend(own)
@@ -127,7 +147,10 @@ class Network:
         out = []
         for index, module in enumerate(self.body):
             label = "%s %d" % (type(module).__name__, index)
-            if isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d)):
+            if isinstance(module, Standardize):
+                out.append((label + " input_mean", module.input_mean, False))
+                out.append((label + " input_inv_scale", module.input_inv_scale, False))
+            elif isinstance(module, (nn.Linear, nn.Conv1d, nn.Conv2d)):
                 out.append((label + " weight", module.weight, True))
                 if module.bias is not None:
                     out.append((label + " bias", module.bias, True))

@@ -9,8 +9,9 @@
 #    inference check against every data-set spec;
 # 3. end to end through `make train`: iris (tests/train/data/iris.csv) to a stated held-out
 #    accuracy, and a synthetic regression with a separate targets file (the TARGETS= path) to a
-#    stated RMSE; each reloaded from its .bin and .scale and evaluated one sample at a time
-#    (tests/train/predict_check.c), which must agree with what training reported; runs that fail
+#    stated RMSE (diabetes.lua has standardize = true: raw features in, the target's own units
+#    out, and a calib.csv of raw rows); each reloaded from its .bin (and .scale) and evaluated one
+#    sample at a time (tests/train/predict_check.c), which must agree with what training reported; runs that fail
 #    after training (plot failing, killed) or in the driver leave the trained OUT/iris/ as it was;
 #    report.txt against numpy over predictions.csv and the data's own labels and targets
 #    (check_report.py); early stopping (PATIENCE=) stops 10 epochs after loss.csv's lowest
@@ -108,11 +109,18 @@ train_case() { # name spec data targets metric op bound
         [ -s "$dir/$file" ] || fail "$1: $dir/$file was not written"
     done
     [ "$(wc -l < "$dir/loss.csv")" -eq 101 ] || fail "$1: loss.csv should have a header and 100 epochs"
+    # A spec with standardize = true: calib.csv holds raw training rows, one column per input.
+    if grep -q "_STANDARDIZE " "$dir/$1.h"; then
+        inputs=$(sed -n 's/^#define [A-Z0-9_]*_INPUTS *\([0-9]*\).*/\1/p' "$dir/$1.h")
+        awk -F, -v n="$inputs" 'NF != n { exit 1 } END { exit !(NR >= 2 && NR <= 256) }' "$dir/calib.csv" \
+            || fail "$1: calib.csv should hold 2 to 256 rows of $inputs raw features"
+    fi
     [ "$(grep -c '^epoch ' "$log")" -eq 100 ] || fail "$1: expected one progress line per epoch"
     if command -v gnuplot > /dev/null 2>&1; then
         [ -s "$dir/loss.png" ] || fail "$1: gnuplot is installed but loss.png was not written"
     fi
-    # The saved files alone must reproduce the result, one sample at a time.
+    # The saved files alone must reproduce the result, one sample at a time (for a spec with
+    # standardize = true, the .bin alone, on raw features, giving targets in their own units).
     # shellcheck disable=SC2086
     $CC $STRICT -O2 -DTM_NAME="$1" -DTM_UNAME="$(echo "$1" | tr '[:lower:]' '[:upper:]')" -DTM_LOSS="TM_LOSS_$(loss_of "$dir/$1.h")" \
         -I"$dir" -Iruntime/hosted tests/train/predict_check.c runtime/hosted/*.c "$dir"/*.c -lm \

@@ -280,7 +280,9 @@ def prepare_data(spec, name, data_path, targets_path, model_dir):
     # The scale file is the one the driver used; it must be the training split's statistics.
     if not np.allclose(x[train].mean(axis=0), features[:, 0], rtol=1e-9, atol=1e-12):
         raise Refused(f"{name}: the driver's standardization is not the training split's")
-    x = (x - features[:, 0]) / features[:, 1]
+    # a spec with standardize = true standardizes inside the network (input_mean, input_inv_scale)
+    if not spec.get("standardize"):
+        x = (x - features[:, 0]) / features[:, 1]
     target_scale = np.ones(n_out)
     if regression:
         y = (y - targets[:, 0]) / targets[:, 1]
@@ -296,8 +298,34 @@ def prepare_data(spec, name, data_path, targets_path, model_dir):
     data = {"X_train": as_input(x), "Y_train": as_tensor(y), "dtype": dtype, "train": train,
             "X_val": as_input(x[val]), "Y_val": as_tensor(y[val]),
             "labels_val": torch.from_numpy(labels[val]) if labels is not None else None,
-            "target_scale": target_scale}
+            "target_scale": target_scale, "features": features, "targets": targets}
     return data
+
+
+def set_standardization(network, features):
+    """The training split's statistics into the network's Standardize buffers, as make train
+    fills input_mean and input_inv_scale (1 / scale rounded to the model's dtype)."""
+    with torch.no_grad():
+        for module in network.body:
+            if isinstance(module, torch_model.Standardize):
+                dtype = module.input_mean.dtype
+                module.input_mean.copy_(torch.from_numpy(features[:, 0]).to(dtype))
+                module.input_inv_scale.copy_(torch.from_numpy(1.0 / features[:, 1]).to(dtype))
+
+
+def fold_targets(network, flat, targets):
+    """make train's fold of a standardized regression target into the linear last layer, on a
+    flat copy of the network's parameters: W *= scale, b = b * scale + mean per output."""
+    last = [m for m in network.body if isinstance(m, torch.nn.Linear)][-1]
+    offset = 0
+    for _, tensor, _ in network.tensors():
+        if tensor is last.weight:
+            rows = flat[offset:offset + tensor.numel()].reshape(tensor.shape)
+            rows *= targets[:, 1:2]
+        elif tensor is last.bias:
+            flat[offset:offset + tensor.numel()] = flat[offset:offset + tensor.numel()] * targets[:, 1] + targets[:, 0]
+        offset += tensor.numel()
+    return flat
 
 
 def compare(args, name, data_file, targets_file):
@@ -316,6 +344,7 @@ def compare(args, name, data_file, targets_file):
             set_weights(network, read_weights(init_path, parameter_count(network)))
         else:
             torch_init(network, spec["init"]["scheme"], spec["init"]["seed"])
+            set_standardization(network, data["features"])
         seconds = train_torch(network, data, orders)
         results[label] = (metric(spec, network, data["X_val"], data["Y_val"], data["labels_val"],
                                  data["target_scale"]), seconds)
@@ -323,7 +352,12 @@ def compare(args, name, data_file, targets_file):
             # How far apart the two trainings ended, parameter by parameter (running statistics
             # included: they are in the weights file).
             trained = network.flat().double().numpy()
+            if spec.get("standardize") and spec["loss"] == "mse":
+                trained = fold_targets(network, trained.copy(), data["targets"])
             final = read_weights(os.path.join(out, name, name + ".bin"), trained.size)
+            if spec.get("standardize"):  # the statistics, equal on both sides, are not compared
+                statistics = 2 * feature_count(spec["input"])
+                trained, final = trained[statistics:], final[statistics:]
             results["drift"] = float(np.max(np.abs(final - trained)) / np.max(np.abs(trained)))
     return spec, gradc_metric, gradc_seconds, results, len(data["train"]), len(data["Y_val"])
 

@@ -1,7 +1,8 @@
 /*
  * predict_check.c: inference as a user does it after `make train`, from the saved files only:
  * <name>.bin through <name>_load, <name>.scale through scaler_load, one sample at a time through
- * <name>_predict. Prints the validation accuracy (or RMSE) so tests/train/check.sh can compare it
+ * <name>_predict. A model of a spec with `standardize = true` takes the raw features and gives
+ * targets in their own units, so then the .scale file is not applied at all. Prints the validation accuracy (or RMSE) so tests/train/check.sh can compare it
  * with what the driver reported during training.
  *
  *     cc -DTM_NAME=iris -DTM_UNAME=IRIS -DTM_LOSS=TM_LOSS_CE -I OUT/iris -I runtime/hosted \
@@ -64,7 +65,9 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < TMU(INPUTS); ++i) {
             x[i] = d.x[row * TMU(INPUTS) + i];
         }
+#if !TMU(STANDARDIZE)
         scaler_apply(&features, x, 1);
+#endif
         for (size_t i = 0; i < TMU(INPUTS); ++i) {
             xr[i] = (TM(real))x[i];
         }
@@ -72,9 +75,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < TMU(OUTPUTS); ++i) {
             a[i] = (double)yr[i];
         }
+#if !TMU(STANDARDIZE)
         if (t.kind == TASK_REGRESSION) {
             scaler_undo(&targets, a); /* back to the target's own units */
         }
+#endif
         metrics_add(&m, a, &d.y[row * TMU(OUTPUTS)], d.label ? d.label[row] : 0);
     }
     if (t.kind == TASK_REGRESSION) {
