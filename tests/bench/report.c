@@ -20,7 +20,7 @@
 #define J_TOLERANCE 1e-4  /* relative, J of the batch before the update */
 #define P_TOLERANCE 1e-3  /* relative, every parameter after one train step */
 #define MAX_LINE 4096
-#define MAX_INFO 64
+#define MAX_INFO 256
 
 typedef struct {
     const char *key;   /* the LABEL the programs print */
@@ -36,6 +36,7 @@ static const impl_desc IMPLS[] = {
     {"eigen-dynamic", "Eigen 3.4 dynamic", 1},
     {"openblas", "OpenBLAS sgemm (default core)", 1},
     {"openblas-skx", "OpenBLAS sgemm, CORETYPE=SkylakeX", 1},
+    {"libxsmm", "LIBXSMM JIT kernels", 1},
     {"torch", "PyTorch eager", 1},
 };
 #define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))

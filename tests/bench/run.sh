@@ -78,6 +78,14 @@ run() {
     fi
 }
 
+# The same for a program whose library reports on stderr what it ran (LIBXSMM_VERBOSE's
+# summary of the kernels it generated): each line of that becomes an "info LABEL stderr:" line.
+run_reporting() {
+    label=$1
+    run "$@"
+    sed "s/^/info $label stderr: /" "$build/last-error.txt" >> "$sink"
+}
+
 have_ref=1
 if has_suite dense && [ ! -x "$build/ref" ]; then
     have_ref=0
@@ -134,6 +142,8 @@ for pass in 1 2; do
         run openblas "$build/openblas" "$data" "$pass" openblas "$net"
         run openblas-skx env OPENBLAS_CORETYPE=SkylakeX \
             "$build/openblas" "$data" "$pass" openblas-skx "$net"
+        run_reporting libxsmm env LIBXSMM_VERBOSE=2 \
+            "$build/libxsmm" "$data" "$pass" libxsmm "$net"
     done
     if has_suite dense; then
         printf ' (peak)' >&2

@@ -1,0 +1,76 @@
+/*
+ * What the dense and the conv benchmarks share: messages, aligned memory, the median timing loop
+ * (tests/bench/harness.c and conv/conv_harness.c each set its own plan), and for the reports the
+ * README marker splice and the number formatting.
+ */
+#ifndef GRADC_BENCH_UTIL_H
+#define GRADC_BENCH_UTIL_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* One line on stderr ("bench: ..."), exit status 1: for impossible states in benchmark code. */
+void bench_die(const char *format, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2), noreturn))
+#endif
+    ;
+
+/* The running program's LABEL, which bench_info prints ("?" until set). */
+void bench_set_label(const char *label);
+
+/* Prints "info LABEL ..." on stdout. */
+void bench_info(const char *format, ...)
+#ifdef __GNUC__
+    __attribute__((format(printf, 1, 2)))
+#endif
+    ;
+
+/* 64-byte aligned, zeroed memory (release it with free); dies when out of memory. */
+void *bench_alloc(size_t bytes);
+
+/* CLOCK_MONOTONIC in ns. */
+double bench_now_ns(void);
+
+/* How one operation is timed: a warm-up of warmup_ns (at least 3 calls), which estimates one
+ * call; a sample = reps back-to-back calls, reps filling sample_ns (at most max_reps, when not 0);
+ * as many samples as fill budget_ns, clamped to [min_samples, max_samples]; the median sample's
+ * per-call time. */
+typedef struct {
+    double warmup_ns, sample_ns, budget_ns;
+    long min_samples, max_samples, max_reps;
+} bench_plan;
+
+typedef struct {
+    double median_ns;
+    long reps, samples;
+} bench_timing;
+
+/* Times run(context); reset(context), when not NULL, runs before the warm-up and before every
+ * sample, outside the timed region. */
+bench_timing bench_time(const bench_plan *plan, void (*run)(void *context),
+                        void (*reset)(void *context), void *context);
+
+/* Replaces what lies between the line holding `begin` and the line starting with `end` in the
+ * file at path (through a temporary file and a rename); returns 0 and leaves the file alone when
+ * either marker is missing or anything fails. */
+int bench_splice_readme(const char *path, const char *begin, const char *end, const char *text);
+
+/* The whole of f (from its start) as a string to free; dies when it cannot be read. */
+char *bench_slurp(FILE *f);
+
+/* "1234 / 1250": two passes' ns, a missing (<= 0) one as "-". */
+void bench_format_passes(const double ns[2], char *out, size_t size);
+
+/* "3.21x" for theirs / mine, or "n/a" when either is missing (<= 0). */
+void bench_format_ratio(double theirs, double mine, char *out, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
