@@ -75,9 +75,7 @@ BENCH_CONV_PROGRAMS := $(BENCH_CONV_BUILD)/report $(BENCH_CONV_PEERS) \
 BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/gradc-O3/$(n) $(BENCH_BUILD)/gradc-O2/$(n)) \
     $(foreach n,$(BENCH_NETS),$(BENCH_BUILD)/eigen-fixed/$(n) $(BENCH_BUILD)/eigen-dynamic/$(n)) \
-    $(BENCH_BUILD)/openblas $(BENCH_BUILD)/libxsmm \
-    $(if $(wildcard $(BENCH_SRC)/bench_dnnl.cpp),$(BENCH_BUILD)/dnnl) \
-    $(if $(wildcard $(BENCH_SRC)/bench_xnnpack.c),$(BENCH_BUILD)/xnnpack) \
+    $(BENCH_BUILD)/openblas $(BENCH_BUILD)/libxsmm $(BENCH_BUILD)/dnnl $(BENCH_BUILD)/xnnpack \
     $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
 .PHONY: bench bench-programs bench-conv bench-conv-programs check-bench-conv bench-unroll \
@@ -153,13 +151,15 @@ $(BENCH_BUILD)/libxsmm: $(BENCH_SRC)/bench_libxsmm.c $(BENCH_HARNESS) $(BENCH_LO
 	$(CC) -std=c99 $(BENCH_FAST) $(BENCH_WARN) $< $(BENCH_HARNESS) $(BENCH_SRC)/dense_loops.c \
 		-lxsmm -lxsmmnoblas -lpthread -lrt -ldl -lm -o $@
 
+# oneDNN: -fopenmp for omp_set_num_threads (Debian's oneDNN runs on OpenMP).
 $(BENCH_BUILD)/dnnl: $(BENCH_SRC)/bench_dnnl.cpp $(BENCH_BUILD)/harness-fast.o \
 		$(BENCH_BUILD)/bench_util-fast.o $(BENCH_BUILD)/dense_loops-fast.o $(BENCH_LOOPS) \
 		$(BENCH_HEADERS) | deps-bench
 	@mkdir -p $(@D)
 	$(CXX) -std=c++17 $(BENCH_FAST) $(BENCH_WARN) $< $(BENCH_BUILD)/harness-fast.o \
-		$(BENCH_BUILD)/bench_util-fast.o $(BENCH_BUILD)/dense_loops-fast.o -ldnnl -o $@
+		$(BENCH_BUILD)/bench_util-fast.o $(BENCH_BUILD)/dense_loops-fast.o -fopenmp -ldnnl -o $@
 
+# XNNPACK: -lpthreadpool names the library libXNNPACK depends on (no pthreadpool call here).
 $(BENCH_BUILD)/xnnpack: $(BENCH_SRC)/bench_xnnpack.c $(BENCH_HARNESS) $(BENCH_LOOPS) \
 		$(BENCH_HEADERS) | deps-bench
 	@mkdir -p $(@D)

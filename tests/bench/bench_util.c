@@ -137,6 +137,21 @@ char *bench_slurp(FILE *f)
     return text;
 }
 
+double bench_parse_number(const char *word, int *ok)
+{
+    if (!word) {
+        *ok = 0;
+        return 0;
+    }
+    if (strcmp(word, "-") == 0)
+        return -1;
+    char *end;
+    double v = strtod(word, &end);
+    if (end == word || *end != 0)
+        *ok = 0;
+    return v;
+}
+
 void bench_format_passes(const double ns[2], char *out, size_t size)
 {
     char p[2][32];

@@ -63,6 +63,10 @@ int bench_splice_readme(const char *path, const char *begin, const char *end, co
 /* The whole of f (from its start) as a string to free; dies when it cannot be read. */
 char *bench_slurp(FILE *f);
 
+/* A number the programs printed, or "-" (not applicable) as -1; anything else (or NULL) is 0 with
+ * *ok cleared. */
+double bench_parse_number(const char *word, int *ok);
+
 /* "1234 / 1250": two passes' ns, a missing (<= 0) one as "-". */
 void bench_format_passes(const double ns[2], char *out, size_t size);
 

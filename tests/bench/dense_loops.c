@@ -7,6 +7,15 @@
 
 #include "bench_util.h"
 
+/* Every activation buffer has this many bytes more than it holds: XNNPACK's kernels may read up
+ * to XNN_EXTRA_BYTES (16) past the end of an input. */
+#define SLACK_BYTES 64
+
+static float *alloc_layer(int n, int m)
+{
+    return bench_alloc((size_t)n * (size_t)m * sizeof(float) + SLACK_BYTES);
+}
+
 /* Where unit i of sample j of an n x m layer lies: i * unit_stride + j * sample_stride(n). */
 static long unit_stride(const dense_state *s)
 {
@@ -22,7 +31,7 @@ static long sample_stride(const dense_state *s, int n)
 static float *copy_in(const dense_state *s, const float *from, int n)
 {
     int m = s->net->batch;
-    float *to = bench_alloc((size_t)n * (size_t)m * sizeof *to);
+    float *to = alloc_layer(n, m);
     long us = unit_stride(s), ss = sample_stride(s, n);
     for (int i = 0; i < n; i++)
         for (int j = 0; j < m; j++)
@@ -43,11 +52,10 @@ dense_state *dense_create(const bench_net *net, dense_layout layout, const float
     s->A[0] = copy_in(s, X, net->input);
     s->Y = copy_in(s, Y, nL);
     for (int l = 1; l <= net->layers; l++) {
-        size_t size = (size_t)bench_width(net, l) * (size_t)m * sizeof(float);
-        s->A[l] = bench_alloc(size);
-        s->dZ[l] = bench_alloc(size);
+        s->A[l] = alloc_layer(bench_width(net, l), m);
+        s->dZ[l] = alloc_layer(bench_width(net, l), m);
     }
-    s->Z_last = bench_alloc((size_t)nL * (size_t)m * sizeof(float));
+    s->Z_last = alloc_layer(nL, m);
     s->col_max = bench_alloc((size_t)m * sizeof(float));
     s->col_sum = bench_alloc((size_t)m * sizeof(float));
     s->col_y = bench_alloc((size_t)m * sizeof(float));
