@@ -197,19 +197,22 @@ $(BENCH_CONV_BUILD)/gen/%.stamp: $(BENCH_CONV_SRC)/specs/%.lua $(GRADC) $(BENCH_
 # $(1) = build name, $(2) = its flags, $(3) = conv net.
 define BENCH_CONV_GRADC_PROGRAM
 $(BENCH_CONV_BUILD)/gradc-$(1)/$(3): $(BENCH_CONV_SRC)/bench_gradc_conv.c \
-		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_CONV_HEADERS) $(BENCH_CONV_BUILD)/gen/$(3).stamp
+		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_SRC)/bench_util.c $(BENCH_CONV_HEADERS) \
+		$(BENCH_CONV_BUILD)/gen/$(3).stamp
 	@mkdir -p $$(@D)
 	$$(CC) -std=c99 $(2) $$(BENCH_WARN) -I$(BENCH_CONV_BUILD)/gen/$(3) -I$(BENCH_CONV_SRC) \
 		-DNET=$(3) -DNET_UPPER=$(call bench_upper,$(3)) '-DNET_HEADER="$(3).h"' \
 		'-DBENCH_FLAGS="$(2)"' $(BENCH_CONV_SRC)/bench_gradc_conv.c \
-		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_CONV_BUILD)/gen/$(3)/*.c -lm -o $$@
+		$(BENCH_CONV_SRC)/conv_harness.c $(BENCH_SRC)/bench_util.c \
+		$(BENCH_CONV_BUILD)/gen/$(3)/*.c -lm -o $$@
 endef
 $(foreach n,$(BENCH_CONV_NETS),$(eval $(call BENCH_CONV_GRADC_PROGRAM,O3,$(BENCH_FAST),$(n))))
 $(foreach n,$(BENCH_CONV_NETS),$(eval $(call BENCH_CONV_GRADC_PROGRAM,O2,$(BENCH_PORTABLE),$(n))))
 
-$(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_CONV_SRC)/conv_nets.h
+$(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_SRC)/bench_util.c \
+		$(BENCH_CONV_SRC)/conv_nets.h $(BENCH_SRC)/bench_util.h
 	@mkdir -p $(@D)
-	$(CC) -std=c99 -O2 $(BENCH_WARN) $< -lm -o $@
+	$(CC) -std=c99 -O2 $(BENCH_WARN) $< $(BENCH_SRC)/bench_util.c -lm -o $@
 
 check-bench-conv: $(BENCH_CONV_BUILD)/report
 	@python3 $(BENCH_CONV_SRC)/check_report_conv.py $< $(BENCH_CONV_BUILD)/check-report

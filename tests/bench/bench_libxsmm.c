@@ -50,10 +50,13 @@ static libxsmm_smmfunction dispatch(const char *net, kernel_list *list, const ch
     /* What LIBXSMM's registry says it generated: the shape must be the one asked for. */
     libxsmm_mmkernel_info shape;
     libxsmm_kernel_info code;
-    libxsmm_xmmfunction x;
-    x.smm = kernel;
-    if (libxsmm_get_mmkernel_info(x, &shape) != EXIT_SUCCESS ||
-        libxsmm_get_kernel_info((const void *)x.xmm, &code) != EXIT_SUCCESS ||
+    union { /* libxsmm_get_kernel_info takes the kernel's code address as a data pointer */
+        libxsmm_xmmfunction function;
+        const void *code;
+    } x;
+    x.function.smm = kernel;
+    if (libxsmm_get_mmkernel_info(x.function, &shape) != EXIT_SUCCESS ||
+        libxsmm_get_kernel_info(x.code, &code) != EXIT_SUCCESS ||
         shape.m != (unsigned)M || shape.n != (unsigned)N || shape.k != (unsigned)K)
         bench_die("%s: LIBXSMM's %s%d kernel is not %d x %d x %d", net, what, l, M, N, K);
     if (list->used < sizeof list->text)

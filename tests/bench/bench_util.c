@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 static const char *current_label = "?";
@@ -49,6 +50,65 @@ double bench_now_ns(void)
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
     return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+void bench_path(char *path, const char *dir, const char *net, const char *file)
+{
+    int size = file ? snprintf(path, 4096, "%s/%s/%s", dir, net, file)
+                    : snprintf(path, 4096, "%s/%s", dir, net);
+    if (size >= 4096)
+        bench_die("path too long: %s/%s/%s", dir, net, file ? file : "");
+}
+
+void bench_make_net_dir(const char *data_dir, const char *net)
+{
+    char dir[4096];
+    bench_path(dir, data_dir, net, NULL);
+    mkdir(data_dir, 0777);
+    mkdir(dir, 0777);
+}
+
+void bench_write_floats(const char *dir, const char *net, const char *file, const float *data,
+                        size_t count)
+{
+    char path[4096];
+    bench_path(path, dir, net, file);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, sizeof *data, count, f) != count || fclose(f) != 0)
+        bench_die("cannot write %s", path);
+}
+
+float *bench_read_floats(const char *dir, const char *net, const char *file, long count)
+{
+    char path[4096];
+    bench_path(path, dir, net, file);
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        bench_die("cannot open %s (run prep first)", path);
+    float *data = bench_alloc((size_t)count * sizeof *data);
+    if (fread(data, sizeof *data, (size_t)count, f) != (size_t)count || fgetc(f) != EOF)
+        bench_die("%s: expected exactly %ld floats", path, count);
+    fclose(f);
+    return data;
+}
+
+void bench_write_doubles(const char *dir, const char *net, const char *file, const double *data,
+                         long count)
+{
+    char path[4096];
+    bench_path(path, dir, net, file);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, sizeof *data, (size_t)count, f) != (size_t)count || fclose(f) != 0)
+        bench_die("cannot write %s", path);
+}
+
+double bench_uniform(uint64_t *state)
+{
+    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
+    z ^= z >> 31;
+    return (double)(z >> 11) * 0x1.0p-53;
 }
 
 static int compare_doubles(const void *a, const void *b)

@@ -7,6 +7,7 @@
 #define GRADC_BENCH_UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -35,6 +36,26 @@ void *bench_alloc(size_t bytes);
 
 /* CLOCK_MONOTONIC in ns. */
 double bench_now_ns(void);
+
+/* DIR/NET/FILE into path (4096 bytes; FILE NULL: DIR/NET); dies when it does not fit. */
+void bench_path(char *path, const char *dir, const char *net, const char *file);
+
+/* Makes DATA_DIR and DATA_DIR/NET (where prep writes a net's data) when they are missing. */
+void bench_make_net_dir(const char *data_dir, const char *net);
+
+/* Writes count floats to DIR/NET/FILE, or dies naming it. */
+void bench_write_floats(const char *dir, const char *net, const char *file, const float *data,
+                        size_t count);
+
+/* Reads DIR/NET/FILE, exactly count floats (64-byte aligned, release with free), or dies. */
+float *bench_read_floats(const char *dir, const char *net, const char *file, long count);
+
+/* Writes count doubles to DIR/NET/FILE, or dies naming it. */
+void bench_write_doubles(const char *dir, const char *net, const char *file, const double *data,
+                         long count);
+
+/* splitmix64's next number in [0, 1): the benchmark data are the same on every machine. */
+double bench_uniform(uint64_t *state);
 
 /* How one operation is timed: a warm-up of warmup_ns (at least 3 calls), which estimates one
  * call; a sample = reps back-to-back calls, reps filling sample_ns (at most max_reps, when not 0);

@@ -20,30 +20,6 @@
 #define MAX_SAMPLES 4001
 #define TRAIN_REPS_MAX 32
 
-static float *read_floats(const char *dir, const char *net, const char *file, long count)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s/%s", dir, net, file);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        bench_die("cannot open %s (run prep first)", path);
-    float *data = bench_alloc((size_t)count * sizeof *data);
-    if (fread(data, sizeof *data, (size_t)count, f) != (size_t)count || fgetc(f) != EOF)
-        bench_die("%s: expected exactly %ld floats", path, count);
-    fclose(f);
-    return data;
-}
-
-static void write_doubles(const char *dir, const char *net, const char *label, const double *data,
-                          long count)
-{
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s/after.%s.f64", dir, net, label);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, sizeof *data, (size_t)count, f) != (size_t)count || fclose(f) != 0)
-        bench_die("cannot write %s", path);
-}
-
 /* What one measurement needs: the operation, and for train steps the reset between samples. */
 typedef struct {
     const bench_adapter *adapter;
@@ -82,9 +58,9 @@ static void run_net(const bench_adapter *a, const char *dir, const char *pass, c
         bench_die("unknown net %s", a->net);
     long count = bench_param_count(net);
     int n0 = net->input, nL = net->units[net->layers - 1], m = net->batch;
-    float *params0 = read_floats(dir, net->name, "params0.f32", count);
-    float *X = read_floats(dir, net->name, "X.f32", (long)n0 * m);
-    float *Y = read_floats(dir, net->name, "Y.f32", (long)nL * m);
+    float *params0 = bench_read_floats(dir, net->name, "params0.f32", count);
+    float *X = bench_read_floats(dir, net->name, "X.f32", (long)n0 * m);
+    float *Y = bench_read_floats(dir, net->name, "Y.f32", (long)nL * m);
     void *self = a->create(net, params0, X, Y);
 
     /* The correctness gate's inputs: J from forward + cost, J and parameters after one step. */
@@ -96,7 +72,9 @@ static void run_net(const bench_adapter *a, const char *dir, const char *pass, c
         double J_step = a->train_step(self);
         double *after = bench_alloc((size_t)count * sizeof *after);
         a->get_params(self, after);
-        write_doubles(dir, net->name, label, after, count);
+        char file[256];
+        snprintf(file, sizeof file, "after.%s.f64", label);
+        bench_write_doubles(dir, net->name, file, after, count);
         free(after);
         printf("check %s %s %.9e %.9e\n", label, net->name, J_forward, J_step);
     } else {

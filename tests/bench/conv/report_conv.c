@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bench_util.h"
 #include "conv_nets.h"
 
 /* The gate's tolerances. Measured between gradc and PyTorch here: outputs 1.2e-7, J 8e-8,
@@ -78,22 +79,6 @@ static void keep_info(const char *line)
         snprintf(infos[info_count++], MAX_LINE, "%s", line);
 }
 
-/* A number, or "-" (not applicable) as -1; anything else is 0 with *ok cleared. */
-static double number(const char *word, int *ok)
-{
-    if (!word) {
-        *ok = 0;
-        return 0;
-    }
-    if (strcmp(word, "-") == 0)
-        return -1;
-    char *end;
-    double v = strtod(word, &end);
-    if (*end != 0)
-        *ok = 0;
-    return v;
-}
-
 static void read_results(const char *path)
 {
     FILE *f = fopen(path, "r");
@@ -110,8 +95,8 @@ static void read_results(const char *path)
             continue;
         int n = net ? net_index(net) : -1, i = label ? impl_index(label) : -1, ok = 1;
         if (strcmp(kind, "result") == 0 && n >= 0 && i >= 0) {
-            int pass = (int)number(strtok(NULL, " "), &ok);
-            double fwd = number(strtok(NULL, " "), &ok), train = number(strtok(NULL, " "), &ok);
+            int pass = (int)bench_parse_number(strtok(NULL, " "), &ok);
+            double fwd = bench_parse_number(strtok(NULL, " "), &ok), train = bench_parse_number(strtok(NULL, " "), &ok);
             if (!ok || pass < 1 || pass > 2 || fwd <= 0)
                 continue;
             cell *c = &cells[n][i];
@@ -119,7 +104,7 @@ static void read_results(const char *path)
             c->forward_ns[pass - 1] = fwd;
             c->train_ns[pass - 1] = train;
         } else if (strcmp(kind, "check") == 0 && n >= 0 && i >= 0) {
-            double jf = number(strtok(NULL, " "), &ok), js = number(strtok(NULL, " "), &ok);
+            double jf = bench_parse_number(strtok(NULL, " "), &ok), js = bench_parse_number(strtok(NULL, " "), &ok);
             if (!ok)
                 continue;
             cell *c = &cells[n][i];
@@ -313,23 +298,13 @@ static void pair(const cell *c, int train, char *out, size_t size)
     double ns[2];
     for (int k = 0; k < 2; k++)
         ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
-    char p[2][32];
-    for (int k = 0; k < 2; k++)
-        if (ns[k] > 0)
-            snprintf(p[k], sizeof p[k], "%.0f", ns[k]);
-        else
-            snprintf(p[k], sizeof p[k], "-");
-    snprintf(out, size, "%s / %s", p[0], p[1]);
+    bench_format_passes(ns, out, size);
 }
 
 /* "3.21x" for peer / gradc, or "n/a". */
 static void speedup(int n, int peer, int gradc, int train, char *out, size_t size)
 {
-    double mine = best(&cells[n][gradc], train), theirs = best(&cells[n][peer], train);
-    if (mine > 0 && theirs > 0)
-        snprintf(out, size, "%.2fx", theirs / mine);
-    else
-        snprintf(out, size, "n/a");
+    bench_format_ratio(best(&cells[n][peer], train), best(&cells[n][gradc], train), out, size);
 }
 
 static double read_count(const char *dir, const char *net, const char *key)
@@ -391,57 +366,6 @@ static void print_tables(const char *dir, FILE *md)
     }
 }
 
-/* Replaces what lies between the marker lines; leaves the file alone when either is missing. */
-static int update_readme(const char *path, const char *markdown)
-{
-    static const char *begin = "<!-- bench-conv:begin -->", *end = "<!-- bench-conv:end -->";
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fclose(f);
-        free(text);
-        return 0;
-    }
-    fclose(f);
-    text[size] = 0;
-    char *b = strstr(text, begin), *e = b ? strstr(b, end) : NULL;
-    char *after_begin = b ? strchr(b, '\n') : NULL;
-    char tmp[4096];
-    FILE *out = NULL;
-    if (e && after_begin && after_begin < e &&
-        snprintf(tmp, sizeof tmp, "%s.bench-conv-tmp", path) < (int)sizeof tmp)
-        out = fopen(tmp, "wb");
-    if (!out) {
-        free(text);
-        return 0;
-    }
-    fwrite(text, 1, (size_t)(after_begin + 1 - text), out);
-    fputs(markdown, out);
-    fputs(e, out);
-    int ok = fclose(out) == 0 && rename(tmp, path) == 0;
-    free(text);
-    return ok;
-}
-
-static char *slurp(FILE *f)
-{
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "report_conv: cannot read back the markdown\n");
-        exit(1);
-    }
-    text[size] = 0;
-    return text;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
@@ -493,10 +417,11 @@ int main(int argc, char **argv)
             OUT_TOLERANCE, J_TOLERANCE, P_TOLERANCE,
             mismatches ? "**FAILED, see the rows marked MISMATCH**" : "passed");
     print_tables(argv[2], md);
-    char *markdown = slurp(md);
+    char *markdown = bench_slurp(md);
     fclose(md);
 
-    if (update_readme(argv[3], markdown))
+    if (bench_splice_readme(argv[3], "<!-- bench-conv:begin -->", "<!-- bench-conv:end -->",
+                            markdown))
         printf("\nreport_conv: wrote the conv tables into %s between the bench-conv markers\n",
                argv[3]);
     else
