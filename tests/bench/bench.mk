@@ -13,6 +13,9 @@
 #                       them too, after the dense nets in each pass)
 #   make check-bench-conv  (part of `make test`, seconds) the conv report on made-up results:
 #                       its correctness gate, its ratios and its README update
+#   make check-bench    (part of `make test`, seconds) the same for the dense report: its gate
+#                       (inference-only peers on J), its best peer over all peers, its ratios,
+#                       its per-peer table and its README update
 #   make bench-unroll   gradc alone, each net generated with unroll = full, loops and auto: time,
 #                       object size and compile time per mode (minutes: a fully unrolled seed3
 #                       is ~3 MB of code that gcc -O3 takes minutes to compile)
@@ -78,7 +81,8 @@ BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(BENCH_BUILD)/openblas $(BENCH_BUILD)/libxsmm $(BENCH_BUILD)/dnnl $(BENCH_BUILD)/xnnpack \
     $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
-.PHONY: bench bench-programs bench-conv bench-conv-programs check-bench-conv bench-unroll \
+.PHONY: bench bench-programs bench-conv bench-conv-programs check-bench check-bench-conv \
+    bench-unroll \
     bench-clean deps-bench
 
 bench-programs: $(BENCH_PROGRAMS)
@@ -216,6 +220,9 @@ $(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_SRC)/bench_u
 
 check-bench-conv: $(BENCH_CONV_BUILD)/report
 	@python3 $(BENCH_CONV_SRC)/check_report_conv.py $< $(BENCH_CONV_BUILD)/check-report
+
+check-bench: $(BENCH_BUILD)/report
+	@python3 $(BENCH_SRC)/check_report.py $< $(BENCH_BUILD)/check-report
 
 # $(1) = program, $(2) = the compile and link command (output appended): a peer that does not
 # build leaves its log and no program.
