@@ -22,7 +22,7 @@
 #include "harness.h"
 
 typedef struct {
-    dense_state *s;
+    dense_state *s; /* first: dense_peer_main's functions find it there */
     libxsmm_smmfunction forward_mm[BENCH_MAX_LAYERS + 1];
     libxsmm_smmfunction data_mm[BENCH_MAX_LAYERS + 1];    /* dA_prev, layers 2..L */
     libxsmm_smmfunction weight_mm[BENCH_MAX_LAYERS + 1];
@@ -98,11 +98,6 @@ static void *create(const bench_net *net, const float *params, const float *X, c
     return b;
 }
 
-static void set_params(void *self, const float *params)
-{
-    dense_set_params(((xsmm_bench *)self)->s, params);
-}
-
 static void forward(void *self)
 {
     xsmm_bench *b = self;
@@ -117,13 +112,9 @@ static void forward(void *self)
     dense_output_activation(s);
 }
 
-static double cost(void *self)
+static void backward_update(void *self)
 {
-    return dense_cost(((xsmm_bench *)self)->s);
-}
-
-static void backward_update(xsmm_bench *b)
-{
+    xsmm_bench *b = self;
     dense_state *s = b->s;
     const bench_net *net = s->net;
     int m = net->batch;
@@ -144,19 +135,6 @@ static void backward_update(xsmm_bench *b)
     }
 }
 
-static double train_step(void *self)
-{
-    forward(self);
-    double J = cost(self);
-    backward_update(self);
-    return J;
-}
-
-static void get_params(void *self, double *out)
-{
-    dense_get_params(((xsmm_bench *)self)->s, out);
-}
-
 static void destroy(void *self)
 {
     xsmm_bench *b = self;
@@ -169,7 +147,6 @@ static void destroy(void *self)
 
 int main(int argc, char **argv)
 {
-    const bench_adapter generic = {NULL, create, set_params, forward, cost,
-                                   train_step, get_params, destroy};
-    return bench_main_all_nets(argc, argv, &generic);
+    const dense_peer peer = {create, forward, backward_update, destroy};
+    return dense_peer_main(argc, argv, &peer);
 }

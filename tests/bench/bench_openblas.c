@@ -8,26 +8,27 @@
  * Run it with OPENBLAS_NUM_THREADS=1 (and OPENBLAS_CORETYPE to force a kernel set).
  */
 #include <cblas.h>
+#include <stdlib.h>
 
 #include "dense_loops.h"
 #include "harness.h"
 
+typedef struct {
+    dense_state *s; /* all of it: the products need nothing the shared loops do not hold */
+} blas_bench;
+
 static void *create(const bench_net *net, const float *params, const float *X, const float *Y)
 {
-    dense_state *s = dense_create(net, DENSE_BATCH_CONTIGUOUS, params, X, Y);
+    blas_bench *b = bench_alloc(sizeof *b);
+    b->s = dense_create(net, DENSE_BATCH_CONTIGUOUS, params, X, Y);
     bench_info("OpenBLAS core %s, %d thread(s), config: %s", openblas_get_corename(),
                openblas_get_num_threads(), openblas_get_config());
-    return s;
-}
-
-static void set_params(void *self, const float *params)
-{
-    dense_set_params(self, params);
+    return b;
 }
 
 static void forward(void *self)
 {
-    dense_state *s = self;
+    dense_state *s = ((blas_bench *)self)->s;
     const bench_net *net = s->net;
     int m = net->batch, L = net->layers;
     for (int l = 1; l <= L; l++) {
@@ -42,13 +43,9 @@ static void forward(void *self)
     dense_output_activation(s);
 }
 
-static double cost(void *self)
+static void backward_update(void *self)
 {
-    return dense_cost(self);
-}
-
-static void backward_update(dense_state *s)
-{
+    dense_state *s = ((blas_bench *)self)->s;
     const bench_net *net = s->net;
     int m = net->batch;
     const float lr = (float)net->lr;
@@ -68,27 +65,14 @@ static void backward_update(dense_state *s)
     }
 }
 
-static double train_step(void *self)
-{
-    forward(self);
-    double J = cost(self);
-    backward_update(self);
-    return J;
-}
-
-static void get_params(void *self, double *out)
-{
-    dense_get_params(self, out);
-}
-
 static void destroy(void *self)
 {
-    dense_destroy(self);
+    dense_destroy(((blas_bench *)self)->s);
+    free(self);
 }
 
 int main(int argc, char **argv)
 {
-    const bench_adapter generic = {NULL, create, set_params, forward, cost,
-                                   train_step, get_params, destroy};
-    return bench_main_all_nets(argc, argv, &generic);
+    const dense_peer peer = {create, forward, backward_update, destroy};
+    return dense_peer_main(argc, argv, &peer);
 }

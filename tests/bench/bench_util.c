@@ -157,6 +157,112 @@ bench_timing bench_time(const bench_plan *plan, void (*run)(void *context),
     return t;
 }
 
+static volatile double sink; /* keeps the train step's J, so that no call is optimized away */
+
+static void run_forward(void *context)
+{
+    const bench_op *op = context;
+    op->forward(op->self);
+}
+
+static void run_train_step(void *context)
+{
+    const bench_op *op = context;
+    sink = op->train_step(op->self);
+}
+
+static void reset_params(void *context)
+{
+    const bench_op *op = context;
+    op->set_params(op->self, op->params0);
+}
+
+bench_timing bench_time_forward(const bench_plan *plan, const bench_op *op, int reset)
+{
+    return bench_time(plan, run_forward, reset ? reset_params : NULL, (void *)op);
+}
+
+bench_timing bench_time_train_step(const bench_plan *plan, const bench_op *op, int reset)
+{
+    return bench_time(plan, run_train_step, reset ? reset_params : NULL, (void *)op);
+}
+
+
+void bench_cell_take(bench_cell *c, const bench_line *parsed)
+{
+    if (parsed->kind == BENCH_LINE_RESULT && parsed->a > 0) {
+        c->have[parsed->pass - 1] = 1;
+        c->forward_ns[parsed->pass - 1] = parsed->a;
+        c->train_ns[parsed->pass - 1] = parsed->b;
+    } else if (parsed->kind == BENCH_LINE_CHECK) {
+        c->checked = 1;
+        c->J_forward = parsed->a;
+        c->has_step = parsed->b != -1;
+        c->J_step = parsed->b;
+    }
+}
+
+double bench_cell_best(const bench_cell *c, int train)
+{
+    double t = 0;
+    for (int p = 0; p < 2; p++)
+        if (c->have[p]) {
+            double v = train ? c->train_ns[p] : c->forward_ns[p];
+            if (v > 0 && (t == 0 || v < t))
+                t = v;
+        }
+    return t;
+}
+
+void bench_cell_passes(const bench_cell *c, int train, char *out, size_t size)
+{
+    double ns[2];
+    for (int k = 0; k < 2; k++)
+        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
+    bench_format_passes(ns, out, size);
+}
+
+void bench_read_results(const char *path,
+                        bench_cell *(*cell_of)(const char *label, const char *net),
+                        void (*keep)(const char *line), void (*other)(const char *line))
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        bench_die("cannot open %s", path);
+    char line[4096], copy[4096];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\n")] = 0;
+        snprintf(copy, sizeof copy, "%s", line);
+        bench_line parsed = {BENCH_LINE_OTHER, NULL, NULL, 0, 0, 0};
+        char *kind = strtok(copy, " ");
+        int ok = 1;
+        if (kind && (strcmp(kind, "result") == 0 || strcmp(kind, "check") == 0)) {
+            int result = strcmp(kind, "result") == 0;
+            parsed.label = strtok(NULL, " ");
+            parsed.net = strtok(NULL, " ");
+            if (result)
+                parsed.pass = (int)bench_parse_number(strtok(NULL, " "), &ok);
+            parsed.a = bench_parse_number(strtok(NULL, " "), &ok);
+            parsed.b = bench_parse_number(strtok(NULL, " "), &ok);
+            if (ok && parsed.net && (!result || (parsed.pass >= 1 && parsed.pass <= 2)))
+                parsed.kind = result ? BENCH_LINE_RESULT : BENCH_LINE_CHECK;
+        } else if (kind && (strcmp(kind, "info") == 0 || strcmp(kind, "machine") == 0 ||
+                            strcmp(kind, "note") == 0)) {
+            parsed.kind = BENCH_LINE_KEEP;
+        }
+        bench_cell *c = parsed.kind == BENCH_LINE_RESULT || parsed.kind == BENCH_LINE_CHECK
+                            ? cell_of(parsed.label, parsed.net)
+                            : NULL;
+        if (c)
+            bench_cell_take(c, &parsed);
+        else if (parsed.kind == BENCH_LINE_KEEP)
+            keep(line);
+        else if (other && parsed.kind == BENCH_LINE_OTHER)
+            other(line);
+    }
+    fclose(f);
+}
+
 int bench_splice_readme(const char *path, const char *begin, const char *end, const char *text)
 {
     FILE *f = fopen(path, "rb");

@@ -76,6 +76,61 @@ typedef struct {
 bench_timing bench_time(const bench_plan *plan, void (*run)(void *context),
                         void (*reset)(void *context), void *context);
 
+/* One implementation's operations, as both harnesses time them. */
+typedef struct {
+    void *self;
+    void (*forward)(void *self);
+    double (*train_step)(void *self);
+    void (*set_params)(void *self, const float *params);
+    const float *params0; /* with reset: set before the warm-up and before every sample */
+} bench_op;
+
+bench_timing bench_time_forward(const bench_plan *plan, const bench_op *op, int reset);
+bench_timing bench_time_train_step(const bench_plan *plan, const bench_op *op, int reset);
+
+/* One line of a results file as the programs print them (harness.h, conv/conv_harness.h). */
+typedef enum {
+    BENCH_LINE_OTHER,  /* anything else (peak lines, ...) */
+    BENCH_LINE_RESULT, /* result LABEL NET PASS FORWARD_NS TRAIN_NS ... */
+    BENCH_LINE_CHECK,  /* check LABEL NET J_FORWARD J_STEP */
+    BENCH_LINE_KEEP    /* info, machine and note lines: the report's header */
+} bench_line_kind;
+
+typedef struct {
+    bench_line_kind kind;
+    const char *label, *net; /* result and check lines */
+    int pass;                /* result lines: 1 or 2 */
+    double a, b;             /* result: forward and train ns; check: J forward and J step;
+                              * -1 where the program printed "-" */
+} bench_line;
+
+
+/* What a report knows of one implementation on one net. */
+typedef struct {
+    int have[2];                       /* a result line of pass 1, 2 */
+    double forward_ns[2], train_ns[2]; /* train_ns <= 0: inference only */
+    int checked, has_step;             /* a check line; with a J_STEP */
+    double J_forward, J_step;
+    int mismatch;                      /* the report's gate failed it */
+} bench_cell;
+
+/* Takes a result or check line (parsed) into c. */
+void bench_cell_take(bench_cell *c, const bench_line *parsed);
+
+/* The better (lower) of the passes' medians; 0 if none. */
+double bench_cell_best(const bench_cell *c, int train);
+
+/* "1234 / 1250" of c's passes, a missing one as "-". */
+void bench_cell_passes(const bench_cell *c, int train, char *out, size_t size);
+
+/* Reads the results file at path (dies when it cannot be opened): a result or check line goes
+ * into cell_of(label, net) unless that is NULL (an implementation or net the report does not
+ * know), an info, machine or note line to keep(line), anything else (peak lines, malformed
+ * lines) to other(line) when it is not NULL. */
+void bench_read_results(const char *path,
+                        bench_cell *(*cell_of)(const char *label, const char *net),
+                        void (*keep)(const char *line), void (*other)(const char *line));
+
 /* Replaces what lies between the line holding `begin` and the line starting with `end` in the
  * file at path (through a temporary file and a rename); returns 0 and leaves the file alone when
  * either marker is missing or anything fails. */

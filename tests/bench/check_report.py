@@ -7,12 +7,12 @@ work before anyone reads its numbers.
 Each case writes a results file, the data files the report reads (params0.f32, after.*.f64,
 net.txt) and a README, runs the report and checks what it printed and wrote. Stdlib only.
 """
-import array
 import os
 import random
 import shutil
-import subprocess
 import sys
+
+from report_checks import check, check_no_markers, finish, run, write, write_case
 
 PARAMS = {"xor": 17, "seed3": 1089, "mlp": 109386, "reg": 4801}  # nets.h's parameter counts
 README = "# title\n\nbefore\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\nafter\n"
@@ -35,17 +35,6 @@ WINNERS = {  # net: (forward winner, its better-pass ns), (train winner, its ns)
     "mlp": (("dnnl", 1800), ("torch", 6000)),
     "reg": (("eigen-fixed", 1350), ("openblas-skx", 1500)),
 }
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-
-
-def write(path, typecode, values):
-    with open(path, "wb") as f:
-        array.array(typecode, values).tofile(f)
 
 
 def times(net, label):
@@ -96,21 +85,8 @@ def make_case(work, name, labels, edit=None):
                 t = f"{train[p]:.1f}" if train is not None else "-"
                 more = "10 10 41 41" if train is not None else "10 - 41 -"
                 lines.append(f"result {label} {net} {p + 1} {forward[p]:.1f} {t} {more}")
-    results = os.path.join(case, "results.txt")
-    with open(results, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    readme = os.path.join(case, "README.md")
-    with open(readme, "w") as f:
-        f.write(README)
+    results, readme = write_case(case, lines, README)
     return case, results, data, readme
-
-
-def run(report, case, results, data, readme):
-    r = subprocess.run([report, results, data, readme, os.path.join(case, "results.md")],
-                       capture_output=True, text=True, timeout=60)
-    check(r.returncode == 0, f"{case}: exit status {r.returncode}: {r.stderr}")
-    with open(readme) as f:
-        return r.stdout, f.read()
 
 
 def rows(text, first):
@@ -222,20 +198,9 @@ def main(report, work):
           "missing: oneDNN's column is not n/a")
 
     # 5. A README without the markers is left exactly as it was.
-    case, results, data, readme = make_case(work, "no-markers", everyone)
-    with open(readme, "w") as f:
-        f.write("# no markers here\n")
-    out, text = run(report, case, results, data, readme)
-    check(text == "# no markers here\n", "no-markers: the README changed")
-    check("README not updated" in out, "no-markers: the report did not say so")
-
-    if failures:
-        for f in failures:
-            print(f"check-bench: FAILED: {f}", file=sys.stderr)
-        return 1
-    print("check-bench: the dense report's gate, best peer, ratios and README update work "
-          "(5 cases)")
-    return 0
+    check_no_markers(report, *make_case(work, "no-markers", everyone))
+    return finish("check-bench", "the dense report's gate, best peer, ratios and README update "
+                  "work (5 cases)")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "harness.h"
 
 /* Every activation buffer has this many bytes more than it holds: XNNPACK's kernels may read up
  * to XNN_EXTRA_BYTES (16) past the end of an input. */
@@ -291,4 +292,44 @@ void dense_sgd(float *p, const float *g, long count, float lr)
 {
     for (long k = 0; k < count; k++)
         p[k] -= lr * g[k];
+}
+
+/* dense_peer_main's peer: the adapter's functions have no other way to reach it. */
+static const dense_peer *running_peer;
+
+static dense_state *state_of(void *self)
+{
+    return *(dense_state **)self;
+}
+
+static void peer_set_params(void *self, const float *params)
+{
+    dense_set_params(state_of(self), params);
+}
+
+static double peer_cost(void *self)
+{
+    return dense_cost(state_of(self));
+}
+
+static double peer_train_step(void *self)
+{
+    running_peer->forward(self);
+    double J = dense_cost(state_of(self));
+    running_peer->backward_update(self);
+    return J;
+}
+
+static void peer_get_params(void *self, double *out)
+{
+    dense_get_params(state_of(self), out);
+}
+
+int dense_peer_main(int argc, char **argv, const dense_peer *peer)
+{
+    running_peer = peer;
+    const bench_adapter generic = {NULL,      peer->create,        peer_set_params,
+                                   peer->forward, peer_cost,       peer_train_step,
+                                   peer_get_params, peer->destroy};
+    return bench_main_all_nets(argc, argv, &generic);
 }

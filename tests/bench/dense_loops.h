@@ -59,6 +59,18 @@ void dense_bias_update(dense_state *s, int l);
 /* p -= lr g over count floats: the sgd step for a gradient the library wrote. */
 void dense_sgd(float *p, const float *g, long count, float lr);
 
+/* A peer whose train step is its forward, dense_cost and its backward_update: dense_peer_main
+ * makes its bench_adapter (set_params, cost, train_step and get_params from these loops) and runs
+ * the harness on every net. Its self must start with its dense_state pointer. */
+typedef struct {
+    void *(*create)(const bench_net *net, const float *params, const float *X, const float *Y);
+    void (*forward)(void *self);
+    void (*backward_update)(void *self);
+    void (*destroy)(void *self);
+} dense_peer;
+
+int dense_peer_main(int argc, char **argv, const dense_peer *peer);
+
 #ifdef __cplusplus
 }
 #endif

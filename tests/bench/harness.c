@@ -20,33 +20,6 @@
 #define MAX_SAMPLES 4001
 #define TRAIN_REPS_MAX 32
 
-/* What one measurement needs: the operation, and for train steps the reset between samples. */
-typedef struct {
-    const bench_adapter *adapter;
-    void *self;
-    const float *params0;
-} timed_op;
-
-static volatile double sink;
-
-static void run_forward(void *context)
-{
-    const timed_op *op = context;
-    op->adapter->forward(op->self);
-}
-
-static void run_train_step(void *context)
-{
-    const timed_op *op = context;
-    sink = op->adapter->train_step(op->self);
-}
-
-static void reset_params(void *context)
-{
-    const timed_op *op = context;
-    op->adapter->set_params(op->self, op->params0);
-}
-
 static void run_net(const bench_adapter *a, const char *dir, const char *pass, const char *label)
 {
     static const bench_plan forward_plan = {WARMUP_NS, SAMPLE_NS, BUDGET_NS, MIN_SAMPLES,
@@ -82,11 +55,12 @@ static void run_net(const bench_adapter *a, const char *dir, const char *pass, c
     }
     fflush(stdout);
 
-    timed_op op = {a, self, params0};
+    /* Train steps start every sample from params0; forward does not change the parameters. */
+    bench_op op = {self, a->forward, a->train_step, a->set_params, params0};
     a->set_params(self, params0);
-    bench_timing f = bench_time(&forward_plan, run_forward, NULL, &op);
+    bench_timing f = bench_time_forward(&forward_plan, &op, 0);
     if (a->train_step) {
-        bench_timing t = bench_time(&train_plan, run_train_step, reset_params, &op);
+        bench_timing t = bench_time_train_step(&train_plan, &op, 1);
         printf("result %s %s %s %.1f %.1f %ld %ld %ld %ld\n", label, net->name, pass,
                f.median_ns, t.median_ns, f.reps, t.reps, f.samples, t.samples);
     } else {

@@ -47,12 +47,7 @@ static const impl_desc IMPLS[] = {
 };
 #define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))
 
-typedef struct {
-    int have[2];
-    double forward_ns[2], train_ns[2]; /* train_ns <= 0: inference only */
-    int checked, has_step;
-    double J_forward, J_step;
-} cell;
+typedef bench_cell cell;
 
 static cell cells[BENCH_NET_COUNT][IMPL_COUNT];
 static char infos[MAX_INFO][MAX_LINE];
@@ -90,67 +85,28 @@ static void keep_info(const char *line)
         snprintf(infos[info_count++], MAX_LINE, "%s", line);
 }
 
-static void read_results(const char *path)
+static cell *cell_of(const char *label, const char *net)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "report: cannot open %s\n", path);
-        exit(1);
+    int n = net_index(net), i = impl_index(label);
+    return n >= 0 && i >= 0 ? &cells[n][i] : NULL;
+}
+
+/* The best "peak PASS GFLOPS ISA" line. */
+static void take_peak(const char *line)
+{
+    int pass, at = 0;
+    double gflops;
+    if (sscanf(line, "peak %d %lf %n", &pass, &gflops, &at) >= 2 && at > 0 &&
+        gflops > peak_gflops) {
+        peak_gflops = gflops;
+        snprintf(peak_isa, sizeof peak_isa, "%s", line + at);
     }
-    char line[MAX_LINE], copy[MAX_LINE];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        snprintf(copy, sizeof copy, "%s", line);
-        char *kind = strtok(copy, " "), *label = strtok(NULL, " "), *net = strtok(NULL, " ");
-        if (!kind)
-            continue;
-        int n = net ? net_index(net) : -1, i = label ? impl_index(label) : -1, ok = 1;
-        if (strcmp(kind, "result") == 0 && n >= 0 && i >= 0) {
-            int pass = (int)bench_parse_number(strtok(NULL, " "), &ok);
-            double a = bench_parse_number(strtok(NULL, " "), &ok);
-            double b = bench_parse_number(strtok(NULL, " "), &ok);
-            if (!ok || pass < 1 || pass > 2 || a <= 0)
-                continue;
-            cell *c = &cells[n][i];
-            c->have[pass - 1] = 1;
-            c->forward_ns[pass - 1] = a;
-            c->train_ns[pass - 1] = b;
-        } else if (strcmp(kind, "check") == 0 && n >= 0 && i >= 0) {
-            double a = bench_parse_number(strtok(NULL, " "), &ok);
-            double b = bench_parse_number(strtok(NULL, " "), &ok);
-            if (!ok)
-                continue;
-            cell *c = &cells[n][i];
-            c->checked = 1;
-            c->J_forward = a;
-            c->has_step = b != -1;
-            c->J_step = b;
-        } else if (strcmp(kind, "peak") == 0) {
-            int pass, at = 0;
-            double a;
-            if (sscanf(line, "peak %d %lf %n", &pass, &a, &at) >= 2 && at > 0 && a > peak_gflops) {
-                peak_gflops = a;
-                snprintf(peak_isa, sizeof peak_isa, "%s", line + at);
-            }
-        } else if (strcmp(kind, "info") == 0 || strcmp(kind, "machine") == 0 ||
-                   strcmp(kind, "note") == 0) {
-            keep_info(line);
-        }
-    }
-    fclose(f);
 }
 
 /* The better (lower) of the passes' medians; 0 if none. */
 static double best(const cell *c, int train)
 {
-    double t = 0;
-    for (int p = 0; p < 2; p++)
-        if (c->have[p]) {
-            double v = train ? c->train_ns[p] : c->forward_ns[p];
-            if (v > 0 && (t == 0 || v < t))
-                t = v;
-        }
-    return t;
+    return bench_cell_best(c, train);
 }
 
 static double read_count(const char *dir, const char *net, const char *key)
@@ -353,10 +309,7 @@ static void describe(const bench_net *net, char *out, size_t size)
 /* "1234 / 1250" with a missing pass as "-". */
 static void pair(const cell *c, int train, char *out, size_t size)
 {
-    double ns[2];
-    for (int k = 0; k < 2; k++)
-        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
-    bench_format_passes(ns, out, size);
+    bench_cell_passes(c, train, out, size);
 }
 
 /* GFLOP/s ("12.34") and % of peak ("5.6%") of flops in ns, or "-" twice without a time. */
@@ -489,7 +442,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s RESULTS DATA_DIR README MARKDOWN_OUT\n", argv[0]);
         return 2;
     }
-    read_results(argv[1]);
+    bench_read_results(argv[1], cell_of, keep_info, take_peak);
     char peak_text[512];
     if (peak_gflops > 0) {
         snprintf(peak_text, sizeof peak_text,

@@ -19,25 +19,6 @@
 /* bench_time with a fixed number of runs and no reset: training goes on from run to run. */
 static const bench_plan conv_plan = {WARMUP_NS, RUN_NS, 0, RUNS, RUNS, 0};
 
-static volatile double sink;
-
-typedef struct {
-    const conv_adapter *adapter;
-    void *self;
-} timed_op;
-
-static void run_forward(void *context)
-{
-    const timed_op *op = context;
-    op->adapter->forward(op->self);
-}
-
-static void run_train_step(void *context)
-{
-    const timed_op *op = context;
-    sink = op->adapter->train_step(op->self);
-}
-
 int conv_bench_main(int argc, char **argv, const conv_adapter *a)
 {
     if (argc != 4 && argc != 5) {
@@ -78,9 +59,9 @@ int conv_bench_main(int argc, char **argv, const conv_adapter *a)
     fflush(stdout);
 
     a->set_params(self, params0);
-    timed_op op = {a, self};
-    bench_timing f = bench_time(&conv_plan, run_forward, NULL, &op);
-    bench_timing t = bench_time(&conv_plan, run_train_step, NULL, &op);
+    bench_op op = {self, a->forward, a->train_step, a->set_params, params0};
+    bench_timing f = bench_time_forward(&conv_plan, &op, 0);
+    bench_timing t = bench_time_train_step(&conv_plan, &op, 0);
     printf("result %s %s %s %.1f %.1f %ld %ld\n", label, net->name, pass, f.median_ns,
            t.median_ns, f.reps, t.reps);
     fflush(stdout);

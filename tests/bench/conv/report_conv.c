@@ -43,13 +43,7 @@ static const impl_desc IMPLS[] = {
 #define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))
 #define REFERENCE 0 /* gradc-O3: the gate compares everyone with it, and all pairs */
 
-typedef struct {
-    int have[2];
-    double forward_ns[2], train_ns[2]; /* train_ns < 0: inference only */
-    int checked, has_step;
-    double J_forward, J_step;
-    int mismatch;
-} cell;
+typedef bench_cell cell;
 
 static cell cells[CONV_NET_COUNT][IMPL_COUNT];
 static char infos[MAX_INFO][MAX_LINE];
@@ -79,58 +73,16 @@ static void keep_info(const char *line)
         snprintf(infos[info_count++], MAX_LINE, "%s", line);
 }
 
-static void read_results(const char *path)
+static cell *cell_of(const char *label, const char *net)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "report_conv: cannot open %s\n", path);
-        exit(1);
-    }
-    char line[MAX_LINE], copy[MAX_LINE];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        snprintf(copy, sizeof copy, "%s", line);
-        char *kind = strtok(copy, " "), *label = strtok(NULL, " "), *net = strtok(NULL, " ");
-        if (!kind)
-            continue;
-        int n = net ? net_index(net) : -1, i = label ? impl_index(label) : -1, ok = 1;
-        if (strcmp(kind, "result") == 0 && n >= 0 && i >= 0) {
-            int pass = (int)bench_parse_number(strtok(NULL, " "), &ok);
-            double fwd = bench_parse_number(strtok(NULL, " "), &ok), train = bench_parse_number(strtok(NULL, " "), &ok);
-            if (!ok || pass < 1 || pass > 2 || fwd <= 0)
-                continue;
-            cell *c = &cells[n][i];
-            c->have[pass - 1] = 1;
-            c->forward_ns[pass - 1] = fwd;
-            c->train_ns[pass - 1] = train;
-        } else if (strcmp(kind, "check") == 0 && n >= 0 && i >= 0) {
-            double jf = bench_parse_number(strtok(NULL, " "), &ok), js = bench_parse_number(strtok(NULL, " "), &ok);
-            if (!ok)
-                continue;
-            cell *c = &cells[n][i];
-            c->checked = 1;
-            c->J_forward = jf;
-            c->has_step = js != -1;
-            c->J_step = js;
-        } else if (strcmp(kind, "info") == 0 || strcmp(kind, "machine") == 0 ||
-                   strcmp(kind, "note") == 0) {
-            keep_info(line);
-        }
-    }
-    fclose(f);
+    int n = net_index(net), i = impl_index(label);
+    return n >= 0 && i >= 0 ? &cells[n][i] : NULL;
 }
 
 /* The better (lower) of the passes' medians; 0 if none (or inference only). */
 static double best(const cell *c, int train)
 {
-    double t = 0;
-    for (int p = 0; p < 2; p++)
-        if (c->have[p]) {
-            double v = train ? c->train_ns[p] : c->forward_ns[p];
-            if (v > 0 && (t == 0 || v < t))
-                t = v;
-        }
-    return t;
+    return bench_cell_best(c, train);
 }
 
 /* count values of DIR/NET/FILE, as doubles (floats widened); NULL when missing or short. */
@@ -295,10 +247,7 @@ static void correctness_gate(const char *dir)
 /* "1234 / 1250", a missing pass as "-". */
 static void pair(const cell *c, int train, char *out, size_t size)
 {
-    double ns[2];
-    for (int k = 0; k < 2; k++)
-        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
-    bench_format_passes(ns, out, size);
+    bench_cell_passes(c, train, out, size);
 }
 
 /* "3.21x" for peer / gradc, or "n/a". */
@@ -372,7 +321,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s RESULTS DATA_DIR README MARKDOWN_OUT\n", argv[0]);
         return 2;
     }
-    read_results(argv[1]);
+    bench_read_results(argv[1], cell_of, keep_info, NULL);
 
     printf("\n== Conv nets: machine and implementations\n");
     for (int i = 0; i < info_count; i++)
