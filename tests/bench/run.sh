@@ -89,11 +89,14 @@ run() {
 }
 
 # The same for a program whose library reports on stderr what it ran (LIBXSMM_VERBOSE's
-# summary of the kernels it generated): each line of that becomes an "info LABEL stderr:" line.
+# summary of the kernels it generated, per net): each non-empty line of that becomes an
+# "info LABEL NET stderr:" line.
 run_reporting() {
     label=$1
-    run "$@"
-    sed "s/^/info $label stderr: /" "$build/last-error.txt" >> "$sink"
+    net=$2
+    shift 2
+    run "$label" "$@"
+    sed -n "/[^[:space:]]/s/^/info $label $net stderr: /p" "$build/last-error.txt" >> "$sink"
 }
 
 have_ref=1
@@ -152,7 +155,7 @@ for pass in 1 2; do
         run openblas "$build/openblas" "$data" "$pass" openblas "$net"
         run openblas-skx env OPENBLAS_CORETYPE=SkylakeX \
             "$build/openblas" "$data" "$pass" openblas-skx "$net"
-        run_reporting libxsmm env LIBXSMM_VERBOSE=2 \
+        run_reporting libxsmm "$net" env LIBXSMM_VERBOSE=2 \
             "$build/libxsmm" "$data" "$pass" libxsmm "$net"
         run dnnl "$build/dnnl" "$data" "$pass" dnnl "$net"
         run xnnpack "$build/xnnpack" "$data" "$pass" xnnpack "$net"
