@@ -45,6 +45,19 @@ void *bench_alloc(size_t bytes)
     return p;
 }
 
+int bench_thread_count(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    int threads = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Threads: %d", &threads) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return threads;
+}
+
 double bench_now_ns(void)
 {
     struct timespec t;

@@ -34,6 +34,9 @@ void bench_info(const char *format, ...)
 /* 64-byte aligned, zeroed memory (release it with free); dies when out of memory. */
 void *bench_alloc(size_t bytes);
 
+/* The threads this process runs (Linux: /proc/self/status), 0 when that cannot be read. */
+int bench_thread_count(void);
+
 /* CLOCK_MONOTONIC in ns. */
 double bench_now_ns(void);
 

@@ -53,6 +53,12 @@ static void run_net(const bench_adapter *a, const char *dir, const char *pass, c
     } else {
         printf("check %s %s %.9e -\n", label, net->name, J_forward);
     }
+    /* One thread, as every column is measured: checked after the implementation has run, when
+     * any pool of its own would exist. */
+    int threads = bench_thread_count();
+    if (threads > 1)
+        bench_die("%s: %d threads are running after the first forward and train step, not 1",
+                  net->name, threads);
     fflush(stdout);
 
     /* Train steps start every sample from params0; forward does not change the parameters. */

@@ -14,7 +14,8 @@
  *   info   LABEL free text
  *
  * (an inference-only implementation prints "-" for J_STEP and the train fields, and writes no
- * after.LABEL.f64)
+ * after.LABEL.f64); a program running more than one thread after the first forward and train step
+ * dies (every implementation is measured on one thread)
  */
 #ifndef GRADC_BENCH_HARNESS_H
 #define GRADC_BENCH_HARNESS_H
