@@ -41,7 +41,8 @@ help:
 	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
 	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
 	@echo "make q8-table                    int8 against float on the real data sets: accuracy, flash, RAM (the README table)"
-	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, PyTorch,"
+	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, LIBXSMM,"
+	@echo "                                 oneDNN, XNNPACK (inference), PyTorch,"
 	@echo "                                 and the two conv nets (make bench-conv) as below"
 	@echo "make bench-conv                  time the conv nets against PyTorch, oneDNN, XNNPACK (inference)"
 	@echo "make bench-unroll                time, size and compile time per unroll mode"
@@ -143,7 +144,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
-	    check-train check-bench-conv check-install check-quickstart check-q8 check-q8-ref check-q8-table
+	    check-train check-bench check-bench-conv check-install check-quickstart check-q8 check-q8-ref check-q8-table
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

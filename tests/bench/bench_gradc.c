@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "harness.h"
 #include NET_HEADER
@@ -85,32 +84,6 @@ static void destroy(void *self)
     free(self);
 }
 
-/* splitmix64: the benchmark data are the same on every machine. */
-static double uniform(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
-
-/* DIR/FILE into path[4096]. */
-static void join(char *path, const char *dir, const char *file)
-{
-    if (snprintf(path, 4096, "%s/%s", dir, file) >= 4096)
-        bench_die("path too long: %s/%s", dir, file);
-}
-
-static void write_floats(const char *dir, const char *file, const float *data, size_t count)
-{
-    char path[4096];
-    join(path, dir, file);
-    FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, sizeof *data, count, f) != count || fclose(f) != 0)
-        bench_die("cannot write %s", path);
-}
-
 static const char *act_name(bench_act g)
 {
     static const char *names[] = {"linear", "sigmoid", "relu", "softmax"};
@@ -123,11 +96,11 @@ static void make_data(const bench_net *net, float *X, float *Y)
     uint64_t state = 0x6772616463ULL ^ (uint64_t)net->input * 1000003u ^ (uint64_t)net->batch;
     int n0 = net->input, nL = net->units[net->layers - 1], m = net->batch;
     for (int k = 0; k < n0 * m; k++)
-        X[k] = (float)(2.0 * uniform(&state) - 1.0);
+        X[k] = (float)(2.0 * bench_uniform(&state) - 1.0);
     for (int j = 0; j < m; j++) {
-        int hot = (int)(uniform(&state) * nL);
+        int hot = (int)(bench_uniform(&state) * nL);
         for (int i = 0; i < nL; i++) {
-            double u = uniform(&state);
+            double u = bench_uniform(&state);
             float y = net->loss == BENCH_BCE ? (u < 0.5 ? 0.0f : 1.0f)
                       : net->loss == BENCH_CE ? (i == hot ? 1.0f : 0.0f)
                                               : (float)(2.0 * u - 1.0);
@@ -146,21 +119,19 @@ static int prep(const char *data_dir)
         bench_param_count(net) != MACRO(_PARAM_COUNT) || sizeof(real) != sizeof(float))
         bench_die("%s: nets.h does not match the generated %s", net->name, NET_HEADER);
 
-    char dir[4096];
-    join(dir, data_dir, net->name);
-    mkdir(data_dir, 0777);
-    mkdir(dir, 0777);
+    bench_make_net_dir(data_dir, net->name);
 
     static params_t p;
     static float X[MACRO(_INPUTS) * MACRO(_BATCH)], Y[MACRO(_OUTPUTS) * MACRO(_BATCH)];
     FN(_init)(&p, MACRO(_INIT_SEED));
     make_data(net, X, Y);
-    write_floats(dir, "params0.f32", (const float *)&p, MACRO(_PARAM_COUNT));
-    write_floats(dir, "X.f32", X, sizeof X / sizeof *X);
-    write_floats(dir, "Y.f32", Y, sizeof Y / sizeof *Y);
+    bench_write_floats(data_dir, net->name, "params0.f32", (const float *)&p,
+                       MACRO(_PARAM_COUNT));
+    bench_write_floats(data_dir, net->name, "X.f32", X, sizeof X / sizeof *X);
+    bench_write_floats(data_dir, net->name, "Y.f32", Y, sizeof Y / sizeof *Y);
 
     char path[4096];
-    join(path, dir, "net.txt");
+    bench_path(path, data_dir, net->name, "net.txt");
     FILE *f = fopen(path, "w");
     if (!f)
         bench_die("cannot write %s", path);

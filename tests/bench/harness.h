@@ -12,12 +12,17 @@
  *   check  LABEL NET J_FORWARD J_STEP
  *   result LABEL NET PASS FORWARD_NS TRAIN_NS FORWARD_REPS TRAIN_REPS FORWARD_SAMPLES TRAIN_SAMPLES
  *   info   LABEL free text
+ *
+ * (an inference-only implementation prints "-" for J_STEP and the train fields, and writes no
+ * after.LABEL.f64); a program running more than one thread after the first forward and train step
+ * dies (every implementation is measured on one thread)
  */
 #ifndef GRADC_BENCH_HARNESS_H
 #define GRADC_BENCH_HARNESS_H
 
 #include <stddef.h>
 
+#include "bench_util.h" /* bench_info, bench_die, bench_alloc */
 #include "nets.h"
 
 #ifdef __cplusplus
@@ -33,7 +38,8 @@ typedef struct {
     void (*set_params)(void *self, const float *params);
     void (*forward)(void *self);
     double (*cost)(void *self);                     /* J of the last forward */
-    double (*train_step)(void *self);               /* forward, cost, backward, sgd; J before */
+    double (*train_step)(void *self);               /* forward, cost, backward, sgd; J before;
+                                                     * NULL: inference only (XNNPACK) */
     void (*get_params)(void *self, double *out);    /* flat, net_params order */
     void (*destroy)(void *self);
 } bench_adapter;
@@ -44,23 +50,6 @@ int bench_main(int argc, char **argv, const bench_adapter *adapters, int count);
 /* The same for an implementation whose functions handle every net of BENCH_NETS (runtime
  * shapes): `generic`'s net field is ignored. */
 int bench_main_all_nets(int argc, char **argv, const bench_adapter *generic);
-
-/* Prints "info LABEL ..." with the running program's label (call it from create). */
-void bench_info(const char *format, ...)
-#ifdef __GNUC__
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-/* Dies with a message: for impossible states in benchmark code. */
-void bench_die(const char *format, ...)
-#ifdef __GNUC__
-    __attribute__((format(printf, 1, 2), noreturn))
-#endif
-    ;
-
-/* 64-byte aligned, zeroed memory (release it with free); dies when out of memory. */
-void *bench_alloc(size_t bytes);
 
 #ifdef __cplusplus
 }

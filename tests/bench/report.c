@@ -14,19 +14,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_util.h"
 #include "nets.h"
 
 #define BRIEF_PEAK_GFLOPS 220.0 /* the figure: one Zen 5 core, two 512-bit FMA pipes */
 #define J_TOLERANCE 1e-4  /* relative, J of the batch before the update */
 #define P_TOLERANCE 1e-3  /* relative, every parameter after one train step */
 #define MAX_LINE 4096
-#define MAX_INFO 64
+#define MAX_INFO 256
 
 typedef struct {
     const char *key;   /* the LABEL the programs print */
     const char *title; /* what the tables call it */
     int is_peer;       /* counts for "best peer" */
 } impl_desc;
+
+/* The peers: every one but gradc and the reference engine; "best peer" is the fastest of them
+ * that passed the gate, forward and train step separately (XNNPACK has no train step). */
 
 static const impl_desc IMPLS[] = {
     {"gradc-O3", "gradc -O3 -march=native", 0},
@@ -36,16 +40,14 @@ static const impl_desc IMPLS[] = {
     {"eigen-dynamic", "Eigen 3.4 dynamic", 1},
     {"openblas", "OpenBLAS sgemm (default core)", 1},
     {"openblas-skx", "OpenBLAS sgemm, CORETYPE=SkylakeX", 1},
+    {"libxsmm", "LIBXSMM JIT kernels", 1},
+    {"dnnl", "oneDNN inner_product", 1},
+    {"xnnpack", "XNNPACK (inference only)", 1},
     {"torch", "PyTorch eager", 1},
 };
 #define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))
 
-typedef struct {
-    int have[2];
-    double forward_ns[2], train_ns[2];
-    int checked;
-    double J_forward, J_step;
-} cell;
+typedef bench_cell cell;
 
 static cell cells[BENCH_NET_COUNT][IMPL_COUNT];
 static char infos[MAX_INFO][MAX_LINE];
@@ -83,55 +85,28 @@ static void keep_info(const char *line)
         snprintf(infos[info_count++], MAX_LINE, "%s", line);
 }
 
-static void read_results(const char *path)
+static cell *cell_of(const char *label, const char *net)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "report: cannot open %s\n", path);
-        exit(1);
+    int n = net_index(net), i = impl_index(label);
+    return n >= 0 && i >= 0 ? &cells[n][i] : NULL;
+}
+
+/* The best "peak PASS GFLOPS ISA" line. */
+static void take_peak(const char *line)
+{
+    int pass, at = 0;
+    double gflops;
+    if (sscanf(line, "peak %d %lf %n", &pass, &gflops, &at) >= 2 && at > 0 &&
+        gflops > peak_gflops) {
+        peak_gflops = gflops;
+        snprintf(peak_isa, sizeof peak_isa, "%s", line + at);
     }
-    char line[MAX_LINE], label[128], net[64];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        int pass, n, i;
-        double a, b;
-        if (sscanf(line, "result %127s %63s %d %lf %lf", label, net, &pass, &a, &b) == 5) {
-            if ((n = net_index(net)) < 0 || (i = impl_index(label)) < 0 || pass < 1 || pass > 2)
-                continue;
-            cell *c = &cells[n][i];
-            c->have[pass - 1] = 1;
-            c->forward_ns[pass - 1] = a;
-            c->train_ns[pass - 1] = b;
-        } else if (sscanf(line, "check %127s %63s %lf %lf", label, net, &a, &b) == 4) {
-            if ((n = net_index(net)) < 0 || (i = impl_index(label)) < 0)
-                continue;
-            cells[n][i].checked = 1;
-            cells[n][i].J_forward = a;
-            cells[n][i].J_step = b;
-        } else if (sscanf(line, "peak %d %lf %n", &pass, &a, &n) == 2) {
-            if (a > peak_gflops) {
-                peak_gflops = a;
-                snprintf(peak_isa, sizeof peak_isa, "%s", line + n);
-            }
-        } else if (strncmp(line, "info ", 5) == 0 || strncmp(line, "machine ", 8) == 0 ||
-                   strncmp(line, "note ", 5) == 0) {
-            keep_info(line);
-        }
-    }
-    fclose(f);
 }
 
 /* The better (lower) of the passes' medians; 0 if none. */
 static double best(const cell *c, int train)
 {
-    double t = 0;
-    for (int p = 0; p < 2; p++)
-        if (c->have[p]) {
-            double v = train ? c->train_ns[p] : c->forward_ns[p];
-            if (t == 0 || v < t)
-                t = v;
-        }
-    return t;
+    return bench_cell_best(c, train);
 }
 
 static double read_count(const char *dir, const char *net, const char *key)
@@ -247,6 +222,16 @@ static void correctness_gate(const char *dir)
             if (!c->checked)
                 continue;
             double jf = rel(c->J_forward, cells[n][r].J_forward);
+            if (!c->has_step) { /* inference only: J of its forward is all there is to check */
+                int ok = jf <= J_TOLERANCE;
+                if (!ok) {
+                    mismatches++;
+                    mismatch_mark[n][i] = 1;
+                }
+                printf("  %-8s %-6s %-36s J %.9f (rel %.1e)  no train step\n",
+                       ok ? "ok" : "MISMATCH", net->name, IMPLS[i].title, c->J_forward, jf);
+                continue;
+            }
             double js = rel(c->J_step, cells[n][r].J_forward);
             double *after = read_after(dir, net->name, IMPLS[i].key, count);
             double perr = INFINITY, uerr = INFINITY;
@@ -324,15 +309,53 @@ static void describe(const bench_net *net, char *out, size_t size)
 /* "1234 / 1250" with a missing pass as "-". */
 static void pair(const cell *c, int train, char *out, size_t size)
 {
-    double ns[2];
-    for (int k = 0; k < 2; k++)
-        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
-    if (ns[0] >= 0 && ns[1] >= 0)
-        snprintf(out, size, "%.0f / %.0f", ns[0], ns[1]);
-    else if (ns[0] >= 0 || ns[1] >= 0)
-        snprintf(out, size, ns[0] >= 0 ? "%.0f / -" : "- / %.0f", ns[0] >= 0 ? ns[0] : ns[1]);
-    else
-        snprintf(out, size, "- / -");
+    bench_cell_passes(c, train, out, size);
+}
+
+/* GFLOP/s ("12.34") and % of peak ("5.6%") of flops in ns, or "-" twice without a time. */
+static void rates(double flops, double ns, char out[2][32])
+{
+    if (ns <= 0) {
+        snprintf(out[0], sizeof out[0], "-");
+        snprintf(out[1], sizeof out[1], "-");
+        return;
+    }
+    snprintf(out[0], sizeof out[0], "%.2f", flops / ns);
+    snprintf(out[1], sizeof out[1], "%.1f%%", 100 * flops / ns / peak_gflops);
+}
+
+/* Every peer's own ratio against gradc -O3, one column a peer, and the best of them. */
+static void print_peer_columns(const char *dir, FILE *md)
+{
+    int gi = impl_index("gradc-O3");
+    fprintf(md, "\nEach peer against gradc -O3 -march=native (peer ns / gradc ns, above 1: gradc "
+                "is faster; MISMATCH: failed the gate, not counted):\n\n| net | |");
+    int columns = 2;
+    for (int i = 0; i < IMPL_COUNT; i++)
+        if (IMPLS[i].is_peer) {
+            fprintf(md, " %s |", IMPLS[i].title);
+            columns++;
+        }
+    fprintf(md, " best peer |\n|---|---|");
+    for (int k = 2; k < columns; k++)
+        fprintf(md, "---:|");
+    fprintf(md, "---|\n");
+    for (int n = 0; n < BENCH_NET_COUNT; n++) {
+        net_summary s = summarize(n, dir);
+        for (int t = 0; t < 2; t++) {
+            double mine = best(&cells[n][gi], t);
+            fprintf(md, "| %s | %s |", BENCH_NETS[n].name, t ? "train step" : "forward");
+            for (int i = 0; i < IMPL_COUNT; i++) {
+                if (!IMPLS[i].is_peer)
+                    continue;
+                char ratio[32];
+                bench_format_ratio(best(&cells[n][i], t), mine, ratio, sizeof ratio);
+                fprintf(md, " %s%s |", ratio,
+                        mismatch_mark[n][i] && strcmp(ratio, "n/a") ? " MISMATCH" : "");
+            }
+            fprintf(md, " %s |\n", s.best_peer[t] < 0 ? "none" : IMPLS[s.best_peer[t]].title);
+        }
+    }
 }
 
 static void print_tables(const char *dir, FILE *md)
@@ -361,13 +384,15 @@ static void print_tables(const char *dir, FILE *md)
             char fp[64], tp[64];
             pair(c, 0, fp, sizeof fp);
             pair(c, 1, tp, sizeof tp);
-            double fg = f > 0 ? s.forward_flops / f : 0, tg = t > 0 ? s.train_flops / t : 0;
+            char fg[2][32], tg[2][32]; /* GFLOP/s and % of peak, "-" without a time */
+            rates(s.forward_flops, f, fg);
+            rates(s.train_flops, t, tg);
             const char *bang = mismatch_mark[n][i] ? "!" : "";
-            printf("   %-36s %21s %8.2f %5.1f%%   %21s %8.2f %5.1f%% %s\n", IMPLS[i].title, fp, fg,
-                   100 * fg / peak_gflops, tp, tg, 100 * tg / peak_gflops, bang);
-            fprintf(md, "| %s | %s%s | %s | %.2f | %.1f%% | %s | %.2f | %.1f%% |\n", net->name,
-                    IMPLS[i].title, mismatch_mark[n][i] ? " (MISMATCH)" : "", fp, fg,
-                    100 * fg / peak_gflops, tp, tg, 100 * tg / peak_gflops);
+            printf("   %-36s %21s %8s %6s   %21s %8s %6s %s\n", IMPLS[i].title, fp, fg[0], fg[1],
+                   tp, tg[0], tg[1], bang);
+            fprintf(md, "| %s | %s%s | %s | %s | %s | %s | %s | %s |\n", net->name,
+                    IMPLS[i].title, mismatch_mark[n][i] ? " (MISMATCH)" : "", fp, fg[0], fg[1], tp,
+                    tg[0], tg[1]);
         }
         for (int g = 0; g < 2; g++) {
             int gi = impl_index(g ? "gradc-O2" : "gradc-O3");
@@ -384,8 +409,14 @@ static void print_tables(const char *dir, FILE *md)
             printf("\n");
         }
     }
-    fprintf(md, "\nspeedup = best peer's ns / gradc's ns (peers: Eigen fixed and dynamic, OpenBLAS "
-                "both ways, PyTorch; above 1 means gradc is faster):\n\n");
+    fprintf(md, "\nspeedup = best peer's ns / gradc's ns, the best peer being the fastest that "
+                "passed the gate of");
+    for (int i = 0, first = 1; i < IMPL_COUNT; i++)
+        if (IMPLS[i].is_peer) {
+            fprintf(md, "%s %s", first ? "" : ",", IMPLS[i].title);
+            first = 0;
+        }
+    fprintf(md, " (above 1 means gradc is faster):\n\n");
     fprintf(md, "| net | forward, -O3 -march=native | forward, -O2 | train step, -O3 -march=native "
                 "| train step, -O2 |\n|---|---:|---:|---:|---:|\n");
     for (int n = 0; n < BENCH_NET_COUNT; n++) {
@@ -402,61 +433,7 @@ static void print_tables(const char *dir, FILE *md)
             }
         fprintf(md, "\n");
     }
-}
-
-/* Replaces what lies between the marker lines; leaves the file alone when either is missing. */
-static int update_readme(const char *path, const char *markdown)
-{
-    static const char *begin = "<!-- bench:begin -->", *end = "<!-- bench:end -->";
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fclose(f);
-        free(text);
-        return 0;
-    }
-    fclose(f);
-    text[size] = 0;
-    char *b = strstr(text, begin), *e = b ? strstr(b, end) : NULL;
-    if (!b || !e) {
-        free(text);
-        return 0;
-    }
-    char *after_begin = strchr(b, '\n');
-    if (!after_begin || after_begin > e) {
-        free(text);
-        return 0;
-    }
-    char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.bench-tmp", path);
-    FILE *out = fopen(tmp, "wb");
-    if (!out) {
-        free(text);
-        return 0;
-    }
-    fwrite(text, 1, (size_t)(after_begin + 1 - text), out);
-    fputs(markdown, out);
-    fputs(e, out);
-    int ok = fclose(out) == 0 && rename(tmp, path) == 0;
-    free(text);
-    return ok;
-}
-
-static char *slurp(FILE *f)
-{
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size)
-        exit(1);
-    text[size] = 0;
-    return text;
+    print_peer_columns(dir, md);
 }
 
 int main(int argc, char **argv)
@@ -465,7 +442,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s RESULTS DATA_DIR README MARKDOWN_OUT\n", argv[0]);
         return 2;
     }
-    read_results(argv[1]);
+    bench_read_results(argv[1], cell_of, keep_info, take_peak);
     char peak_text[512];
     if (peak_gflops > 0) {
         snprintf(peak_text, sizeof peak_text,
@@ -496,23 +473,29 @@ int main(int argc, char **argv)
     fprintf(md, "Measured by `make bench` (tests/bench/): the nets in tests/bench/specs/, one "
                 "thread, float (the reference engine: double), the same data and initial weights "
                 "for every implementation.\n\n");
-    for (int i = 0; i < info_count; i++)
+    /* The README gets each peer's first info line (its version, core and threads); the rest
+     * (the kernels each library chose, per net) stay in the printed report. */
+    int peer_described[IMPL_COUNT] = {0};
+    for (int i = 0; i < info_count; i++) {
+        char label[128] = "";
+        sscanf(infos[i], "info %127s", label);
+        int k = impl_index(label);
         if (strncmp(infos[i], "machine ", 8) == 0)
             fprintf(md, "- %s\n", infos[i] + 8);
         else if (strncmp(infos[i], "note ", 5) == 0)
             fprintf(md, "- **%s**\n", infos[i] + 5);
-        else if (strncmp(infos[i], "info openblas", 13) == 0 ||
-                 strncmp(infos[i], "info torch", 10) == 0)
-            fprintf(md, "- %s\n", strchr(infos[i] + 5, ' ') + 1);
+        else if (k >= 0 && IMPLS[k].is_peer && !peer_described[k]++)
+            fprintf(md, "- %s: %s\n", IMPLS[k].title, strchr(infos[i] + 5, ' ') + 1);
+    }
     fprintf(md, "\nMedian ns per call, measured twice (pass 1 / pass 2); GFLOP/s and %% of peak "
                 "use the better pass. %% of peak is against %s.%s\n\n",
             peak_text,
             mismatches ? " **Some implementations FAILED the correctness gate.**" : "");
     print_tables(argv[2], md);
-    char *markdown = slurp(md);
+    char *markdown = bench_slurp(md);
     fclose(md);
 
-    if (update_readme(argv[3], markdown))
+    if (bench_splice_readme(argv[3], "<!-- bench:begin -->", "<!-- bench:end -->", markdown))
         printf("\nreport: wrote the markdown table into %s between the bench markers\n", argv[3]);
     else
         printf("\nreport: %s has no <!-- bench:begin --> / <!-- bench:end --> lines: README not "

@@ -5,7 +5,8 @@
 # 1. prep: the gradc programs write each net's data (initial weights from <net>_init with the
 #    spec's seed, X, Y) into BUILD_DIR/data/<net>/ (conv nets: BUILD_DIR/conv/data/<net>/), which
 #    every implementation then reads;
-# 2. two passes; in each, for every dense net, every implementation in turn (one process each, so
+# 2. two passes; in each, for every dense net, every implementation in turn (gradc both builds,
+#    the reference engine, Eigen, OpenBLAS, LIBXSMM, oneDNN, XNNPACK; one process each, so
 #    a net is measured by all of them close together in time), then PyTorch for all dense nets;
 #    then for every conv net, every conv implementation in turn (gradc both builds, PyTorch,
 #    oneDNN, XNNPACK);
@@ -49,10 +50,19 @@ say() { echo "$*" >> "$sink"; }
 
 cpu_field() { sed -n "s/^$1[[:space:]]*: //p" /proc/cpuinfo | head -n 1; }
 cache() { lscpu 2>/dev/null | sed -n "s/^$1 cache:[[:space:]]*//p"; }
-avx512=$(grep -q -w avx512f /proc/cpuinfo && echo "AVX-512F" || echo "no AVX-512")
+# The vector extensions the peers' kernels choose between, as the kernel reports them.
+cpu_flags() {
+    flags=$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+    for flag in avx2 fma avx512f avx512_vnni avx512_bf16 amx_tile; do
+        case " $flags " in
+        *" $flag "*) printf ' %s' "$flag" ;;
+        *) printf ' no-%s' "$flag" ;;
+        esac
+    done
+}
 cpu="$(cpu_field 'model name'), family $(cpu_field 'cpu family') model $(cpu_field model)"
-say "machine cpu: $cpu, $avx512, $(grep -c '^processor' /proc/cpuinfo) logical CPUs," \
-    "L1d $(cache L1d), L2 $(cache L2)"
+say "machine cpu: $cpu, flags:$(cpu_flags), $(grep -c '^processor' /proc/cpuinfo) logical" \
+    "CPUs, L1d $(cache L1d), L2 $(cache L2) (from /proc/cpuinfo and lscpu)"
 say "machine C compiler: $(${BENCH_CC:-cc} --version | head -n 1)"
 say "machine C++ compiler: $(${BENCH_CXX:-g++} --version | head -n 1)"
 cp "$results" "$conv_results"
@@ -76,6 +86,17 @@ run() {
         say "note $label failed: $(head -c 300 "$build/last-error.txt" | tr '\n' ' ')"
         cat "$build/last-error.txt" >&2
     fi
+}
+
+# The same for a program whose library reports on stderr what it ran (LIBXSMM_VERBOSE's
+# summary of the kernels it generated, per net): each non-empty line of that becomes an
+# "info LABEL NET stderr:" line.
+run_reporting() {
+    label=$1
+    net=$2
+    shift 2
+    run "$label" "$@"
+    sed -n "/[^[:space:]]/s/^/info $label $net stderr: /p" "$build/last-error.txt" >> "$sink"
 }
 
 have_ref=1
@@ -134,6 +155,10 @@ for pass in 1 2; do
         run openblas "$build/openblas" "$data" "$pass" openblas "$net"
         run openblas-skx env OPENBLAS_CORETYPE=SkylakeX \
             "$build/openblas" "$data" "$pass" openblas-skx "$net"
+        run_reporting libxsmm "$net" env LIBXSMM_VERBOSE=2 \
+            "$build/libxsmm" "$data" "$pass" libxsmm "$net"
+        run dnnl "$build/dnnl" "$data" "$pass" dnnl "$net"
+        run xnnpack "$build/xnnpack" "$data" "$pass" xnnpack "$net"
     done
     if has_suite dense; then
         printf ' (peak)' >&2

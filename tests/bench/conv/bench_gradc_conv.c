@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "conv_harness.h"
 #include NET_HEADER
@@ -45,23 +44,23 @@ static const conv_net *checked_net(void)
 {
     const conv_net *net = conv_find_net(STR(NET));
     if (!net)
-        conv_die("%s is not in conv_nets.h", STR(NET));
+        bench_die("%s is not in conv_nets.h", STR(NET));
     if (net->inputs != MACRO(_INPUTS) || net->batch != MACRO(_BATCH) ||
         net->classes != MACRO(_OUTPUTS) || conv_param_count(net) != MACRO(_PARAM_COUNT) ||
         sizeof(real) != sizeof(float) || sizeof(params_t) != MACRO(_PARAM_COUNT) * sizeof(real))
-        conv_die("%s: conv_nets.h does not match the generated %s", net->name, NET_HEADER);
+        bench_die("%s: conv_nets.h does not match the generated %s", net->name, NET_HEADER);
     return net;
 }
 
 static void *create(const conv_net *net, const float *params, const float *X, const float *Y)
 {
     (void)net;
-    gradc_bench *b = conv_alloc(sizeof *b);
+    gradc_bench *b = bench_alloc(sizeof *b);
     memcpy(b->X, X, sizeof b->X);
     memcpy(b->Y, Y, sizeof b->Y);
     memcpy(&b->p, params, sizeof b->p);
     FN(_train_state_init)(&b->s);
-    conv_info("gradc %s: forward %ld FLOP, train step %ld FLOP (from %s), built with %s, 1 thread",
+    bench_info("gradc %s: forward %ld FLOP, train step %ld FLOP (from %s), built with %s, 1 thread",
               STR(NET), (long)MACRO(_FORWARD_FLOPS), (long)MACRO(_TRAIN_STEP_FLOPS), NET_HEADER,
               BENCH_FLAGS);
     return b;
@@ -107,55 +106,40 @@ static void destroy(void *self)
     free(self);
 }
 
-/* splitmix64: the benchmark data are the same on every machine. */
-static double uniform(uint64_t *state)
-{
-    uint64_t z = (*state += UINT64_C(0x9E3779B97F4A7C15));
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    z ^= z >> 31;
-    return (double)(z >> 11) * 0x1.0p-53;
-}
-
 static int prep(const char *data_dir)
 {
     const conv_net *net = checked_net();
-    char dir[4096], path[4096];
-    if (snprintf(dir, sizeof dir, "%s/%s", data_dir, net->name) >= (int)sizeof dir)
-        conv_die("path too long: %s", data_dir);
-    mkdir(data_dir, 0777);
-    mkdir(dir, 0777);
+    char path[4096];
+    bench_make_net_dir(data_dir, net->name);
 
     static params_t p;
     static float X[MACRO(_INPUTS) * MACRO(_BATCH)], Y[MACRO(_OUTPUTS) * MACRO(_BATCH)];
     FN(_init)(&p, MACRO(_INIT_SEED));
     uint64_t state = UINT64_C(0x636f6e76) ^ (uint64_t)net->inputs * 1000003u ^ (uint64_t)net->batch;
     for (size_t k = 0; k < sizeof X / sizeof *X; k++)
-        X[k] = (float)uniform(&state);
+        X[k] = (float)bench_uniform(&state);
     for (int j = 0; j < net->batch; j++) {
-        int hot = (int)(uniform(&state) * net->classes);
+        int hot = (int)(bench_uniform(&state) * net->classes);
         for (int i = 0; i < net->classes; i++)
             Y[i * net->batch + j] = i == hot ? 1.0f : 0.0f;
     }
-    conv_path(path, data_dir, net->name, "params0.f32");
-    conv_write_floats(path, (const float *)&p, MACRO(_PARAM_COUNT));
-    conv_path(path, data_dir, net->name, "X.f32");
-    conv_write_floats(path, X, sizeof X / sizeof *X);
-    conv_path(path, data_dir, net->name, "Y.f32");
-    conv_write_floats(path, Y, sizeof Y / sizeof *Y);
+    bench_write_floats(data_dir, net->name, "params0.f32", (const float *)&p,
+                       MACRO(_PARAM_COUNT));
+    bench_write_floats(data_dir, net->name, "X.f32", X, sizeof X / sizeof *X);
+    bench_write_floats(data_dir, net->name, "Y.f32", Y, sizeof Y / sizeof *Y);
 
     /* What the report prints next to the times: FLOPs as gradc's header counts them. */
-    conv_path(path, data_dir, net->name, "net.txt");
+    bench_path(path, data_dir, net->name, "net.txt");
     FILE *f = fopen(path, "w");
     if (!f)
-        conv_die("cannot write %s", path);
+        bench_die("cannot write %s", path);
     fprintf(f, "name %s\nbatch %d\ninputs %d\nclasses %d\nparams %ld\nseed %lu\n", net->name,
             net->batch, net->inputs, net->classes, (long)MACRO(_PARAM_COUNT),
             (unsigned long)MACRO(_INIT_SEED));
     fprintf(f, "forward_flops %ld\ntrain_flops %ld\n", (long)MACRO(_FORWARD_FLOPS),
             (long)MACRO(_TRAIN_STEP_FLOPS));
     if (fclose(f) != 0)
-        conv_die("cannot write %s", path);
+        bench_die("cannot write %s", path);
     return 0;
 }
 

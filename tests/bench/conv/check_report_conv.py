@@ -6,27 +6,17 @@ its arithmetic are known to work before anyone reads its numbers.
 Each case writes a results file, the data files the report reads (out.*.f32, after.*.f64,
 net.txt) and a README, runs the report and checks what it printed and wrote. Stdlib only.
 """
-import array
 import os
 import random
 import shutil
-import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from report_checks import check, check_no_markers, finish, run, write, write_case  # noqa: E402
 
 NETS = {"cnn8": (32, 10, 1418), "kws": (16, 12, 33228)}  # batch, classes, parameters
 README = ("# title\n\ntext before\n<!-- bench-conv:begin -->\nold table\n"
           "<!-- bench-conv:end -->\nafter\n")
-failures = []
-
-
-def check(condition, what):
-    if not condition:
-        failures.append(what)
-
-
-def write(path, typecode, values):
-    with open(path, "wb") as f:
-        array.array(typecode, values).tofile(f)
 
 
 def make_case(work, name, peers, edit=None):
@@ -62,21 +52,8 @@ def make_case(work, name, peers, edit=None):
                 t = f"{train[p]:.1f}" if train is not None else "-"
                 reps = "10" if train is not None else "-"
                 lines.append(f"result {label} {net} {p + 1} {fwd[p]:.1f} {t} 10 {reps}")
-    results = os.path.join(case, "results.txt")
-    with open(results, "w") as f:
-        f.write("\n".join(lines) + "\n")
-    readme = os.path.join(case, "README.md")
-    with open(readme, "w") as f:
-        f.write(README)
+    results, readme = write_case(case, lines, README)
     return case, results, data, readme
-
-
-def run(report, case, results, data, readme):
-    r = subprocess.run([report, results, data, readme, os.path.join(case, "results.md")],
-                       capture_output=True, text=True, timeout=60)
-    check(r.returncode == 0, f"{case}: exit status {r.returncode}: {r.stderr}")
-    with open(readme) as f:
-        return r.stdout, f.read()
 
 
 def table_row(text, title):
@@ -154,19 +131,9 @@ def main(report, work):
           f"missing: oneDNN row {dnnl[:1]}")
 
     # 5. A README without the markers is left exactly as it was.
-    case, results, data, readme = make_case(work, "no-markers", ALL)
-    with open(readme, "w") as f:
-        f.write("# no markers here\n")
-    out, text = run(report, case, results, data, readme)
-    check(text == "# no markers here\n", "no-markers: the README changed")
-    check("README not updated" in out, "no-markers: the report did not say so")
-
-    if failures:
-        for f in failures:
-            print(f"check-bench-conv: FAILED: {f}", file=sys.stderr)
-        return 1
-    print("check-bench-conv: the conv report's gate, ratios and README update work (5 cases)")
-    return 0
+    check_no_markers(report, *make_case(work, "no-markers", ALL))
+    return finish("check-bench-conv", "the conv report's gate, ratios and README update work "
+                  "(5 cases)")
 
 
 if __name__ == "__main__":

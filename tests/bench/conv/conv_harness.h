@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 
+#include "../bench_util.h" /* bench_die, bench_info, bench_alloc, bench_path ... */
 #include "conv_nets.h"
 
 /* One implementation of one net. Data arrive in the interface's layout (batch last, parameters
@@ -40,28 +41,5 @@ typedef struct {
 
 /* Runs the protocol above for one adapter; returns the process exit status. */
 int conv_bench_main(int argc, char **argv, const conv_adapter *adapter);
-
-/* Prints "info LABEL ..." with the running program's label. */
-void conv_info(const char *format, ...)
-#ifdef __GNUC__
-    __attribute__((format(printf, 1, 2)))
-#endif
-    ;
-
-/* One line on stderr ("bench: ..."), exit status 1. */
-void conv_die(const char *format, ...)
-#ifdef __GNUC__
-    __attribute__((format(printf, 1, 2), noreturn))
-#endif
-    ;
-
-/* 64-byte aligned, zeroed memory (release it with free); dies when out of memory. */
-void *conv_alloc(size_t bytes);
-
-/* DIR/NET/FILE into path (4096 bytes); dies when it does not fit. */
-void conv_path(char *path, const char *dir, const char *net, const char *file);
-
-/* Writes count floats to path, or dies naming it. */
-void conv_write_floats(const char *path, const float *data, size_t count);
 
 #endif

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bench_util.h"
 #include "conv_nets.h"
 
 /* The gate's tolerances. Measured between gradc and PyTorch here: outputs 1.2e-7, J 8e-8,
@@ -42,13 +43,7 @@ static const impl_desc IMPLS[] = {
 #define IMPL_COUNT ((int)(sizeof IMPLS / sizeof *IMPLS))
 #define REFERENCE 0 /* gradc-O3: the gate compares everyone with it, and all pairs */
 
-typedef struct {
-    int have[2];
-    double forward_ns[2], train_ns[2]; /* train_ns < 0: inference only */
-    int checked, has_step;
-    double J_forward, J_step;
-    int mismatch;
-} cell;
+typedef bench_cell cell;
 
 static cell cells[CONV_NET_COUNT][IMPL_COUNT];
 static char infos[MAX_INFO][MAX_LINE];
@@ -78,74 +73,16 @@ static void keep_info(const char *line)
         snprintf(infos[info_count++], MAX_LINE, "%s", line);
 }
 
-/* A number, or "-" (not applicable) as -1; anything else is 0 with *ok cleared. */
-static double number(const char *word, int *ok)
+static cell *cell_of(const char *label, const char *net)
 {
-    if (!word) {
-        *ok = 0;
-        return 0;
-    }
-    if (strcmp(word, "-") == 0)
-        return -1;
-    char *end;
-    double v = strtod(word, &end);
-    if (*end != 0)
-        *ok = 0;
-    return v;
-}
-
-static void read_results(const char *path)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        fprintf(stderr, "report_conv: cannot open %s\n", path);
-        exit(1);
-    }
-    char line[MAX_LINE], copy[MAX_LINE];
-    while (fgets(line, sizeof line, f)) {
-        line[strcspn(line, "\n")] = 0;
-        snprintf(copy, sizeof copy, "%s", line);
-        char *kind = strtok(copy, " "), *label = strtok(NULL, " "), *net = strtok(NULL, " ");
-        if (!kind)
-            continue;
-        int n = net ? net_index(net) : -1, i = label ? impl_index(label) : -1, ok = 1;
-        if (strcmp(kind, "result") == 0 && n >= 0 && i >= 0) {
-            int pass = (int)number(strtok(NULL, " "), &ok);
-            double fwd = number(strtok(NULL, " "), &ok), train = number(strtok(NULL, " "), &ok);
-            if (!ok || pass < 1 || pass > 2 || fwd <= 0)
-                continue;
-            cell *c = &cells[n][i];
-            c->have[pass - 1] = 1;
-            c->forward_ns[pass - 1] = fwd;
-            c->train_ns[pass - 1] = train;
-        } else if (strcmp(kind, "check") == 0 && n >= 0 && i >= 0) {
-            double jf = number(strtok(NULL, " "), &ok), js = number(strtok(NULL, " "), &ok);
-            if (!ok)
-                continue;
-            cell *c = &cells[n][i];
-            c->checked = 1;
-            c->J_forward = jf;
-            c->has_step = js != -1;
-            c->J_step = js;
-        } else if (strcmp(kind, "info") == 0 || strcmp(kind, "machine") == 0 ||
-                   strcmp(kind, "note") == 0) {
-            keep_info(line);
-        }
-    }
-    fclose(f);
+    int n = net_index(net), i = impl_index(label);
+    return n >= 0 && i >= 0 ? &cells[n][i] : NULL;
 }
 
 /* The better (lower) of the passes' medians; 0 if none (or inference only). */
 static double best(const cell *c, int train)
 {
-    double t = 0;
-    for (int p = 0; p < 2; p++)
-        if (c->have[p]) {
-            double v = train ? c->train_ns[p] : c->forward_ns[p];
-            if (v > 0 && (t == 0 || v < t))
-                t = v;
-        }
-    return t;
+    return bench_cell_best(c, train);
 }
 
 /* count values of DIR/NET/FILE, as doubles (floats widened); NULL when missing or short. */
@@ -310,26 +247,13 @@ static void correctness_gate(const char *dir)
 /* "1234 / 1250", a missing pass as "-". */
 static void pair(const cell *c, int train, char *out, size_t size)
 {
-    double ns[2];
-    for (int k = 0; k < 2; k++)
-        ns[k] = !c->have[k] ? -1 : train ? c->train_ns[k] : c->forward_ns[k];
-    char p[2][32];
-    for (int k = 0; k < 2; k++)
-        if (ns[k] > 0)
-            snprintf(p[k], sizeof p[k], "%.0f", ns[k]);
-        else
-            snprintf(p[k], sizeof p[k], "-");
-    snprintf(out, size, "%s / %s", p[0], p[1]);
+    bench_cell_passes(c, train, out, size);
 }
 
 /* "3.21x" for peer / gradc, or "n/a". */
 static void speedup(int n, int peer, int gradc, int train, char *out, size_t size)
 {
-    double mine = best(&cells[n][gradc], train), theirs = best(&cells[n][peer], train);
-    if (mine > 0 && theirs > 0)
-        snprintf(out, size, "%.2fx", theirs / mine);
-    else
-        snprintf(out, size, "n/a");
+    bench_format_ratio(best(&cells[n][peer], train), best(&cells[n][gradc], train), out, size);
 }
 
 static double read_count(const char *dir, const char *net, const char *key)
@@ -391,64 +315,13 @@ static void print_tables(const char *dir, FILE *md)
     }
 }
 
-/* Replaces what lies between the marker lines; leaves the file alone when either is missing. */
-static int update_readme(const char *path, const char *markdown)
-{
-    static const char *begin = "<!-- bench-conv:begin -->", *end = "<!-- bench-conv:end -->";
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fclose(f);
-        free(text);
-        return 0;
-    }
-    fclose(f);
-    text[size] = 0;
-    char *b = strstr(text, begin), *e = b ? strstr(b, end) : NULL;
-    char *after_begin = b ? strchr(b, '\n') : NULL;
-    char tmp[4096];
-    FILE *out = NULL;
-    if (e && after_begin && after_begin < e &&
-        snprintf(tmp, sizeof tmp, "%s.bench-conv-tmp", path) < (int)sizeof tmp)
-        out = fopen(tmp, "wb");
-    if (!out) {
-        free(text);
-        return 0;
-    }
-    fwrite(text, 1, (size_t)(after_begin + 1 - text), out);
-    fputs(markdown, out);
-    fputs(e, out);
-    int ok = fclose(out) == 0 && rename(tmp, path) == 0;
-    free(text);
-    return ok;
-}
-
-static char *slurp(FILE *f)
-{
-    fseek(f, 0, SEEK_END);
-    long size = ftell(f);
-    rewind(f);
-    char *text = malloc((size_t)size + 1);
-    if (!text || fread(text, 1, (size_t)size, f) != (size_t)size) {
-        fprintf(stderr, "report_conv: cannot read back the markdown\n");
-        exit(1);
-    }
-    text[size] = 0;
-    return text;
-}
-
 int main(int argc, char **argv)
 {
     if (argc != 5) {
         fprintf(stderr, "usage: %s RESULTS DATA_DIR README MARKDOWN_OUT\n", argv[0]);
         return 2;
     }
-    read_results(argv[1]);
+    bench_read_results(argv[1], cell_of, keep_info, NULL);
 
     printf("\n== Conv nets: machine and implementations\n");
     for (int i = 0; i < info_count; i++)
@@ -493,10 +366,11 @@ int main(int argc, char **argv)
             OUT_TOLERANCE, J_TOLERANCE, P_TOLERANCE,
             mismatches ? "**FAILED, see the rows marked MISMATCH**" : "passed");
     print_tables(argv[2], md);
-    char *markdown = slurp(md);
+    char *markdown = bench_slurp(md);
     fclose(md);
 
-    if (update_readme(argv[3], markdown))
+    if (bench_splice_readme(argv[3], "<!-- bench-conv:begin -->", "<!-- bench-conv:end -->",
+                            markdown))
         printf("\nreport_conv: wrote the conv tables into %s between the bench-conv markers\n",
                argv[3]);
     else
