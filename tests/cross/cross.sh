@@ -662,26 +662,22 @@ rv_core() {
         images=
         for program in $programs; do images="$images $R/$program.elf"; done
         # shellcheck disable=SC2086
-        sh "$HERE/rv_symbols.sh" no-double "$core" $images || {
+        RV_SYMBOLS_CACHE=$W sh "$HERE/rv_symbols.sh" no-double "$core" $images || {
             echo "  float model: $core images with double-precision code"
             status=1
         }
     fi
     # The int8 build on the core without FPU: integer only, object and image.
     if [ $q8 = yes ] && [ "$core" = rv32imac ]; then
-        sh "$HERE/rv_symbols.sh" int-only "$core" "$R/${name}_q8.o" "$R/q8.elf" || {
+        RV_SYMBOLS_CACHE=$W sh "$HERE/rv_symbols.sh" int-only "$core" "$R/${name}_q8.o" "$R/q8.elf" || {
             echo "  int8: the $core int8 build is not integer-only"
             status=1
         }
         record "${core}_q8_undefined" "$(riscv64-unknown-elf-nm -u "$R/${name}_q8.o" | awk '{ print $NF }' | sort -u | tr '\n' ' ')"
     fi
     for call in $calls; do
-        measured=$(get "${core}_${call}_stack")
-        claimed=$(get "${core}_${call}_header_stack")
-        if [ -z "$measured" ] || [ -z "$claimed" ] || [ "$measured" -gt "$claimed" ]; then
-            echo "  $core $call: measured ${measured:-?} bytes of stack, more than the header's ${claimed:-?}"
-            status=1
-        fi
+        sh "$HERE/stack_within.sh" "$core $call" "$(get "${core}_${call}_stack")" \
+            "$(get "${core}_${call}_header_stack")" || status=1
     done
 }
 

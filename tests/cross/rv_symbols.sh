@@ -22,7 +22,8 @@ usage() {
 }
 [ $# -ge 3 ] || usage
 mode=$1
-case $2 in
+target=$2
+case $target in
 rv32imf) arch="-march=rv32imf -mabi=ilp32f" ;;
 rv32imac) arch="-march=rv32imac -mabi=ilp32" ;;
 *) usage ;;
@@ -36,26 +37,35 @@ esac
 tmp=${TMPDIR:-/tmp}/rv_symbols.$$
 trap 'rm -f "$tmp".*' EXIT
 
-# The libc.a the linker takes for ARCH (asked of the linker itself, not guessed from a path).
-printf 'int main(void) { return 0; }\n' > "$tmp.c"
-# shellcheck disable=SC2086
-libc=$(riscv64-unknown-elf-gcc --specs=picolibc.specs $arch -nostartfiles -Wl,--trace "$tmp.c" \
-    -o "$tmp.elf" 2>&1 | grep '/libc\.a$' | head -1)
-[ -f "$libc" ] || { echo "rv_symbols.sh: no picolibc libc.a for $2 (picolibc-riscv64-unknown-elf)" >&2; exit 2; }
-riscv64-unknown-elf-nm -A -g --defined-only "$libc" 2> /dev/null | awk -F: '$2 ~ /^libm_/ { print $NF }' \
-    | awk 'NF == 3 { print $3 }' | sort -u > "$tmp.libm"
-[ -s "$tmp.libm" ] || { echo "rv_symbols.sh: no libm functions in $libc" >&2; exit 2; }
-if [ "$mode" = no-double ]; then
-    # x is a double function when xf is there too.
-    sed 's/$/f/' "$tmp.libm" | grep -Fxf - "$tmp.libm" | sed 's/f$//' > "$tmp.banned"
-else
-    cp "$tmp.libm" "$tmp.banned"
+banned=$tmp.banned
+# RV_SYMBOLS_CACHE=DIR: keep the list of banned symbols there, per mode and ARCH, and reuse it
+# (make check-cross's runs each use a fresh folder: reading libc.a is the slow part).
+if [ -n "${RV_SYMBOLS_CACHE:-}" ]; then
+    banned=$RV_SYMBOLS_CACHE/rv_symbols.$mode.$target
 fi
-# shellcheck disable=SC2086
-libgcc=$(riscv64-unknown-elf-gcc $arch -print-libgcc-file-name)
-riscv64-unknown-elf-nm -g --defined-only "$libgcc" | awk 'NF == 3 { print $3 }' \
-    | grep -E "$SOFT_ROUTINES" >> "$tmp.banned" || true
-sort -u -o "$tmp.banned" "$tmp.banned"
+if [ ! -s "$banned" ]; then
+    # The libc.a the linker takes for ARCH (asked of the linker itself, not guessed from a path).
+    printf 'int main(void) { return 0; }\n' > "$tmp.c"
+    # shellcheck disable=SC2086
+    libc=$(riscv64-unknown-elf-gcc --specs=picolibc.specs $arch -nostartfiles -Wl,--trace "$tmp.c" \
+        -o "$tmp.elf" 2>&1 | grep '/libc\.a$' | head -1)
+    [ -f "$libc" ] || { echo "rv_symbols.sh: no picolibc libc.a for $target (picolibc-riscv64-unknown-elf)" >&2; exit 2; }
+    riscv64-unknown-elf-nm -A -g --defined-only "$libc" 2> /dev/null | awk -F: '$2 ~ /^libm_/ { print $NF }' \
+        | awk 'NF == 3 { print $3 }' | sort -u > "$tmp.libm"
+    [ -s "$tmp.libm" ] || { echo "rv_symbols.sh: no libm functions in $libc" >&2; exit 2; }
+    if [ "$mode" = no-double ]; then
+        # x is a double function when xf is there too.
+        sed 's/$/f/' "$tmp.libm" | grep -Fxf - "$tmp.libm" | sed 's/f$//' > "$tmp.list"
+    else
+        cp "$tmp.libm" "$tmp.list"
+    fi
+    # shellcheck disable=SC2086
+    libgcc=$(riscv64-unknown-elf-gcc $arch -print-libgcc-file-name)
+    riscv64-unknown-elf-nm -g --defined-only "$libgcc" | awk 'NF == 3 { print $3 }' \
+        | grep -E "$SOFT_ROUTINES" >> "$tmp.list" || true
+    sort -u "$tmp.list" > "$tmp.sorted"
+    mv "$tmp.sorted" "$banned"
+fi
 
 status=0
 for file in "$@"; do
@@ -63,7 +73,7 @@ for file in "$@"; do
     *.o) riscv64-unknown-elf-nm -u "$file" ;;
     *) riscv64-unknown-elf-nm "$file" ;;
     esac | awk '{ print $NF }' | sort -u > "$tmp.symbols"
-    found=$(grep -Fxf "$tmp.banned" "$tmp.symbols" | tr '\n' ' ' || true)
+    found=$(grep -Fxf "$banned" "$tmp.symbols" | tr '\n' ' ' || true)
     if [ -n "$found" ]; then
         case $mode in
         no-double) echo "  $file: double-precision or libm double routines: $found" ;;
