@@ -531,6 +531,9 @@ RV_CFLAGS="-std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -
     -fdata-sections --specs=picolibc.specs"
 RV_LDFLAGS="-nostartfiles -T $HERE/board/riscv_virt.ld -Wl,--gc-sections"
 QEMU_RV="qemu-system-riscv32 -M virt -bios none -nographic -semihosting-config enable=on,target=native"
+# rv_symbols.sh's lists of banned symbols, made once per folder (make check-cross shares a fresh one
+# between its specs).
+RV_SYMBOLS_CACHE=${RV_SYMBOLS_CACHE:-$W}
 # The double code picolibc's float functions hold (see the float check below); space-separated.
 RV_PICOLIBC_DOUBLE="__truncdfsf2"
 rv_arch() {
@@ -549,14 +552,14 @@ rv_cpu() {
 rvcc() {
     core=$1
     shift
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2046,SC2086
     riscv64-unknown-elf-gcc $(rv_arch "$core") $RV_CFLAGS "$@"
 }
 rvlink() {
     core=$1
     out=$2
     shift 2
-    # shellcheck disable=SC2086
+    # shellcheck disable=SC2046,SC2086
     riscv64-unknown-elf-gcc $(rv_arch "$core") $RV_CFLAGS $RV_LDFLAGS -Wl,-Map="$out.map" "$@" -lm -o "$out"
 }
 rv_size_of() {
@@ -609,7 +612,7 @@ rv_core() {
         rvlink "$core" "$R/q8.elf" "$R/board.o" "$R/probe.o" "$R/q8_main.o" "$R/${name}_q8.o"
     fi
 
-    run_rv "$core" empty
+    # (empty.elf is only measured, not run: its size is the harness's)
     for program in $programs; do
         run_rv "$core" "$program"
         printf '  %-6s host vs %s: ' "$program" "$core"
@@ -670,25 +673,27 @@ rv_core() {
         for program in $programs; do images="$images $R/$program.elf"; done
         [ "$core" = rv32imf ] && objects="$objects $R/train_main.o $R/$name.o"
         # shellcheck disable=SC2086
-        RV_SYMBOLS_CACHE=$W sh "$HERE/rv_symbols.sh" no-double "$core" $objects || {
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE sh "$HERE/rv_symbols.sh" no-double "$core" $objects || {
             echo "  float model: $core objects referencing double-precision code"
             status=1
         }
         # shellcheck disable=SC2086
-        RV_SYMBOLS_CACHE=$W RV_SYMBOLS_ALLOW="$RV_PICOLIBC_DOUBLE" sh "$HERE/rv_symbols.sh" no-double "$core" $images || {
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE RV_SYMBOLS_ALLOW="$RV_PICOLIBC_DOUBLE" sh "$HERE/rv_symbols.sh" no-double "$core" $images || {
             echo "  float model: $core images with double-precision code"
             status=1
         }
         # shellcheck disable=SC2086
+        printf '%s\n' $RV_PICOLIBC_DOUBLE > "$R/picolibc_double.txt"
+        # shellcheck disable=SC2086
         library_double=$(riscv64-unknown-elf-nm $images | awk '{ print $NF }' | sort -u \
-            | grep -Fx -e $(echo "$RV_PICOLIBC_DOUBLE" | sed 's/ / -e /g') | tr '\n' ' ' || true)
+            | grep -Fxf "$R/picolibc_double.txt" | tr '\n' ' ' || true)
         record "${core}_library_double" "$library_double"
         [ -z "$library_double" ] \
             || echo "  $core images: picolibc's float functions' own double code (special cases): $library_double"
     fi
     # The int8 build on the core without FPU: integer only, object and image.
     if [ $q8 = yes ] && [ "$core" = rv32imac ]; then
-        RV_SYMBOLS_CACHE=$W sh "$HERE/rv_symbols.sh" int-only "$core" "$R/${name}_q8.o" "$R/q8.elf" || {
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE sh "$HERE/rv_symbols.sh" int-only "$core" "$R/${name}_q8.o" "$R/q8.elf" || {
             echo "  int8: the $core int8 build is not integer-only"
             status=1
         }

@@ -68,6 +68,7 @@ if [ ! -s "$banned" ]; then
     mv "$tmp.sorted" "$banned"
 fi
 
+# shellcheck disable=SC2086
 printf '%s\n' ${RV_SYMBOLS_ALLOW:-} > "$tmp.allowed"
 status=0
 for file in "$@"; do
