@@ -21,6 +21,13 @@
 #     chips over many inputs and compare every output byte with the host's; check that the
 #     Cortex-M0 object calls no floating-point routine and no libm; print its sizes and
 #     instructions next to the float build's, and the ratio against the issue's targets.
+#  7. RISC-V (QEMU virt, picolibc): rv32imf (single-precision FPU) runs the training,
+#     inference-only and int8 builds, rv32imac (no FPU) the inference-only and int8 ones; the same
+#     comparisons with the host, the same double-precision, integer-only and stack checks. Skipped,
+#     saying so, when the RISC-V tools are not installed (CROSS_RISCV=require makes that a failure,
+#     CROSS_RISCV=no skips them).
+# Instructions per multiply-add: the MACs of one inference and of one train step are counted from
+# the spec (tests/cross/refnet.lua SPEC macs).
 # Results as key=value lines go to $CROSS_BUILD/<name>.build/result.txt (for make cross-table).
 # Run from the project root. Exit status non-zero on any build failure or mismatch.
 set -eu
@@ -29,6 +36,7 @@ SPEC=${1:?usage: cross.sh SPEC [WEIGHTS [CALIB]]}
 WEIGHTS=${2:-}
 CALIB=${3:-}
 CROSS_M0=${CROSS_M0:-auto}
+CROSS_RISCV=${CROSS_RISCV:-auto}
 GRADC=${GRADC:-gen/build/gradc}
 HOST_CC=${HOST_CC:-cc}
 CROSS_BUILD=${CROSS_BUILD:-tests/build/cross}
@@ -68,6 +76,7 @@ done
 [ -z "$WEIGHTS" ] || [ -f "$WEIGHTS" ] || die "no weights file $WEIGHTS"
 [ -z "$CALIB" ] || [ -f "$CALIB" ] || die "no calibration file $CALIB"
 case $CROSS_M0 in auto | require) ;; *) die "CROSS_M0 must be auto or require, not $CROSS_M0" ;; esac
+case $CROSS_RISCV in auto | require | no) ;; *) die "CROSS_RISCV must be auto, require or no, not $CROSS_RISCV" ;; esac
 
 # ---- 1. generate -------------------------------------------------------------------------------
 # The model's name is whatever folder the generator writes: generate once into an empty probe folder
@@ -95,6 +104,7 @@ fi
 "$GRADC" --out "$CROSS_BUILD" --weights "$WEIGHTS" "$SPEC" > "$W/gradc.log" \
     || { cat "$W/gradc.log"; die "gradc --weights $WEIGHTS failed"; }
 lua5.4 "$HERE/refnet.lua" "$SPEC" > "$W/refnet.h"
+lua5.4 "$HERE/refnet.lua" "$SPEC" macs > "$W/macs.txt"
 
 # ---- 2. cross-compile --------------------------------------------------------------------------
 tcc() {
@@ -158,6 +168,8 @@ record name "$name"
 record dtype "$dtype"
 record infer_buffer_bytes "$(sed -n "s/^#define ${NAME}_INFER_BYTES *//p" "$G/$name.h")"
 record scratch_header_bytes "$(sed -n "s/^#define ${NAME}_SCRATCH_BYTES *//p" "$G/$name.h")"
+record infer_macs "$(sed -n 's/^infer_macs //p' "$W/macs.txt")"
+record train_step_macs "$(sed -n 's/^train_step_macs //p' "$W/macs.txt")"
 
 echo "cross: $name ($dtype) on Cortex-M4F (QEMU mps2-an386), against the same programs on the host"
 status=0
@@ -502,29 +514,266 @@ if [ $q8 = yes ]; then
     fi
 fi
 
-# ---- both chips, float and int8 side by side ---------------------------------------------------
 # fewer A B: how many times fewer instructions B takes than A, e.g. "12.3x".
 fewer() {
     awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf("%.1fx", a / b); else printf("-") }'
 }
+
+# ---- 7. RISC-V (QEMU virt): rv32imf with the single-precision FPU, rv32imac without ------------
+# The same programs and weights on two RISC-V cores, built with picolibc: rv32imf (hard float,
+# ilp32f ABI) runs the training, inference-only and int8 builds, like the Cortex-M4F; rv32imac (no
+# FPU: every float operation is a call into libgcc's IEEE routines) the inference-only and int8
+# builds, like the Cortex-M0. Results are compared with the same host programs' (int8: every
+# byte). QEMU's CPU is cut down to the build's extensions (rv32imf: no D, no C; rv32imac: no F, no
+# D), so that an instruction outside them traps and fails the run. No fit check: virt's RAM is
+# large, and the sizes printed are what to hold against a real part.
+RV_CFLAGS="-std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -ffunction-sections
+    -fdata-sections --specs=picolibc.specs"
+RV_LDFLAGS="-nostartfiles -T $HERE/board/riscv_virt.ld -Wl,--gc-sections"
+QEMU_RV="qemu-system-riscv32 -M virt -bios none -nographic -semihosting-config enable=on,target=native"
+# rv_symbols.sh's lists of banned symbols, made once per folder (make check-cross shares a fresh one
+# between its specs).
+RV_SYMBOLS_CACHE=${RV_SYMBOLS_CACHE:-$W}
+# The double code picolibc's float functions hold (see the float check below); space-separated.
+RV_PICOLIBC_DOUBLE="__truncdfsf2"
+rv_arch() {
+    case $1 in
+    rv32imf) echo "-march=rv32imf -mabi=ilp32f" ;;
+    rv32imac) echo "-march=rv32imac -mabi=ilp32" ;;
+    esac
+}
+rv_cpu() {
+    case $1 in
+    rv32imf) echo "rv32,d=false,c=false" ;;
+    rv32imac) echo "rv32,f=false,d=false" ;;
+    esac
+}
+# rvcc CORE ARG...: compile for CORE; rvlink CORE OUT OBJECT...: link for QEMU virt.
+rvcc() {
+    core=$1
+    shift
+    # shellcheck disable=SC2046,SC2086
+    riscv64-unknown-elf-gcc $(rv_arch "$core") $RV_CFLAGS "$@"
+}
+rvlink() {
+    core=$1
+    out=$2
+    shift 2
+    # shellcheck disable=SC2046,SC2086
+    riscv64-unknown-elf-gcc $(rv_arch "$core") $RV_CFLAGS $RV_LDFLAGS -Wl,-Map="$out.map" "$@" -lm -o "$out"
+}
+rv_size_of() {
+    riscv64-unknown-elf-size "$1" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
+}
+rv_object_size() {
+    riscv64-unknown-elf-size "$1" | awk 'NR == 2 { print $1 + $2 }'
+}
+run_rv() {
+    # shellcheck disable=SC2086
+    if ! timeout $QEMU_TIMEOUT $QEMU_RV -icount shift=0 -cpu "$(rv_cpu "$1")" -kernel "$R/$2.elf" \
+        > "$R/$2.qemu.log" 2> "$R/$2.txt"; then
+        tail -5 "$R/$2.txt"
+        die "RISC-V $1 $2.elf failed under QEMU (output: $R/$2.txt)"
+    fi
+}
+# rv_core CORE: build, run, compare and measure everything for one RISC-V core; results recorded
+# as CORE_<program>_<what>.
+rv_core() {
+    core=$1
+    R=$W/$core
+    mkdir -p "$R"
+    echo "cross: $name ($dtype) on RISC-V $core (QEMU virt), against the same programs on the host"
+    rvcc "$core" -c "$HERE/board/riscv_board.c" -o "$R/board.o"
+    rvcc "$core" -c "$HERE/probe.c" -o "$R/probe.o"
+    rvcc "$core" -c "$HERE/empty_main.c" -o "$R/empty_main.o"
+    # shellcheck disable=SC2086
+    {
+        rvcc "$core" -c "$G/${name}_weights.c" -o "$R/${name}_weights.o"
+        rvcc "$core" $MODEL_DEFS -I"$G" -c "$HERE/infer_main.c" -o "$R/infer_main.o"
+    }
+    rvlink "$core" "$R/empty.elf" "$R/board.o" "$R/probe.o" "$R/empty_main.o"
+    rvlink "$core" "$R/infer.elf" "$R/board.o" "$R/probe.o" "$R/infer_main.o" "$R/${name}_weights.o"
+    programs=infer
+    if [ "$core" = rv32imf ]; then
+        programs="train infer"
+        # shellcheck disable=SC2086
+        {
+            rvcc "$core" -c "$G/$name.c" -o "$R/$name.o"
+            rvcc "$core" $MODEL_DEFS -I"$G" -c "$HERE/train_main.c" -o "$R/train_main.o"
+        }
+        rvlink "$core" "$R/train.elf" "$R/board.o" "$R/probe.o" "$R/train_main.o" "$R/$name.o"
+    fi
+    if [ $q8 = yes ]; then
+        # shellcheck disable=SC2086
+        {
+            rvcc "$core" -c "$Q/${name}_q8.c" -o "$R/${name}_q8.o"
+            rvcc "$core" $MODEL_DEFS -I"$Q" -c "$HERE/q8_main.c" -o "$R/q8_main.o"
+        }
+        rvlink "$core" "$R/q8.elf" "$R/board.o" "$R/probe.o" "$R/q8_main.o" "$R/${name}_q8.o"
+    fi
+
+    # (empty.elf is only measured, not run: its size is the harness's)
+    for program in $programs; do
+        run_rv "$core" "$program"
+        printf '  %-6s host vs %s: ' "$program" "$core"
+        "$H/compare" "$H/$program.txt" "$R/$program.txt" $F32_TOLERANCE $F64_TOLERANCE || status=1
+    done
+    if [ $q8 = yes ]; then
+        run_rv "$core" q8
+        printf '  %-6s host vs %s: ' q8 "$core"
+        "$H/compare" "$H/q8.txt" "$R/q8.txt" 0 0 || status=1
+    fi
+    if [ "$core" = rv32imf ] && [ "$dtype" = float ]; then
+        init_status=0
+        same_init "$H/train.txt" "$R/train.txt"
+        [ $init_status -eq 0 ] || status=1
+    fi
+
+    for program in empty $programs; do
+        set -- $(rv_size_of "$R/$program.elf")
+        record "${core}_${program}_flash" "$1"
+        record "${core}_${program}_ram" "$2"
+    done
+    record "${core}_infer_object" "$(rv_object_size "$R/${name}_weights.o")"
+    record "${core}_infer_instructions" "$(info "$R/infer.txt" infer_instructions)"
+    record "${core}_infer_stack" "$(info "$R/infer.txt" infer_stack_bytes)"
+    record "${core}_infer_header_stack" "$(info "$R/infer.txt" infer_stack_header_bytes)"
+    calls=infer
+    if [ "$core" = rv32imf ]; then
+        calls="infer train backward"
+        record "${core}_train_instructions" "$(info "$R/train.txt" train_step_instructions)"
+        record "${core}_train_stack" "$(info "$R/train.txt" train_step_stack_bytes)"
+        record "${core}_train_header_stack" "$(info "$R/train.txt" train_step_stack_header_bytes)"
+        record "${core}_backward_instructions" "$(info "$R/train.txt" backward_instructions)"
+        record "${core}_backward_stack" "$(info "$R/train.txt" backward_stack_bytes)"
+        record "${core}_backward_header_stack" "$(info "$R/train.txt" backward_stack_header_bytes)"
+        # No fused multiply-add in the model code, as on the M4F (-std=c99: contraction off).
+        record "${core}_fused_ops" "$(riscv64-unknown-elf-objdump -d "$R/$name.o" "$R/${name}_weights.o" \
+            | grep -cE '\sf(n?m(add|sub))\.s\s' || true)"
+    fi
+    if [ $q8 = yes ]; then
+        set -- $(rv_size_of "$R/q8.elf")
+        record "${core}_q8_flash" "$1"
+        record "${core}_q8_ram" "$2"
+        record "${core}_q8_object" "$(rv_object_size "$R/${name}_q8.o")"
+        record "${core}_q8_instructions" "$(info "$R/q8.txt" q8_infer_instructions)"
+        record "${core}_q8_stack" "$(info "$R/q8.txt" q8_infer_stack_bytes)"
+        record "${core}_q8_fewer" "$(fewer "$(get "${core}_infer_instructions")" "$(get "${core}_q8_instructions")")"
+    fi
+
+    # A float model needs no double precision (rv32imf has no double instructions, so any would be
+    # a libgcc routine; rv32imac may call the float ones): no object of the model or the harness
+    # references a double routine or libm double function, and the images hold none but what
+    # picolibc's own float functions bring: its logf and log1pf (the ce and bce losses) convert a
+    # double constant to float on their special-case path (log of 0 or of a negative number), a
+    # call to __truncdfsf2. Anything else fails; the allowed ones are listed when present.
+    if [ "$dtype" = float ]; then
+        objects="$R/board.o $R/probe.o $R/infer_main.o $R/${name}_weights.o"
+        images=
+        for program in $programs; do images="$images $R/$program.elf"; done
+        [ "$core" = rv32imf ] && objects="$objects $R/train_main.o $R/$name.o"
+        # shellcheck disable=SC2086
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE sh "$HERE/rv_symbols.sh" no-double "$core" $objects || {
+            echo "  float model: $core objects referencing double-precision code"
+            status=1
+        }
+        # shellcheck disable=SC2086
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE RV_SYMBOLS_ALLOW="$RV_PICOLIBC_DOUBLE" sh "$HERE/rv_symbols.sh" no-double "$core" $images || {
+            echo "  float model: $core images with double-precision code"
+            status=1
+        }
+        # shellcheck disable=SC2086
+        printf '%s\n' $RV_PICOLIBC_DOUBLE > "$R/picolibc_double.txt"
+        # shellcheck disable=SC2086
+        library_double=$(riscv64-unknown-elf-nm $images | awk '{ print $NF }' | sort -u \
+            | grep -Fxf "$R/picolibc_double.txt" | tr '\n' ' ' || true)
+        record "${core}_library_double" "$library_double"
+        [ -z "$library_double" ] \
+            || echo "  $core images: picolibc's float functions' own double code (special cases): $library_double"
+    fi
+    # The int8 build on the core without FPU: integer only, object and image.
+    if [ $q8 = yes ] && [ "$core" = rv32imac ]; then
+        RV_SYMBOLS_CACHE=$RV_SYMBOLS_CACHE sh "$HERE/rv_symbols.sh" int-only "$core" "$R/${name}_q8.o" "$R/q8.elf" || {
+            echo "  int8: the $core int8 build is not integer-only"
+            status=1
+        }
+        record "${core}_q8_undefined" "$(riscv64-unknown-elf-nm -u "$R/${name}_q8.o" | awk '{ print $NF }' | sort -u | tr '\n' ' ')"
+    fi
+    for call in $calls; do
+        sh "$HERE/stack_within.sh" "$core $call" "$(get "${core}_${call}_stack")" \
+            "$(get "${core}_${call}_header_stack")" || status=1
+    done
+}
+
+riscv_cores=
+if [ "$CROSS_RISCV" != no ]; then
+    rv_missing=
+    for tool in riscv64-unknown-elf-gcc riscv64-unknown-elf-size riscv64-unknown-elf-nm \
+        riscv64-unknown-elf-objdump qemu-system-riscv32; do
+        command -v "$tool" > /dev/null 2>&1 || rv_missing="$rv_missing $tool"
+    done
+    if [ -z "$rv_missing" ] && [ ! -f "$(riscv64-unknown-elf-gcc -print-file-name=picolibc.specs)" ]; then
+        rv_missing=" picolibc"
+    fi
+    if [ -z "$rv_missing" ]; then
+        riscv_cores="rv32imf rv32imac"
+    elif [ "$CROSS_RISCV" = require ]; then
+        die "RISC-V:$rv_missing not installed (make deps-cross)"
+    else
+        echo "cross: $name: no RISC-V builds:$rv_missing not installed (make deps-cross)"
+    fi
+fi
+for core in $riscv_cores; do
+    rv_core "$core"
+done
+
+# ---- both chips, float and int8 side by side ---------------------------------------------------
 record infer_object "$(arm-none-eabi-size "$T/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
 record params_bytes "$(sed -n "s/^#define ${NAME}_PARAMS_BYTES *\([0-9][0-9]*\).*/\1/p" "$G/$name.h")"
 echo "  inference, one sample (flash and RAM of the whole image; model object: text + rodata of the"
 echo "  model's own object, weights included; weights: the parameters' bytes):"
-row2() {
-    printf '  %-40s %8s %8s %8s %7s %7s %12s\n' "$@"
+# per_mac INSTRUCTIONS MACS: instructions per multiply-add, e.g. "9.48".
+per_mac() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf("%.2f", a / b); else printf("-") }'
 }
-row2 "chip, build: call" "flash B" "model B" "weights" "RAM B" "stack B" "instr/call"
-row2 "Cortex-M4F float: ${name}_infer" "$(get infer_flash)" "$(get infer_object)" "$(get params_bytes)" \
-    "$(get infer_ram)" "$(get infer_stack)" "$(get infer_instructions)"
-[ $q8 = yes ] && row2 "Cortex-M4F int8: ${name}_q8_infer" "$(get q8_flash)" "$(get q8_object)" \
-    "$(get q8_weights_bytes)" "$(get q8_ram)" "$(get q8_stack)" "$(get q8_instructions)"
-[ $m0_infer = yes ] && row2 "Cortex-M0 float: ${name}_infer" "$(get m0_infer_flash)" "$(get m0_infer_object)" \
-    "$(get params_bytes)" "$(get m0_infer_ram)" "$(get m0_infer_stack)" "$(get m0_infer_instructions)"
-[ $q8 = yes ] && [ $m0_q8 = yes ] && row2 "Cortex-M0 int8: ${name}_q8_infer" "$(get m0_q8_flash)" \
-    "$(get m0_q8_object)" "$(get q8_weights_bytes)" "$(get m0_q8_ram)" "$(get m0_q8_stack)" \
-    "$(get m0_q8_instructions)"
+row2() {
+    printf '  %-40s %8s %8s %8s %7s %7s %12s %9s\n' "$@"
+}
+# chip_row LABEL KEY_PREFIX BUILD WEIGHTS: one row of the table from the recorded results.
+chip_row() {
+    row2 "$1" "$(get "$2$3_flash")" "$(get "$2$3_object")" "$4" "$(get "$2$3_ram")" "$(get "$2$3_stack")" \
+        "$(get "$2$3_instructions")" "$(per_mac "$(get "$2$3_instructions")" "$(get infer_macs)")"
+}
+row2 "chip, build: call" "flash B" "model B" "weights" "RAM B" "stack B" "instr/call" "instr/MAC"
+chip_row "Cortex-M4F float: ${name}_infer" "" infer "$(get params_bytes)"
+[ $q8 = yes ] && chip_row "Cortex-M4F int8: ${name}_q8_infer" "" q8 "$(get q8_weights_bytes)"
+[ $m0_infer = yes ] && chip_row "Cortex-M0 float: ${name}_infer" m0_ infer "$(get params_bytes)"
+[ $q8 = yes ] && [ $m0_q8 = yes ] && chip_row "Cortex-M0 int8: ${name}_q8_infer" m0_ q8 "$(get q8_weights_bytes)"
+for core in $riscv_cores; do
+    chip_row "RISC-V $core float: ${name}_infer" "${core}_" infer "$(get params_bytes)"
+    if [ $q8 = yes ]; then
+        chip_row "RISC-V $core int8: ${name}_q8_infer" "${core}_" q8 "$(get q8_weights_bytes)"
+    fi
+done
+echo "  MACs (multiply-adds) of one inference: $(get infer_macs); of one train step (batch, forward and"
+echo "  backward): $(get train_step_macs)"
 echo "  harness alone: Cortex-M4F $(get empty_flash) B flash, $(get empty_ram) B RAM; Cortex-M0 $(get m0_empty_flash) B flash, $(get m0_empty_ram) B RAM"
+for core in $riscv_cores; do
+    echo "  RISC-V $core: harness alone $(get "${core}_empty_flash") B flash, $(get "${core}_empty_ram") B RAM"
+done
+train_row() {
+    printf '  %-40s %8s %8s %8s %12s %9s\n' "$@"
+}
+train_row "training, chip: call" "flash B" "RAM B" "stack B" "instr/call" "instr/MAC"
+train_row "Cortex-M4F: ${name}_train_step" "$(get train_flash)" "$(get train_ram)" "$(get train_stack)" \
+    "$(get train_instructions)" "$(per_mac "$(get train_instructions)" "$(get train_step_macs)")"
+for core in $riscv_cores; do
+    [ "$core" = rv32imf ] || continue
+    train_row "RISC-V $core: ${name}_train_step" "$(get "${core}_train_flash")" "$(get "${core}_train_ram")" \
+        "$(get "${core}_train_stack")" "$(get "${core}_train_instructions")" \
+        "$(per_mac "$(get "${core}_train_instructions")" "$(get train_step_macs)")"
+    echo "  fused multiply-adds in the $core model objects: $(get "${core}_fused_ops")"
+done
 if [ $q8 = yes ]; then
     echo "  int8 header: ${NAME}_Q8_WEIGHTS_BYTES $(get q8_weights_bytes), ${NAME}_Q8_INFER_BYTES $(get q8_infer_bytes)"
     echo "  int8 object for the Cortex-M0 calls only: ${q8_m0_undefined:-nothing}"
@@ -540,7 +789,14 @@ if [ $q8 = yes ]; then
         record q8_fewer_m0 "$m0_ratio"
         line="$line, Cortex-M0 $m0_ratio fewer ($(verdict "$(get m0_infer_instructions)" "$(get m0_q8_instructions)" 10) the 10x target)"
     fi
+    for core in $riscv_cores; do
+        line="$line, $core $(get "${core}_q8_fewer") fewer"
+    done
     echo "$line"
+    if [ -n "$riscv_cores" ]; then
+        rv_undefined=$(get rv32imac_q8_undefined)
+        echo "  int8 object for rv32imac calls only: ${rv_undefined:-nothing}"
+    fi
 fi
 
 [ $status -eq 0 ] || die "$name: the target's results differ from the host's, or the checks above failed"
