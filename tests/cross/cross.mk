@@ -13,7 +13,9 @@
 #                                          (int8: any byte), on a float image with double or libm
 #                                          double code, on an int8 M0 object with float or libm
 #                                          code, on a spec that no longer fits the micro:bit, or on
-#                                          a call needing more stack than its header says; skips
+#                                          a call needing more stack than its header says, or on
+#                                          seed3 or xor needing as many instructions as CMSIS-DSP
+#                                          (budget.sh); skips
 #                                          (saying so) when the cross tools are not installed
 #   make cross-table                       measure every example spec: the README's tables
 #   make check-torch2gradc                 test gen/tools/torch2gradc.py (skips without torch)
@@ -46,6 +48,7 @@ check-cross: $(GRADC)
 	else \
 	    HOST_CC='$(CC)' CROSS_BUILD='$(CROSS_BUILD)' sh tests/cross/selftest.sh || exit 1; \
 	    for spec in $(CROSS_CHECK_SPECS); do CROSS_M0=require $(CROSS_RUN) $$spec || exit 1; done; \
+	    sh tests/cross/budget.sh $(CROSS_BUILD) || exit 1; \
 	    echo "check-cross: $(words $(CROSS_CHECK_SPECS)) passed, 0 failed"; \
 	fi
 
