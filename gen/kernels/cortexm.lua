@@ -24,10 +24,12 @@ M.MACRO = "GRADC_CORTEXM"
 local SAMPLE_ROWS = 4
 local CHUNK = 8
 local INPUT_REGISTER, WEIGHT_REGISTER = 16, 24
--- Batch products: tiles of TILE_ROWS x TILE_COLUMNS accumulators. gcc takes at most 30 operands
--- per asm statement, an accumulator (read and written) counting twice: 12 of them, the B row and
--- the 3 elements of A make 28.
-local TILE_ROWS, TILE_COLUMNS = 3, 4
+-- Batch products: tiles TILE_COLUMNS wide (or as wide as C is). gcc takes at most ASM_OPERANDS
+-- operands per asm statement, an accumulator (read and written) counting twice, and a tile's
+-- statement has its rows x columns accumulators, one element of A per row and the row of B: 3 x 4
+-- tiles (28 operands), 9 rows for a batch of one.
+local TILE_COLUMNS = 4
+local ASM_OPERANDS = 30
 
 -- Whether the build's real type has these kernels (the M4's FPU has no double precision).
 function M.applies(plan)
@@ -206,7 +208,7 @@ end
 
 -- Columns first .. limit in tiles `cols` wide, rows in tiles as tall as the accumulators allow.
 local function product_columns(buf, plan, g, first, limit, cols)
-  local rows = math.min(g.rows, TILE_ROWS * TILE_COLUMNS // cols)
+  local rows = math.min(g.rows, (ASM_OPERANDS - 1) // (2 * cols + 1))
   local whole = g.rows - g.rows % rows
   over(buf, "i0", 0, whole, rows, false, function(i0)
     over(buf, "j0", first, limit, cols, true, function(j0) product_tile(buf, plan, g, i0, rows, j0, cols) end)
