@@ -233,4 +233,18 @@ function M.gemm(buf, plan, g)
   end
 end
 
+-- A tiled product for every target: this kernel behind GRADC_CORTEXM where the real type has it,
+-- `portable` (kernels.gemm.gemm, with its vector paths) otherwise.
+function M.product(buf, plan, portable, g)
+  if not M.applies(plan) then
+    portable(buf, plan, g)
+    return
+  end
+  buf:line("#if defined(%s)", M.MACRO)
+  M.gemm(buf, plan, g)
+  buf:line("#else")
+  portable(buf, plan, g)
+  buf:line("#endif")
+end
+
 return M

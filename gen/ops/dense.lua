@@ -33,15 +33,7 @@ local TERMS_PER_LINE = 3
 -- A tiled product (kernels.gemm), with the Cortex-M kernel's register-blocked form first where the
 -- real type has one.
 local function product(buf, plan, g)
-  if not cortexm.applies(plan) then
-    gemm.gemm(buf, plan, g)
-    return
-  end
-  buf:line("#if defined(%s)", cortexm.MACRO)
-  cortexm.gemm(buf, plan, g)
-  buf:line("#else")
-  gemm.gemm(buf, plan, g)
-  buf:line("#endif")
+  cortexm.product(buf, plan, gemm.gemm, g)
 end
 
 -- "lhs = t1 + t2 + ...;" (or another `assign`ment operator) wrapped a few terms per line so
