@@ -30,6 +30,15 @@
 #define GRADC_AVX2 1
 #endif
 
+/* Cortex-M4 and M7 with the single-precision FPU (ARMv7E-M, __ARM_FP bit 2), gcc or clang: the
+ * float kernels' register-blocked paths, whose loads and chained multiply-accumulates (VLDM,
+ * VMLA.F32) are inline assembly, so they run the same instructions at -O2 and -Os. VMLA.F32 rounds
+ * the product before the sum: the results are the plain C path's bit for bit. */
+#if !defined(GRADC_PORTABLE) && defined(__GNUC__) && defined(__ARM_ARCH_7EM__) && defined(__ARM_FP) && \
+    (__ARM_FP & 4)
+#define GRADC_CORTEXM 1
+#endif
+
 /* Runtime dispatch, for x86-64 builds that do not enable AVX2 themselves (a generic distribution
  * build, plain -O2): <name>.c then compiles its kernels three times, for AVX-512, for AVX2 with
  * FMA and for the build's own target, between GRADC_TARGET_*_BEGIN and GRADC_TARGET_END, and

@@ -6,6 +6,7 @@
 -- A 1-D convolution is planned and emitted as a 2-D one of height 1, so that both share one
 -- emitter; only its names and shapes (W[filters][C/groups][k]) stay 1-D.
 local activations = require("ops.activations")
+local cortexm = require("kernels.cortexm")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local shape = require("ops.shape")
@@ -321,7 +322,7 @@ local function forward_product(buf, plan, layer, v, batch)
   local function filter(i)
     return first_filter and string.format("%s + %s", first_filter, i) or i
   end
-  gemm.gemm(buf, plan, {
+  cortexm.product(buf, plan, gemm.gemm, {
     rows = g.group_filters, cols = batch, depth = depth,
     a = function(i, k) return string.format("weights[%s][%s]", i, k) end,
     b = function(k, j) return string.format("taps[%s][%s]", k, j) end,
@@ -502,7 +503,7 @@ local function weight_gradient_product(buf, plan, g, v, batch)
       buf:line("#endif")
     end
     buf:close()
-    gemm.gemm(buf, plan, {
+    cortexm.product(buf, plan, gemm.gemm, {
       rows = g.group_filters, cols = columns, depth = count * batch,
       a = function(i, k)
         local start = tonumber(p0) == 0 and k or string.format("%s * %d + %s", p0, batch, k)
@@ -585,7 +586,7 @@ function M.backward(buf, plan, layer, v, batch)
   buf:close()
   local first_filter, close_product = open_position_product(buf, plan, g, batch, v.dA_prev, v.W,
     "discard", "")
-  gemm.gemm(buf, plan, {
+  cortexm.product(buf, plan, gemm.gemm, {
     rows = depth, cols = batch, depth = g.group_filters,
     a = function(i, k) return string.format("weights[%s][%s]", k, i) end,
     b = function(k, j)

@@ -6,6 +6,7 @@
 -- `v` names the arrays as C expressions: v.W, v.b, v.Z, v.A, v.A_prev, v.dZ, v.dZ_next, v.W_next,
 -- v.dW, v.db; all 2-D arrays are indexed [unit][sample].
 local activations = require("ops.activations")
+local cortexm = require("kernels.cortexm")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local reduce = require("kernels.reduce")
@@ -28,6 +29,12 @@ function M.validate(ck, raw, ctx)
 end
 
 local TERMS_PER_LINE = 3
+
+-- A tiled product (kernels.gemm), with the Cortex-M kernel's register-blocked form first where the
+-- real type has one.
+local function product(buf, plan, g)
+  cortexm.product(buf, plan, gemm.gemm, g)
+end
 
 -- "lhs = t1 + t2 + ...;" (or another `assign`ment operator) wrapped a few terms per line so
 -- unrolled code stays readable; each continuation line's "+ " stands just before the column of the
@@ -102,8 +109,8 @@ end
 
 -- Forward in loops: Z = W A_prev + b as one tiled product, with the activation applied as each
 -- tile is stored (softmax, which needs whole columns, runs after).
-local function forward_loops(buf, plan, layer, v, batch)
-  gemm.gemm(buf, plan, {
+local function forward_loops(buf, plan, layer, v, batch, multiply)
+  multiply(buf, plan, {
     rows = layer.n_out, cols = batch, depth = layer.n_in,
     a = function(i, k) return string.format("%s[%s][%s]", v.W, i, k) end,
     b = function(k, j) return string.format("%s[%s][%s]", v.A_prev, k, j) end,
@@ -147,16 +154,48 @@ local function activate_full(buf, plan, layer, v, batch)
   buf:close()
 end
 
-function M.forward(buf, plan, layer, v, batch, mode)
+-- One sample on a Cortex-M: each row of W streamed against the input (cortexm.one_sample), the
+-- activation applied as each sum is stored.
+local function forward_one_sample(buf, plan, layer, v)
+  cortexm.one_sample(buf, plan, {
+    rows = layer.n_out, depth = layer.n_in,
+    input = string.format("&%s[0][0]", v.A_prev),
+    weights = function(i) return string.format("%s[%s]", v.W, i) end,
+    init = function(i) return string.format("%s[%s]", v.b, i) end,
+    store = function(out, i, value)
+      for _, write in ipairs(forward_writes(plan, layer, v)) do
+        out:line("%s[%s][0] = %s;", write.name, i, write.value(value))
+      end
+    end,
+  })
+end
+
+-- `multiply`: the tiled product of looped layers (the one-sample Cortex-M path has its own).
+local function forward_portable(buf, plan, layer, v, batch, mode, multiply)
   if mode == "full" then
     forward_full(buf, layer, v, batch)
     activate_full(buf, plan, layer, v, batch)
   else
-    forward_loops(buf, plan, layer, v, batch)
+    forward_loops(buf, plan, layer, v, batch, multiply)
     if layer.activation == "softmax" then
       activations.softmax(buf, plan, layer, v.Z, v.A, batch)
     end
   end
+end
+
+function M.forward(buf, plan, layer, v, batch, mode)
+  if batch > 1 or not cortexm.applies(plan) then
+    forward_portable(buf, plan, layer, v, batch, mode, product)
+    return
+  end
+  buf:line("#if defined(%s)", cortexm.MACRO)
+  forward_one_sample(buf, plan, layer, v)
+  if layer.activation == "softmax" then
+    activations.softmax(buf, plan, layer, v.Z, v.A, batch)
+  end
+  buf:line("#else")
+  forward_portable(buf, plan, layer, v, batch, mode, gemm.gemm)
+  buf:line("#endif")
 end
 
 -- dW = dZ A_prev^T and db = row sums of dZ (the 1/m is already inside dZ).
@@ -204,7 +243,7 @@ function M.parameter_gradients(buf, plan, layer, v, batch, mode)
   -- reduction over the batch becomes independent multiply-adds over contiguous rows.
   reduce.transpose(buf, plan, v.A_prev, v.A_prevT, layer.n_in, batch)
   local zero = emit.literal(0, plan.dtype)
-  gemm.gemm(buf, plan, {
+  product(buf, plan, {
     rows = layer.n_out, cols = layer.n_in, depth = batch,
     a = function(i, k) return string.format("%s[%s][%s]", v.dZ, i, k) end,
     b = function(k, j) return string.format("%s[%s][%s]", v.A_prevT, k, j) end,
@@ -253,7 +292,7 @@ function M.propagate(buf, plan, layer, next_layer, v, batch)
   -- the one cached value the derivative reads: Z at the kinks, A for sigmoid and tanh
   local reads = activations.backward_reads(layer)
   local read = (reads == "Z" and v.Z) or (reads == "A" and v.A) or nil
-  gemm.gemm(buf, plan, {
+  product(buf, plan, {
     rows = layer.n_out, cols = batch, depth = next_layer.n_out,
     a = function(i, k) return string.format("%s[%s][%s]", v.W_next, k, i) end,
     b = function(k, j) return string.format("%s[%s][%s]", v.dZ_next, k, j) end,

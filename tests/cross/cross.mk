@@ -17,8 +17,9 @@
 #                                          double code, on an int8 M0 object with float or libm
 #                                          code, on a spec that no longer fits the micro:bit, or on
 #                                          a call needing more stack than its header says (the same
-#                                          on RISC-V for CROSS_RISCV_SPECS); skips (saying so) when
-#                                          the cross tools are not installed
+#                                          on RISC-V for CROSS_RISCV_SPECS), or on seed3 or xor
+#                                          needing as many instructions as CMSIS-DSP (budget.sh);
+#                                          skips (saying so) when the cross tools are not installed
 #   make cross-table                       measure every example spec: the README's tables
 #   make check-torch2gradc                 test gen/tools/torch2gradc.py (skips without torch)
 .PHONY: deps-cross cross check-cross cross-table check-torch2gradc
@@ -72,6 +73,7 @@ check-cross: $(GRADC)
 	        CROSS_M0=require CROSS_RISCV=$$spec_riscv RV_SYMBOLS_CACHE=$(CROSS_BUILD)/.rv_symbols \
 	            $(CROSS_RUN) $$spec || exit 1; \
 	    done; \
+	    sh tests/cross/budget.sh $(CROSS_BUILD) || exit 1; \
 	    echo "check-cross: $(words $(CROSS_CHECK_SPECS)) passed, 0 failed"; \
 	fi
 

@@ -45,7 +45,9 @@ HERE=tests/cross
 # The target: Cortex-M4 with the single-precision FPU, hard-float ABI; warnings are errors.
 # -std=c99 also means -ffp-contract=off for GCC: no fused multiply-adds, like the host build
 # (reg.c: 0 vfma with -std=c99, 102 with -std=gnu99).
-TARGET_CFLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -std=c99 -O2 -Wall -Wextra
+# CROSS_OPT: the optimization level of the Cortex-M4F and RISC-V builds (make cross CROSS_OPT=-Os), -O2 by default.
+CROSS_OPT=${CROSS_OPT:--O2}
+TARGET_CFLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16 -std=c99 $CROSS_OPT -Wall -Wextra
     -Wpedantic -Wconversion -Wshadow -Werror -ffunction-sections -fdata-sections"
 TARGET_LDFLAGS="-nostartfiles --specs=nano.specs -T $HERE/board/mps2_an386.ld -Wl,--gc-sections"
 # The host twin: the plain C path (no -march, so none of gradc_rt.h's vector paths), no contraction.
@@ -527,7 +529,7 @@ fewer() {
 # byte). QEMU's CPU is cut down to the build's extensions (rv32imf: no D, no C; rv32imac: no F, no
 # D), so that an instruction outside them traps and fails the run. No fit check: virt's RAM is
 # large, and the sizes printed are what to hold against a real part.
-RV_CFLAGS="-std=c99 -O2 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -ffunction-sections
+RV_CFLAGS="-std=c99 $CROSS_OPT -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror -ffunction-sections
     -fdata-sections --specs=picolibc.specs"
 RV_LDFLAGS="-nostartfiles -T $HERE/board/riscv_virt.ld -Wl,--gc-sections"
 QEMU_RV="qemu-system-riscv32 -M virt -bios none -nographic -semihosting-config enable=on,target=native"
