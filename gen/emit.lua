@@ -102,42 +102,34 @@ local function parse_factor(tokens, at)
   return nil
 end
 
-local function parse_product(tokens, at)
-  local factor
-  factor, at = parse_factor(tokens, at)
-  if not factor then
+-- operand (op operand)*, with `first` as the first operand's op: the operands and their ops.
+local function parse_chain(tokens, at, parse_operand, operators, first)
+  local operand
+  operand, at = parse_operand(tokens, at)
+  if not operand then
     return nil
   end
-  local product = { kind = "product", factors = { factor }, ops = { "*" } }
-  while tokens[at] == "*" or tokens[at] == "/" or tokens[at] == "%" do
+  local operands, ops = { operand }, { first }
+  while operators[tokens[at]] do
     local op = tokens[at]
-    factor, at = parse_factor(tokens, at + 1)
-    if not factor then
+    operand, at = parse_operand(tokens, at + 1)
+    if not operand then
       return nil
     end
-    product.factors[#product.factors + 1] = factor
-    product.ops[#product.ops + 1] = op
+    operands[#operands + 1] = operand
+    ops[#ops + 1] = op
   end
-  return product, at
+  return operands, ops, at
+end
+
+local function parse_product(tokens, at)
+  local factors, ops, next_at = parse_chain(tokens, at, parse_factor, { ["*"] = true, ["/"] = true, ["%"] = true }, "*")
+  return factors and { kind = "product", factors = factors, ops = ops }, next_at
 end
 
 function parse_sum(tokens, at)
-  local term
-  term, at = parse_product(tokens, at)
-  if not term then
-    return nil
-  end
-  local sum = { kind = "sum", terms = { term }, signs = { "+" } }
-  while tokens[at] == "+" or tokens[at] == "-" do
-    local sign = tokens[at]
-    term, at = parse_product(tokens, at + 1)
-    if not term then
-      return nil
-    end
-    sum.terms[#sum.terms + 1] = term
-    sum.signs[#sum.signs + 1] = sign
-  end
-  return sum, at
+  local terms, signs, next_at = parse_chain(tokens, at, parse_product, { ["+"] = true, ["-"] = true }, "+")
+  return terms and { kind = "sum", terms = terms, signs = signs }, next_at
 end
 
 local function is_literal(node, value)
