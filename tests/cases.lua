@@ -21,6 +21,15 @@ local FAMILY_SIZE = 40
 local CONV_FAMILY_SEED = 20261201
 local CONV_FAMILY_SIZE = 32
 
+-- Resolution (every default applied), the ref_net initializer and the number and window helpers:
+-- tests/ref/refspec.lua, shared with tests/cross/refnet.lua; file writing: tests/ref/specfiles.lua.
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local refspec = dofile(here .. "/ref/refspec.lua")
+local resolve = refspec.resolve
+local shortest, window_size = refspec.shortest, refspec.window_size
+local specfiles = dofile(here .. "/ref/specfiles.lua")
+local write_if_changed = specfiles.write_if_changed
+
 local HIDDEN_ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu" }
 local ALL_ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
 local LOSSES = { "bce", "mse", "ce" }
@@ -154,17 +163,6 @@ end
 ---------------------------------------------------------------------------------------------------
 -- Specs as Lua text (deterministic field order).
 
--- The shortest decimal text that reads back as exactly x.
-local function shortest(x)
-  for digits = 15, 16 do
-    local text = string.format("%." .. digits .. "g", x)
-    if tonumber(text) == x then
-      return text
-    end
-  end
-  return string.format("%.17g", x)
-end
-
 local function number_text(x, as_float)
   if math.type(x) == "integer" then
     return as_float and string.format("%d.0", x) or string.format("%d", x)
@@ -274,11 +272,6 @@ end
 -- fits; the resolution below recomputes them from the spec text alone.
 
 local PADDING_CHOICES = { "zero", "one", "valid", "same" }
-
--- Output size of a window along one dimension: floor((n + pb + pa - d(k-1) - 1) / s) + 1.
-local function window_size(n, k, s, d, before, after)
-  return (n + before + after - d * (k - 1) - 1) // s + 1
-end
 
 -- A per-dimension field of a 2-D layer: sometimes one integer, sometimes { h, w }.
 local function pair_field(rng, h, w)
@@ -526,15 +519,6 @@ local function random_conv_spec(rng, index)
   return spec
 end
 
----------------------------------------------------------------------------------------------------
--- Resolution (every default applied) and the ref_net initializer: tests/ref/refspec.lua, shared
--- with tests/cross/refnet.lua.
-
-local here = arg[0]:match("^(.*)/[^/]*$") or "."
-local refspec = dofile(here .. "/ref/refspec.lua")
-local resolve = refspec.resolve
-local specfiles = dofile(here .. "/ref/specfiles.lua")
-local write_if_changed = specfiles.write_if_changed
 
 local function case_header(case)
   local tensors, param_count = refspec.tensor_table(case)
