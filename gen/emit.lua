@@ -235,8 +235,13 @@ end
 
 -- A subscript's text with its index arithmetic folded, or as it was when there is nothing to
 -- fold or it is not plain index arithmetic.
+-- Whether text holds a 0 or 1 beside an operator that folds it (cheap, to leave most lines alone).
+local function may_fold(text)
+  return text:find("[%*%+%-/] %(*[01]%f[^%w_.]") or text:find("%f[%w_.][01]%)* [%*%+]")
+end
+
 local function fold_subscript(index)
-  if not (index:find("%f[%w_]0%f[^%w_]") or index:find("%f[%w_]1%f[^%w_]")) then
+  if not may_fold(index) then
     return index
   end
   local tokens, at = {}, 1
@@ -263,13 +268,20 @@ local function fold_subscript(index)
   return folded == print_sum(sum) and index or folded
 end
 
--- Every innermost subscript of a line of code folded (comments are left alone).
+-- Every innermost subscript of a line of code folded (comments are left alone). The same
+-- subscripts recur on many lines, so each is folded once (a cache of pure results).
+local folded_subscripts = {}
 local function fold_subscripts(text)
-  if not text:find("[", 1, true) then
+  if not text:find("[", 1, true) or not may_fold(text) then
     return text
   end
   return substitute(text, "%[([^%[%]]*)%]", function(index)
-    return "[" .. fold_subscript(index) .. "]"
+    local folded = folded_subscripts[index]
+    if not folded then
+      folded = "[" .. fold_subscript(index) .. "]"
+      folded_subscripts[index] = folded
+    end
+    return folded
   end)
 end
 M.fold_subscripts = fold_subscripts
