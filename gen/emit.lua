@@ -268,11 +268,20 @@ local function fold_subscript(index)
   return folded == print_sum(sum) and index or folded
 end
 
--- Every innermost subscript of a line of code folded (comments are left alone). The same
+-- Every innermost subscript of a line of code, and a `const int` initializer, folded (comments
+-- are left alone). The same
 -- subscripts recur on many lines, so each is folded once (a cache of pure results).
 local folded_subscripts = {}
 local function fold_subscripts(text)
-  if not text:find("[", 1, true) or not may_fold(text) then
+  if not may_fold(text) then
+    return text
+  end
+  -- an int's initializer (a coordinate: "const int iy = oy + 0 * 2;") is index arithmetic too
+  local head, value = text:match("^(%s*const int [%a_][%w_]* = )([^;]*);$")
+  if head then
+    text = head .. fold_subscript(value) .. ";"
+  end
+  if not text:find("[", 1, true) then
     return text
   end
   return substitute(text, "%[([^%[%]]*)%]", function(index)

@@ -22,6 +22,9 @@ local FOLDED = {
   { "A[(ch * 8 + oy * 2 + 0) * 8 + ox * 2 + 0][j]", "A[(ch * 8 + oy * 2) * 8 + ox * 2][j]" },
   { "A0[k][0 + j]", "A0[k][j]" },
   { "b[x * (a / 1)]", "b[x * a]" },
+  { "    const int iy = oy + 0 * 2;", "    const int iy = oy;" },
+  { "const int ix = 0 + kx;", "const int ix = kx;" },
+  { "const float f = 0 + x;", "const float f = 0 + x;" },
   -- nothing to fold, or not plain index arithmetic: left exactly as written
   { "x[(f / 4 * 2 + ch)]", "x[(f / 4 * 2 + ch)]" },
   { "q[x / (a * 1)]", "q[x / a]" },
