@@ -14,34 +14,31 @@ usage: gradc [--out DIR] [--weights FILE [--quant int8 --calib FILE]] [--check] 
   --version       print the generator's version
   --help          print this text]==]
 
+-- The argument after the option at args[i], which must be there and not empty; else `missing`.
+local function option_value(args, i, missing)
+  local value = args[i + 1]
+  if not value or value == "" then
+    errors.raise(missing)
+  end
+  return value
+end
+
 function M.parse(args)
   local options = { out = "out" }
   local i = 1
   while i <= #args do
     local arg = args[i]
     if arg == "--out" or arg == "-o" then
-      options.out = args[i + 1]
-      if not options.out or options.out == "" then
-        errors.raise("gradc: --out needs a folder\n" .. M.USAGE)
-      end
+      options.out = option_value(args, i, "gradc: --out needs a folder\n" .. M.USAGE)
       i = i + 1
     elseif arg == "--weights" or arg == "-w" then
-      options.weights = args[i + 1]
-      if not options.weights or options.weights == "" then
-        errors.raise("gradc: --weights needs a weights file\n" .. M.USAGE)
-      end
+      options.weights = option_value(args, i, "gradc: --weights needs a weights file\n" .. M.USAGE)
       i = i + 1
     elseif arg == "--quant" then
-      options.quant = args[i + 1]
-      if not options.quant or options.quant == "" then
-        errors.raise("gradc: --quant needs a scheme (int8)")
-      end
+      options.quant = option_value(args, i, "gradc: --quant needs a scheme (int8)")
       i = i + 1
     elseif arg == "--calib" then
-      options.calib = args[i + 1]
-      if not options.calib or options.calib == "" then
-        errors.raise("gradc: --calib needs a calibration file (CSV)")
-      end
+      options.calib = option_value(args, i, "gradc: --calib needs a calibration file (CSV)")
       i = i + 1
     elseif arg == "--name" then
       options.name_only = true

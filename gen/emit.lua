@@ -81,6 +81,220 @@ local function substitute(text, pattern, value)
   return table.concat(pieces)
 end
 
+-- Integer index arithmetic: a subscript is parsed into sums of products of names, integers and
+-- parenthesized subexpressions, so that what a one-trip loop's substituted index leaves
+-- ("(0 * 3 + ky) * 3 + kx", "group * 1 + 0") can be folded exactly (C integers: 0 * e = 0,
+-- 1 * e = e, e + 0 = e; no division is rearranged). A subscript with anything else in it (a
+-- member, a call, a nested subscript) is left as it is.
+local parse_sum
+
+local function parse_factor(tokens, at)
+  local token = tokens[at]
+  if token == "(" then
+    local inner, next_at = parse_sum(tokens, at + 1)
+    if not inner or tokens[next_at] ~= ")" then
+      return nil
+    end
+    return { kind = "group", inner = inner }, next_at + 1
+  elseif token and token:match("^[%w_]+$") and tokens[at + 1] ~= "(" then
+    return { kind = "atom", text = token }, at + 1
+  end
+  return nil
+end
+
+-- operand (op operand)*, with `first` as the first operand's op: the operands and their ops.
+local function parse_chain(tokens, at, parse_operand, operators, first)
+  local operand
+  operand, at = parse_operand(tokens, at)
+  if not operand then
+    return nil
+  end
+  local operands, ops = { operand }, { first }
+  while operators[tokens[at]] do
+    local op = tokens[at]
+    operand, at = parse_operand(tokens, at + 1)
+    if not operand then
+      return nil
+    end
+    operands[#operands + 1] = operand
+    ops[#ops + 1] = op
+  end
+  return operands, ops, at
+end
+
+local function parse_product(tokens, at)
+  local factors, ops, next_at = parse_chain(tokens, at, parse_factor, { ["*"] = true, ["/"] = true, ["%"] = true }, "*")
+  return factors and { kind = "product", factors = factors, ops = ops }, next_at
+end
+
+function parse_sum(tokens, at)
+  local terms, signs, next_at = parse_chain(tokens, at, parse_product, { ["+"] = true, ["-"] = true }, "+")
+  return terms and { kind = "sum", terms = terms, signs = signs }, next_at
+end
+
+local function is_literal(node, value)
+  return node.kind == "atom" and node.text == value
+end
+
+-- The node folded: a sum without zero terms, a product without factors of one (or 0 when a
+-- factor of a product of only "*" is 0), a group of one atom as that atom.
+local fold_sum
+
+local function fold_product(product)
+  local factors, ops = {}, {}
+  local only_times = true
+  for i, factor in ipairs(product.factors) do
+    if factor.kind == "group" then
+      factor = fold_sum(factor.inner)
+      if #factor.terms == 1 and factor.signs[1] == "+" then
+        local single = factor.terms[1]
+        local times_only = true
+        for k = 2, #single.ops do
+          times_only = times_only and single.ops[k] == "*"
+        end
+        -- (a * b) may lose its parentheses where it is multiplied; (a / b) may not
+        if #single.factors == 1 or (times_only and (i == 1 or product.ops[i] == "*")) then
+          for k, inner in ipairs(single.factors) do
+            factors[#factors + 1] = inner
+            ops[#ops + 1] = k == 1 and product.ops[i] or single.ops[k]
+          end
+          goto next_factor
+        end
+      end
+      factor = { kind = "group", inner = factor }
+    end
+    factors[#factors + 1] = factor
+    ops[#ops + 1] = product.ops[i]
+    ::next_factor::
+  end
+  for i = 2, #ops do
+    only_times = only_times and ops[i] == "*"
+  end
+  if only_times then
+    for _, factor in ipairs(factors) do
+      if is_literal(factor, "0") then
+        return { kind = "product", factors = { factor }, ops = { "*" } }
+      end
+    end
+  end
+  local kept, kept_ops = {}, {}
+  for i, factor in ipairs(factors) do
+    local next_op = ops[i + 1]
+    local drop = is_literal(factor, "1") and ((i == 1 and next_op == "*") or (i > 1 and ops[i] ~= "%"))
+    if not drop then
+      kept[#kept + 1] = factor
+      kept_ops[#kept_ops + 1] = #kept == 1 and "*" or ops[i]
+    end
+  end
+  if #kept == 0 then
+    kept, kept_ops = { { kind = "atom", text = "1" } }, { "*" }
+  end
+  return { kind = "product", factors = kept, ops = kept_ops }
+end
+
+function fold_sum(sum)
+  local terms, signs = {}, {}
+  for i, term in ipairs(sum.terms) do
+    term = fold_product(term)
+    local zero = #term.factors == 1 and is_literal(term.factors[1], "0")
+    -- a zero term goes, unless dropping it would leave the sum starting with "- x"
+    if not zero or (#terms == 0 and sum.signs[i + 1] == "-") then
+      terms[#terms + 1] = term
+      signs[#signs + 1] = #terms == 1 and "+" or sum.signs[i]
+    end
+  end
+  if #terms == 0 then
+    terms, signs = { { kind = "product", factors = { { kind = "atom", text = "0" } }, ops = { "*" } } }, { "+" }
+  end
+  return { kind = "sum", terms = terms, signs = signs }
+end
+
+local print_sum
+
+local function print_product(product)
+  local out = {}
+  for i, factor in ipairs(product.factors) do
+    if i > 1 then
+      out[#out + 1] = " " .. product.ops[i] .. " "
+    end
+    out[#out + 1] = factor.kind == "group" and "(" .. print_sum(factor.inner) .. ")" or factor.text
+  end
+  return table.concat(out)
+end
+
+function print_sum(sum)
+  local out = {}
+  for i, term in ipairs(sum.terms) do
+    if i > 1 then
+      out[#out + 1] = " " .. sum.signs[i] .. " "
+    end
+    out[#out + 1] = print_product(term)
+  end
+  return table.concat(out)
+end
+
+-- A subscript's text with its index arithmetic folded, or as it was when there is nothing to
+-- fold or it is not plain index arithmetic.
+-- Whether text holds a 0 or 1 beside an operator that folds it (cheap, to leave most lines alone).
+local function may_fold(text)
+  return text:find("[%*%+%-/] %(*[01]%f[^%w_.]") or text:find("%f[%w_.][01]%)* [%*%+]")
+end
+
+local function fold_subscript(index)
+  if not may_fold(index) then
+    return index
+  end
+  local tokens, at = {}, 1
+  while at <= #index do
+    local space = index:match("^%s+", at)
+    if space then
+      at = at + #space
+    else
+      local word = index:match("^[%w_]+", at)
+      local token = word or index:sub(at, at)
+      if not word and not token:match("^[%+%-%*/%%()]$") then
+        return index
+      end
+      tokens[#tokens + 1] = token
+      at = at + #token
+    end
+  end
+  local sum, next_at = parse_sum(tokens, 1)
+  if not sum or next_at ~= #tokens + 1 then
+    return index
+  end
+  local folded = print_sum(fold_sum(sum))
+  -- nothing folded: keep the text as written (its spacing and parentheses)
+  return folded == print_sum(sum) and index or folded
+end
+
+-- Every innermost subscript of a line of code, and a `const int` initializer, folded (comments
+-- are left alone). The same
+-- subscripts recur on many lines, so each is folded once (a cache of pure results).
+local folded_subscripts = {}
+local function fold_subscripts(text)
+  if not may_fold(text) then
+    return text
+  end
+  -- an int's initializer (a coordinate: "const int iy = oy + 0 * 2;") is index arithmetic too
+  local head, value = text:match("^(%s*const int [%a_][%w_]* = )([^;]*);$")
+  if head then
+    text = head .. fold_subscript(value) .. ";"
+  end
+  if not text:find("[", 1, true) then
+    return text
+  end
+  return substitute(text, "%[([^%[%]]*)%]", function(index)
+    local folded = folded_subscripts[index]
+    if not folded then
+      folded = "[" .. fold_subscript(index) .. "]"
+      folded_subscripts[index] = folded
+    end
+    return folded
+  end)
+end
+M.fold_subscripts = fold_subscripts
+
 -- The code a line becomes inside the open scopes: nil inside a loop that never runs; inside a
 -- loop that runs once, its variable replaced by its one value ("i0 + r" with r = 0 becomes "i0").
 local function in_scopes(self, text)
@@ -105,6 +319,7 @@ end
 
 function Buffer:line(fmt, ...)
   local text = in_scopes(self, select("#", ...) > 0 and string.format(fmt, ...) or fmt)
+  text = text and fold_subscripts(text)
   if text == nil then
     return self
   elseif text == "" then
@@ -139,8 +354,12 @@ function Buffer:loop(var, first, limit, step)
   return self
 end
 
--- Whether a line of C declares a variable ("const float a = ...", "float acc[6][1];").
-local NOT_TYPES = { ["return"] = true, ["else"] = true, ["goto"] = true, ["case"] = true }
+-- Whether a line of C declares a variable ("const float a = ...", "float acc[6][1];"). A
+-- statement keyword followed by a name looks like a type followed by one ("if (a[i] > 0)",
+-- "return x;"), so those words are not types.
+local NOT_TYPES = { ["return"] = true, ["else"] = true, ["goto"] = true, ["case"] = true,
+  ["if"] = true, ["while"] = true, ["for"] = true, ["switch"] = true, ["do"] = true,
+  ["sizeof"] = true }
 local function declares(text)
   local first = text:match("^%s*([%a_][%w_]*)%s+%(?%*?%s*[%a_][%w_]*%s*[%[=;,%)]")
   return text:match("^%s*const%s") ~= nil or (first ~= nil and not NOT_TYPES[first])

@@ -10,16 +10,25 @@
 --                    GM_CASES (the dense family and the given specs) and GM_CONV_CASES (the conv family)
 --   ref_conv_cases.c every conv case header compiled together, as a table of ref_nets, for the
 --                    reference engine's own gradient checks (tests/ref_test.c); no generator needed
--- The cases are every SPEC given on the command line (trusted: just dofile'd) plus two seeded
--- families of random architectures that are identical on every machine (own LCG, no
--- math.random): the dense family, and the conv family of conv / pool / batchnorm / flatten nets
--- (v2 specs: input shapes, layer types, weight decay, adamw).
+-- The cases are every SPEC given on the command line (trusted: evaluated with the sandbox's
+-- globals, unbounded) plus two seeded families of random architectures that are identical on
+-- every machine (own LCG, no math.random): the dense family, and the conv family of conv / pool /
+-- batchnorm / flatten nets (v2 specs: input shapes, layer types, weight decay, adamw).
 -- Files are rewritten only when their text changes, so make rebuilds only what changed.
 
 local FAMILY_SEED = 20240611
 local FAMILY_SIZE = 40
 local CONV_FAMILY_SEED = 20261201
 local CONV_FAMILY_SIZE = 32
+
+-- Resolution (every default applied), the ref_net initializer and the number and window helpers:
+-- tests/ref/refspec.lua, shared with tests/cross/refnet.lua; file writing: tests/ref/specfiles.lua.
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local refspec = dofile(here .. "/ref/refspec.lua")
+local resolve = refspec.resolve
+local shortest, window_size = refspec.shortest, refspec.window_size
+local specfiles = dofile(here .. "/ref/specfiles.lua")
+local write_if_changed = specfiles.write_if_changed
 
 local HIDDEN_ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu" }
 local ALL_ACTIVATIONS = { "linear", "sigmoid", "tanh", "relu", "leaky_relu", "softmax" }
@@ -154,17 +163,6 @@ end
 ---------------------------------------------------------------------------------------------------
 -- Specs as Lua text (deterministic field order).
 
--- The shortest decimal text that reads back as exactly x.
-local function shortest(x)
-  for digits = 15, 16 do
-    local text = string.format("%." .. digits .. "g", x)
-    if tonumber(text) == x then
-      return text
-    end
-  end
-  return string.format("%.17g", x)
-end
-
 local function number_text(x, as_float)
   if math.type(x) == "integer" then
     return as_float and string.format("%d.0", x) or string.format("%d", x)
@@ -274,11 +272,6 @@ end
 -- fits; the resolution below recomputes them from the spec text alone.
 
 local PADDING_CHOICES = { "zero", "one", "valid", "same" }
-
--- Output size of a window along one dimension: floor((n + pb + pa - d(k-1) - 1) / s) + 1.
-local function window_size(n, k, s, d, before, after)
-  return (n + before + after - d * (k - 1) - 1) // s + 1
-end
 
 -- A per-dimension field of a 2-D layer: sometimes one integer, sometimes { h, w }.
 local function pair_field(rng, h, w)
@@ -526,12 +519,6 @@ local function random_conv_spec(rng, index)
   return spec
 end
 
----------------------------------------------------------------------------------------------------
--- Resolution (every default applied) and the ref_net initializer: tests/ref/refspec.lua, shared
--- with tests/cross/refnet.lua.
-
-local refspec = dofile((arg[0]:match("^(.*)/[^/]*$") or ".") .. "/ref/refspec.lua")
-local resolve = refspec.resolve
 
 local function case_header(case)
   local tensors, param_count = refspec.tensor_table(case)
@@ -587,40 +574,14 @@ local REQUIRED = {
 }
 
 local function check_coverage(cases)
-  local seen = {}
-  for _, case in ipairs(cases) do
-    for _, key in ipairs(coverage_keys(case)) do
-      seen[key] = true
-    end
-  end
-  for _, key in ipairs(REQUIRED) do
-    if not seen[key] then
-      error("the random family does not cover '" .. key .. "': change FAMILY_SEED", 0)
-    end
+  local missing = specfiles.missing_coverage(cases, coverage_keys, REQUIRED)[1]
+  if missing then
+    error("the random family does not cover '" .. missing .. "': change FAMILY_SEED", 0)
   end
 end
 
 ---------------------------------------------------------------------------------------------------
 -- Output.
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then
-    return nil
-  end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_if_changed(path, text)
-  if read_file(path) == text then
-    return
-  end
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
 
 -- Coverage of the conv family: every layer type, padding form, stride, dilation, grouping, bias
 -- choice, ending, batchnorm placement, optimizer (with and without weight decay) and dtype.
@@ -685,16 +646,9 @@ local CONV_REQUIRED = {
 }
 
 local function check_conv_coverage(cases)
-  local seen = {}
-  for _, case in ipairs(cases) do
-    for _, key in ipairs(conv_coverage_keys(case)) do
-      seen[key] = true
-    end
-  end
-  for _, key in ipairs(CONV_REQUIRED) do
-    if not seen[key] then
-      error("the conv family does not cover '" .. key .. "': change CONV_FAMILY_SEED", 0)
-    end
+  local missing = specfiles.missing_coverage(cases, conv_coverage_keys, CONV_REQUIRED)[1]
+  if missing then
+    error("the conv family does not cover '" .. missing .. "': change CONV_FAMILY_SEED", 0)
   end
 end
 
@@ -793,7 +747,7 @@ local function collect_cases(outdir, spec_paths)
     list[#list + 1] = case
   end
   for _, path in ipairs(spec_paths) do
-    add(cases, resolve(dofile(path), path))
+    add(cases, resolve(specfiles.load_spec(path), path))
   end
   local rng, family = new_rng(FAMILY_SEED), {}
   for index = 0, FAMILY_SIZE - 1 do

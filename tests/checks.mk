@@ -195,16 +195,19 @@ check-size: $(GRADC)
 	@sh tests/size/check_size.sh $(GRADC) tests/build/size
 
 # Generated text a reviewer would accept (tests/text/check_text.lua): no loop that runs once, no
-# constant printed as its rounding, tile registers that cannot be taken for parameters, and
-# continuation lines that line up; over every example, benchmark and random-family spec, and a
-# const-weights build.
+# constant printed as its rounding, tile registers that cannot be taken for parameters, no braces
+# around a lone statement, no index arithmetic left unfolded (and the folding keeps values:
+# tests/text/test_fold.lua), and continuation lines that line up; over every example, benchmark,
+# PyTorch-comparison and random-family spec, and a const-weights build.
 .PHONY: check-text
 TEXT_DIR := tests/build/text
 
 check-text: $(GRADC) check-weights
+	@lua5.4 tests/text/test_fold.lua gen
 	@rm -rf $(TEXT_DIR) && mkdir -p $(TEXT_DIR)/cases
 	@lua5.4 tests/cases.lua $(TEXT_DIR)/cases > /dev/null
-	@for spec in $(EXAMPLE_SPECS) tests/bench/specs/*.lua tests/numerics/*.lua tests/size/*.lua $(TEXT_DIR)/cases/*.lua; do \
+	@for spec in $(EXAMPLE_SPECS) tests/bench/specs/*.lua tests/bench/conv/specs/*.lua tests/torch/specs/*.lua \
+	    tests/numerics/*.lua tests/size/*.lua $(TEXT_DIR)/cases/*.lua; do \
 	    $(GRADC) --out $(TEXT_DIR)/gen "$$spec" > /dev/null || exit 1; done
 	@for m in $(WEIGHTS_MODELS); do \
 	    $(GRADC) --out $(TEXT_DIR)/deploy --weights $(WEIGHTS_DIR)/$$m.bin specs/$$m.lua > /dev/null || exit 1; done

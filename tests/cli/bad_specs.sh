@@ -4,7 +4,8 @@
 #   status  non-zero exit, and not a signal (>= 128 also covers the hard stop)
 #   stderr  exactly one line, equal to a line of NAME.expected (more than one line there: alternatives)
 #   stdout  nothing (no summary for a spec that failed)
-#   time    under LIMIT_SECONDS of wall time (a case over it is run again alone, and that run counts)
+#   time    under LIMIT_SECONDS of CPU time, and of wall time times the load per CPU (tests/cli/lib.sh;
+#           a case over it is run again alone, and that run counts)
 #   memory  peak RSS under 1 GiB (or, without /usr/bin/time, an address-space cap of 1 GiB)
 #   out     nothing new under OUT: even-numbered cases get an OUT that already holds a previous good
 #           OUT/victim/ (most bad specs are named "victim") and a stray file, which must stay

@@ -544,4 +544,24 @@ expect_success check_writes_nothing
 [ -s "$WORK/stdout" ] || problem check_writes_nothing stdout "no summary on stdout"
 result check_writes_nothing
 
+# An option that takes a value, given last (or with an empty value): refused, naming the option
+# and what it takes (the first line; --out and --weights add the usage text below it).
+for missing in "--out|gradc: --out needs a folder" "--weights|gradc: --weights needs a weights file" \
+    "--quant|gradc: --quant needs a scheme (int8)" \
+    "--calib|gradc: --calib needs a calibration file (CSV)"; do
+    option=${missing%%|*}
+    message=${missing#*|}
+    case_id=option_without_value_${option#--}
+    for form in last empty; do
+        if [ "$form" = last ]; then
+            gen "$WORK/victim.lua" "$option"
+        else
+            gen "$option" "" "$WORK/victim.lua"
+        fi
+        [ "$gen_status" -ge 1 ] && [ "$gen_status" -le 127 ] || problem "$case_id" status "$form: exit status $gen_status, expected a failure"
+        [ "$(head -n 1 "$WORK/stderr")" = "$message" ] || problem "$case_id" stderr "$form: got '$(shown "$WORK/stderr")', expected '$message'"
+    done
+    result "$case_id"
+done
+
 finish

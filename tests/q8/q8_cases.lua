@@ -12,25 +12,7 @@
 
 local here = arg[0]:match("^(.*)/[^/]*$") or "."
 local refspec = dofile(here .. "/../ref/refspec.lua")
-
-local function read_file(path)
-  local f = io.open(path, "rb")
-  if not f then
-    return nil
-  end
-  local text = f:read("a")
-  f:close()
-  return text
-end
-
-local function write_if_changed(path, text)
-  if read_file(path) == text then
-    return
-  end
-  local f = assert(io.open(path, "wb"))
-  f:write(text)
-  f:close()
-end
+local specfiles = dofile(here .. "/../ref/specfiles.lua")
 
 -- What the int8 scheme treats differently, per case: every activation as a layer's (and how the
 -- scheme quantizes it: relu and linear clamp, sigmoid/tanh/leaky_relu tables, softmax last), every
@@ -88,20 +70,9 @@ local REQUIRED = {
 }
 
 local function check_coverage(cases)
-  local seen = {}
-  for _, case in ipairs(cases) do
-    for _, key in ipairs(coverage_keys(case)) do
-      seen[key] = true
-    end
-  end
-  local missing = {}
-  for _, key in ipairs(REQUIRED) do
-    if not seen[key] then
-      missing[#missing + 1] = "'" .. key .. "'"
-    end
-  end
+  local missing = specfiles.missing_coverage(cases, coverage_keys, REQUIRED)
   if #missing > 0 then
-    error("the int8 cases do not cover " .. table.concat(missing, ", ") .. ": add cases in tests/q8/ref.mk", 0)
+    error("the int8 cases do not cover '" .. table.concat(missing, "', '") .. "': add cases in tests/q8/ref.mk", 0)
   end
 end
 
@@ -113,17 +84,17 @@ local function main(args)
     if path == "--" then
       random = true
     else
-      local spec = dofile(path)
+      local spec = specfiles.load_spec(path)
       if random then
         -- The same net in float: its dtype line replaced, or one added after the loss.
-        local text = assert(read_file(path))
+        local text = assert(specfiles.read_file(path))
         local float_text, replaced = text:gsub('\n  dtype = "double",', '\n  dtype = "float",')
         if replaced == 0 and not text:find('\n  dtype = "float",', 1, true) then
           float_text = text:gsub('\n(  loss = "[a-z]+",)', '\n%1\n  dtype = "float",', 1)
         end
         path = outdir .. "/" .. spec.name .. ".lua"
-        write_if_changed(path, float_text)
-        spec = assert(load(float_text, "=" .. path, "t", {}))()
+        specfiles.write_if_changed(path, float_text)
+        spec = specfiles.load_spec(path, float_text)
         assert(spec.dtype == "float", path .. ": not float")
       end
       if (spec.dtype or refspec.DEFAULTS.dtype) == "float" then
@@ -153,8 +124,8 @@ local function main(args)
   c[#c + 1] = "    NULL,"
   c[#c + 1] = "};"
   table.insert(mk, 2, "Q8_CASES := " .. table.concat(names, " "))
-  write_if_changed(outdir .. "/q8_cases.c", table.concat(c, "\n") .. "\n")
-  write_if_changed(outdir .. "/q8_cases.mk", table.concat(mk, "\n") .. "\n")
+  specfiles.write_if_changed(outdir .. "/q8_cases.c", table.concat(c, "\n") .. "\n")
+  specfiles.write_if_changed(outdir .. "/q8_cases.mk", table.concat(mk, "\n") .. "\n")
 end
 
 main(arg)

@@ -20,25 +20,41 @@ for line in io.lines(split_path) do
 end
 local files = { train = assert(io.open(out .. "/train.csv", "w")), val = assert(io.open(out .. "/val.csv", "w")) }
 local calib = assert(io.open(out .. "/calib.csv", "w"))
-local n, written = 0, 0
+-- The data rows as make train's driver numbers them (runtime/hosted/csv.h): blank lines and a
+-- header on the first non-blank line (one whose first field is not a number: column names, or
+-- sklearn's `n_samples,n_features,name,...`) are not rows; fields are comma separated, or blank
+-- separated in a file whose first non-blank line has no comma.
+local n, written, separator = 0, 0, nil
+local line_number = 0
 for line in io.lines(data_path) do
-  n = n + 1
-  local fields = {}
-  for field in line:gmatch("[^,]+") do
-    fields[#fields + 1] = tonumber(field)
-  end
-  for i = 1, #mean do
-    fields[i] = string.format("%.17g", (fields[i] - mean[i]) / scale[i])
-  end
-  for i = #mean + 1, #fields do
-    fields[i] = string.format("%.17g", fields[i])
-  end
-  local text = table.concat(fields, ",") .. "\n"
-  local set = assert(sets[n], "split.csv has no row " .. (n - 1))
-  files[set == "train" and "train" or "val"]:write(text)
-  if set == "train" and (not calib_rows or written < calib_rows) then
-    calib:write(text)
-    written = written + 1
+  line_number = line_number + 1
+  line = line:gsub("\r$", "")
+  if line:find("%S") then
+    local first_line = not separator
+    separator = separator or (line:find(",", 1, true) and "[^,]+" or "%S+")
+    local fields = {}
+    for field in line:gmatch(separator) do
+      fields[#fields + 1] = field
+    end
+    local sklearn_counts = #fields >= 3 and math.tointeger(tonumber(fields[1]))
+      and math.tointeger(tonumber(fields[2])) and not tonumber(fields[3])
+    if not (first_line and (not tonumber(fields[1]) or sklearn_counts)) then
+      n = n + 1
+      for i = 1, #fields do
+        local value = tonumber(fields[i])
+        if not value then
+          error(data_path .. ":" .. line_number .. ": field " .. i .. " is not a number", 0)
+        end
+        fields[i] = string.format("%.17g", i <= #mean and (value - mean[i]) / scale[i] or value)
+      end
+      local text = table.concat(fields, ",") .. "\n"
+      local set = assert(sets[n], "split.csv has no row " .. (n - 1))
+      files[set == "train" and "train" or "val"]:write(text)
+      if set == "train" and (not calib_rows or written < calib_rows) then
+        calib:write(text)
+        written = written + 1
+      end
+    end
   end
 end
 files.train:close()

@@ -39,6 +39,9 @@ import tempfile
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "train"))
+import driver_files  # noqa: E402  pylint: disable=wrong-import-position
+
 # spec name (specs/<name>.lua), data file, targets file (in data/)
 DATA_SETS = [
     ("iris", "iris.csv", None),
@@ -68,46 +71,6 @@ def run(command, **kwargs):
     if result.returncode != 0:
         raise Failed(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
-
-
-def read_table(path):
-    """The numeric rows of a make train data file (comma or blank separated, optional header)."""
-    rows = []
-    with open(path) as f:
-        for line in f:
-            if not line.strip():
-                continue
-            fields = line.split(",") if "," in line else line.split()
-            try:
-                rows.append([float(x) for x in fields])
-            except ValueError:
-                if rows:
-                    raise Failed(f"{path}: a row that is not numbers after the header")
-    return np.array(rows, dtype=np.float64)
-
-
-def read_scale(path):
-    features, targets = [], []
-    with open(path) as f:
-        for line in f:
-            fields = line.split()
-            if len(fields) == 4 and fields[0] in ("feature", "target"):
-                (features if fields[0] == "feature" else targets).append((float(fields[2]), float(fields[3])))
-    return np.array(features), np.array(targets)
-
-
-def read_split(path, count):
-    kinds = {}
-    with open(path) as f:
-        next(f)
-        for line in f:
-            row, kind = line.strip().split(",")
-            kinds[int(row)] = kind
-    if sorted(kinds) != list(range(count)):
-        raise Failed(f"{path}: does not name each of the {count} rows once")
-    train = [i for i in range(count) if kinds[i] == "train"]
-    val = [i for i in range(count) if kinds[i] == "val"]
-    return train, val
 
 
 def header_defines(path):
@@ -179,19 +142,13 @@ def measure(args, name, data_file, targets_file):
     driver_metric = float(result.group(2))
 
     model = os.path.join(trained, name)
-    table = read_table(os.path.join(ROOT, "data", data_file))
-    features, targets = read_scale(os.path.join(model, name + ".scale"))
-    n_in = len(features)
-    if targets_file:
-        x, y = table, read_table(os.path.join(ROOT, "data", targets_file))
-    else:
-        x, y = table[:, :n_in], table[:, n_in:]
-    train, val = read_split(os.path.join(model, "split.csv"), len(x))
     # a spec with standardize = true takes raw rows and gives targets in their own units
     with open(os.path.join(model, name + ".h")) as f:
         standardized = f"#define {name.upper()}_STANDARDIZE " in f.read()
-    if not standardized:
-        x = (x - features[:, 0]) / features[:, 1]
+    x, y, (train, val), (_, targets) = driver_files.driver_rows(
+        os.path.join(ROOT, "data", data_file),
+        targets_file and os.path.join(ROOT, "data", targets_file), model, name,
+        standardize=not standardized)
     work = os.path.join(args.build, name)
     os.makedirs(work, exist_ok=True)
     calib, held_out = os.path.join(work, "calib.csv"), os.path.join(work, "val.csv")
@@ -324,7 +281,7 @@ def main():
         print(f"q8-table: {name} ...", file=sys.stderr, flush=True)
         try:
             r = measure(args, name, data_file, targets_file)
-        except Failed as e:
+        except (Failed, driver_files.Malformed) as e:
             sys.exit(f"q8-table: {e}")
         rows.append(r)
         if r["regression"]:

@@ -351,4 +351,5 @@ return {
   tensor_table = tensor_table,
   ref_net_text = ref_net_text,
   window_size = window_size,
+  shortest = shortest,
 }

@@ -3,6 +3,10 @@
 --   * loops that run once (or never): `for (int r = 0; r < 1; ++r)`, `i0 < 6; i0 += 6`;
 --   * constants computed in double and printed as their rounding: 0.09999999999999998 for 1 - 0.9;
 --   * tile registers named like parameters: `b1` beside `p->b1`, `a0`;
+--   * index arithmetic a substituted one-trip loop variable leaves unfolded: `(0 * 3 + ky)`,
+--     `group * 1 + 0`, `[0 + j]`;
+--   * braces around one statement that declares nothing (`{`, `if (a > top) top = a;`, `}`): left
+--     around the body of a loop that was folded away because it runs once;
 --   * continuation lines that do not line up: an argument list continues after its "(", and a
 --     sum's "+ " lines put their terms under the first term.
 -- Prints each problem as FILE:LINE: problem and exits 1 if there was any.
@@ -52,6 +56,45 @@ local function open_paren_column(code)
   return open[#open]
 end
 
+-- Words that start a statement and may be followed by a name, as a type is by a declared one.
+local STATEMENT_WORDS = { ["return"] = true, ["else"] = true, ["goto"] = true, ["case"] = true,
+  ["if"] = true, ["while"] = true, ["for"] = true, ["switch"] = true, ["do"] = true,
+  ["sizeof"] = true }
+
+-- Whether a line of code declares a name: after its qualifiers, two names apart by blanks or
+-- stars (`float x = ...`, `const __m256 a`, `model_real *p;`), the first not a statement word.
+local function is_declaration(code)
+  local first = code:gsub("^%s*", ""):gsub("^static%s+", ""):gsub("^const%s+", "")
+    :match("^([%a_][%w_]*)[%s%*]+[%a_]")
+  return first ~= nil and not STATEMENT_WORDS[first]
+end
+
+-- Whether the line is a lone "{" opening a plain block (the code line before it ends a statement
+-- or a block: not a function's signature, not an initializer) around one statement that declares
+-- nothing, with its "}" on the line after: braces that scope no name.
+local function braces_around_a_statement(codes, i)
+  local indent = codes[i]:match("^(%s*){%s*$")
+  if not indent or i + 2 > #codes then
+    return false
+  end
+  local before = i - 1
+  while before >= 1 and not codes[before]:find("%S") do
+    before = before - 1
+  end
+  local inner = indent .. "    "
+  local body, close = codes[i + 1], codes[i + 2]
+  return before >= 1 and codes[before]:match("[;{}]%s*$") ~= nil
+    and close:match("^(%s*)}%s*$") == indent
+    and body:sub(1, #inner) == inner and body:sub(#inner + 1, #inner + 1):match("%S") ~= nil
+    and body:match(";%s*$") ~= nil and not is_declaration(body)
+end
+
+-- Integer arithmetic with a 0 or 1 that folds away (0 * e, e * 1, e + 0, 0 + e), as a Lua
+-- pattern per form (a frontier keeps "10", "0.5" and names like "a0" out).
+local UNFOLDED = {
+  "[%[%(]0 %* ", "[%[%(]1 %* ", "[^%w_.]0 %+ ", " %* 1%f[^%w_.]", " [%+%-] 0%f[^%w_.]", " %* 0%f[^%w_.]",
+}
+
 local function trips(first, limit, step)
   if first >= limit then
     return 0
@@ -89,6 +132,16 @@ local function check_file(file)
       if literal:match("%d*%.%d-(9999999)") or literal:match("%d*%.%d-(0000000)%d") then
         report(file, i, "a constant printed as its rounding: " .. literal)
       end
+    end
+    for _, form in ipairs(UNFOLDED) do
+      local at = (in_data and "" or code):find(form)
+      if at then
+        report(file, i, "index arithmetic left unfolded: " .. code:sub(math.max(1, at - 12), at + 12))
+        break
+      end
+    end
+    if braces_around_a_statement(codes, i) then
+      report(file, i, "braces around one statement that declares nothing: " .. codes[i + 1]:match("^%s*(.-)%s*$"))
     end
     local register = code:match("const __m[%d]+d? ([ab]%d+) =")
     if register then

@@ -22,18 +22,8 @@
 --   Every layer also has "input" and "output": its shapes, as for the network's input.
 local path = assert(arg[1], "usage: lua5.4 spec2json.lua SPEC.lua")
 
-local env = { string = string, table = table, utf8 = utf8, math = {}, _VERSION = _VERSION }
-for key, value in pairs(math) do
-  if key ~= "random" and key ~= "randomseed" then
-    env.math[key] = value
-  end
-end
-for _, key in ipairs({ "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-  "tostring", "type", "rawequal", "rawget", "rawlen", "rawset", "pcall", "xpcall" }) do
-  env[key] = _G[key]
-end
-env._G = env
-local spec = assert(loadfile(path, "t", env))()
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local spec = dofile(here .. "/../ref/specfiles.lua").load_spec(path)
 
 -- ---- JSON ---------------------------------------------------------------------------------------
 

@@ -37,6 +37,8 @@ import torch
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "torch"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "train"))
+import driver_files  # noqa: E402  pylint: disable=wrong-import-position
 import torch_model  # noqa: E402  pylint: disable=wrong-import-position
 
 # spec name (specs/<name>.lua), data file, targets file (in --data)
@@ -101,46 +103,6 @@ def batch_orders(train, batch, epochs, seed):
 
 
 # ---- files written by the gradc side -------------------------------------------------------------
-
-def read_table(path):
-    """The numeric rows of a data file (runtime/hosted/csv.h's format; these files are well formed)."""
-    rows = []
-    with open(path) as f:
-        for line in f:
-            if not line.strip():
-                continue
-            fields = line.split(",") if "," in line else line.split()
-            try:
-                rows.append([float(x) for x in fields])
-            except ValueError:
-                if rows:
-                    raise
-    return np.array(rows, dtype=np.float64)
-
-
-def read_scale(path):
-    features, targets = [], []
-    with open(path) as f:
-        if f.readline().strip() != "gradc-scale 1":
-            raise Refused(f"{path}: not a scale file")
-        for line in f:
-            if line.startswith("#") or not line.strip():
-                continue
-            kind, _, mean, scale = line.split()
-            (features if kind == "feature" else targets).append((float(mean), float(scale)))
-    return np.array(features), np.array(targets)
-
-
-def read_split(path):
-    val = []
-    with open(path) as f:
-        next(f)
-        for line in f:
-            row, kind = line.strip().split(",")
-            if kind == "val":
-                val.append(int(row))
-    return val
-
 
 def read_weights(path, count):
     """A gradc weights file (templates/model_io.c.in): header, parameters, checksum."""
@@ -266,23 +228,19 @@ def run_gradc(args, name, data_path, targets_path, out):
 
 
 def prepare_data(spec, name, data_path, targets_path, model_dir):
-    table = read_table(data_path)
     regression = spec["loss"] == "mse"
     n_in, n_out = feature_count(spec["input"]), feature_count(spec["layers"][-1]["output"])
-    if targets_path:
-        x, y = table, read_table(targets_path)
-    else:
-        x, y = table[:, :n_in], table[:, n_in:]
+    try:
+        # a spec with standardize = true standardizes inside the network (input_mean, input_inv_scale)
+        x, y, driver_split, (features, targets) = driver_files.driver_rows(
+            data_path, targets_path, model_dir, name, standardize=not spec.get("standardize"))
+    except driver_files.Malformed as error:
+        raise Refused(str(error)) from error
+    if len(features) != n_in:
+        raise Refused(f"{name}: the driver's scale file has {len(features)} features, the spec {n_in} inputs")
     train, val = make_split(len(x), 20, 1)
-    if val != read_split(os.path.join(model_dir, "split.csv")):
+    if (train, val) != driver_split:
         raise Refused(f"{name}: the reproduced split differs from the driver's split.csv")
-    features, targets = read_scale(os.path.join(model_dir, name + ".scale"))
-    # The scale file is the one the driver used; it must be the training split's statistics.
-    if not np.allclose(x[train].mean(axis=0), features[:, 0], rtol=1e-9, atol=1e-12):
-        raise Refused(f"{name}: the driver's standardization is not the training split's")
-    # a spec with standardize = true standardizes inside the network (input_mean, input_inv_scale)
-    if not spec.get("standardize"):
-        x = (x - features[:, 0]) / features[:, 1]
     target_scale = np.ones(n_out)
     if regression:
         y = (y - targets[:, 0]) / targets[:, 1]
