@@ -211,11 +211,35 @@ end
 -- (relu: from the zero point up) and, for a table activation, looked up. `ql` is the layer's int8
 -- record (gen/q8/quantize.lua), `names` its arrays' C names, `helpers` the requantization
 -- helpers' names (gen/q8/code.lua).
+-- Whether every channel of the layer shifts right (shift <= -1, multiplier > 0) and bounds its
+-- accumulator below 2^30 (|bias| + 255 sum |weights|, as gen/q8/quantize.lua bounds it): then the
+-- requantization takes the short exact form (helpers.scale), whose result (|r| < 2^30) needs no
+-- bounding before the zero point is added.
+function M.q8_short_requantize(ql)
+  if ql.q8_short == nil then
+    local short = true
+    for c = 1, #ql.shift do
+      local reach = math.abs(ql.bias[c])
+      for _, w in ipairs(ql.weights[c]) do
+        reach = reach + 255 * math.abs(w)
+      end
+      if ql.shift[c] > -1 or ql.multiplier[c] <= 0 or reach >= 1 << 30 then
+        short = false
+      end
+    end
+    ql.q8_short = short
+  end
+  return ql.q8_short
+end
+
 function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   local z_out = ql.pre.zero_point
-  local requantized = string.format("%s(%s, %s[%s], %s[%s])", helpers.requantize(), acc, names.M,
-    channel, names.S, channel)
-  if z_out == 0 then
+  local short = M.q8_short_requantize(ql)
+  local requantized = string.format("%s(%s, %s[%s], %s[%s])", short and helpers.scale() or helpers.requantize(),
+    acc, names.M, channel, names.S, channel)
+  if short then
+    buf:line("const int32_t value = %s%s;", requantized, z_out == 0 and "" or string.format(" + %d", z_out))
+  elseif z_out == 0 then
     buf:line("const int32_t value = %s;", requantized)
   else
     buf:line("const int32_t value = %s(%s, %d);", helpers.offset(), requantized, z_out)
