@@ -343,7 +343,15 @@ static int32_t ${name}_q8_offset(int32_t r, int32_t z)
 /* An int32 clamped to [low, 127] as int8 (low is -128, or a relu's zero point). */
 static int8_t ${name}_q8_clamp(int32_t value, int32_t low)
 {
+#if defined(${NAME}_Q8_DOT_DSP) && defined(__GNUC__)
+    /* one SSAT to [-128, 127] (gcc writes the two compares as branches), then the low bound
+     * (inline assembly: gcc 12's __ssat trips -Wsign-conversion) */
+    int32_t saturated;
+    __asm__("ssat %0, #8, %1" : "=r"(saturated) : "r"(value));
+    return (int8_t)(low == -128 || saturated >= low ? saturated : low);
+#else
     return (int8_t)(value < low ? low : value > 127 ? 127 : value);
+#endif
 }
 ]],
   average = [[
@@ -355,7 +363,7 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 ]],
 }
 local HELPER_ORDER = { "target", "dot", "dot2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "average" }
-local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" } }
+local HELPER_NEEDS = { clamp = { "target" }, requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" } }
 
 -- A table of helper-name functions that remember which helpers were used.
 local function helper_names(plan)
@@ -369,6 +377,15 @@ local function helper_names(plan)
       end
       return plan.name .. "_q8_" .. helper
     end
+  end
+  -- the DSP target's macro and rotate-and-extend, written with the target block
+  names.dsp_macro = function()
+    names.target()
+    return plan.NAME .. "_Q8_DOT_DSP"
+  end
+  names.sxtb16_ror8 = function()
+    names.target()
+    return plan.name .. "_q8_sxtb16_ror8"
   end
   local function text()
     local parts = {}
