@@ -252,7 +252,7 @@ function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   end
 end
 
--- Softmax of the last layer in place over `y` (Zq in, yq out): e = EXP[max - Zq], then
+-- Softmax of the last layer in place over `y` (Zq in, yq out): e = EXP[max - Zq] + 1, then
 -- yq = round(256 e / sum) - 128 in unsigned 32-bit arithmetic.
 function M.q8_softmax(buf, ql, names, helpers, y)
   local n = ql.n_out
@@ -262,12 +262,21 @@ function M.q8_softmax(buf, ql, names, helpers, y)
   buf:loop("i", 1, n)
   buf:line("if (%s[i] > top) top = %s[i];", y, y)
   buf:close()
+  -- EXP holds each exponential less 1 and stops at its first zero entry (gen/q8/code.lua):
+  -- beyond it the exponential is 0
+  local function exponential(i)
+    local stored = string.format("(uint32_t)%s[top - %s[%s]] + 1u", names.EXP, y, i)
+    if ql.exp_kept == #ql.exp_table then
+      return stored
+    end
+    return string.format("(top - %s[%s] < %d ? %s : 0u)", y, i, ql.exp_kept, stored)
+  end
   buf:line("uint32_t sum = 0;")
   buf:loop("i", 0, n)
-  buf:line("sum += %s[top - %s[i]];", names.EXP, y)
+  buf:line("sum += %s;", exponential("i"))
   buf:close()
   buf:loop("i", 0, n)
-  buf:line("const uint32_t e = %s[top - %s[i]];", names.EXP, y)
+  buf:line("const uint32_t e = %s;", exponential("i"))
   buf:line("%s[i] = %s((int32_t)(((e << 8) + sum / 2) / sum) - 128, -128);", y, helpers.clamp())
   buf:close()
   buf:close()

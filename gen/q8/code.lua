@@ -459,8 +459,25 @@ local function layer_data(buf, ql)
       ql.output.name))
   end
   if ql.exp_table then
-    bytes = bytes + flat_array(buf, "uint32_t", 4, names.EXP, ql.exp_table, string.format(
-      "%s[d] = round(exp(-s_%s d) 65536): softmax's exponentials", names.EXP, ql.pre.name))
+    -- the exponentials decrease, so every entry after the first zero is zero: the array stops
+    -- there and the softmax reads 0 beyond it; the kept entries (1 .. 65536) are stored less 1,
+    -- in 16 bits (the table was a large share of a small net's const data)
+    local kept = {}
+    for d, e in ipairs(ql.exp_table) do
+      if e == 0 then
+        break
+      end
+      assert(e >= 1 and e <= 65536, "softmax exponential outside 1 .. 65536")
+      kept[d] = e - 1
+    end
+    for d = #kept + 1, #ql.exp_table do
+      assert(ql.exp_table[d] == 0, "softmax exponentials not decreasing")
+    end
+    ql.exp_kept = #kept
+    bytes = bytes + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
+      "%s[d] + 1 = round(exp(-s_%s d) 65536)%s: softmax's exponentials", names.EXP, ql.pre.name,
+      #kept < #ql.exp_table and string.format(" for d < %d (0 from there to %d)", #kept, #ql.exp_table - 1)
+      or ""))
   end
   return names, bytes
 end
