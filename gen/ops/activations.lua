@@ -238,7 +238,8 @@ function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   local requantized = string.format("%s(%s, %s[%s], %s[%s])", short and helpers.scale() or helpers.requantize(),
     acc, names.M, channel, names.S, channel)
   if short then
-    buf:line("const int32_t value = %s%s;", requantized, z_out == 0 and "" or string.format(" + %d", z_out))
+    buf:line("const int32_t value = %s%s;", requantized, z_out == 0 and "" or string.format(" %s %d",
+      z_out < 0 and "-" or "+", math.abs(z_out)))
   elseif z_out == 0 then
     buf:line("const int32_t value = %s;", requantized)
   else
