@@ -159,8 +159,16 @@ echo "check-q8: $(echo $MODELS | wc -w) <name>_q8.c integer-only on a Cortex-M0 
 # 5. the generated helpers: each model's file holds the ones its layers call (the general
 # requantization, or the short form where every channel shifts right with a bounded accumulator);
 # between them the models must hold every helper, or a helper would go untested
+# (q8_saturate: hand-made weights and rows whose multiplier needs a left shift, so the general form)
+"$gradc" --out $B/gen tests/q8/ref_specs/q8_saturate.lua > /dev/null
+$cc -std=c99 -O1 -I$B/gen/q8_saturate tests/q8/saturate_weights.c $B/gen/q8_saturate/q8_saturate_io.c \
+    -o $B/saturate_weights -lm
+$B/saturate_weights $B/q8_saturate.bin
+printf '16646143.75,16646143.75\n-16646143.75,-16646143.75\n' > $B/q8_saturate_calib.csv
+"$gradc" --out $B/deploy --weights $B/q8_saturate.bin --quant int8 --calib $B/q8_saturate_calib.csv \
+    tests/q8/ref_specs/q8_saturate.lua > /dev/null
 tested=""
-for m in $MODELS; do
+for m in $MODELS q8_saturate; do
     src=$B/deploy/$m/${m}_q8.c
     flags=""
     for helper in requantize scale offset average; do
