@@ -211,11 +211,36 @@ end
 -- (relu: from the zero point up) and, for a table activation, looked up. `ql` is the layer's int8
 -- record (gen/q8/quantize.lua), `names` its arrays' C names, `helpers` the requantization
 -- helpers' names (gen/q8/code.lua).
+-- Whether every channel of the layer shifts right (shift <= -1, multiplier > 0) and bounds its
+-- accumulator below 2^30 (|bias| + 255 sum |weights|, as gen/q8/quantize.lua bounds it): then the
+-- requantization takes the short exact form (helpers.scale), whose result (|r| < 2^30) needs no
+-- bounding before the zero point is added.
+function M.q8_short_requantize(ql)
+  if ql.q8_short == nil then
+    local short = true
+    for c = 1, #ql.shift do
+      local reach = math.abs(ql.bias[c])
+      for _, w in ipairs(ql.weights[c]) do
+        reach = reach + 255 * math.abs(w)
+      end
+      if ql.shift[c] > -1 or ql.multiplier[c] <= 0 or reach >= 1 << 30 then
+        short = false
+      end
+    end
+    ql.q8_short = short
+  end
+  return ql.q8_short
+end
+
 function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   local z_out = ql.pre.zero_point
-  local requantized = string.format("%s(%s, %s[%s], %s[%s])", helpers.requantize(), acc, names.M,
-    channel, names.S, channel)
-  if z_out == 0 then
+  local short = M.q8_short_requantize(ql)
+  local requantized = string.format("%s(%s, %s[%s], %s[%s])", short and helpers.scale() or helpers.requantize(),
+    acc, names.M, channel, names.S, channel)
+  if short then
+    buf:line("const int32_t value = %s%s;", requantized, z_out == 0 and "" or string.format(" %s %d",
+      z_out < 0 and "-" or "+", math.abs(z_out)))
+  elseif z_out == 0 then
     buf:line("const int32_t value = %s;", requantized)
   else
     buf:line("const int32_t value = %s(%s, %d);", helpers.offset(), requantized, z_out)
@@ -228,7 +253,7 @@ function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   end
 end
 
--- Softmax of the last layer in place over `y` (Zq in, yq out): e = EXP[max - Zq], then
+-- Softmax of the last layer in place over `y` (Zq in, yq out): e = EXP[max - Zq] + 1, then
 -- yq = round(256 e / sum) - 128 in unsigned 32-bit arithmetic.
 function M.q8_softmax(buf, ql, names, helpers, y)
   local n = ql.n_out
@@ -238,12 +263,21 @@ function M.q8_softmax(buf, ql, names, helpers, y)
   buf:loop("i", 1, n)
   buf:line("if (%s[i] > top) top = %s[i];", y, y)
   buf:close()
+  -- EXP holds each exponential less 1 and stops at its first zero entry (gen/q8/code.lua):
+  -- beyond it the exponential is 0
+  local function exponential(i)
+    local stored = string.format("(uint32_t)%s[top - %s[%s]] + 1u", names.EXP, y, i)
+    if ql.exp_kept == #ql.exp_table then
+      return stored
+    end
+    return string.format("(top - %s[%s] < %d ? %s : 0u)", y, i, ql.exp_kept, stored)
+  end
   buf:line("uint32_t sum = 0;")
   buf:loop("i", 0, n)
-  buf:line("sum += %s[top - %s[i]];", names.EXP, y)
+  buf:line("sum += %s;", exponential("i"))
   buf:close()
   buf:loop("i", 0, n)
-  buf:line("const uint32_t e = %s[top - %s[i]];", names.EXP, y)
+  buf:line("const uint32_t e = %s;", exponential("i"))
   buf:line("%s[i] = %s((int32_t)(((e << 8) + sum / 2) / sum) - 128, -128);", y, helpers.clamp())
   buf:close()
   buf:close()

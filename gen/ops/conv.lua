@@ -7,6 +7,7 @@
 -- emitter; only its names and shapes (W[filters][C/groups][k]) stay 1-D.
 local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
+local q8_rows = require("q8.rows")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local shape = require("ops.shape")
@@ -761,8 +762,36 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
       g.out_width)), "acc", f)
     buf:close()
   end
+  -- on ARMv7E-M DSP cores (one group) filters go in fours through gen/q8/rows.lua's kernel first
+  local first = 0
+  if g.groups == 1 and per_group >= q8_rows.ROWS then
+    buf:line("#if defined(%s)", helpers.dsp_macro())
+    local fours_end = q8_rows.emit(buf, helpers, { rows = per_group, length = taps, weights = names.W,
+      bias = names.B, x = "patch", index = "f", store = function(f, acc)
+        buf:open("{")
+        activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output,
+          M.row(g, f:find(" ") and "(" .. f .. ")" or f, "oy", "ox", g.out_height, g.out_width)), acc, f)
+        buf:close()
+      end })
+    if fours_end < pairs_end then
+      buf:loop("k", fours_end, pairs_end, 2)
+      buf:line("const int f = k;")
+      buf:line("int32_t sums[2];")
+      buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
+      store("f", "sums[0]")
+      store("f + 1", "sums[1]")
+      buf:close()
+    end
+    if pairs_end < per_group then
+      local f = filter_of(tostring(pairs_end))
+      store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+    end
+    -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot2())
+    buf:line("#else")
+  end
   if pairs_end > 0 then
-    buf:loop("k", 0, pairs_end, 2)
+    buf:loop("k", first, pairs_end, 2)
     buf:line("const int f = %s;", filter_of("k"))
     buf:line("int32_t sums[2];")
     buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
@@ -773,6 +802,9 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   if pairs_end < per_group then
     local f = filter_of(tostring(pairs_end))
     store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+  end
+  if g.groups == 1 and per_group >= q8_rows.ROWS then
+    buf:line("#endif")
   end
   if g.groups > 1 then
     buf:close()

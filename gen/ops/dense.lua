@@ -7,6 +7,7 @@
 -- v.dW, v.db; all 2-D arrays are indexed [unit][sample].
 local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
+local q8_rows = require("q8.rows")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local reduce = require("kernels.reduce")
@@ -335,29 +336,49 @@ end
 -- gen/q8/code.lua) through the build's dot product, then the requantized, clamped store
 -- (activations.q8_store). W is const int8 [unit][input], one contiguous row per unit.
 -- Rows go in pairs through dot2 (one read of x for both on cores that unpack it), an odd last
--- row alone.
+-- row alone; on ARMv7E-M DSP cores rows go in fours through the kernel of gen/q8/rows.lua first.
 function M.q8_emit(buf, ql, names, helpers, input, output)
-  local pairs_end = ql.n_out - ql.n_out % 2
-  if pairs_end > 0 then
-    buf:loop("r", 0, pairs_end, 2)
-    buf:line("int32_t sums[2];")
-    buf:line("%s(%s[r], %s[r + 1], %s, %d, sums);", helpers.dot2(), names.W, names.W, input, ql.n_in)
-    for k = 0, 1 do
-      local row = k == 0 and "r" or "r + 1"
+  local function store(row, acc)
+    buf:open("{")
+    activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", acc, row)
+    buf:close()
+  end
+  local function pairs_from(first)
+    local pairs_end = first + (ql.n_out - first) - (ql.n_out - first) % 2
+    if pairs_end > first then
+      buf:loop("r", first, pairs_end, 2)
+      buf:line("int32_t sums[2];")
+      buf:line("%s(%s[r], %s[r + 1], %s, %d, sums);", helpers.dot2(), names.W, names.W, input, ql.n_in)
+      for k = 0, 1 do
+        local row = k == 0 and "r" or "r + 1"
+        buf:open("{")
+        buf:line("const int32_t acc = %s[%s] + sums[%d];", names.B, row, k)
+        activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
+        buf:close()
+      end
+      buf:close()
+    end
+    if pairs_end < ql.n_out then
+      local row = tostring(pairs_end)
       buf:open("{")
-      buf:line("const int32_t acc = %s[%s] + sums[%d];", names.B, row, k)
+      buf:line("const int32_t acc = %s[%s] + %s(%s[%s], %s, %d);", names.B, row, helpers.dot(), names.W, row,
+        input, ql.n_in)
       activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
       buf:close()
     end
-    buf:close()
   end
-  if pairs_end < ql.n_out then
-    local row = tostring(pairs_end)
-    buf:open("{")
-    buf:line("const int32_t acc = %s[%s] + %s(%s[%s], %s, %d);", names.B, row, helpers.dot(), names.W, row,
-      input, ql.n_in)
-    activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
-    buf:close()
+  if ql.n_out >= q8_rows.ROWS then
+    buf:line("#if defined(%s)", helpers.dsp_macro())
+    local first = q8_rows.emit(buf, helpers, { rows = ql.n_out, length = ql.n_in, weights = names.W,
+      bias = names.B, x = input, index = "r", store = store })
+    pairs_from(first)
+    -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot2())
+    buf:line("#else")
+    pairs_from(0)
+    buf:line("#endif")
+  else
+    pairs_from(0)
   end
 end
 

@@ -137,12 +137,9 @@ end
 
 -- The requantization helpers, each written only when some layer calls it.
 local HELPERS = {
-  dot = [[
-/* sum w[i] x[i] over n int8 pairs (a weight row and the layer's input or a conv's patch of it;
- * the input's zero point is folded into the biases). Integer sums are exact and the generator
- * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
- * the compiler's target macros, GRADC_PORTABLE forcing plain C) returns the same int32, in any
- * order of the multiply-adds. */
+  target = [[
+/* The dot products' paths, each chosen from the compiler's target macros (GRADC_PORTABLE forcing
+ * plain C). */
 #if !defined(GRADC_PORTABLE) && defined(__ARM_FEATURE_DSP)
 #include <arm_acle.h>
 #include <string.h>
@@ -167,6 +164,13 @@ static inline int32_t ${name}_q8_sxtb16_ror8(int32_t v)
 #include <immintrin.h>
 #define ${NAME}_Q8_DOT_AVX2 1
 #endif
+]],
+  dot = [[
+/* sum w[i] x[i] over n int8 pairs (a weight row and the layer's input or a conv's patch of it;
+ * the input's zero point is folded into the biases). Integer sums are exact and the generator
+ * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
+ * the compiler's target macros, GRADC_PORTABLE forcing plain C) returns the same int32, in any
+ * order of the multiply-adds. */
 static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
 {
     int32_t sum = 0;
@@ -310,6 +314,25 @@ static int32_t ${name}_q8_requantize(int32_t x, int32_t q, int shift)
     return ${name}_q8_rdbp(${name}_q8_srdhm((int32_t)scaled, q), right);
 }
 ]],
+  scale = [[
+/* MultiplyByQuantizedMultiplier of a layer whose every channel shifts right (shift <= -1) and
+ * whose accumulators are bounded by 2^30 (2 x fits int32: the generator checks both): the same
+ * two roundings as ${name}_q8_requantize in fewer steps. SRDHM(x, q) = (2 x q + 2^31) >> 32, one
+ * SMMULR on ARMv7E-M DSP, one 64-bit product and shift elsewhere (q > 0, so INT32_MIN squared
+ * cannot occur); then RDBP to nearest with ties away from zero: t = h - (h < 0) moves a negative
+ * tie below the half, and (t 2^(1-n) + 1) / 2 rounds it, both floors exact as arithmetic shifts. */
+static inline int32_t ${name}_q8_scale(int32_t x, int32_t q, int shift)
+{
+#if defined(${NAME}_Q8_DOT_DSP) && defined(__GNUC__)
+    int32_t high;
+    __asm__("smmulr %0, %1, %2" : "=r"(high) : "r"(2 * x), "r"(q));
+#else
+    const int32_t high = (int32_t)(((int64_t)x * q + (INT64_C(1) << 30)) >> 31);
+#endif
+    const int32_t t = high - (high < 0 ? 1 : 0);
+    return ((t >> (-1 - shift)) + 1) >> 1;
+}
+]],
   offset = [[
 /* r + z: a requantized value moved to the output's zero point, with r first bounded to
  * [-256, 256], which changes no clamped result (|z| <= 128) and keeps the sum inside int32. */
@@ -322,7 +345,15 @@ static int32_t ${name}_q8_offset(int32_t r, int32_t z)
 /* An int32 clamped to [low, 127] as int8 (low is -128, or a relu's zero point). */
 static int8_t ${name}_q8_clamp(int32_t value, int32_t low)
 {
+#if defined(${NAME}_Q8_DOT_DSP) && defined(__GNUC__)
+    /* one SSAT to [-128, 127] (gcc writes the two compares as branches), then the low bound
+     * (inline assembly: gcc 12's __ssat trips -Wsign-conversion) */
+    int32_t saturated;
+    __asm__("ssat %0, #8, %1" : "=r"(saturated) : "r"(value));
+    return (int8_t)(low == -128 || saturated >= low ? saturated : low);
+#else
     return (int8_t)(value < low ? low : value > 127 ? 127 : value);
+#endif
 }
 ]],
   average = [[
@@ -333,8 +364,8 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "dot", "dot2", "srdhm", "rdbp", "requantize", "offset", "clamp", "average" }
-local HELPER_NEEDS = { requantize = { "srdhm", "rdbp" }, dot2 = { "dot" } }
+local HELPER_ORDER = { "target", "dot", "dot2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "average" }
+local HELPER_NEEDS = { clamp = { "target" }, requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" } }
 
 -- A table of helper-name functions that remember which helpers were used.
 local function helper_names(plan)
@@ -348,6 +379,15 @@ local function helper_names(plan)
       end
       return plan.name .. "_q8_" .. helper
     end
+  end
+  -- the DSP target's macro and rotate-and-extend, written with the target block
+  names.dsp_macro = function()
+    names.target()
+    return plan.NAME .. "_Q8_DOT_DSP"
+  end
+  names.sxtb16_ror8 = function()
+    names.target()
+    return plan.name .. "_q8_sxtb16_ror8"
   end
   local function text()
     local parts = {}
@@ -421,8 +461,25 @@ local function layer_data(buf, ql)
       ql.output.name))
   end
   if ql.exp_table then
-    bytes = bytes + flat_array(buf, "uint32_t", 4, names.EXP, ql.exp_table, string.format(
-      "%s[d] = round(exp(-s_%s d) 65536): softmax's exponentials", names.EXP, ql.pre.name))
+    -- the exponentials decrease, so every entry after the first zero is zero: the array stops
+    -- there and the softmax reads 0 beyond it; the kept entries (1 .. 65536) are stored less 1,
+    -- in 16 bits (the table was a large share of a small net's const data)
+    local kept = {}
+    for d, e in ipairs(ql.exp_table) do
+      if e == 0 then
+        break
+      end
+      assert(e >= 1 and e <= 65536, "softmax exponential outside 1 .. 65536")
+      kept[d] = e - 1
+    end
+    for d = #kept + 1, #ql.exp_table do
+      assert(ql.exp_table[d] == 0, "softmax exponentials not decreasing")
+    end
+    ql.exp_kept = #kept
+    bytes = bytes + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
+      "%s[d] + 1 = round(exp(-s_%s d) 65536)%s: softmax's exponentials", names.EXP, ql.pre.name,
+      #kept < #ql.exp_table and string.format(" for d < %d (0 from there to %d)", #kept, #ql.exp_table - 1)
+      or ""))
   end
   return names, bytes
 end

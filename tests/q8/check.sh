@@ -164,12 +164,37 @@ arm-none-eabi-gcc $M0_FLAGS -I$B/deploy/digits -c $B/deploy/digits/digits_qinfer
 [ -n "$(float_references $B/m0_qinfer.o)" ] || { echo "check-q8: the float check missed digits_qinfer.c's doubles"; exit 1; }
 echo "check-q8: $(echo $MODELS | wc -w) <name>_q8.c integer-only on a Cortex-M0 (no __aeabi_f*/__aeabi_d*, no libm); the check catches $found"
 
-# 5. the generated helpers
-for m in q8_conv2d digits; do
-    $cc -std=c99 -O1 -g $SANITIZE -Wall -Wextra -Wno-unused-function -DNET=$m \
-        $([ $m = q8_conv2d ] && echo -DHAS_AVERAGE) -DQ8_SOURCE="\"$(pwd)/$B/deploy/$m/${m}_q8.c\"" -I$B/deploy/$m \
-        tests/q8/test_helpers.c -o $B/test_helpers_$m
+# 5. the generated helpers: each model's file holds the ones its layers call (the general
+# requantization, or the short form where every channel shifts right with a bounded accumulator);
+# between them the models must hold every helper, or a helper would go untested
+# (q8_saturate: hand-made weights and rows whose multiplier needs a left shift, so the general form)
+"$gradc" --out $B/gen tests/q8/ref_specs/q8_saturate.lua > /dev/null
+$cc -std=c99 -O1 -I$B/gen/q8_saturate tests/q8/saturate_weights.c $B/gen/q8_saturate/q8_saturate_io.c \
+    -o $B/saturate_weights -lm
+$B/saturate_weights $B/q8_saturate.bin
+printf '16646143.75,16646143.75\n-16646143.75,-16646143.75\n' > $B/q8_saturate_calib.csv
+"$gradc" --out $B/deploy --weights $B/q8_saturate.bin --quant int8 --calib $B/q8_saturate_calib.csv \
+    tests/q8/ref_specs/q8_saturate.lua > /dev/null
+tested=""
+for m in $MODELS q8_saturate; do
+    src=$B/deploy/$m/${m}_q8.c
+    flags=""
+    for helper in requantize scale offset average; do
+        if grep -q "^static [a-z0-9_ ]*${m}_q8_${helper}(" "$src"; then
+            flags="$flags -DHAS_$(upper $helper)"
+            tested="$tested $helper"
+        fi
+    done
+    $cc -std=c99 -O1 -g $SANITIZE -Wall -Wextra -Wno-unused-function -DNET=$m $flags \
+        -DQ8_SOURCE="\"$(pwd)/$src\"" -I$B/deploy/$m tests/q8/test_helpers.c -o $B/test_helpers_$m
+    printf '%s (%s): ' "$m" "$(echo $flags | sed 's/-DHAS_//g')"
     $B/test_helpers_$m
+done
+for helper in requantize scale offset average; do
+    case " $tested " in
+        *" $helper "*) ;;
+        *) echo "check-q8: no model's ${helper} helper was tested"; exit 1 ;;
+    esac
 done
 
 # 6. accuracy, and 7. the differences (compare.c under ASan and UBSan)

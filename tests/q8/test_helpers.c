@@ -5,9 +5,12 @@
  *                 64-bit product, not the generated nudge-and-divide);
  *   RDBP(x, n)  = sign(x) floor((|x| + 2^(n-1)) / 2^n) on the magnitude as uint64;
  *   requantize  = RDBP(SRDHM(sat(x 2^left), q), right);
+ *   scale       = the same, in its domain (shift <= -1, |x| < 2^30, q > 0);
  *   average     = sign(sum) floor((|sum| + n/2) / n);
  *   clamp(offset(r, z), low) = r + z (exact, in int64) clamped to [low, 127].
- * Built with -DNET=name -DQ8_SOURCE='"path/name_q8.c"' and the model's folder on the include path.
+ * Built with -DNET=name -DQ8_SOURCE='"path/name_q8.c"' and the model's folder on the include path;
+ * a file holds only the helpers its layers call, which -DHAS_REQUANTIZE (srdhm, rdbp, requantize),
+ * -DHAS_SCALE, -DHAS_OFFSET and -DHAS_AVERAGE say.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -74,6 +77,8 @@ int main(void)
     static const int32_t edges[] = {INT32_MIN, INT32_MIN + 1, -(1 << 30) - 1, -(1 << 30), -3, -2, -1,
                                     0, 1, 2, 3, 1 << 30, (1 << 30) + 1, INT32_MAX - 1, INT32_MAX};
     const int count = (int)(sizeof edges / sizeof edges[0]);
+    (void)count;
+#ifdef HAS_REQUANTIZE
     for (int i = 0; i < count; ++i) {
         for (int j = 0; j < count; ++j)
             expect(NAME(NET, _q8_srdhm)(edges[i], edges[j]), srdhm_independent(edges[i], edges[j]),
@@ -104,6 +109,37 @@ int main(void)
     expect(NAME(NET, _q8_rdbp)(-3, 1), -2, "rdbp", -3, 1);
     expect(NAME(NET, _q8_rdbp)(3, 1), 2, "rdbp", 3, 1);
     expect(NAME(NET, _q8_requantize)(1 << 30, 1 << 30, 2), 1 << 30, "requantize", 1 << 30, 2);
+#endif
+#ifdef HAS_SCALE
+    /* the short form in its domain: every shift, edge accumulators and multipliers, random ones,
+     * and the ties (x q / 2^31 a half, then a half again after the shift) */
+    {
+        static const int32_t xs[] = {-(1 << 30) + 1, -(1 << 29), -65537, -3, -2, -1, 0, 1, 2, 3, 65537,
+                                     1 << 29, (1 << 30) - 1};
+        static const int32_t qs[] = {1, 2, 3, 1 << 30, (1 << 30) + 1, 1518500250, INT32_MAX - 1, INT32_MAX};
+        for (size_t i = 0; i < sizeof xs / sizeof xs[0]; ++i)
+            for (size_t j = 0; j < sizeof qs / sizeof qs[0]; ++j)
+                for (int shift = -31; shift <= -1; ++shift)
+                    expect(NAME(NET, _q8_scale)(xs[i], qs[j], shift), requantize_independent(xs[i], qs[j], shift),
+                           "scale", xs[i], (int64_t)qs[j] * 100 + shift);
+        for (int k = 0; k < 200000; ++k) {
+            const int32_t a = next_int32(), b = next_int32();
+            const int32_t x = a / 2; /* |x| < 2^30 */
+            const int32_t q = (int32_t)(((uint32_t)b >> 1) | 1u);
+            const int shift = -1 - (int)((uint32_t)b % 31u);
+            expect(NAME(NET, _q8_scale)(x >> (k & 15), q, shift), requantize_independent(x >> (k & 15), q, shift),
+                   "scale", x >> (k & 15), (int64_t)q * 100 + shift);
+        }
+        for (int n = 1; n <= 31; ++n) {
+            /* SRDHM(2 x, 2^30) = x exactly: RDBP's ties, x = (2k + 1) 2^(n-1), from both sides */
+            for (int32_t x = -41; x <= 41; ++x)
+                expect(NAME(NET, _q8_scale)(x * 2, 1 << 30, -n), rdbp_independent(x, n), "scale", x * 2, n);
+        }
+        expect(NAME(NET, _q8_scale)(-3, 1 << 30, -1), -1, "scale", -3, -1); /* SRDHM -1 (tie up), RDBP -0.5 -> -1 */
+        expect(NAME(NET, _q8_scale)(5, 1 << 30, -1), 2, "scale", 5, -1);    /* SRDHM 3, RDBP 1.5 -> 2 */
+        expect(NAME(NET, _q8_scale)(-12, 1 << 30, -2), -2, "scale", -12, -2); /* SRDHM -6, RDBP -1.5 -> -2 */
+    }
+#endif
 #ifdef HAS_AVERAGE
     for (int32_t sum = -1000; sum <= 1000; ++sum)
         for (int32_t n = 1; n <= 9; ++n) {
@@ -117,6 +153,7 @@ int main(void)
         expect(NAME(NET, _q8_clamp)(v, -128), v < -128 ? -128 : v > 127 ? 127 : v, "clamp", v, -128);
         expect(NAME(NET, _q8_clamp)(v, -5), v < -5 ? -5 : v > 127 ? 127 : v, "clamp", v, -5);
     }
+#ifdef HAS_OFFSET
     /* offset then clamp = the exact r + z clamped, for r anywhere in int32 (r + z computed in
      * int64 here; the generated sum of an unbounded r would leave int32 near its limits) */
     {
@@ -134,6 +171,7 @@ int main(void)
                 }
             }
     }
+#endif
     printf("test_helpers: %d checks, %d failed\n", checks, failures);
     return failures != 0;
 }
