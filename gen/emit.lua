@@ -50,6 +50,14 @@ function M.product(a, b, dtype)
   return "(" .. M.literal(a, dtype) .. " * " .. M.literal(b, dtype) .. ")"
 end
 
+-- a - b (a cosine schedule's lr - min_lr) the same way.
+function M.difference(a, b, dtype)
+  if dtype == "float" then
+    return M.literal(as_float(a - b), dtype)
+  end
+  return "(" .. M.literal(a, dtype) .. " - " .. M.literal(b, dtype) .. ")"
+end
+
 -- The exact value 1/n (or k/n) as a constant expression the compiler rounds once.
 function M.ratio(numerator, denominator, dtype)
   return "(" .. M.literal(numerator, dtype) .. " / " .. M.literal(denominator, dtype) .. ")"

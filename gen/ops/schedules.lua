@@ -125,7 +125,7 @@ function M.emit(buf, plan, opt, t)
     buf:line("const %s lr = %s * (sine * sine);", real, lit(opt.lr))
   else
     buf:line("const %s lr = %s + %s * (sine * sine);", real, lit(schedule.min_lr),
-      lit(opt.lr - schedule.min_lr))
+      emit.difference(opt.lr, schedule.min_lr, plan.dtype))
   end
 end
 
