@@ -66,7 +66,11 @@ HOME="$work/home" PATH="$work/bin:$PATH" TRAIN_BUILD="$work/train-build" \
     sh -eu "$work/quickstart.sh" > "$work/log.txt" 2>&1 || status=$?
 [ $status -eq 0 ] || { tail -30 "$work/log.txt" >&2; fail "$doc: the script stopped with status $status"; }
 
-# Part 1: 20 float predictions, then 20 int8 ones.
+# Part 1: make train stopped early (PATIENCE) and kept its best epoch, whose weights were saved
+# (check-train checks the kept weights are that epoch's); then 20 float predictions, 20 int8 ones.
+kept=$(sed -n 's/^result: epochs=\([0-9]*\) kept_epoch=\([0-9]*\) .*/\1 \2/p' "$work/log.txt")
+[ -n "$kept" ] && [ "${kept% *}" -lt 300 ] && [ "${kept#* }" -lt "${kept% *}" ] \
+    || { cat "$work/log.txt" >&2; fail "part 1: make train did not stop early at a kept best epoch (epochs, kept: '$kept')"; }
 grep '^label [0-9] -> [0-9]$' "$work/log.txt" > "$work/predictions.txt" || true
 [ "$(wc -l < "$work/predictions.txt")" -eq 40 ] \
     || { cat "$work/log.txt" >&2; fail "part 1: expected 20 float and 20 int8 prediction lines"; }
@@ -76,7 +80,7 @@ cmp -s "$work/float.txt" "$work/int8.txt" || { diff "$work/float.txt" "$work/int
     fail "part 1: the int8 build predicts other classes than the float build"; }
 right=$(awk '{ r += $2 == $4 } END { print r }' "$work/float.txt")
 [ "$right" -ge $MIN_RIGHT ] || fail "part 1: $right of 20 rows right, expected at least $MIN_RIGHT"
-echo "check-quickstart: part 1 (make install, make train, CMake float and int8 builds on raw rows): $right of 20 right, int8 = float"
+echo "check-quickstart: part 1 (make install, make train stopping early after epoch ${kept% *} with epoch ${kept#* }'s weights, CMake float and int8 builds on raw rows): $right of 20 right, int8 = float"
 
 if [ $with_torch -eq 0 ]; then
     echo "check-quickstart: part 2 SKIPPED: /usr/bin/python3 cannot import torch and onnx"
