@@ -153,13 +153,22 @@ static inline float gradc_exp_nonpositivef(float x)
 }
 
 #if defined(GRADC_AVX2) || defined(GRADC_DISPATCH)
+/* The vector helpers below are inlined even where gcc's heuristics would not: the row sums grew
+ * seed3's kernels enough that gcc 12 called an out-of-line transpose, and mlp's train step ran
+ * 20% slower. */
+#if defined(__GNUC__)
+#define GRADC_VECTOR_HELPER static inline __attribute__((always_inline))
+#else
+#define GRADC_VECTOR_HELPER static inline
+#endif
+
 /* dst[c][r] = src[r][c] for an 8 x 8 block of floats (row strides in elements): unpack pairs of
  * rows, shuffle pairs of pairs, then swap 128-bit halves. Used for the dW products, whose strided
  * scalar transposes cost as much as a sixth of a train step. */
 #if defined(GRADC_DISPATCH)
 __attribute__((target("avx2")))
 #endif
-static inline void gradc_transpose8_ps(const float *src, int src_stride, float *dst, int dst_stride)
+GRADC_VECTOR_HELPER void gradc_transpose8_ps(const float *src, int src_stride, float *dst, int dst_stride)
 {
     __m256 r[8], t[8], u[8];
     for (int i = 0; i < 8; ++i) {
@@ -181,12 +190,38 @@ static inline void gradc_transpose8_ps(const float *src, int src_stride, float *
     }
 }
 
+/* The sums of 8 rows of `cols` floats (cols a multiple of 8; row stride in elements), lane r for
+ * row r, each added exactly as the plain loops of a row sum add it: 8 partial sums from 0 over the
+ * columns j % 8 = 0 .. 7, then from 0 the partial sums in order. One row at a time, each row's two
+ * dependent chains of adds ran one after the other: the 49 row sums of seed3's train step took
+ * 700 ns of its 5 us. */
+#if defined(GRADC_DISPATCH)
+__attribute__((target("avx2")))
+#endif
+GRADC_VECTOR_HELPER __m256 gradc_row_sums8_ps(const float *src, int stride, int cols)
+{
+    float partial[8][8], by_lane[8][8];
+    for (int r = 0; r < 8; ++r) {
+        __m256 lane = _mm256_setzero_ps();
+        for (int j0 = 0; j0 < cols; j0 += 8) {
+            lane = _mm256_add_ps(lane, _mm256_loadu_ps(src + r * stride + j0));
+        }
+        _mm256_storeu_ps(partial[r], lane);
+    }
+    gradc_transpose8_ps(&partial[0][0], 8, &by_lane[0][0], 8);
+    __m256 sum = _mm256_setzero_ps();
+    for (int j = 0; j < 8; ++j) {
+        sum = _mm256_add_ps(sum, _mm256_loadu_ps(by_lane[j]));
+    }
+    return sum;
+}
+
 /* dst[j * dst_stride + i] = rows[i][first + j] for i, j < 8: the transpose of an 8 x 8 block whose
  * rows are anywhere (a convolution's input rows under 8 kernel taps). */
 #if defined(GRADC_DISPATCH)
 __attribute__((target("avx2")))
 #endif
-static inline void gradc_transpose8_rows_ps(const float **rows, int first, float *dst, int dst_stride)
+GRADC_VECTOR_HELPER void gradc_transpose8_rows_ps(const float **rows, int first, float *dst, int dst_stride)
 {
     __m256 r[8], t[8], u[8];
     for (int i = 0; i < 8; ++i) {

@@ -40,9 +40,42 @@ end
 -- cannot vectorize a single running sum, and this keeps the result deterministic.
 M.LANES = 8
 
+-- Rows in eights through the runtime's AVX2 row sums (float, whole vectors of columns), which add
+-- exactly as the loops below do; the other rows, and every row elsewhere, through the loops.
+local function vector_row_sums(buf, source, target, rows, cols, lr)
+  local full = rows - rows % 8
+  buf:loop("r0", 0, full, 8)
+  buf:line("const __m256 sums = gradc_row_sums8_ps(&%s[r0][0], %d, %d);", source, cols, cols)
+  if lr then
+    buf:line("const __m256 steps = _mm256_mul_ps(_mm256_set1_ps(%s), sums);", lr)
+    buf:line("_mm256_storeu_ps(&%s[r0], _mm256_sub_ps(_mm256_loadu_ps(&%s[r0]), steps));", target, target)
+  else
+    buf:line("_mm256_storeu_ps(&%s[r0], sums);", target)
+  end
+  buf:close()
+  return full
+end
+
 function M.row_sums(buf, plan, source, target, rows, cols, lr)
+  if plan.dtype == "float" and rows >= 8 and cols >= 2 * M.LANES and cols % M.LANES == 0 then
+    buf:line("#if defined(GRADC_AVX2)")
+    local full = vector_row_sums(buf, source, target, rows, cols, lr)
+    M.plain_row_sums(buf, plan, source, target, full, rows, cols, lr)
+    buf:line("#else")
+    M.plain_row_sums(buf, plan, source, target, 0, rows, cols, lr)
+    buf:line("#endif")
+    return
+  end
+  M.plain_row_sums(buf, plan, source, target, 0, rows, cols, lr)
+end
+
+-- Rows first .. rows - 1 in plain loops.
+function M.plain_row_sums(buf, plan, source, target, first, rows, cols, lr)
   local zero = emit.literal(0, plan.dtype)
-  buf:loop("r", 0, rows)
+  if first >= rows then
+    return
+  end
+  buf:loop("r", first, rows)
   if cols < 2 * M.LANES then
     buf:line("%s sum = %s;", plan.real, zero)
     buf:loop("j", 0, cols)

@@ -148,9 +148,27 @@ local function activate_full(buf, plan, layer, v, batch)
     return
   end
   -- a loop even here: the statements it replaces did not vectorize, the loop does
-  buf:loop("r", 0, layer.n_out)
-  buf:loop("j", 0, batch)
-  buf:line("%s[r][j] = %s;", v.A, activations.forward(plan, layer, v.Z .. "[r][j]"))
+  if layer.n_out == 1 or batch == 1 then
+    buf:loop("r", 0, layer.n_out)
+    buf:loop("j", 0, batch)
+    buf:line("%s[r][j] = %s;", v.A, activations.forward(plan, layer, v.Z .. "[r][j]"))
+    buf:close()
+    buf:close()
+    return
+  end
+  -- One loop over the layer's elements, through pointers to the arrays' first elements: gcc
+  -- vectorizes a row of a [unit][sample] nest at a time (four 4-wide sigmoids for xor's first
+  -- layer), but the whole run as one (a 16-wide one): xor's forward ran in 26 ns so against 33.
+  local count = layer.n_out * batch
+  buf:open("{")
+  buf:line("%s *A_elements = &%s[0][0];", plan.real, v.A)
+  local source = "A_elements"
+  if v.Z ~= v.A then
+    buf:line("const %s *Z_elements = &%s[0][0];", plan.real, v.Z)
+    source = "Z_elements"
+  end
+  buf:loop("e", 0, count)
+  buf:line("A_elements[e] = %s;", activations.forward(plan, layer, source .. "[e]"))
   buf:close()
   buf:close()
 end

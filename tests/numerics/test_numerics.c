@@ -426,6 +426,57 @@ static void test_mse_lanes_at_float_edge(void **state)
     assert_true(fabs((double)grad.b1[0]) <= 1e-6 * 3.6e19);
 }
 
+#if defined(GRADC_AVX2)
+/* gradc_row_sums8_ps adds exactly as the plain row-sum loops of the generated code do (8 partial
+ * sums from 0 over j % 8, then from 0 the partial sums in order): every bit of the biases' SGD
+ * step depends on that order, here made to matter by terms of very different sizes, and -0 rows
+ * (whose sum from 0 is +0). */
+static float plain_row_sum(const float *row, int cols)
+{
+    float lane[8] = {0.0f};
+    for (int j0 = 0; j0 < cols; j0 += 8) {
+        for (int j = 0; j < 8; ++j) {
+            lane[j] += row[j0 + j];
+        }
+    }
+    float sum = 0.0f;
+    for (int j = 0; j < 8; ++j) {
+        sum += lane[j];
+    }
+    return sum;
+}
+
+static void test_row_sums8_add_like_the_loops(void **state)
+{
+    (void)state;
+    static const int widths[] = {16, 32, 64};
+    float rows[8][72];
+    uint32_t bits = 12345u;
+    for (size_t w = 0; w < sizeof widths / sizeof widths[0]; ++w) {
+        const int cols = widths[w];
+        for (int r = 0; r < 8; ++r) {
+            for (int j = 0; j < 72; ++j) {
+                bits = bits * 1664525u + 1013904223u;
+                const float unit = (float)(bits >> 8) / 16777216.0f - 0.5f;
+                rows[r][j] = (r == 5) ? -0.0f : unit * ((j % 3 == 0) ? 3.0e7f : 1.0f);
+            }
+        }
+        float sums[8];
+        _mm256_storeu_ps(sums, gradc_row_sums8_ps(&rows[0][0], 72, cols));
+        for (int r = 0; r < 8; ++r) {
+            const float expected = plain_row_sum(rows[r], cols);
+            uint32_t got_bits, expected_bits;
+            memcpy(&got_bits, &sums[r], sizeof got_bits);
+            memcpy(&expected_bits, &expected, sizeof expected_bits);
+            if (got_bits != expected_bits) {
+                fail_msg("cols %d, row %d: vector sum %.9g, loops %.9g", cols, r, (double)sums[r],
+                         (double)expected);
+            }
+        }
+    }
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -442,6 +493,9 @@ int main(void)
         cmocka_unit_test(test_bce_lanes_at_float_edge),
         cmocka_unit_test(test_ce_at_float_edge),
         cmocka_unit_test(test_mse_lanes_at_float_edge),
+#if defined(GRADC_AVX2)
+        cmocka_unit_test(test_row_sums8_add_like_the_loops),
+#endif
     };
     return cmocka_run_group_tests_name("numerics", tests, NULL, NULL);
 }
