@@ -9,7 +9,7 @@
 #    inference check against every data-set spec;
 # 3. end to end through `make train`: iris (tests/train/data/iris.csv) to a stated held-out
 #    accuracy, and a synthetic regression with a separate targets file (the TARGETS= path) to a
-#    stated RMSE (diabetes.lua has standardize = true: raw features in, the target's own units
+#    stated RMSE (tests/train/diabetes_std.lua has standardize = true: raw features in, the target's own units
 #    out, and a calib.csv of raw rows); each reloaded from its .bin (and .scale) and evaluated one
 #    sample at a time (tests/train/predict_check.c), which must agree with what training reported; runs that fail
 #    after training (plot failing, killed) or in the driver leave the trained OUT/iris/ as it was;
@@ -217,7 +217,7 @@ else
     echo "check-train: --progress into a pipe checked; SKIPPED on a terminal: no script(1) (util-linux)"
 fi
 
-train_case diabetes specs/diabetes.lua "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets" \
+train_case diabetes tests/train/diabetes_std.lua "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets" \
     val_rmse "<=" $SYNTH_MAX_RMSE
 
 # ---- 4. bad data ---------------------------------------------------------------------------------
