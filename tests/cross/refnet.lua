@@ -12,25 +12,14 @@ local path = assert(arg[1], usage)
 local what = arg[2]
 assert(what == nil or what == "macs", usage)
 
--- The same globals the generator's sandbox (gen/sandbox.lua) gives a spec.
-local env = { string = string, table = table, utf8 = utf8, math = {}, _VERSION = _VERSION }
-for key, value in pairs(math) do
-  if key ~= "random" and key ~= "randomseed" then
-    env.math[key] = value
-  end
-end
-for _, key in ipairs({ "assert", "error", "ipairs", "next", "pairs", "select", "tonumber",
-  "tostring", "type", "rawequal", "rawget", "rawlen", "rawset", "pcall", "xpcall" }) do
-  env[key] = _G[key]
-end
-env._G = env
-local chunk = assert(loadfile(path, "t", env))
-local spec = chunk()
+-- The spec evaluated with the globals the generator's sandbox gives it (tests/ref/specfiles.lua,
+-- shared with the model suite's case writers).
+local here = arg[0]:match("^(.*)/[^/]*$") or "."
+local spec = dofile(here .. "/../ref/specfiles.lua").load_spec(path)
 
 -- Every default applied and the C text written by tests/ref/refspec.lua, the same code that
 -- writes the model suite's case headers: v1 specs and v2 ones (input shapes, conv / pool /
 -- batchnorm / flatten layers, weight decay, adamw) alike.
-local here = arg[0]:match("^(.*)/[^/]*$") or "."
 local refspec = dofile(here .. "/../ref/refspec.lua")
 local case = refspec.resolve(spec, path)
 
