@@ -428,6 +428,19 @@ local function open_paren_column(text)
   return open[#open]
 end
 
+-- The text after the last newline of `text`. Scanning back from the end keeps this linear in
+-- that line's length: a filled placeholder can hold megabytes of generated code, and a pattern
+-- anchored with "$" would be retried from every position of it.
+local function last_line(text)
+  local newline = string.byte("\n")
+  for i = #text, 1, -1 do
+    if text:byte(i) == newline then
+      return text:sub(i + 1)
+    end
+  end
+  return text
+end
+
 -- Fill ${key} placeholders. A placeholder without a value, or a value without a placeholder, is a
 -- generator bug, so both raise. A template line that continues an argument list (it starts with
 -- blanks and the line before leaves a parenthesis open) is aligned after that parenthesis once
@@ -452,7 +465,7 @@ function M.render(template, values, template_name)
       text = string.rep(" ", column) .. text:match("^%s*(.*)$")
     end
     lines[#lines + 1] = text
-    previous = text:match("([^\n]*)$")
+    previous = last_line(text)
   end
   local keys = {}
   for key in pairs(values) do
