@@ -1,7 +1,8 @@
 /*
- * What the cross-test programs need from the machine they run on. Two implementations:
- * board/board.c (bare-metal Cortex-M4F under QEMU: semihosting, SysTick) and host.c (stdio; no
- * counters). The programs themselves are the same source on both, so their printed results can be
+ * What the cross-test programs need from the machine they run on. Implementations: board/board.c
+ * (bare-metal Cortex-M4F and Cortex-M0 under QEMU: semihosting, SysTick), board/riscv_board.c
+ * (bare-metal RISC-V under QEMU: semihosting, minstret), their common half in
+ * board/board_common.h, and host.c (stdio; no counters). The programs themselves are the same source on both, so their printed results can be
  * compared line by line.
  */
 #ifndef CROSS_PLATFORM_H

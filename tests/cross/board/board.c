@@ -9,14 +9,14 @@
  * - Vector table and reset handler: copy .data from flash to RAM, zero .bss, turn the FPU on (when
  *   the build uses it), run main, and leave QEMU with main's status.
  * - Output and exit through Arm semihosting (`bkpt 0xAB`; QEMU needs -semihosting-config).
+ *   That and the stack high-water mark are board/board_common.h's, shared with riscv_board.c:
+ *   this file supplies the semihosting call and the instruction that reads sp.
  * - An instruction counter from SysTick: under `-icount shift=0` QEMU's virtual clock advances
  *   1 ns per instruction and SysTick counts the CPU clock, so one tick is 40 instructions on the
  *   MPS2 (25 MHz) and 62.5 on the micro:bit (16 MHz). The ratio is calibrated against a loop of
  *   known length instead of assumed, in 1/256 instruction (exact for both clocks).
  */
 #include <stdint.h>
-
-#include "../platform.h"
 
 /* Symbols of board/mps2_an386.ld. */
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
@@ -32,14 +32,8 @@ int main(void);
 #define SYST_CVR    REG32(0xE000E018u)
 #define SYST_RELOAD 0x00FFFFFFu        /* the counter is 24 bits wide */
 
-#define SYS_WRITE0 0x04
-#define SYS_EXIT   0x18
-#define ADP_APPLICATION_EXIT 0x20026   /* QEMU exits 0 */
-#define ADP_RUNTIME_ERROR    0x20023   /* QEMU exits 1 */
-
-const int platform_measures = 1;
-
-static int semihost(int operation, const void *argument)
+/* Arm semihosting: operation in r0, argument in r1, result in r0. */
+static int board_semihost(int operation, const void *argument)
 {
     register int r0 __asm__("r0") = operation;
     register const void *r1 __asm__("r1") = argument;
@@ -47,19 +41,8 @@ static int semihost(int operation, const void *argument)
     return r0;
 }
 
-void platform_write(const char *text)
-{
-    (void)semihost(SYS_WRITE0, text);
-}
-
-void platform_exit(int status)
-{
-    /* On 32-bit Arm, SYS_EXIT takes the reason code itself, not a parameter block. */
-    (void)semihost(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_APPLICATION_EXIT
-                                                                     : ADP_RUNTIME_ERROR));
-    for (;;) {
-    }
-}
+#define BOARD_READ_STACK_POINTER "mov %0, sp"
+#include "board_common.h"
 
 void reset_handler(void)
 {
@@ -69,12 +52,8 @@ void reset_handler(void)
     CPACR |= 0xFu << 20;
     __asm__ volatile("dsb\n\tisb" ::: "memory");
 #endif
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
+    board_copy_words(__data_load, __data_start, __data_end);
+    board_zero_words(__bss_start, __bss_end);
     platform_exit(main());
 }
 
@@ -158,36 +137,6 @@ uint64_t platform_instructions(void)
         counter_start();
     }
     return (systick_ticks() * instructions_per_256_ticks) >> 8;
-}
-
-/* ---- Stack high-water mark ---- */
-
-#define STACK_PATTERN 0xA5A5A5A5u
-
-static uint32_t *paint_top;
-
-static uint32_t *stack_pointer(void)
-{
-    uint32_t *sp;
-    __asm__ volatile("mov %0, sp" : "=r"(sp));
-    return sp;
-}
-
-void platform_stack_paint(void)
-{
-    paint_top = stack_pointer();
-    for (volatile uint32_t *p = __stack_limit; p < paint_top; ++p) {
-        *p = STACK_PATTERN;
-    }
-}
-
-size_t platform_stack_peak(void)
-{
-    const uint32_t *p = __stack_limit;
-    while (p < paint_top && *p == STACK_PATTERN) {
-        ++p;
-    }
-    return (size_t)((const char *)paint_top - (const char *)p);
 }
 
 /* ---- Vector table: the initial stack pointer, then the 15 system exceptions (ARMv6-M, the

@@ -9,15 +9,15 @@
  *   thread-local block (picolibc's errno lives there), runs main and leaves with its status.
  * - Output and exit through RISC-V semihosting (ebreak between the two marker instructions; QEMU
  *   needs -semihosting-config). Any trap means a bug in the program under test: it is reported and
- *   the run fails, through virt's test device when semihosting itself is what trapped.
+ *   the run fails, through virt's test device when semihosting itself is what trapped. The
+ *   output and exit calls, startup's copy loops and the stack high-water mark are
+ *   board/board_common.h's, shared with board.c.
  * - Instructions from the minstret CSR: under `-icount shift=0` QEMU derives it from its
  *   instruction count. Checked once against a loop of known length, as board.c calibrates
  *   SysTick, so that a run without -icount (where the CSR follows the host's clock) fails instead
  *   of printing a meaningless count.
  */
 #include <stdint.h>
-
-#include "../platform.h"
 
 /* Symbols of board/riscv_virt.ld. */
 extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[];
@@ -28,11 +28,6 @@ int main(void);
 void board_start(void);
 void board_trap(void);
 int board_semihost(int operation, const void *argument);
-
-#define SYS_WRITE0 0x04
-#define SYS_EXIT   0x18
-#define ADP_APPLICATION_EXIT 0x20026 /* QEMU exits 0 */
-#define ADP_RUNTIME_ERROR    0x20023 /* QEMU exits 1 */
 
 /* virt's SiFive test device: writing FINISHER_FAIL | status << 16 makes QEMU exit with status. */
 #define VIRT_TEST_DEVICE (*(volatile uint32_t *)0x00100000u)
@@ -107,36 +102,15 @@ __asm__(".section .text.board_semihost, \"ax\", @progbits\n"
         ".text\n");
 extern const char board_semihost_ebreak[];
 
-const int platform_measures = 1;
-
-void platform_write(const char *text)
-{
-    (void)board_semihost(SYS_WRITE0, text);
-}
-
-void platform_exit(int status)
-{
-    /* On RV32, as on 32-bit Arm, SYS_EXIT takes the reason code itself. */
-    (void)board_semihost(SYS_EXIT, (const void *)(uintptr_t)(status == 0 ? ADP_APPLICATION_EXIT
-                                                                           : ADP_RUNTIME_ERROR));
-    for (;;) {
-    }
-}
+#define BOARD_READ_STACK_POINTER "mv %0, sp"
+#include "board_common.h"
 
 void board_start(void)
 {
-    for (uint32_t *src = __tdata_load, *dst = __tls_start; dst < __tdata_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __tdata_end; dst < __tls_end;) {
-        *dst++ = 0;
-    }
-    for (uint32_t *src = __data_load, *dst = __data_start; dst < __data_end;) {
-        *dst++ = *src++;
-    }
-    for (uint32_t *dst = __bss_start; dst < __bss_end;) {
-        *dst++ = 0;
-    }
+    board_copy_words(__tdata_load, __tls_start, __tdata_end);
+    board_zero_words(__tdata_end, __tls_end);
+    board_copy_words(__data_load, __data_start, __data_end);
+    board_zero_words(__bss_start, __bss_end);
     /* RISC-V's thread pointer addresses the block itself (no control block before it). */
     __asm__ volatile("mv tp, %0" : : "r"(__tls_start) : "memory");
     platform_exit(main());
@@ -226,34 +200,4 @@ uint64_t platform_instructions(void)
         counter_check();
     }
     return minstret();
-}
-
-/* ---- Stack high-water mark ---- */
-
-#define STACK_PATTERN 0xA5A5A5A5u
-
-static uint32_t *paint_top;
-
-static uint32_t *stack_pointer(void)
-{
-    uint32_t *sp;
-    __asm__ volatile("mv %0, sp" : "=r"(sp));
-    return sp;
-}
-
-void platform_stack_paint(void)
-{
-    paint_top = stack_pointer();
-    for (volatile uint32_t *p = __stack_limit; p < paint_top; ++p) {
-        *p = STACK_PATTERN;
-    }
-}
-
-size_t platform_stack_peak(void)
-{
-    const uint32_t *p = __stack_limit;
-    while (p < paint_top && *p == STACK_PATTERN) {
-        ++p;
-    }
-    return (size_t)((const char *)paint_top - (const char *)p);
 }
