@@ -9,13 +9,13 @@ net.txt) and a README, runs the report and checks what it printed and wrote. Std
 """
 import os
 import random
-import shutil
-import sys
 
-from report_checks import check, check_no_markers, finish, run, write, write_case
+from report_checks import (check, check_between_markers, check_no_markers, finish, jitter,
+                           main_from_command_line, markdown_rows, new_case, peer_lines,
+                           readme_with_markers, run, write, write_case)
 
 PARAMS = {"xor": 17, "seed3": 1089, "mlp": 109386, "reg": 4801}  # nets.h's parameter counts
-README = "# title\n\nbefore\n<!-- bench:begin -->\nold table\n<!-- bench:end -->\nafter\n"
+README = readme_with_markers("bench", "before")
 TITLES = {
     "gradc-O3": "gradc -O3 -march=native", "gradc-O2": "gradc -O2",
     "ref": "tests/ref engine (double)", "eigen-fixed": "Eigen 3.4 fixed-size",
@@ -55,44 +55,32 @@ def times(net, label):
 def make_case(work, name, labels, edit=None):
     """Every implementation agrees with the reference to rounding-sized noise unless
     edit(net, label, after, J) changes its parameters or returns another J."""
-    case = os.path.join(work, name)
-    shutil.rmtree(case, ignore_errors=True)
-    data = os.path.join(case, "data")
+    case, data = new_case(work, name, PARAMS, 900, 3000)
     rng = random.Random(11)
     lines = ["machine cpu: made-up CPU, flags: avx2 avx512f", "note made-up note",
              "peak 1 100.0 made-up FMA", "peak 2 90.0 made-up FMA"]
     for net, count in PARAMS.items():
-        os.makedirs(os.path.join(data, net))
-        with open(os.path.join(data, net, "net.txt"), "w") as f:
-            f.write(f"name {net}\nforward_flops 900\ntrain_flops 3000\n")
         p0 = [rng.uniform(-1, 1) for _ in range(count)]
         write(os.path.join(data, net, "params0.f32"), "f", p0)
         after = [v - 0.01 * rng.uniform(-1, 1) for v in p0]
         for label in labels:
-            forward, train = times(net, label)
-            a = [v * (1 + 1e-6 * rng.uniform(-1, 1)) for v in after]
+            a = jitter(rng, after, 1e-6)
             J = 0.75
             if edit:
                 J = edit(net, label, a, J)
-            step = "-"
-            if train is not None:
-                write(os.path.join(data, net, f"after.{label}.f64"), "d", a)
-                step = f"{J:.9e}"
+            check_line, results = peer_lines(data, net, label, a, J, times(net, label), ".9e",
+                                             ("10 10 41 41", "10 - 41 -"))
             lines.append(f"info {label} {label} version 1, 1 thread")
             lines.append(f"info {label} {net}: the kernels it chose")
-            lines.append(f"check {label} {net} {J:.9e} {step}")
-            for p in (0, 1):
-                t = f"{train[p]:.1f}" if train is not None else "-"
-                more = "10 10 41 41" if train is not None else "10 - 41 -"
-                lines.append(f"result {label} {net} {p + 1} {forward[p]:.1f} {t} {more}")
+            lines.append(check_line)
+            lines.extend(results)
     results, readme = write_case(case, lines, README)
     return case, results, data, readme
 
 
 def rows(text, first):
     """The markdown rows whose first cell is `first`, cells stripped."""
-    return [[c.strip() for c in line.strip().strip("|").split("|")]
-            for line in text.splitlines() if line.startswith(f"| {first} |")]
+    return markdown_rows(text, f"| {first} |")
 
 
 def speedups(text, net):
@@ -121,9 +109,7 @@ def main(report, work):
     #    net and step is the winner above, from all eight peer columns, on the better pass.
     out, text = run(report, *make_case(work, "agree", everyone))
     check("MISMATCH" not in out, "agree: a mismatch was reported")
-    check(text.startswith("# title\n\nbefore\n<!-- bench:begin -->\n") and
-          text.endswith("<!-- bench:end -->\nafter\n") and "old table" not in text,
-          "agree: the README outside the markers changed, or the old table stayed")
+    check_between_markers("agree", text, README)
     expected = {
         "xor": ["0.90x (vs XNNPACK (inference only))", "0.45x (vs XNNPACK (inference only))",
                 "0.67x (vs LIBXSMM JIT kernels)", "0.33x (vs LIBXSMM JIT kernels)"],
@@ -204,6 +190,4 @@ def main(report, work):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: check_report.py REPORT_PROGRAM WORK_DIR")
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    main_from_command_line(main, "check_report.py")

@@ -8,58 +8,47 @@ net.txt) and a README, runs the report and checks what it printed and wrote. Std
 """
 import os
 import random
-import shutil
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from report_checks import check, check_no_markers, finish, run, write, write_case  # noqa: E402
+from report_checks import (check, check_between_markers, check_no_markers,  # noqa: E402
+                           finish, jitter, main_from_command_line, markdown_rows, new_case,
+                           peer_lines, readme_with_markers, run, write, write_case)
 
 NETS = {"cnn8": (32, 10, 1418), "kws": (16, 12, 33228)}  # batch, classes, parameters
-README = ("# title\n\ntext before\n<!-- bench-conv:begin -->\nold table\n"
-          "<!-- bench-conv:end -->\nafter\n")
+README = readme_with_markers("bench-conv", "text before")
 
 
 def make_case(work, name, peers, edit=None):
     """peers: label -> (forward_ns per pass, train_ns per pass or None); every implementation
     agrees with gradc-O3 (to rounding-sized noise) unless edit(net, label, out, after, J) changes
     its arrays or returns a different J."""
-    case = os.path.join(work, name)
-    shutil.rmtree(case, ignore_errors=True)
-    data = os.path.join(case, "data")
+    case, data = new_case(work, name, NETS, 1000000, 3000000)
     rng = random.Random(7)
     lines = ["machine cpu: made up", "note made-up note"]
     for net, (m, classes, count) in NETS.items():
-        os.makedirs(os.path.join(data, net))
-        with open(os.path.join(data, net, "net.txt"), "w") as f:
-            f.write(f"name {net}\nforward_flops 1000000\ntrain_flops 3000000\n")
         out = [rng.random() for _ in range(m * classes)]
         after = [rng.uniform(-1, 1) for _ in range(count)]
-        for label, (fwd, train) in peers.items():
-            o = [v * (1 + 1e-7 * rng.uniform(-1, 1)) for v in out]
-            a = [v * (1 + 1e-6 * rng.uniform(-1, 1)) for v in after]
+        for label, times in peers.items():
+            o = jitter(rng, out, 1e-7)
+            a = jitter(rng, after, 1e-6)
             J = 2.5
             if edit:
                 J = edit(net, label, o, a, J)
             write(os.path.join(data, net, f"out.{label}.f32"), "f", o)
-            step = "-"
-            if train is not None:
-                write(os.path.join(data, net, f"after.{label}.f64"), "d", a)
-                step = f"{J:.9g}"
-            lines.append(f"check {label} {net} {J:.9g} {step}")
+            check_line, results = peer_lines(data, net, label, a, J, times, ".9g",
+                                             ("10 10", "10 -"))
+            lines.append(check_line)
             lines.append(f"info {label} {label} version 1")
             lines.append(f"info {label} {net}: the kernel it chose")
-            for p in (0, 1):
-                t = f"{train[p]:.1f}" if train is not None else "-"
-                reps = "10" if train is not None else "-"
-                lines.append(f"result {label} {net} {p + 1} {fwd[p]:.1f} {t} 10 {reps}")
+            lines.extend(results)
     results, readme = write_case(case, lines, README)
     return case, results, data, readme
 
 
 def table_row(text, title):
     """The markdown rows of one implementation (one per net), cells stripped."""
-    return [[c.strip() for c in line.strip("|").split("|")] for line in text.splitlines()
-            if line.startswith(f"| {title}")]
+    return markdown_rows(text, f"| {title}")
 
 
 ALL = {
@@ -76,9 +65,7 @@ def main(report, work):
     #    speedup = peer / gradc.
     out, text = run(report, *make_case(work, "agree", ALL))
     check("MISMATCH" not in out, "agree: a mismatch was reported")
-    check(text.startswith("# title\n\ntext before\n<!-- bench-conv:begin -->\n") and
-          text.endswith("<!-- bench-conv:end -->\nafter\n") and "old table" not in text,
-          "agree: the README outside the markers changed, or the old table stayed")
+    check_between_markers("agree", text, README)
     check("parameters after one step within 1e-03 relative: passed" in text,
           "agree: the README does not say the gate passed")
     torch = table_row(text, "PyTorch eager")
@@ -137,6 +124,4 @@ def main(report, work):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: check_report_conv.py REPORT_PROGRAM WORK_DIR")
-    sys.exit(main(sys.argv[1], sys.argv[2]))
+    main_from_command_line(main, "check_report_conv.py")
