@@ -1,9 +1,10 @@
 /*
  * What the cross-test programs need from the machine they run on. Implementations: board/board.c
  * (bare-metal Cortex-M4F and Cortex-M0 under QEMU: semihosting, SysTick), board/riscv_board.c
- * (bare-metal RISC-V under QEMU: semihosting, minstret), their common half in
- * board/board_common.h, and host.c (stdio; no counters). The programs themselves are the same source on both, so their printed results can be
- * compared line by line.
+ * (bare-metal RISC-V under QEMU: semihosting, minstret), with what those two share in
+ * board/board_common.h and board/board_stack.h, and host.c (stdio; no counters). The programs
+ * themselves are the same source everywhere, so their printed results can be compared line by
+ * line.
  */
 #ifndef CROSS_PLATFORM_H
 #define CROSS_PLATFORM_H

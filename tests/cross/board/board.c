@@ -9,8 +9,9 @@
  * - Vector table and reset handler: copy .data from flash to RAM, zero .bss, turn the FPU on (when
  *   the build uses it), run main, and leave QEMU with main's status.
  * - Output and exit through Arm semihosting (`bkpt 0xAB`; QEMU needs -semihosting-config).
- *   That and the stack high-water mark are board/board_common.h's, shared with riscv_board.c:
- *   this file supplies the semihosting call and the instruction that reads sp.
+ *   That, startup's copy loops and the stack high-water mark are shared with riscv_board.c
+ *   (board/board_common.h, board/board_stack.h): this file supplies the semihosting call and the
+ *   instruction that reads sp.
  * - An instruction counter from SysTick: under `-icount shift=0` QEMU's virtual clock advances
  *   1 ns per instruction and SysTick counts the CPU clock, so one tick is 40 instructions on the
  *   MPS2 (25 MHz) and 62.5 on the micro:bit (16 MHz). The ratio is calibrated against a loop of
@@ -41,7 +42,6 @@ static int board_semihost(int operation, const void *argument)
     return r0;
 }
 
-#define BOARD_READ_STACK_POINTER "mov %0, sp"
 #include "board_common.h"
 
 void reset_handler(void)
@@ -138,6 +138,9 @@ uint64_t platform_instructions(void)
     }
     return (systick_ticks() * instructions_per_256_ticks) >> 8;
 }
+
+#define BOARD_READ_STACK_POINTER "mov %0, sp"
+#include "board_stack.h"
 
 /* ---- Vector table: the initial stack pointer, then the 15 system exceptions (ARMv6-M, the
  * Cortex-M0's architecture, reserves 4-6 and 12: those entries are never taken there). ---- */

@@ -10,8 +10,8 @@
  * - Output and exit through RISC-V semihosting (ebreak between the two marker instructions; QEMU
  *   needs -semihosting-config). Any trap means a bug in the program under test: it is reported and
  *   the run fails, through virt's test device when semihosting itself is what trapped. The
- *   output and exit calls, startup's copy loops and the stack high-water mark are
- *   board/board_common.h's, shared with board.c.
+ *   output and exit calls, startup's copy loops and the stack high-water mark are shared with
+ *   board.c (board/board_common.h, board/board_stack.h).
  * - Instructions from the minstret CSR: under `-icount shift=0` QEMU derives it from its
  *   instruction count. Checked once against a loop of known length, as board.c calibrates
  *   SysTick, so that a run without -icount (where the CSR follows the host's clock) fails instead
@@ -102,7 +102,6 @@ __asm__(".section .text.board_semihost, \"ax\", @progbits\n"
         ".text\n");
 extern const char board_semihost_ebreak[];
 
-#define BOARD_READ_STACK_POINTER "mv %0, sp"
 #include "board_common.h"
 
 void board_start(void)
@@ -201,3 +200,6 @@ uint64_t platform_instructions(void)
     }
     return minstret();
 }
+
+#define BOARD_READ_STACK_POINTER "mv %0, sp"
+#include "board_stack.h"
