@@ -164,6 +164,14 @@ record() {
 info() {
     sed -n "s/^# $2 //p" "$1"
 }
+# record_call KEY OUTPUT CALL [header]: a measured call's instructions and peak stack, from the
+# "# CALL_instructions" and "# CALL_stack_bytes" lines of a program's OUTPUT, as KEY_instructions
+# and KEY_stack; with "header", also the stack its header promises, as KEY_header_stack.
+record_call() {
+    record "$1_instructions" "$(info "$2" "$3_instructions")"
+    record "$1_stack" "$(info "$2" "$3_stack_bytes")"
+    [ "${4:-}" != header ] || record "$1_header_stack" "$(info "$2" "$3_stack_header_bytes")"
+}
 
 dtype=$(sed -n "s/^typedef \([a-z]*\) ${name}_real;/\1/p" "$G/$name.h")
 record name "$name"
@@ -243,23 +251,25 @@ fi
 # ---- sizes and counts --------------------------------------------------------------------------
 # Berkeley format: text (code + rodata, so the const weights), data, bss. Flash = text + data
 # (the .data image is stored in flash), RAM = data + bss; stack and heap come on top.
+# image_size SIZE_TOOL IMAGE: "FLASH RAM" of a linked image; object_size SIZE_TOOL OBJECT: its
+# text + data. SIZE_TOOL: the target's binutils size.
+image_size() {
+    "$1" "$2" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
+}
+object_size() {
+    "$1" "$2" | awk 'NR == 2 { print $1 + $2 }'
+}
 size_of() {
-    arm-none-eabi-size "$T/$1.elf" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
+    image_size arm-none-eabi-size "$T/$1.elf"
 }
 for program in train infer ref empty; do
     set -- $(size_of $program)
     record "${program}_flash" "$1"
     record "${program}_ram" "$2"
 done
-record train_instructions "$(info "$T/train.txt" train_step_instructions)"
-record backward_instructions "$(info "$T/train.txt" backward_instructions)"
-record train_stack "$(info "$T/train.txt" train_step_stack_bytes)"
-record train_header_stack "$(info "$T/train.txt" train_step_stack_header_bytes)"
-record backward_stack "$(info "$T/train.txt" backward_stack_bytes)"
-record backward_header_stack "$(info "$T/train.txt" backward_stack_header_bytes)"
-record infer_instructions "$(info "$T/infer.txt" infer_instructions)"
-record infer_stack "$(info "$T/infer.txt" infer_stack_bytes)"
-record infer_header_stack "$(info "$T/infer.txt" infer_stack_header_bytes)"
+record_call train "$T/train.txt" train_step header
+record_call backward "$T/train.txt" backward header
+record_call infer "$T/infer.txt" infer header
 record ref_forward_instructions "$(info "$T/ref.txt" forward_instructions)"
 record ref_train_instructions "$(info "$T/ref.txt" train_step_instructions)"
 record ref_stack "$(info "$T/ref.txt" train_step_stack_bytes)"
@@ -344,7 +354,7 @@ m0link() {
     return 1
 }
 m0_size_of() {
-    arm-none-eabi-size "$Z/$1.elf" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
+    image_size arm-none-eabi-size "$Z/$1.elf"
 }
 # m0_fits PROGRAM HEADER_STACK: does the image leave the stack the header promises (and the
 # harness's own) in the 16 KiB of RAM? Sets m0_unfit to the reason when not.
@@ -399,9 +409,8 @@ if [ -z "$m0_unfit" ] && m0_fits infer "$(get infer_header_stack)"; then
     set -- $(m0_size_of infer)
     record m0_infer_flash "$1"
     record m0_infer_ram "$2"
-    record m0_infer_instructions "$(info "$Z/infer.txt" infer_instructions)"
-    record m0_infer_stack "$(info "$Z/infer.txt" infer_stack_bytes)"
-    record m0_infer_object "$(arm-none-eabi-size "$Z/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
+    record_call m0_infer "$Z/infer.txt" infer
+    record m0_infer_object "$(object_size arm-none-eabi-size "$Z/${name}_weights.o")"
     measured=$(get m0_infer_stack)
     if [ -z "$measured" ] || [ "$measured" -gt "$(get infer_header_stack)" ]; then
         echo "  Cortex-M0 infer: measured ${measured:-?} bytes of stack, more than the header's $(get infer_header_stack)"
@@ -428,6 +437,19 @@ elif ! "$GRADC" --help 2>&1 | grep -q -- '--quant'; then
 else
     q8=yes
 fi
+# q8_results KEY_PREFIX LABEL DIR SIZE_TOOL: the int8 build's output on one chip (DIR holds its
+# object, image and output) against the host's, every byte, printed after LABEL (the chip's name,
+# a colon and spaces that line the rows up); then its object size, instructions, stack, flash and
+# RAM, recorded as KEY_PREFIXq8_*.
+q8_results() {
+    printf '  %-6s host vs %s' q8 "$2"
+    "$H/compare" "$H/q8.txt" "$3/q8.txt" 0 0 || status=1
+    record "${1}q8_object" "$(object_size "$4" "$3/${name}_q8.o")"
+    record_call "${1}q8" "$3/q8.txt" q8_infer
+    set -- "$1" $(image_size "$4" "$3/q8.elf")
+    record "${1}q8_flash" "$2"
+    record "${1}q8_ram" "$3"
+}
 if [ $q8 = yes ]; then
     if [ -z "$CALIB" ]; then
         # shellcheck disable=SC2086
@@ -467,14 +489,7 @@ if [ $q8 = yes ]; then
         tail -5 "$T/q8.txt"
         die "q8.elf failed under QEMU (output: $T/q8.txt)"
     fi
-    printf '  %-6s host vs Cortex-M4F: ' q8
-    "$H/compare" "$H/q8.txt" "$T/q8.txt" 0 0 || status=1
-    set -- $(size_of q8)
-    record q8_flash "$1"
-    record q8_ram "$2"
-    record q8_object "$(arm-none-eabi-size "$T/${name}_q8.o" | awk 'NR == 2 { print $1 + $2 }')"
-    record q8_instructions "$(info "$T/q8.txt" q8_infer_instructions)"
-    record q8_stack "$(info "$T/q8.txt" q8_infer_stack_bytes)"
+    q8_results "" "Cortex-M4F: " "$T" arm-none-eabi-size
 
     # shellcheck disable=SC2086
     {
@@ -505,14 +520,7 @@ if [ $q8 = yes ]; then
     }
     if [ $m0_q8 = yes ]; then
         run_m0 q8
-        printf '  %-6s host vs Cortex-M0:  ' q8
-        "$H/compare" "$H/q8.txt" "$Z/q8.txt" 0 0 || status=1
-        set -- $(m0_size_of q8)
-        record m0_q8_flash "$1"
-        record m0_q8_ram "$2"
-        record m0_q8_object "$(arm-none-eabi-size "$Z/${name}_q8.o" | awk 'NR == 2 { print $1 + $2 }')"
-        record m0_q8_instructions "$(info "$Z/q8.txt" q8_infer_instructions)"
-        record m0_q8_stack "$(info "$Z/q8.txt" q8_infer_stack_bytes)"
+        q8_results m0_ "Cortex-M0:  " "$Z" arm-none-eabi-size
     fi
 fi
 
@@ -565,10 +573,7 @@ rvlink() {
     riscv64-unknown-elf-gcc $(rv_arch "$core") $RV_CFLAGS $RV_LDFLAGS -Wl,-Map="$out.map" "$@" -lm -o "$out"
 }
 rv_size_of() {
-    riscv64-unknown-elf-size "$1" | awk 'NR == 2 { print $1 + $2, $2 + $3 }'
-}
-rv_object_size() {
-    riscv64-unknown-elf-size "$1" | awk 'NR == 2 { print $1 + $2 }'
+    image_size riscv64-unknown-elf-size "$1"
 }
 run_rv() {
     # shellcheck disable=SC2086
@@ -622,8 +627,7 @@ rv_core() {
     done
     if [ $q8 = yes ]; then
         run_rv "$core" q8
-        printf '  %-6s host vs %s: ' q8 "$core"
-        "$H/compare" "$H/q8.txt" "$R/q8.txt" 0 0 || status=1
+        q8_results "${core}_" "$core: " "$R" riscv64-unknown-elf-size
     fi
     if [ "$core" = rv32imf ] && [ "$dtype" = float ]; then
         init_status=0
@@ -636,30 +640,18 @@ rv_core() {
         record "${core}_${program}_flash" "$1"
         record "${core}_${program}_ram" "$2"
     done
-    record "${core}_infer_object" "$(rv_object_size "$R/${name}_weights.o")"
-    record "${core}_infer_instructions" "$(info "$R/infer.txt" infer_instructions)"
-    record "${core}_infer_stack" "$(info "$R/infer.txt" infer_stack_bytes)"
-    record "${core}_infer_header_stack" "$(info "$R/infer.txt" infer_stack_header_bytes)"
+    record "${core}_infer_object" "$(object_size riscv64-unknown-elf-size "$R/${name}_weights.o")"
+    record_call "${core}_infer" "$R/infer.txt" infer header
     calls=infer
     if [ "$core" = rv32imf ]; then
         calls="infer train backward"
-        record "${core}_train_instructions" "$(info "$R/train.txt" train_step_instructions)"
-        record "${core}_train_stack" "$(info "$R/train.txt" train_step_stack_bytes)"
-        record "${core}_train_header_stack" "$(info "$R/train.txt" train_step_stack_header_bytes)"
-        record "${core}_backward_instructions" "$(info "$R/train.txt" backward_instructions)"
-        record "${core}_backward_stack" "$(info "$R/train.txt" backward_stack_bytes)"
-        record "${core}_backward_header_stack" "$(info "$R/train.txt" backward_stack_header_bytes)"
+        record_call "${core}_train" "$R/train.txt" train_step header
+        record_call "${core}_backward" "$R/train.txt" backward header
         # No fused multiply-add in the model code, as on the M4F (-std=c99: contraction off).
         record "${core}_fused_ops" "$(riscv64-unknown-elf-objdump -d "$R/$name.o" "$R/${name}_weights.o" \
             | grep -cE '\sf(n?m(add|sub))\.s\s' || true)"
     fi
     if [ $q8 = yes ]; then
-        set -- $(rv_size_of "$R/q8.elf")
-        record "${core}_q8_flash" "$1"
-        record "${core}_q8_ram" "$2"
-        record "${core}_q8_object" "$(rv_object_size "$R/${name}_q8.o")"
-        record "${core}_q8_instructions" "$(info "$R/q8.txt" q8_infer_instructions)"
-        record "${core}_q8_stack" "$(info "$R/q8.txt" q8_infer_stack_bytes)"
         record "${core}_q8_fewer" "$(fewer "$(get "${core}_infer_instructions")" "$(get "${core}_q8_instructions")")"
     fi
 
@@ -730,7 +722,7 @@ for core in $riscv_cores; do
 done
 
 # ---- both chips, float and int8 side by side ---------------------------------------------------
-record infer_object "$(arm-none-eabi-size "$T/${name}_weights.o" | awk 'NR == 2 { print $1 + $2 }')"
+record infer_object "$(object_size arm-none-eabi-size "$T/${name}_weights.o")"
 record params_bytes "$(sed -n "s/^#define ${NAME}_PARAMS_BYTES *\([0-9][0-9]*\).*/\1/p" "$G/$name.h")"
 echo "  inference, one sample (flash and RAM of the whole image; model object: text + rodata of the"
 echo "  model's own object, weights included; weights: the parameters' bytes):"
