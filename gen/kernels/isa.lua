@@ -3,11 +3,12 @@
 local M = {}
 
 -- The vector instruction sets a full-width tile is also emitted for, each behind its macro from
--- gradc_rt.h: rows per register tile (accumulators = rows x vectors per tile row, within the
--- register file: 12 of 32 zmm, 12 of 16 ymm), and the intrinsics' spelling per dtype.
+-- gradc_rt.h: the most rows one register tile holds (accumulators = rows x vectors per tile row,
+-- within the register file: up to 16 of 32 zmm for kernels.gemm's 8-row tiles, 12 of 16 ymm), and
+-- the intrinsics' spelling per dtype.
 M.VECTOR_ISAS = {
   {
-    macro = "GRADC_AVX512", bytes = 64, rows = 6,
+    macro = "GRADC_AVX512", bytes = 64, rows = 8,
     float = { type = "__m512", suffix = "ps" }, double = { type = "__m512d", suffix = "pd" },
     prefix = "_mm512",
     -- the lanes of v where z > 0, zeros elsewhere (NaN compares false)
