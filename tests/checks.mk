@@ -166,10 +166,14 @@ check-numerics: $(GRADC)
 
 # Vendoring into C++: every generated .c of every example spec (and a const-weights build)
 # compiles as C++ with g++ and clang++ under -Wall -Wextra -Werror, at -O2 (the dispatch build)
-# and -O3 -march=native; and the README's XOR example, compiled as C++ with its model, runs.
+# and -O3 -march=native, and for the Cortex-M4F (whose float kernels are inline assembly) with
+# arm-none-eabi-g++ at -O2 and -Os and clang++ at -O2; and the README's XOR example, compiled as
+# C++ with its model, runs.
 .PHONY: check-cxx
 CXX_DIR := tests/build/cxx
 CXX_FLAG_SETS := -O2 -O3:-march=native
+CXX_M4_FLAGS := -mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16
+CXX_NEWLIB_INCLUDE := /usr/lib/arm-none-eabi/include
 
 check-cxx: $(GRADC)
 	@rm -rf $(CXX_DIR) && mkdir -p $(CXX_DIR)
@@ -183,10 +187,22 @@ check-cxx: $(GRADC)
 	        $$cxx -x c++ -Wall -Wextra -Werror $$(echo $$opt | tr : ' ') -c $$src -o $(CXX_DIR)/obj.o; \
 	        count=$$((count + 1)); \
 	    done; done; done; \
+	command -v arm-none-eabi-g++ > /dev/null || { echo "check-cxx: no arm-none-eabi-g++ (make deps-test installs gcc-arm-none-eabi)"; exit 1; }; \
+	m4_kernels=0; for src in $(CXX_DIR)/gen/*/*.c $(CXX_DIR)/deploy/xor/*.c; do \
+	    for opt in -O2 -Os; do \
+	        arm-none-eabi-g++ -x c++ $(CXX_M4_FLAGS) -Wall -Wextra -Werror $$opt -c $$src -o $(CXX_DIR)/m4.o; \
+	        count=$$((count + 1)); \
+	    done; \
+	    if arm-none-eabi-objdump -d $(CXX_DIR)/m4.o | grep -q 'vmla\.f32'; then m4_kernels=$$((m4_kernels + 1)); fi; \
+	    clang++ -x c++ --target=thumbv7em-none-eabihf $(CXX_M4_FLAGS) -isystem $(CXX_NEWLIB_INCLUDE) \
+	        -Wall -Wextra -Werror -O2 -c $$src -o $(CXX_DIR)/m4_clang.o; \
+	    count=$$((count + 1)); \
+	done; \
+	[ $$m4_kernels -gt 0 ] || { echo "check-cxx: no object compiled for the Cortex-M4F as C++ holds the VMLA.F32 kernels"; exit 1; }; \
 	g++ -x c++ -Wall -Wextra -Werror -O2 -I$(CXX_DIR)/gen/xor tests/example/train_xor.c $(CXX_DIR)/gen/xor/*.c \
 	    -o $(CXX_DIR)/train_xor -lm; \
 	$(CXX_DIR)/train_xor | grep -q '^1 xor 0 -> 0\.9' || { echo "check-cxx: the XOR example built as C++ did not learn XOR"; exit 1; }; \
-	echo "check-cxx: $$count compiles as C++ (g++, clang++; $(CXX_FLAG_SETS)) warning-free; the XOR example runs as C++"
+	echo "check-cxx: $$count compiles as C++ (g++, clang++; $(CXX_FLAG_SETS); Cortex-M4F arm-none-eabi-g++ -O2 -Os, clang++ -O2: $$m4_kernels files with the VMLA.F32 kernels) warning-free; the XOR example runs as C++"
 
 # Generated code size: auto's unroll budget per function holds for deep nets of small layers, and
 # the labels name what was generated for the batch and the one-sample path.
