@@ -88,6 +88,30 @@ local function vector_tile(buf, plan, g, isa, i0, rows, j0, cols, writes)
   end
 end
 
+-- The portable k loop of a one-column tile (a matrix-vector product: one-sample inference) whose
+-- rows start at i0: one named accumulator per row, so that the compiler keeps them in registers
+-- without unrolling a row loop, and each element b_k of the column is loaded once for all the
+-- rows. The sums go to acc[][] for the store loop after the k loop. Each row's sum is the same
+-- chain of `sum += a * b` in order of k as the general loop's: the same bits. On rv32imf (-O2)
+-- seed3's one-sample inference took 9.6 instructions per multiply-add with acc[][] in memory.
+local function plain_column_tile(buf, plan, g, i0, j0, rows)
+  local real = plan.real
+  buf:open("{")
+  for r = 0, rows - 1 do
+    buf:line("%s sum%d = %s;", real, r, g.init(offset(i0, r)))
+  end
+  buf:loop("k", 0, g.depth)
+  buf:line("const %s b_k = %s;", real, g.b("k", j0))
+  for r = 0, rows - 1 do
+    buf:line("sum%d += %s * b_k;", r, g.a(offset(i0, r), "k"))
+  end
+  buf:close()
+  for r = 0, rows - 1 do
+    buf:line("acc[%d][0] = sum%d;", r, r)
+  end
+  buf:close()
+end
+
 -- The portable k loop: accumulate in acc[][] (initialized here).
 local function plain_tile(buf, plan, g, i, j, rows, cols, acc)
   local real = plan.real
@@ -154,7 +178,11 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
     buf:open("{")
     buf:line("%s acc[%d][%d];", plan.real, rows, cols)
   end
-  plain_tile(buf, plan, g, i, j, rows, cols, acc)
+  if cols == 1 and rows > 1 then
+    plain_column_tile(buf, plan, g, i0, j0, rows)
+  else
+    plain_tile(buf, plan, g, i, j, rows, cols, acc)
+  end
   if not direct and #isas > 0 then
     buf:line("#endif")
   end
