@@ -259,9 +259,9 @@ static void ${name}_q8_dot2(const int8_t *w0, const int8_t *w1, const int8_t *x,
     /* this path does not call the one-row dot product, which a build whose layers all pair up
      * would then leave unused (a warning) */
     (void)&${name}_q8_dot;
-#elif !defined(GRADC_PORTABLE) && defined(__arm__)
-    /* 32-bit ARM without the DSP extension (Cortex-M0/M0+/M3): each x[i] loaded once for both
-     * rows (5 instructions per pair instead of 7 on the M0) */
+#elif !defined(GRADC_PORTABLE) && (defined(__arm__) || defined(__riscv))
+    /* 32-bit ARM without the DSP extension (Cortex-M0/M0+/M3) and RISC-V: each x[i] loaded once
+     * for both rows (5 instructions per pair instead of 7 on the M0) */
     int32_t sum0 = 0, sum1 = 0;
     for (int i = 0; i < n; ++i) {
         const int32_t xi = x[i];
