@@ -7,6 +7,7 @@
 -- v.dW, v.db; all 2-D arrays are indexed [unit][sample].
 local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
+local q8_pairs = require("q8.pairs")
 local q8_rows = require("q8.rows")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
@@ -385,19 +386,37 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
       buf:close()
     end
   end
-  if ql.n_out >= q8_rows.ROWS then
-    buf:line("#if defined(%s)", helpers.dsp_macro())
-    local first = q8_rows.emit(buf, helpers, { rows = ql.n_out, length = ql.n_in, weights = names.W,
-      bias = names.B, x = input, index = "r", store = store })
-    pairs_from(first)
-    -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
-    buf:line("(void)&%s;", helpers.dot2())
-    buf:line("#else")
+  if not ql.pairs and ql.n_out < q8_rows.ROWS then
     pairs_from(0)
-    buf:line("#endif")
-  else
-    pairs_from(0)
+    return
   end
+  if ql.pairs then
+    -- little-endian ARMv7E-M DSP: the pair kernel over the layer's words (gen/q8/code.lua lays
+    -- W and B out for it under the same condition)
+    buf:line("#if defined(%s)", helpers.pairs_macro())
+    q8_pairs.emit(buf, helpers, { ql = ql, rows = ql.n_out, length = ql.n_in, weights = names.W, x = input,
+      output = output, table = names.T })
+    -- the other targets' dot product and clamp, which a build of such layers alone leaves
+    -- uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot2())
+    buf:line("(void)&%s;", helpers.clamp())
+    buf:line("#elif defined(%s)", helpers.dsp_macro())
+  else
+    buf:line("#if defined(%s)", helpers.dsp_macro())
+  end
+  -- other ARMv7E-M DSP cores (big-endian, or a layer the pair kernel does not take): rows.lua's
+  -- kernel for the rows in fours
+  local first = 0
+  if ql.n_out >= q8_rows.ROWS then
+    first = q8_rows.emit(buf, helpers, { rows = ql.n_out, length = ql.n_in, weights = names.W,
+      bias = names.B, x = input, index = "r", store = store })
+  end
+  pairs_from(first)
+  -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
+  buf:line("(void)&%s;", helpers.dot2())
+  buf:line("#else")
+  pairs_from(0)
+  buf:line("#endif")
 end
 
 return M

@@ -7,6 +7,7 @@ local batchnorm = require("ops.batchnorm")
 local conv = require("ops.conv")
 local dense = require("ops.dense")
 local emit = require("emit")
+local pairs_kernel = require("q8.pairs")
 local pool = require("ops.pool")
 local quantize = require("q8.quantize")
 local shape = require("ops.shape")
@@ -144,6 +145,11 @@ local HELPERS = {
 #include <arm_acle.h>
 #include <string.h>
 #define ${NAME}_Q8_DOT_DSP 1
+#if !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__)
+/* the dense layers' pair kernel (gen/q8/pairs.lua): inline assembly, and its input pairs are
+ * lanes of little-endian words */
+#define ${NAME}_Q8_PAIRS 1
+#endif
 /* SXTB16 of v rotated by 8 (bytes 1 and 3), one instruction: gcc 12 does not fold a C rotate into
  * SXTB16's rotation operand (the separate rotate cost 2 of every 13 instructions of the loop). */
 static inline int32_t ${name}_q8_sxtb16_ror8(int32_t v)
@@ -385,6 +391,10 @@ local function helper_names(plan)
     names.target()
     return plan.NAME .. "_Q8_DOT_DSP"
   end
+  names.pairs_macro = function()
+    names.target()
+    return plan.NAME .. "_Q8_PAIRS"
+  end
   names.sxtb16_ror8 = function()
     names.target()
     return plan.name .. "_q8_sxtb16_ror8"
@@ -441,19 +451,35 @@ local function folded_bias(ql)
 end
 
 -- The const data of one layer (comment block, arrays); returns its names and bytes.
-local function layer_data(buf, ql)
+local function layer_data(buf, ql, helpers)
   local l = ql.index
   local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
   local bytes = 0
   if ql.weights then
+    local folded = folded_bias(ql)
+    ql.pairs = pairs_kernel.applies(ql, folded)
+    if ql.pairs then
+      -- the same weights in the pair kernel's order and encoding, with the start values,
+      -- multipliers and rounding constants between them (gen/q8/pairs.lua)
+      buf:line("#if defined(%s)", helpers.pairs_macro())
+      flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded), string.format("%s: per "
+        .. "block of 4 rows their start values 256 (qb - z sum W + 127 sum W[odd columns]) + n (z = %d, "
+        .. "modulo 2^32), per 4 columns one word per row of its int8 weights as int16 lanes w0 + 256 "
+        .. "w1, w2 + 256 w3, then per row M and 2^(n-1) + z_out 2^n (shift -n)", names.W,
+        ql.input.zero_point))
+      buf:line("#else")
+    end
     bytes = bytes + weight_array(buf, ql, names.W)
-    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded_bias(ql), string.format(
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded, string.format(
       "%s: int32 biases qb - z sum W (qb at scale s_%s s_w, z = %d folded in): acc = %s + sum W x",
       names.B, ql.input.name, ql.input.zero_point, names.B))
     bytes = bytes + flat_array(buf, "int32_t", 4, names.M, ql.multiplier, string.format(
       "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
       "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
     bytes = bytes + flat_array(buf, "int8_t", 1, names.S, ql.shift, names.S .. ": the shifts")
+    if ql.pairs then
+      buf:line("#endif")
+    end
   end
   if ql.table then
     bytes = bytes + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
@@ -518,7 +544,7 @@ function M.prepare(plan, q8)
       data:line("")
       comment(data, 0, string.format("%s: %s.", title, what), tensors)
     end
-    local names, bytes = layer_data(data, ql)
+    local names, bytes = layer_data(data, ql, helpers)
     weights_bytes = weights_bytes + bytes
     body:line("")
     comment(body, 1, string.format("%s: %s: %s[%d] from %s.", title, what, output,
