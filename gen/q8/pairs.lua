@@ -128,8 +128,10 @@ end
 -- The registers a block's weight words, multipliers and rounding constants are loaded into (one
 -- LDM needs them fixed and ascending; r7, the Thumb frame pointer, is not among them).
 local FIXED = { "r8", "r9", "r10", "r11" }
--- Four-column steps per pass of the assembly loop.
-local UNROLL = 2
+-- Four-column steps per pass of the assembly loop, and the most a block writes out without one
+-- (each step is 14 instructions, 52 bytes of code: the loop's compare and branch cost 2 per pass).
+local UNROLL = 4
+local STRAIGHT = 8
 
 local function range(count)
   return count == 1 and "{r8}" or string.format("{r8-%s}", FIXED[count])
@@ -181,12 +183,10 @@ local function clobbers(count)
   return list
 end
 
--- The block's column loop: UNROLL steps per pass (one LDM of weights each), the rest after it.
+-- The block's column loop: UNROLL steps per pass (one LDM of weights each), the rest after it;
+-- up to STRAIGHT steps written out without a loop.
 local function block_sums(buf, rows, steps)
-  local passes = steps // UNROLL
-  if passes == 1 and steps == UNROLL then
-    passes = 0
-  end
+  local passes = steps > STRAIGHT and steps // UNROLL or 0
   local instructions = {}
   if passes > 0 then
     instructions[#instructions + 1] = "1:"
