@@ -455,9 +455,18 @@ local function layer_data(buf, ql, helpers)
   local l = ql.index
   local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
   local bytes = 0
+  local layer_kind = ql.layer.kind
   if ql.weights then
     local folded = folded_bias(ql)
     ql.pairs = pairs_kernel.applies(ql, folded)
+    ql.affine_asm = (layer_kind == "batchnorm" or layer_kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
+    if ql.affine_asm then
+      buf:line("#if defined(%s)", helpers.pairs_macro())
+      flat_array(buf, "int32_t", 4, names.W, pairs_kernel.affine_stream(ql, folded), string.format("%s: "
+        .. "per feature 256 W, 256 (qb - z W) + n (z = %d), M and 2^(n-1) + z_out 2^n (shift -n), for "
+        .. "the assembly loop", names.W, ql.input.zero_point))
+      buf:line("#else")
+    end
     if ql.pairs then
       -- the same weights in the pair kernel's order and encoding, with the start values,
       -- multipliers and rounding constants between them (gen/q8/pairs.lua)
@@ -477,7 +486,7 @@ local function layer_data(buf, ql, helpers)
       "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
       "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
     bytes = bytes + flat_array(buf, "int8_t", 1, names.S, ql.shift, names.S .. ": the shifts")
-    if ql.pairs then
+    if ql.pairs or ql.affine_asm then
       buf:line("#endif")
     end
   end

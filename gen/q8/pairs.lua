@@ -213,37 +213,47 @@ local function block_sums(buf, rows, steps)
   asm_statement(buf, instructions, outputs, inputs, clobbers(rows))
 end
 
+-- The requantization of one accumulator register `acc` (256 acc + n, the header's form) with its
+-- multiplier in register `m` and rounding constant in `c` into %[t], stored at [%[out], #offset]
+-- (or with the pointer moved on by one when `offset` is "post").
+local function requantize(instructions, ql, acc, m, c, offset)
+  local kind = finish(ql)
+  instructions[#instructions + 1] = string.format("add %s, %s, %s, asr #31", c, c, acc)
+  instructions[#instructions + 1] = string.format("asr %%[t], %s, #7", acc)
+  instructions[#instructions + 1] = string.format("smmlar %%[t], %%[t], %s, %s", m, c)
+  instructions[#instructions + 1] = string.format("asr %%[t], %%[t], %s", acc)
+  instructions[#instructions + 1] = "ssat %[t], #8, %[t]"
+  if kind == "low" then
+    instructions[#instructions + 1] = string.format("cmp %%[t], #%d", ql.pre.zero_point)
+    instructions[#instructions + 1] = "it lt"
+    instructions[#instructions + 1] = string.format("movlt %%[t], #%d", ql.pre.zero_point)
+  elseif kind == "table" then
+    instructions[#instructions + 1] = "ldrsb %[t], [%[table], %[t]]"
+  end
+  if offset == "post" then
+    instructions[#instructions + 1] = "strb %[t], [%[out]], #1"
+  else
+    instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", offset)
+  end
+end
+
 -- The block's requantization and stores: per two rows one LDM of their M and C, then per row
 -- the six steps of the header (and a relu's low bound or the activation table).
 local function block_store(buf, ql, rows, out, table_name)
-  local kind = finish(ql)
   local instructions = {}
   for j = 0, rows - 1 do
     local m, c = FIXED[2 * (j % 2) + 1], FIXED[2 * (j % 2) + 2]
     if j % 2 == 0 then
       instructions[#instructions + 1] = string.format("ldmia %%[w]!, %s", range(math.min(4, 2 * (rows - j))))
     end
-    local acc = string.format("%%[acc%d]", j)
-    instructions[#instructions + 1] = string.format("add %s, %s, %s, asr #31", c, c, acc)
-    instructions[#instructions + 1] = string.format("asr %%[t], %s, #7", acc)
-    instructions[#instructions + 1] = string.format("smmlar %%[t], %%[t], %s, %s", m, c)
-    instructions[#instructions + 1] = string.format("asr %%[t], %%[t], %s", acc)
-    instructions[#instructions + 1] = "ssat %[t], #8, %[t]"
-    if kind == "low" then
-      instructions[#instructions + 1] = string.format("cmp %%[t], #%d", ql.pre.zero_point)
-      instructions[#instructions + 1] = "it lt"
-      instructions[#instructions + 1] = string.format("movlt %%[t], #%d", ql.pre.zero_point)
-    elseif kind == "table" then
-      instructions[#instructions + 1] = "ldrsb %[t], [%[table], %[t]]"
-    end
-    instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", j)
+    requantize(instructions, ql, string.format("%%[acc%d]", j), m, c, j)
   end
   buf:line("int32_t t;")
   local outputs = accumulators(rows)
   outputs[#outputs + 1] = "[w] \"+r\"(w)"
   outputs[#outputs + 1] = "[t] \"=&r\"(t)"
   local inputs = { string.format("[out] \"r\"(%s)", out) }
-  if kind == "table" then
+  if finish(ql) == "table" then
     inputs[2] = string.format("[table] \"r\"(%s + 128)", table_name)
   end
   asm_statement(buf, instructions, outputs, inputs, clobbers(math.min(4, 2 * rows)), true)
@@ -282,6 +292,66 @@ function M.emit(buf, helpers, opts)
     block(buf, opts, tostring(blocks_end), opts.rows - blocks_end)
     buf:close()
   end
+  buf:close()
+end
+
+---------------------------------------------------------------------------------------------------
+-- Per-feature affine layers (standardization, a batchnorm not folded into a layer before it) on
+-- the same cores: acc = B + W x per feature, as 256 acc + n = (256 B + n) + (256 W) x by one MLA,
+-- then the same requantization: nine instructions per feature where the C took 18.
+
+-- Whether such a layer takes it: one value per channel, its accumulators and rounding constants
+-- bounded as for the pair kernel, the short requantization.
+function M.affine_applies(ql, folded)
+  local spec = ql.layer.spec
+  if not spec or spec.positions ~= 1 or not activations.q8_short_requantize(ql) then
+    return false
+  end
+  local z = ql.pre.zero_point
+  for c, w in ipairs(ql.weights) do
+    local n = -ql.shift[c]
+    if math.abs(folded[c]) + 128 * math.abs(w[1]) >= M.LIMIT or n < 1 or n > 23
+      or math.abs((1 << (n - 1)) + z * (1 << n)) + M.LIMIT >= 1 << 31 then
+      return false
+    end
+  end
+  return true
+end
+
+-- Its stream: per feature 256 W, 256 B + n, M, C.
+function M.affine_stream(ql, folded)
+  local z = ql.pre.zero_point
+  local words = {}
+  for c, w in ipairs(ql.weights) do
+    local n = -ql.shift[c]
+    words[#words + 1] = 256 * w[1]
+    words[#words + 1] = wrap32(256 * folded[c] + n)
+    words[#words + 1] = ql.multiplier[c]
+    words[#words + 1] = (1 << (n - 1)) + z * (1 << n)
+  end
+  return words
+end
+
+-- The layer as one assembly loop over its features: LDRSB of x, one LDM of the feature's four
+-- words, MLA, the requantization, a post-indexed store.
+function M.affine_emit(buf, opts)
+  local instructions = { "1:", "ldrsb %[x_i], [%[x]], #1", "ldmia %[w]!, {r8-r11}",
+    "mla %[acc], r8, %[x_i], r9" }
+  requantize(instructions, opts.ql, "%[acc]", "r10", "r11", "post")
+  instructions[#instructions + 1] = "cmp %[out], %[end]"
+  instructions[#instructions + 1] = "bne 1b"
+  buf:open("{")
+  buf:line("const int32_t *w = %s;", opts.weights)
+  buf:line("const int8_t *x = %s;", opts.x)
+  buf:line("int8_t *out = %s;", opts.output)
+  buf:line("int32_t x_i, acc, t;")
+  local outputs = { "[w] \"+r\"(w)", "[x] \"+r\"(x)", "[out] \"+r\"(out)", "[x_i] \"=&r\"(x_i)",
+    "[acc] \"=&r\"(acc)", "[t] \"=&r\"(t)" }
+  local inputs = { string.format("[end] \"r\"(%s + %d)", opts.output, opts.count) }
+  if finish(opts.ql) == "table" then
+    inputs[2] = string.format("[table] \"r\"(%s + 128)", opts.table)
+  end
+  asm_statement(buf, instructions, outputs, inputs, clobbers(4), true)
   buf:close()
 end
 
