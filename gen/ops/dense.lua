@@ -422,7 +422,7 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   others()
   buf:line("#else")
   q8_pairs.emit(buf, helpers, { ql = ql, rows = ql.n_out, length = ql.n_in, weights = names.W, x = input,
-    output = output, table = names.T })
+    output = output, table = names.T, pairs_in = ql.pairs_in, pairs_out = ql.pairs_out })
   for _, helper in ipairs({ "dot", "dot2", "requantize", "scale", "offset", "clamp" }) do
     if called[helper] then
       buf:line("(void)&%s;", helpers[helper]())

@@ -534,10 +534,10 @@ function M.prepare(plan, q8)
   elseif #layers > 2 then
     body:line("int8_t ping[%d], pong[%d];", hidden, hidden)
   end
+  -- the const data first: it decides which layers take the DSP kernels (gen/q8/pairs.lua)
   local weights_bytes = 0
-  local input = "xq"
+  local layer_names, titles = {}, {}
   for i, ql in ipairs(layers) do
-    local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
     local what, act = describe(ql)
     local tensors = params_text(ql.input) .. " -> " .. (ql.pre ~= ql.output
       and (params_text(ql.pre) .. " -> ") or "") .. params_text(ql.output)
@@ -555,6 +555,36 @@ function M.prepare(plan, q8)
     end
     local names, bytes = layer_data(data, ql, helpers)
     weights_bytes = weights_bytes + bytes
+    layer_names[i], titles[i] = names, { title = title, what = what, tensors = tensors }
+  end
+  -- a pair-kernel layer of whole four-row blocks before another writes that one's pair words,
+  -- into two buffers in turn
+  local pair_words = 0
+  for i = 1, #layers - 1 do
+    local ql, next_ql = layers[i], layers[i + 1]
+    if ql.pairs and ql.n_out % pairs_kernel.ROWS == 0 and next_ql.pairs then
+      ql.pairs_out = "pairs" .. (i % 2)
+      next_ql.pairs_in = ql.pairs_out
+      pair_words = math.max(pair_words, ql.n_out // 2)
+    end
+  end
+  if pair_words > 0 then
+    body:line("#if defined(%s)", helpers.pairs_macro())
+    body:line("int32_t pairs0[%d], pairs1[%d];", pair_words, pair_words)
+    body:line("(void)pairs0;")
+    body:line("(void)pairs1;")
+    if #layers > 1 then
+      body:line("(void)ping;")
+    end
+    if #layers > 2 then
+      body:line("(void)pong;")
+    end
+    body:line("#endif")
+  end
+  local input = "xq"
+  for i, ql in ipairs(layers) do
+    local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
+    local names, title, what, tensors = layer_names[i], titles[i].title, titles[i].what, titles[i].tensors
     body:line("")
     comment(body, 1, string.format("%s: %s: %s[%d] from %s.", title, what, output,
       shape.features(ql.out_shape), input), tensors)

@@ -17,6 +17,9 @@
 -- additions wrap modulo 2^32, so partial sums may leave int32; the final value may not:
 -- |B| + 128 sum |w| < 2^23 for every row of a layer this kernel takes.
 --
+-- A layer of four-row blocks whose output is the next such layer's input writes that layer's
+-- pair words straight from its registers (block_store), so only the first is expanded.
+--
 -- The requantization (TFLite's, every channel shifting right by n >= 1, so the short form of
 -- activations.q8_short_requantize): h = SRDHM(acc, M) = (2 acc M + 2^31) >> 32 is SMMLAR of
 -- 2 acc, and RDBP(h, n) + z = (h + C - [h < 0]) >> n with C = 2^(n-1) + z 2^n (ties away from
@@ -214,47 +217,60 @@ local function block_sums(buf, rows, steps)
 end
 
 -- The requantization of one accumulator register `acc` (256 acc + n, the header's form) with its
--- multiplier in register `m` and rounding constant in `c` into %[t], stored at [%[out], #offset]
--- (or with the pointer moved on by one when `offset` is "post").
-local function requantize(instructions, ql, acc, m, c, offset)
+-- multiplier in register `m` and rounding constant in `c`, through %[t] into `dest`.
+local function requantize(instructions, ql, acc, m, c, dest)
   local kind = finish(ql)
   instructions[#instructions + 1] = string.format("add %s, %s, %s, asr #31", c, c, acc)
   instructions[#instructions + 1] = string.format("asr %%[t], %s, #7", acc)
   instructions[#instructions + 1] = string.format("smmlar %%[t], %%[t], %s, %s", m, c)
   instructions[#instructions + 1] = string.format("asr %%[t], %%[t], %s", acc)
-  instructions[#instructions + 1] = "ssat %[t], #8, %[t]"
+  instructions[#instructions + 1] = string.format("ssat %s, #8, %%[t]", dest)
   if kind == "low" then
-    instructions[#instructions + 1] = string.format("cmp %%[t], #%d", ql.pre.zero_point)
+    instructions[#instructions + 1] = string.format("cmp %s, #%d", dest, ql.pre.zero_point)
     instructions[#instructions + 1] = "it lt"
-    instructions[#instructions + 1] = string.format("movlt %%[t], #%d", ql.pre.zero_point)
+    instructions[#instructions + 1] = string.format("movlt %s, #%d", dest, ql.pre.zero_point)
   elseif kind == "table" then
-    instructions[#instructions + 1] = "ldrsb %[t], [%[table], %[t]]"
-  end
-  if offset == "post" then
-    instructions[#instructions + 1] = "strb %[t], [%[out]], #1"
-  else
-    instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", offset)
+    instructions[#instructions + 1] = string.format("ldrsb %s, [%%[table], %s]", dest, dest)
   end
 end
 
 -- The block's requantization and stores: per two rows one LDM of their M and C, then per row
--- the six steps of the header (and a relu's low bound or the activation table).
-local function block_store(buf, ql, rows, out, table_name)
+-- the six steps of the header (and a relu's low bound or the activation table). With `pairs`
+-- (a block of four rows whose outputs are the next pair kernel's four columns), the four int8
+-- results go into the accumulators' registers and out as that kernel's P and Q words instead:
+-- six instructions where four stores and the next layer's expansion took about twelve.
+local function block_store(buf, ql, rows, out, table_name, pairs)
   local instructions = {}
   for j = 0, rows - 1 do
     local m, c = FIXED[2 * (j % 2) + 1], FIXED[2 * (j % 2) + 2]
     if j % 2 == 0 then
       instructions[#instructions + 1] = string.format("ldmia %%[w]!, %s", range(math.min(4, 2 * (rows - j))))
     end
-    requantize(instructions, ql, string.format("%%[acc%d]", j), m, c, j)
+    local acc = string.format("%%[acc%d]", j)
+    if pairs then
+      requantize(instructions, ql, acc, m, c, acc)
+    else
+      requantize(instructions, ql, acc, m, c, "%[t]")
+      instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", j)
+    end
+  end
+  if pairs then
+    for _, instruction in ipairs({ "pkhbt %[t], %[acc1], %[acc3], lsl #16", "ssub16 %[t], %[t], %[offset]",
+      "lsl %[acc0], %[acc0], #8", "pkhbt %[acc0], %[acc0], %[acc2], lsl #24", "ssub16 %[acc0], %[acc0], %[t]",
+      "strd %[t], %[acc0], [%[out]]" }) do
+      instructions[#instructions + 1] = instruction
+    end
   end
   buf:line("int32_t t;")
   local outputs = accumulators(rows)
   outputs[#outputs + 1] = "[w] \"+r\"(w)"
   outputs[#outputs + 1] = "[t] \"=&r\"(t)"
   local inputs = { string.format("[out] \"r\"(%s)", out) }
+  if pairs then
+    inputs[#inputs + 1] = "[offset] \"r\"(0x007F007F)"
+  end
   if finish(ql) == "table" then
-    inputs[2] = string.format("[table] \"r\"(%s + 128)", table_name)
+    inputs[#inputs + 1] = string.format("[table] \"r\"(%s + 128)", table_name)
   end
   asm_statement(buf, instructions, outputs, inputs, clobbers(math.min(4, 2 * rows)), true)
 end
@@ -271,15 +287,25 @@ local function block(buf, opts, first, rows)
   block_sums(buf, rows, opts.length // 4)
   buf:close()
   buf:open("{")
-  block_store(buf, opts.ql, rows, string.format("%s + %s", opts.output, first), opts.table)
+  if opts.pairs_out then
+    block_store(buf, opts.ql, rows, string.format("%s + %s / 2", opts.pairs_out, first), opts.table, true)
+  else
+    block_store(buf, opts.ql, rows, string.format("%s + %s", opts.output, first), opts.table)
+  end
   buf:close()
 end
 
 -- Writes the layer: opts = { ql, rows, length, weights (the stream's C name), x (the input's C
--- expression), output (the int8 output's C name), table (the activation table's C name) }.
+-- expression), output (the int8 output's C name), table (the activation table's C name),
+-- pairs_in (the pair words of x, when the layer before wrote them), pairs_out (where to write
+-- the next layer's pair words instead of output) }.
 function M.emit(buf, helpers, opts)
   buf:open("{")
-  expand(buf, helpers, opts.x, opts.length, "pairs")
+  if opts.pairs_in then
+    buf:line("const int32_t *pairs = %s;", opts.pairs_in)
+  else
+    expand(buf, helpers, opts.x, opts.length, "pairs")
+  end
   buf:line("const int32_t *w = %s;", opts.weights)
   local blocks_end = opts.rows - opts.rows % M.ROWS
   if blocks_end > 0 then
@@ -337,7 +363,8 @@ end
 function M.affine_emit(buf, opts)
   local instructions = { "1:", "ldrsb %[x_i], [%[x]], #1", "ldmia %[w]!, {r8-r11}",
     "mla %[acc], r8, %[x_i], r9" }
-  requantize(instructions, opts.ql, "%[acc]", "r10", "r11", "post")
+  requantize(instructions, opts.ql, "%[acc]", "r10", "r11", "%[t]")
+  instructions[#instructions + 1] = "strb %[t], [%[out]], #1"
   instructions[#instructions + 1] = "cmp %[out], %[end]"
   instructions[#instructions + 1] = "bne 1b"
   buf:open("{")
