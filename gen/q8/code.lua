@@ -454,7 +454,7 @@ end
 local function layer_data(buf, ql, helpers)
   local l = ql.index
   local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
-  local bytes = 0
+  local bytes, dsp_bytes = 0, 0
   local layer_kind = ql.layer.kind
   if ql.weights then
     local folded = folded_bias(ql)
@@ -462,7 +462,7 @@ local function layer_data(buf, ql, helpers)
     ql.affine_asm = (layer_kind == "batchnorm" or layer_kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
     if ql.affine_asm then
       buf:line("#if defined(%s)", helpers.pairs_macro())
-      flat_array(buf, "int32_t", 4, names.W, pairs_kernel.affine_stream(ql, folded), string.format("%s: "
+      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.affine_stream(ql, folded), string.format("%s: "
         .. "per feature 256 W, 256 (qb - z W) + n (z = %d), M and 2^(n-1) + z_out 2^n (shift -n), for "
         .. "the assembly loop", names.W, ql.input.zero_point))
       buf:line("#else")
@@ -471,7 +471,7 @@ local function layer_data(buf, ql, helpers)
       -- the same weights in the pair kernel's order and encoding, with the start values,
       -- multipliers and rounding constants between them (gen/q8/pairs.lua)
       buf:line("#if defined(%s)", helpers.pairs_macro())
-      flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded), string.format("%s: per "
+      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded), string.format("%s: per "
         .. "block of 4 rows their start values 256 (qb - z sum W + 127 sum W[odd columns]) + n (z = %d, "
         .. "modulo 2^32), per 4 columns one word per row of its int8 weights as int16 lanes w0 + 256 "
         .. "w1, w2 + 256 w3, then per row M and 2^(n-1) + z_out 2^n (shift -n)", names.W,
@@ -488,10 +488,13 @@ local function layer_data(buf, ql, helpers)
     bytes = bytes + flat_array(buf, "int8_t", 1, names.S, ql.shift, names.S .. ": the shifts")
     if ql.pairs or ql.affine_asm then
       buf:line("#endif")
+    else
+      dsp_bytes = bytes
     end
   end
+  local shared = 0
   if ql.table then
-    bytes = bytes + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
+    shared = shared + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
       "%s[Zq + 128] = Aq: %s of %s, in %s's parameters", names.T, ql.activation, ql.pre.name,
       ql.output.name))
   end
@@ -511,12 +514,12 @@ local function layer_data(buf, ql, helpers)
       assert(ql.exp_table[d] == 0, "softmax exponentials not decreasing")
     end
     ql.exp_kept = #kept
-    bytes = bytes + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
+    shared = shared + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
       "%s[d] + 1 = round(exp(-s_%s d) 65536)%s: softmax's exponentials", names.EXP, ql.pre.name,
       #kept < #ql.exp_table and string.format(" for d < %d (0 from there to %d)", #kept, #ql.exp_table - 1)
       or ""))
   end
-  return names, bytes
+  return names, bytes + shared, dsp_bytes + shared
 end
 
 -- The int8 record of the build: everything the files and the header need.
@@ -535,7 +538,7 @@ function M.prepare(plan, q8)
     body:line("int8_t ping[%d], pong[%d];", hidden, hidden)
   end
   -- the const data first: it decides which layers take the DSP kernels (gen/q8/pairs.lua)
-  local weights_bytes = 0
+  local weights_bytes, dsp_weights_bytes = 0, 0
   local layer_names, titles = {}, {}
   for i, ql in ipairs(layers) do
     local what, act = describe(ql)
@@ -553,8 +556,9 @@ function M.prepare(plan, q8)
       data:line("")
       comment(data, 0, string.format("%s: %s.", title, what), tensors)
     end
-    local names, bytes = layer_data(data, ql, helpers)
+    local names, bytes, dsp_bytes = layer_data(data, ql, helpers)
     weights_bytes = weights_bytes + bytes
+    dsp_weights_bytes = dsp_weights_bytes + dsp_bytes
     layer_names[i], titles[i] = names, { title = title, what = what, tensors = tensors }
   end
   -- a pair-kernel layer of whole four-row blocks before another writes that one's pair words,
@@ -611,9 +615,18 @@ function M.prepare(plan, q8)
     end
   end
   buffers = buffers + patch
+  -- the pair kernel's builds add the two pair-word buffers and the largest input a layer expands
+  -- itself (2 bytes per int8)
+  local expanded = 0
+  for _, ql in ipairs(layers) do
+    if ql.pairs and not ql.pairs_in then
+      expanded = math.max(expanded, 2 * ql.n_in)
+    end
+  end
   return {
     data = data:text(), body = body:text(), helpers = helper_text(),
     weights_bytes = weights_bytes, infer_bytes = buffers, hidden = hidden,
+    dsp_weights_bytes = dsp_weights_bytes, dsp_infer_bytes = buffers + 8 * pair_words + expanded,
   }
 end
 
@@ -627,7 +640,9 @@ function M.declarations(plan, q8, prepared)
  * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
  * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers and the largest conv's input patch
  * (one output position's taps) on the stack of one call (the rest of its frame is a few
- * scalars). */
+ * scalars). The _DSP_ pair: the same on little-endian ARMv7E-M DSP cores (Cortex-M4/M7/M33)
+ * built with gcc or clang, whose dense and per-feature affine layers read one stream of
+ * constants each and keep their inputs as int16 pair words. */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -635,11 +650,14 @@ function M.declarations(plan, q8, prepared)
 #define %s_Q8_OUTPUT_ZERO_POINT  (%d)
 #define %s_Q8_WEIGHTS_BYTES      %d
 #define %s_Q8_INFER_BYTES        %d
+#define %s_Q8_DSP_WEIGHTS_BYTES  %d
+#define %s_Q8_DSP_INFER_BYTES    %d
 void %s_q8_infer(const int8_t *xq, int8_t *yq);
 void %s_qinfer(const %s_real *x, %s_real *y);
 ]], name, name, q8.rows, name, name, NAME, name, NAME, NAME, NAME, real_literal(q8.input.scale), NAME,
     q8.input.zero_point, NAME, real_literal(q8.output.scale), NAME, q8.output.zero_point, NAME,
-    prepared.weights_bytes, NAME, prepared.infer_bytes, name, name, name, name)
+    prepared.weights_bytes, NAME, prepared.infer_bytes, NAME, prepared.dsp_weights_bytes, NAME,
+    prepared.dsp_infer_bytes, name, name, name, name)
 end
 
 -- The files of the int8 build: { name, text } list. `sources` names the weights and calibration
