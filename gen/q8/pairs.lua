@@ -120,7 +120,7 @@ local function expand(buf, helpers, x, n, pairs)
   buf:line("int32_t %s[%d];", pairs, n // 2)
   buf:loop("k", 0, n // 4)
   buf:line("int32_t xv;")
-  buf:line("memcpy(&xv, %s + 4 * k, 4);", x)
+  buf:line("memcpy(&xv, &%s[4 * k], 4);", x)
   buf:line("const int32_t p = __ssub16(%s(xv), 0x007F007F);", helpers.sxtb16_ror8())
   buf:line("const int32_t even = (int32_t)(((uint32_t)xv << 8) & 0xFF00FF00u); /* (256 x0, 256 x2) */")
   buf:line("%s[2 * k] = p;", pairs)
@@ -287,10 +287,14 @@ local function block(buf, opts, first, rows)
   block_sums(buf, rows, opts.length // 4)
   buf:close()
   buf:open("{")
+  -- `first` is a row number or the blocks' loop variable
+  local row = tonumber(first)
   if opts.pairs_out then
-    block_store(buf, opts.ql, rows, string.format("%s + %s / 2", opts.pairs_out, first), opts.table, true)
+    local word = row and tostring(row // 2) or (first .. " / 2")
+    block_store(buf, opts.ql, rows, string.format("&%s[%s]", opts.pairs_out, word), opts.table, true)
   else
-    block_store(buf, opts.ql, rows, string.format("%s + %s", opts.output, first), opts.table)
+    block_store(buf, opts.ql, rows, row == 0 and opts.output or string.format("&%s[%s]", opts.output, first),
+      opts.table)
   end
   buf:close()
 end
@@ -308,9 +312,13 @@ function M.emit(buf, helpers, opts)
   end
   buf:line("const int32_t *w = %s;", opts.weights)
   local blocks_end = opts.rows - opts.rows % M.ROWS
-  if blocks_end > 0 then
+  if blocks_end > M.ROWS then
     buf:loop("r", 0, blocks_end, M.ROWS)
     block(buf, opts, "r", M.ROWS)
+    buf:close()
+  elseif blocks_end > 0 then
+    buf:open("{")
+    block(buf, opts, "0", M.ROWS)
     buf:close()
   end
   if blocks_end < opts.rows then
