@@ -455,11 +455,8 @@ local function layer_data(buf, ql, helpers)
   local l = ql.index
   local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
   local bytes, dsp_bytes = 0, 0
-  local layer_kind = ql.layer.kind
   if ql.weights then
     local folded = folded_bias(ql)
-    ql.pairs = pairs_kernel.applies(ql, folded)
-    ql.affine_asm = (layer_kind == "batchnorm" or layer_kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
     if ql.affine_asm then
       buf:line("#if defined(%s)", helpers.pairs_macro())
       dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.affine_stream(ql, folded), string.format("%s: "
@@ -537,7 +534,23 @@ function M.prepare(plan, q8)
   elseif #layers > 2 then
     body:line("int8_t ping[%d], pong[%d];", hidden, hidden)
   end
-  -- the const data first: it decides which layers take the DSP kernels (gen/q8/pairs.lua)
+  -- which layers take the DSP kernels (gen/q8/pairs.lua): a layer of fewer than four rows only
+  -- when the layer before writes its pair words (else expanding its input costs more than the
+  -- kernel saves: logistic's one row took 32 instructions instead of 26)
+  for i, ql in ipairs(layers) do
+    if ql.weights then
+      local folded = folded_bias(ql)
+      local kind = ql.layer.kind
+      ql.pairs = pairs_kernel.applies(ql, folded)
+      ql.affine_asm = (kind == "batchnorm" or kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
+      local before = layers[i - 1]
+      if ql.pairs and ql.n_out < pairs_kernel.ROWS
+        and not (before and before.pairs and before.n_out % pairs_kernel.ROWS == 0) then
+        ql.pairs = false
+      end
+    end
+  end
+  -- then the const data
   local weights_bytes, dsp_weights_bytes = 0, 0
   local layer_names, titles = {}, {}
   for i, ql in ipairs(layers) do
