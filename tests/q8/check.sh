@@ -32,6 +32,8 @@ rm -rf "$B" && mkdir -p "$B"
 
 echo "check-q8: scheme arithmetic"
 lua5.4 tests/q8/test_scheme.lua
+echo "check-q8: the ARMv7E-M DSP kernels' streams and instruction sequences (gen/q8/pairs.lua)"
+lua5.4 tests/q8/test_pairs.lua
 echo "check-q8: split_scaled.lua on the data formats make train reads"
 sh tests/q8/test_split_scaled.sh
 
