@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check-q8: int8 inference end to end.
 #   1. the scheme's arithmetic in Lua (test_scheme.lua) against hand values and independent formulas,
-#      and split_scaled.lua on hand-made files of every data format make train reads;
+#      and split_scaled.lua on hand-made files of every data format make train reads; the
+#      ARMv7E-M DSP kernels' streams and instructions (test_pairs.lua) against TFLite's arithmetic;
 #   2. weights: digits and digits_cnn trained for a few epochs with make train, the tests/q8 nets
 #      (every layer kind and activation) trained 30 steps on pseudo-random data;
 #   3. every model generated with --quant int8, its <name>_q8.c and <name>_qinfer.c compiled
