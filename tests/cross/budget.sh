@@ -25,10 +25,12 @@ check seed3 train_instructions 1047595
 check xor infer_instructions 785
 check xor train_instructions 5674
 # int8 against float on the same chip (issue 12): for every net of make check-cross with an int8
-# build, net_q8_infer must take fewer instructions than the float net_infer, and at most the count
-# measured when gen/q8/pairs.lua's kernels went in (arm-none-eabi-gcc 12.2 -O2; before them the
-# dense nets' int8 took 1.2-1.5x float's count: seed3 2606, reg 9816, digits 5881, deep16_b1
-# 20716). The counts are exact (QEMU -icount), so a ceiling is a regression test of the kernels.
+# build, net_q8_infer must take fewer instructions than the float net_infer, and at most 2% more
+# than the count measured when gen/q8/pairs.lua's kernels went in (arm-none-eabi-gcc 12.2 -O2:
+# xor 90, seed3 1484, reg 5673, digits 3724, digits_cnn 216040, deep16_b1 11539,
+# schedule_step_sgd 209, schedule_cosine_adam 126; before them the dense nets' int8 took
+# 1.2-1.5x float's count: seed3 2606, reg 9816, digits 5881, deep16_b1 20716). The counts are
+# exact (QEMU -icount); the 2% leaves room for the harness, not for a slower kernel.
 check_int8() {
     name=$1
     ceiling=$2
@@ -44,13 +46,13 @@ check_int8() {
         failures=$((failures + 1))
     fi
 }
-check_int8 xor XOR_CEILING
-check_int8 seed3 SEED3_CEILING
-check_int8 reg REG_CEILING
-check_int8 digits DIGITS_CEILING
-check_int8 digits_cnn DIGITS_CNN_CEILING
-check_int8 deep16_b1 DEEP16_CEILING
-check_int8 schedule_step_sgd STEP_SGD_CEILING
-check_int8 schedule_cosine_adam COSINE_ADAM_CEILING
+check_int8 xor 92
+check_int8 seed3 1514
+check_int8 reg 5787
+check_int8 digits 3799
+check_int8 digits_cnn 220361
+check_int8 deep16_b1 11770
+check_int8 schedule_step_sgd 214
+check_int8 schedule_cosine_adam 129
 [ $failures -eq 0 ] || exit 1
 echo "cross budget: seed3 and xor take fewer instructions than CMSIS-DSP on the Cortex-M4F, and int8 fewer than float on every net"
