@@ -145,9 +145,10 @@ local HELPERS = {
 #include <arm_acle.h>
 #include <string.h>
 #define ${NAME}_Q8_DOT_DSP 1
-#if !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__)
-/* the dense layers' pair kernel (gen/q8/pairs.lua): inline assembly, and its input pairs are
- * lanes of little-endian words */
+#if !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__) && defined(__thumb2__)
+/* the dense layers' pair kernel (gen/q8/pairs.lua): Thumb-2 inline assembly (in the ARM state
+ * LDRD and STRD would need an even and odd register pair), and its input pairs are lanes of
+ * little-endian words */
 #define ${NAME}_Q8_PAIRS 1
 #endif
 /* SXTB16 of v rotated by 8 (bytes 1 and 3), one instruction: gcc 12 does not fold a C rotate into
