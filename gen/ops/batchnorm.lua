@@ -8,6 +8,7 @@
 -- and var in place of mu and s2.
 local activations = require("ops.activations")
 local emit = require("emit")
+local q8_pairs = require("q8.pairs")
 local shape = require("ops.shape")
 
 local M = {}
@@ -199,8 +200,18 @@ end
 
 -- One sample of the standalone form: acc = B[ch] + W[ch] x per value (the input's zero point
 -- folded into B, gen/q8/code.lua), then the requantized, clamped store.
+-- On little-endian ARMv7E-M DSP cores with gcc or clang, an assembly loop (gen/q8/pairs.lua) where
+-- the layer qualifies (gen/q8/code.lua lays its constants out for it under the same condition).
 function M.q8_emit(buf, ql, names, helpers, input, output)
   local spec = ql.layer.spec
+  if ql.affine_asm then
+    buf:line("#if defined(%s)", helpers.pairs_macro())
+    q8_pairs.affine_emit(buf, { ql = ql, weights = names.W, x = input, output = output,
+      count = spec.channels, table = names.T })
+    buf:line("(void)&%s;", helpers.scale())
+    buf:line("(void)&%s;", helpers.clamp())
+    buf:line("#else")
+  end
   buf:loop("ch", 0, spec.channels)
   buf:loop("q", 0, spec.positions)
   buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s[%s];", names.B, names.W, input,
@@ -209,6 +220,9 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     "acc", "ch")
   buf:close()
   buf:close()
+  if ql.affine_asm then
+    buf:line("#endif")
+  end
 end
 
 return M

@@ -7,6 +7,7 @@
 -- v.dW, v.db; all 2-D arrays are indexed [unit][sample].
 local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
+local q8_pairs = require("q8.pairs")
 local q8_rows = require("q8.rows")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
@@ -356,9 +357,18 @@ end
 -- Rows go in pairs through dot2 (one read of x for both on cores that unpack it), an odd last
 -- row alone; on ARMv7E-M DSP cores rows go in fours through the kernel of gen/q8/rows.lua first.
 function M.q8_emit(buf, ql, names, helpers, input, output)
+  -- the helpers the other targets' code calls, which the pair kernel's branch then names (a
+  -- static function no branch calls is a warning)
+  local called = {}
+  local tracked = setmetatable({}, { __index = function(_, key)
+    return function()
+      called[key] = true
+      return helpers[key]()
+    end
+  end })
   local function store(row, acc)
     buf:open("{")
-    activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", acc, row)
+    activations.q8_store(buf, ql, names, tracked, output .. "[" .. row .. "]", acc, row)
     buf:close()
   end
   local function pairs_from(first)
@@ -366,12 +376,12 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     if pairs_end > first then
       buf:loop("r", first, pairs_end, 2)
       buf:line("int32_t sums[2];")
-      buf:line("%s(%s[r], %s[r + 1], %s, %d, sums);", helpers.dot2(), names.W, names.W, input, ql.n_in)
+      buf:line("%s(%s[r], %s[r + 1], %s, %d, sums);", tracked.dot2(), names.W, names.W, input, ql.n_in)
       for k = 0, 1 do
         local row = k == 0 and "r" or "r + 1"
         buf:open("{")
         buf:line("const int32_t acc = %s[%s] + sums[%d];", names.B, row, k)
-        activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
+        activations.q8_store(buf, ql, names, tracked, output .. "[" .. row .. "]", "acc", row)
         buf:close()
       end
       buf:close()
@@ -379,25 +389,46 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     if pairs_end < ql.n_out then
       local row = tostring(pairs_end)
       buf:open("{")
-      buf:line("const int32_t acc = %s[%s] + %s(%s[%s], %s, %d);", names.B, row, helpers.dot(), names.W, row,
+      buf:line("const int32_t acc = %s[%s] + %s(%s[%s], %s, %d);", names.B, row, tracked.dot(), names.W, row,
         input, ql.n_in)
-      activations.q8_store(buf, ql, names, helpers, output .. "[" .. row .. "]", "acc", row)
+      activations.q8_store(buf, ql, names, tracked, output .. "[" .. row .. "]", "acc", row)
       buf:close()
     end
   end
-  if ql.n_out >= q8_rows.ROWS then
-    buf:line("#if defined(%s)", helpers.dsp_macro())
-    local first = q8_rows.emit(buf, helpers, { rows = ql.n_out, length = ql.n_in, weights = names.W,
+  -- every target but the pair kernel's: on ARMv7E-M DSP cores rows.lua's kernel for the rows in
+  -- fours, then pairs
+  local function others()
+    if ql.n_out < q8_rows.ROWS then
+      pairs_from(0)
+      return
+    end
+    buf:line("#if defined(%s)", tracked.dsp_macro())
+    local first = q8_rows.emit(buf, tracked, { rows = ql.n_out, length = ql.n_in, weights = names.W,
       bias = names.B, x = input, index = "r", store = store })
     pairs_from(first)
     -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
-    buf:line("(void)&%s;", helpers.dot2())
+    buf:line("(void)&%s;", tracked.dot2())
     buf:line("#else")
     pairs_from(0)
     buf:line("#endif")
-  else
-    pairs_from(0)
   end
+  if not ql.pairs then
+    others()
+    return
+  end
+  -- little-endian ARMv7E-M DSP with gcc or clang: the pair kernel over the layer's stream
+  -- (gen/q8/code.lua lays W out for it under the same condition)
+  buf:line("#if !defined(%s)", helpers.pairs_macro())
+  others()
+  buf:line("#else")
+  q8_pairs.emit(buf, helpers, { ql = ql, rows = ql.n_out, length = ql.n_in, weights = names.W, x = input,
+    output = output, table = names.T, pairs_in = ql.pairs_in, pairs_out = ql.pairs_out })
+  for _, helper in ipairs({ "dot", "dot2", "requantize", "scale", "offset", "clamp" }) do
+    if called[helper] then
+      buf:line("(void)&%s;", helpers[helper]())
+    end
+  end
+  buf:line("#endif")
 end
 
 return M

@@ -7,6 +7,7 @@ local batchnorm = require("ops.batchnorm")
 local conv = require("ops.conv")
 local dense = require("ops.dense")
 local emit = require("emit")
+local pairs_kernel = require("q8.pairs")
 local pool = require("ops.pool")
 local quantize = require("q8.quantize")
 local shape = require("ops.shape")
@@ -144,6 +145,12 @@ local HELPERS = {
 #include <arm_acle.h>
 #include <string.h>
 #define ${NAME}_Q8_DOT_DSP 1
+#if !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__) && defined(__thumb2__)
+/* the dense layers' pair kernel (gen/q8/pairs.lua): Thumb-2 inline assembly (in the ARM state
+ * LDRD and STRD would need an even and odd register pair), and its input pairs are lanes of
+ * little-endian words */
+#define ${NAME}_Q8_PAIRS 1
+#endif
 /* SXTB16 of v rotated by 8 (bytes 1 and 3), one instruction: gcc 12 does not fold a C rotate into
  * SXTB16's rotation operand (the separate rotate cost 2 of every 13 instructions of the loop). */
 static inline int32_t ${name}_q8_sxtb16_ror8(int32_t v)
@@ -385,6 +392,10 @@ local function helper_names(plan)
     names.target()
     return plan.NAME .. "_Q8_DOT_DSP"
   end
+  names.pairs_macro = function()
+    names.target()
+    return plan.NAME .. "_Q8_PAIRS"
+  end
   names.sxtb16_ror8 = function()
     names.target()
     return plan.name .. "_q8_sxtb16_ror8"
@@ -441,22 +452,47 @@ local function folded_bias(ql)
 end
 
 -- The const data of one layer (comment block, arrays); returns its names and bytes.
-local function layer_data(buf, ql)
+local function layer_data(buf, ql, helpers)
   local l = ql.index
   local names = { W = "W" .. l, B = "B" .. l, M = "M" .. l, S = "S" .. l, T = "T" .. l, EXP = "EXP" .. l }
-  local bytes = 0
+  local bytes, dsp_bytes = 0, 0
   if ql.weights then
+    local folded = folded_bias(ql)
+    if ql.affine_asm then
+      buf:line("#if defined(%s)", helpers.pairs_macro())
+      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.affine_stream(ql, folded), string.format("%s: "
+        .. "per feature 256 W, 256 (qb - z W) + n (z = %d), M and 2^(n-1) + z_out 2^n (shift -n), for "
+        .. "the assembly loop", names.W, ql.input.zero_point))
+      buf:line("#else")
+    end
+    if ql.pairs then
+      -- the same weights in the pair kernel's order and encoding, with the start values,
+      -- multipliers and rounding constants between them (gen/q8/pairs.lua)
+      buf:line("#if defined(%s)", helpers.pairs_macro())
+      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded), string.format("%s: per "
+        .. "block of 4 rows their start values 256 (qb - z sum W + 127 sum W[odd columns]) + n (z = %d, "
+        .. "modulo 2^32), per 4 columns one word per row of its int8 weights as int16 lanes w0 + 256 "
+        .. "w1, w2 + 256 w3, then per row M and 2^(n-1) + z_out 2^n (shift -n)", names.W,
+        ql.input.zero_point))
+      buf:line("#else")
+    end
     bytes = bytes + weight_array(buf, ql, names.W)
-    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded_bias(ql), string.format(
+    bytes = bytes + flat_array(buf, "int32_t", 4, names.B, folded, string.format(
       "%s: int32 biases qb - z sum W (qb at scale s_%s s_w, z = %d folded in): acc = %s + sum W x",
       names.B, ql.input.name, ql.input.zero_point, names.B))
     bytes = bytes + flat_array(buf, "int32_t", 4, names.M, ql.multiplier, string.format(
       "%s, %s: each channel's requantization %s * s_w / %s = %s 2^(%s - 31)", names.M, names.S,
       "s_" .. ql.input.name, "s_" .. ql.pre.name, names.M, names.S))
     bytes = bytes + flat_array(buf, "int8_t", 1, names.S, ql.shift, names.S .. ": the shifts")
+    if ql.pairs or ql.affine_asm then
+      buf:line("#endif")
+    else
+      dsp_bytes = bytes
+    end
   end
+  local shared = 0
   if ql.table then
-    bytes = bytes + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
+    shared = shared + flat_array(buf, "int8_t", 1, names.T, ql.table, string.format(
       "%s[Zq + 128] = Aq: %s of %s, in %s's parameters", names.T, ql.activation, ql.pre.name,
       ql.output.name))
   end
@@ -476,12 +512,12 @@ local function layer_data(buf, ql)
       assert(ql.exp_table[d] == 0, "softmax exponentials not decreasing")
     end
     ql.exp_kept = #kept
-    bytes = bytes + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
+    shared = shared + flat_array(buf, "uint16_t", 2, names.EXP, kept, string.format(
       "%s[d] + 1 = round(exp(-s_%s d) 65536)%s: softmax's exponentials", names.EXP, ql.pre.name,
       #kept < #ql.exp_table and string.format(" for d < %d (0 from there to %d)", #kept, #ql.exp_table - 1)
       or ""))
   end
-  return names, bytes
+  return names, bytes + shared, dsp_bytes + shared
 end
 
 -- The int8 record of the build: everything the files and the header need.
@@ -499,10 +535,26 @@ function M.prepare(plan, q8)
   elseif #layers > 2 then
     body:line("int8_t ping[%d], pong[%d];", hidden, hidden)
   end
-  local weights_bytes = 0
-  local input = "xq"
+  -- which layers take the DSP kernels (gen/q8/pairs.lua): a layer of fewer than four rows only
+  -- when the layer before writes its pair words (else expanding its input costs more than the
+  -- kernel saves: logistic's one row took 32 instructions instead of 26)
   for i, ql in ipairs(layers) do
-    local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
+    if ql.weights then
+      local folded = folded_bias(ql)
+      local kind = ql.layer.kind
+      ql.pairs = pairs_kernel.applies(ql, folded)
+      ql.affine_asm = (kind == "batchnorm" or kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
+      local before = layers[i - 1]
+      if ql.pairs and ql.n_out < pairs_kernel.ROWS
+        and not (before and before.pairs and before.n_out % pairs_kernel.ROWS == 0) then
+        ql.pairs = false
+      end
+    end
+  end
+  -- then the const data
+  local weights_bytes, dsp_weights_bytes = 0, 0
+  local layer_names, titles = {}, {}
+  for i, ql in ipairs(layers) do
     local what, act = describe(ql)
     local tensors = params_text(ql.input) .. " -> " .. (ql.pre ~= ql.output
       and (params_text(ql.pre) .. " -> ") or "") .. params_text(ql.output)
@@ -518,8 +570,39 @@ function M.prepare(plan, q8)
       data:line("")
       comment(data, 0, string.format("%s: %s.", title, what), tensors)
     end
-    local names, bytes = layer_data(data, ql)
+    local names, bytes, dsp_bytes = layer_data(data, ql, helpers)
     weights_bytes = weights_bytes + bytes
+    dsp_weights_bytes = dsp_weights_bytes + dsp_bytes
+    layer_names[i], titles[i] = names, { title = title, what = what, tensors = tensors }
+  end
+  -- a pair-kernel layer of whole four-row blocks before another writes that one's pair words,
+  -- into two buffers in turn
+  local pair_words = 0
+  for i = 1, #layers - 1 do
+    local ql, next_ql = layers[i], layers[i + 1]
+    if ql.pairs and ql.n_out % pairs_kernel.ROWS == 0 and next_ql.pairs then
+      ql.pairs_out = "pairs" .. (i % 2)
+      next_ql.pairs_in = ql.pairs_out
+      pair_words = math.max(pair_words, ql.n_out // 2)
+    end
+  end
+  if pair_words > 0 then
+    body:line("#if defined(%s)", helpers.pairs_macro())
+    body:line("int32_t pairs0[%d], pairs1[%d];", pair_words, pair_words)
+    body:line("(void)pairs0;")
+    body:line("(void)pairs1;")
+    if #layers > 1 then
+      body:line("(void)ping;")
+    end
+    if #layers > 2 then
+      body:line("(void)pong;")
+    end
+    body:line("#endif")
+  end
+  local input = "xq"
+  for i, ql in ipairs(layers) do
+    local output = i == #layers and "yq" or (input == "ping" and "pong" or "ping")
+    local names, title, what, tensors = layer_names[i], titles[i].title, titles[i].what, titles[i].tensors
     body:line("")
     comment(body, 1, string.format("%s: %s: %s[%d] from %s.", title, what, output,
       shape.features(ql.out_shape), input), tensors)
@@ -546,9 +629,18 @@ function M.prepare(plan, q8)
     end
   end
   buffers = buffers + patch
+  -- the pair kernel's builds add the two pair-word buffers and the largest input a layer expands
+  -- itself (2 bytes per int8)
+  local expanded = 0
+  for _, ql in ipairs(layers) do
+    if ql.pairs and not ql.pairs_in then
+      expanded = math.max(expanded, 2 * ql.n_in)
+    end
+  end
   return {
     data = data:text(), body = body:text(), helpers = helper_text(),
     weights_bytes = weights_bytes, infer_bytes = buffers, hidden = hidden,
+    dsp_weights_bytes = dsp_weights_bytes, dsp_infer_bytes = buffers + 8 * pair_words + expanded,
   }
 end
 
@@ -562,7 +654,9 @@ function M.declarations(plan, q8, prepared)
  * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
  * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers and the largest conv's input patch
  * (one output position's taps) on the stack of one call (the rest of its frame is a few
- * scalars). */
+ * scalars). The _DSP_ pair: the same on little-endian ARMv7E-M DSP cores (Cortex-M4/M7/M33)
+ * built with gcc or clang, whose dense and per-feature affine layers read one stream of
+ * constants each and keep their inputs as int16 pair words. */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -570,11 +664,14 @@ function M.declarations(plan, q8, prepared)
 #define %s_Q8_OUTPUT_ZERO_POINT  (%d)
 #define %s_Q8_WEIGHTS_BYTES      %d
 #define %s_Q8_INFER_BYTES        %d
+#define %s_Q8_DSP_WEIGHTS_BYTES  %d
+#define %s_Q8_DSP_INFER_BYTES    %d
 void %s_q8_infer(const int8_t *xq, int8_t *yq);
 void %s_qinfer(const %s_real *x, %s_real *y);
 ]], name, name, q8.rows, name, name, NAME, name, NAME, NAME, NAME, real_literal(q8.input.scale), NAME,
     q8.input.zero_point, NAME, real_literal(q8.output.scale), NAME, q8.output.zero_point, NAME,
-    prepared.weights_bytes, NAME, prepared.infer_bytes, name, name, name, name)
+    prepared.weights_bytes, NAME, prepared.infer_bytes, NAME, prepared.dsp_weights_bytes, NAME,
+    prepared.dsp_infer_bytes, name, name, name, name)
 end
 
 -- The files of the int8 build: { name, text } list. `sources` names the weights and calibration

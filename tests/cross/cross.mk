@@ -17,8 +17,10 @@
 #                                          double code, on an int8 M0 object with float or libm
 #                                          code, on a spec that no longer fits the micro:bit, or on
 #                                          a call needing more stack than its header says (the same
-#                                          on RISC-V for CROSS_RISCV_SPECS), or on seed3 or xor
-#                                          needing as many instructions as CMSIS-DSP (budget.sh);
+#                                          on RISC-V for CROSS_RISCV_SPECS), on seed3 or xor
+#                                          needing as many instructions as CMSIS-DSP, or on an
+#                                          int8 build needing as many as its float one on the
+#                                          Cortex-M4F or more than its measured count (budget.sh);
 #                                          skips (saying so) when the cross tools are not installed
 #   make cross-table                       measure every example spec: the README's tables
 #   make check-torch2gradc                 test gen/tools/torch2gradc.py (skips without torch)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make check-q8: int8 inference end to end.
 #   1. the scheme's arithmetic in Lua (test_scheme.lua) against hand values and independent formulas,
-#      and split_scaled.lua on hand-made files of every data format make train reads;
+#      and split_scaled.lua on hand-made files of every data format make train reads; the
+#      ARMv7E-M DSP kernels' streams and instructions (test_pairs.lua) against TFLite's arithmetic;
 #   2. weights: digits and digits_cnn trained for a few epochs with make train, the tests/q8 nets
 #      (every layer kind and activation) trained 30 steps on pseudo-random data;
 #   3. every model generated with --quant int8, its <name>_q8.c and <name>_qinfer.c compiled
@@ -32,6 +33,8 @@ rm -rf "$B" && mkdir -p "$B"
 
 echo "check-q8: scheme arithmetic"
 lua5.4 tests/q8/test_scheme.lua
+echo "check-q8: the ARMv7E-M DSP kernels' streams and instruction sequences (gen/q8/pairs.lua)"
+lua5.4 tests/q8/test_pairs.lua
 echo "check-q8: split_scaled.lua on the data formats make train reads"
 sh tests/q8/test_split_scaled.sh
 

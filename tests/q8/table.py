@@ -83,15 +83,24 @@ def header_defines(path):
     return defines
 
 
-def q8_arrays(path):
+def q8_arrays(path, dsp=False):
     """Bytes of <name>_q8.c's const arrays by role: weights (W<l>), biases (B<l>), the rest
-    (multipliers, shifts, activation and exp tables)."""
+    (multipliers, shifts, activation and exp tables). A layer's arrays for the ARMv7E-M DSP
+    kernels (between #if defined(<NAME>_Q8_PAIRS) and its #else) count only with dsp, and then
+    instead of that #else's."""
     sizes = {"weights": 0, "biases": 0, "other": 0}
     width = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "uint16_t": 2, "int32_t": 4, "uint32_t": 4}
+    branch = None  # None outside a layer's #if, else "dsp" or "portable"
     with open(path) as f:
         for line in f:
+            if re.match(r"#if defined\(\w+_Q8_PAIRS\)$", line):
+                branch = "dsp"
+            elif branch and line.startswith("#else"):
+                branch = "portable"
+            elif branch and line.startswith("#endif"):
+                branch = None
             m = re.match(r"static const (u?int(?:8|16|32)_t) ([A-Za-z_]+?)(\d*)((?:\[\d+\])+) =", line)
-            if m:
+            if m and branch != ("portable" if dsp else "dsp"):
                 count = math.prod(int(d) for d in re.findall(r"\[(\d+)\]", m.group(4)))
                 role = {"W": "weights", "B": "biases"}.get(m.group(2), "other")
                 sizes[role] += count * width[m.group(1)]
@@ -197,6 +206,10 @@ def measure(args, name, data_file, targets_file):
     if sum(arrays.values()) != defines[f"{upper}_Q8_WEIGHTS_BYTES"]:
         raise Failed(f"{name}: {name}_q8.c's const arrays ({sum(arrays.values())} B) are not "
                      f"{upper}_Q8_WEIGHTS_BYTES ({defines[f'{upper}_Q8_WEIGHTS_BYTES']:.0f})")
+    dsp_arrays = sum(q8_arrays(os.path.join(gen, f"{name}_q8.c"), dsp=True).values())
+    if dsp_arrays != defines[f"{upper}_Q8_DSP_WEIGHTS_BYTES"]:
+        raise Failed(f"{name}: {name}_q8.c's const arrays for ARMv7E-M DSP ({dsp_arrays} B) are not "
+                     f"{upper}_Q8_DSP_WEIGHTS_BYTES ({defines[f'{upper}_Q8_DSP_WEIGHTS_BYTES']:.0f})")
     return {
         "name": name, "network": describe(gradc_log), "regression": regression, "rows": len(val),
         "float": float_metric, "int8": int8_metric,
