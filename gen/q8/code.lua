@@ -170,14 +170,47 @@ static inline int32_t ${name}_q8_sxtb16_ror8(int32_t v)
 #elif !defined(GRADC_PORTABLE) && defined(__AVX2__)
 #include <immintrin.h>
 #define ${NAME}_Q8_DOT_AVX2 1
+#elif !defined(GRADC_PORTABLE) && !defined(GRADC_NO_DISPATCH) && defined(__x86_64__) && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 6))
+/* An x86-64 build that does not enable AVX2 itself (plain -O2, a generic distribution build):
+ * the AVX2 steps are compiled for AVX2 alone (a target attribute) and run when the CPU has it,
+ * as the float kernels' runtime dispatch does. GRADC_NO_DISPATCH keeps the build's own target. */
+#include <immintrin.h>
+#define ${NAME}_Q8_DOT_DISPATCH 1
 #endif
 ]],
   dot = [[
+#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+/* AVX2 (and VNNI's remainder): sum w[i] x[i] over `count` pairs, a multiple of 16, 16 per step,
+ * sign-extended to int16, multiplied and added in pairs into int32 (VPMADDWD: int8-range products
+ * cannot saturate it, unlike VPMADDUBSW). */
+#if defined(${NAME}_Q8_DOT_DISPATCH)
+#define ${NAME}_Q8_HAS_AVX2() __builtin_cpu_supports("avx2")
+__attribute__((target("avx2")))
+#else
+#define ${NAME}_Q8_HAS_AVX2() 1
+#endif
+static int32_t ${name}_q8_dot_avx2(const int8_t *w, const int8_t *x, int count)
+{
+    __m256i lanes = _mm256_setzero_si256();
+    for (int i = 0; i < count; i += 16) {
+        const __m128i w8 = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
+        const __m128i x8 = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
+        const __m256i wv = _mm256_cvtepi8_epi16(w8), xv = _mm256_cvtepi8_epi16(x8);
+        lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(wv, xv));
+    }
+    const __m128i low = _mm256_castsi256_si128(lanes), high = _mm256_extracti128_si256(lanes, 1);
+    const __m128i half = _mm_add_epi32(low, high);
+    const __m128i quarter = _mm_add_epi32(half, _mm_unpackhi_epi64(half, half));
+    return _mm_cvtsi128_si32(_mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 1)));
+}
+#endif
+
 /* sum w[i] x[i] over n int8 pairs (a weight row and the layer's input or a conv's patch of it;
  * the input's zero point is folded into the biases). Integer sums are exact and the generator
  * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
- * the compiler's target macros, GRADC_PORTABLE forcing plain C) returns the same int32, in any
- * order of the multiply-adds. */
+ * the compiler's target macros, or at run time for AVX2 in a build without it; GRADC_PORTABLE
+ * forcing plain C) returns the same int32, in any order of the multiply-adds. */
 static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
 {
     int32_t sum = 0;
@@ -214,22 +247,11 @@ static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
             sum += lanes[k];
     }
 #endif
-#if defined(${NAME}_Q8_DOT_AVX2)
-    /* AVX2 (and VNNI's remainder): 16 pairs per step, sign-extended to int16, multiplied and
-     * added in pairs into int32 (VPMADDWD: int8-range products cannot saturate it, unlike
-     * VPMADDUBSW). */
-    if (n - i >= 16) {
-        __m256i lanes = _mm256_setzero_si256();
-        for (; i + 16 <= n; i += 16) {
-            const __m128i w8 = _mm_loadu_si128((const __m128i *)(const void *)(w + i));
-            const __m128i x8 = _mm_loadu_si128((const __m128i *)(const void *)(x + i));
-            const __m256i wv = _mm256_cvtepi8_epi16(w8), xv = _mm256_cvtepi8_epi16(x8);
-            lanes = _mm256_add_epi32(lanes, _mm256_madd_epi16(wv, xv));
-        }
-        const __m128i low = _mm256_castsi256_si128(lanes), high = _mm256_extracti128_si256(lanes, 1);
-        const __m128i half = _mm_add_epi32(low, high);
-        const __m128i quarter = _mm_add_epi32(half, _mm_unpackhi_epi64(half, half));
-        sum += _mm_cvtsi128_si32(_mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 1)));
+#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+    if (n - i >= 16 && ${NAME}_Q8_HAS_AVX2()) {
+        const int count = (n - i) / 16 * 16;
+        sum += ${name}_q8_dot_avx2(w + i, x + i, count);
+        i += count;
     }
 #endif
     for (; i < n; ++i)

@@ -15,11 +15,12 @@ STRICT_FLAGS := -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
 # random families' many small nets take three of them (what a flag set changes is per layer kind's
 # code, which the examples and hand-made specs already show under all five): the compile time is
 # most of this check's time.
-# The dot product's paths (gen/q8/code.lua): plain C at -O2 without -march and sanitized; on this
-# CPU's -march=native AVX-512 VNNI where it has it; AVX2 alone (VPMADDWD, -march=x86-64-v3) under
+# The dot product's paths (gen/q8/code.lua): at -O2 without -march the runtime dispatch (AVX2 where
+# the CPU has it, else plain C); plain C sanitized (GRADC_NO_DISPATCH); on this CPU's
+# -march=native AVX-512 VNNI where it has it; AVX2 alone (VPMADDWD, -march=x86-64-v3) under
 # ASan/UBSan, which also checks its vector loads, where the CPU has AVX2.
 Q8_SANITIZE := -fsanitize=address,undefined:-fno-sanitize-recover=all:-fno-omit-frame-pointer
-Q8_SANITIZED := gcc:-O1:-g:$(Q8_SANITIZE)
+Q8_SANITIZED := gcc:-O1:-g:-DGRADC_NO_DISPATCH:$(Q8_SANITIZE)
 Q8_AVX2 := $(if $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && echo yes),clang:-O2:-g:-march=x86-64-v3:$(Q8_SANITIZE))
 Q8_FLAG_SETS := gcc:-O2 gcc:-O3:-march=native clang:-O2 clang:-O3:-march=native $(Q8_SANITIZED) $(Q8_AVX2)
 Q8_RANDOM_FLAG_SETS := gcc:-O2 clang:-O3:-march=native $(Q8_SANITIZED) $(Q8_AVX2)
