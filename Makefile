@@ -105,8 +105,8 @@ install: $(GRADC)
 	rm -rf "$(INSTALL_SHARE)"
 	install -d "$(INSTALL_BIN)" "$(INSTALL_SHARE)/templates" "$(INSTALL_SHARE)/runtime" "$(INSTALL_CMAKE)"
 	install -m 755 $(GRADC) "$(INSTALL_BIN)/gradc"
-	cd gen && find . -name '*.lua' -type f | sort | while read -r module; do \
-	    install -D -m 644 "$$module" "$(abspath $(INSTALL_SHARE))/gen/$$module" || exit 1; done
+	share=$$(cd "$(INSTALL_SHARE)" && pwd) && cd gen && find . -name '*.lua' -type f | sort | \
+	    while read -r module; do install -D -m 644 "$$module" "$$share/gen/$$module" || exit 1; done
 	install -m 644 templates/*.in "$(INSTALL_SHARE)/templates"
 	install -m 644 runtime/gradc_rt.h "$(INSTALL_SHARE)/runtime"
 	install -m 644 templates/cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"

@@ -32,7 +32,8 @@ fail_log() {
 
 command -v cmake > /dev/null || fail "cmake is missing (make deps-test installs it: Debian cmake)"
 version=$(sed -n 's/^return "\(.*\)"$/\1/p' gen/version.lua)
-prefix=$work/prefix
+# a space in the path: every path the install and the package handle must be quoted
+prefix="$work/install prefix"
 
 # 1. make install
 $make_cmd --no-print-directory install PREFIX="$prefix" > "$work/install.log" 2>&1 \
