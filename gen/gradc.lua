@@ -42,19 +42,22 @@ function M.main(root, args)
     return 0
   end
   local plan = plan_builder.build(model)
-  local weights
-  if options.weights then
-    -- make gen replaces OUT/<name>/ whole: a weights file inside it would be deleted with it
+  if not options.check then
+    -- make gen replaces OUT/<name>/ whole: an input file inside it would be deleted with it
     local function normalized(path)
       return (path:gsub("/%./", "/"):gsub("^%./", ""):gsub("//+", "/"))
     end
     local folder = normalized(options.out .. "/" .. model.name .. "/")
-    for _, input in ipairs({ { options.weights, "weights" }, { options.calib, "calibration" } }) do
+    for _, input in ipairs({ { options.spec, "spec" }, { options.weights, "weights" },
+      { options.calib, "calibration" } }) do
       if input[1] and normalized(input[1]):sub(1, #folder) == folder then
         errors.raise(input[1] .. ": the " .. input[2] .. " file is inside " .. folder .. ", which "
           .. "generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)")
       end
     end
+  end
+  local weights
+  if options.weights then
     weights = {
       file = options.weights:match("([^/\\]+)$") or options.weights,
       values = weights_reader.read(options.weights, options.weights, plan),

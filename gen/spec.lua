@@ -386,6 +386,10 @@ local function check_sizes(ck, model)
         .. " parameters by this layer", "a smaller network")
     end
   end
+  if params == 0 then
+    -- net_params would be a struct without members, which C99 does not allow
+    ck:fail("layers", "no layer has parameters", "at least one dense, conv1d, conv2d or batchnorm layer")
+  end
   if model.unroll == "full" then
     -- only dense layers are written out; the other kinds are loops in every mode
     local total = 0

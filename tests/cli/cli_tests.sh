@@ -270,6 +270,19 @@ diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
 [ -f "$WORK/users_notes/notes.txt" ] || problem subfolder_in_output out "a file behind a link in OUT/victim/ was deleted"
 result subfolder_in_output "(OUT/victim/build/ with a subfolder and a link, removed with the old output)"
 
+# The spec itself inside OUT/victim/, the folder the run would replace: refused, the spec and the
+# folder as they were (replacing it would delete the spec the user is working on).
+out=$WORK/spec_inside
+gen --out "$out" "$WORK/victim.lua"
+cp "$WORK/victim_changed.lua" "$out/victim/victim.lua"
+cp -R "$out" "$WORK/spec_inside_before"
+gen --out "$out" "$out/victim/victim.lua"
+expect_clean_failure spec_inside_output
+expect_stderr spec_inside_output "$out/victim/victim.lua: the spec file is inside $out/victim/, which generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)"
+diff -r "$WORK/spec_inside_before" "$out" > /dev/null 2>&1 \
+    || problem spec_inside_output out "OUT/victim/ (with the spec in it) changed"
+result spec_inside_output "(refused, the spec and OUT/victim/ left as they were)"
+
 # Concurrent runs into one OUT, two different outputs of the same name: every run succeeds, the
 # folder is one run's output whole (last writer wins), and no run's staging folder is left.
 out=$WORK/concurrent
