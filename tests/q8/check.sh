@@ -100,7 +100,8 @@ echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at
 # 3b. the dot product's fast paths, compiled strict for their targets (compiling needs no such
 # CPU; check-q8-ref runs them): each object must hold the path's instruction, so a feature macro
 # that stopped selecting it fails here. AVX2: VPMADDWD; AVX-512 VNNI: VPDPBUSD; Cortex-M4 (DSP):
-# SMLAD, at -O2 and -Os. The plain -O2 x86-64 build holds neither x86 instruction.
+# SMLAD, at -O2 and -Os. The plain -O2 x86-64 build holds the dispatched AVX2 copy and no VNNI;
+# with GRADC_NO_DISPATCH it holds neither x86 instruction.
 # holds OBJECT OBJDUMP MNEMONIC: OBJECT's code contains MNEMONIC.
 holds() { "$2" -d "$1" | grep -Eqw "$3"; }
 M4_FLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
@@ -113,9 +114,12 @@ for m in digits digits_cnn; do # both have dot products of 64 and more (VNNI's s
         ! holds $B/avx2.o objdump vpdpbusd || { echo "check-q8: $src: VNNI without VNNI ($c)"; exit 1; }
         $c $STRICT -O2 -march=x86-64-v4 -mavx512vnni -c "$src" -o $B/vnni.o
         holds $B/vnni.o objdump vpdpbusd || { echo "check-q8: $src: no VNNI dot product under $c -mavx512vnni"; exit 1; }
-        $c $STRICT -O2 -c "$src" -o $B/plain.o
-        ! holds $B/plain.o objdump 'vpmaddwd|vpdpbusd' || { echo "check-q8: $src: vector code in the plain build ($c)"; exit 1; }
-        paths=$((paths + 3))
+        $c $STRICT -O2 -c "$src" -o $B/dispatch.o
+        holds $B/dispatch.o objdump vpmaddwd || { echo "check-q8: $src: no dispatched AVX2 dot product in the plain -O2 build ($c)"; exit 1; }
+        ! holds $B/dispatch.o objdump vpdpbusd || { echo "check-q8: $src: VNNI in the plain -O2 build ($c)"; exit 1; }
+        $c $STRICT -O2 -DGRADC_NO_DISPATCH -c "$src" -o $B/plain.o
+        ! holds $B/plain.o objdump 'vpmaddwd|vpdpbusd' || { echo "check-q8: $src: vector code in the -DGRADC_NO_DISPATCH build ($c)"; exit 1; }
+        paths=$((paths + 4))
     done
     for cxx in g++ clang++; do
         for arch in "-march=x86-64-v3" "-march=x86-64-v4 -mavx512vnni"; do
@@ -139,7 +143,7 @@ for m in digits digits_cnn; do # both have dot products of 64 and more (VNNI's s
     ! holds $B/m0_plain.o arm-none-eabi-objdump smlad || { echo "check-q8: $src: SMLAD on the Cortex-M0"; exit 1; }
     paths=$((paths + 2))
 done
-echo "check-q8: $paths compiles of the dot product's paths (AVX2, AVX-512 VNNI, plain: gcc, clang, C++; Cortex-M4 SMLAD at -O2, -Os, C++, clang; none on the M0), each holding its instruction"
+echo "check-q8: $paths compiles of the dot product's paths (AVX2, AVX-512 VNNI, dispatched AVX2, plain: gcc, clang, C++; Cortex-M4 SMLAD at -O2, -Os, C++, clang; none on the M0), each holding its instruction"
 
 # 4. integer only on a Cortex-M0
 # float_references OBJECT: the floating-point helpers and libm functions OBJECT calls.
