@@ -92,6 +92,8 @@ check: $(GRADC)
 # the CMake package finds the binary from its own place, so the installed tree can be moved or
 # staged with DESTDIR. share/gradc holds what the generator reads (every Lua module under gen/,
 # templates/*.in, runtime/gradc_rt.h) and is replaced whole, so no module of an older version stays.
+# Its manifest.txt (each file's SHA-256) is what CMake builds depend on: one file that every
+# reinstall rewrites, where a list of the modules would break a build tree once a module is gone.
 # runtime/hosted/ is not installed: it is make train's private driver code, not a library.
 PREFIX ?= /usr/local
 GRADC_VERSION = $(shell sed -n 's/^return "\(.*\)"$$/\1/p' gen/version.lua)
@@ -109,6 +111,8 @@ install: $(GRADC)
 	    while read -r module; do install -D -m 644 "$$module" "$$share/gen/$$module" || exit 1; done
 	install -m 644 templates/*.in "$(INSTALL_SHARE)/templates"
 	install -m 644 runtime/gradc_rt.h "$(INSTALL_SHARE)/runtime"
+	cd "$(INSTALL_SHARE)" && find . -type f ! -name manifest.txt -print0 | LC_ALL=C sort -z | \
+	    xargs -0 sha256sum > manifest.txt
 	install -m 644 templates/cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"
 	sed -e 's/@GRADC_VERSION@/$(GRADC_VERSION)/g' \
 	    -e 's/@GRADC_VERSION_MAJOR@/$(word 1,$(subst ., ,$(GRADC_VERSION)))/g' \
