@@ -18,11 +18,14 @@ one graph output. The operators and what they become:
   BatchNormalization                    batchnorm: eps; momentum = 1 - the ONNX momentum
   MaxPool, AveragePool (no padding,     maxpool1d/2d, avgpool1d/2d: kernel, stride
     ceil_mode = 0, dilation 1)
-  GlobalAveragePool                     global_avgpool
+  GlobalAveragePool                     global_avgpool; a Conv with a 1x1 kernel and no
+                                        padding on its [N, C, 1, 1] output: dense
   Flatten (axis 1), Reshape to [N, -1]  flatten (nothing when the data is flat already)
   Relu, LeakyRelu, Sigmoid, Tanh        the activation of the dense, conv or batchnorm layer
                                         before (across Flatten and MaxPool, which commute with
-                                        these monotone functions); refused anywhere else
+                                        these monotone functions); Relu and LeakyRelu after a
+                                        pool of data >= 0 (a relu, sigmoid or softmax before):
+                                        nothing, they are the identity there; refused elsewhere
   Softmax (axis 1 of [N, features])     the activation of the last layer; must be the last node
   Pad with all pads 0                   nothing (PyTorch 1.13 writes one before an AveragePool)
 
@@ -127,6 +130,7 @@ class Importer:
         self.layers = []
         self.current = None  # the name of the tensor the chain has reached
         self.shape = None  # its shape without the batch dimension
+        self.unit_dims = 0  # unit spatial dimensions ONNX keeps after it (see onnx_shape)
         self.node = None
         self.node_label = None
         self.finished_by = None  # the Softmax node, after which nothing may follow
@@ -279,7 +283,13 @@ class Importer:
         layer = Layer(kind, [self.node_label], shape, **fields)
         self.layers.append(layer)
         self.advance(shape)
+        self.unit_dims = 0
         return layer
+
+    def onnx_shape(self):
+        """The data's shape per sample as ONNX has it: gradc's, with the unit spatial dimensions
+        that ONNX keeps after a GlobalAveragePool (and a 1x1 Conv on it) until a Flatten."""
+        return list(self.shape) + [1] * self.unit_dims
 
     def flat_input(self, what):
         if len(self.shape) != 1:
@@ -353,7 +363,7 @@ class Importer:
     def spatial_input(self, what):
         if len(self.shape) not in (2, 3):
             self.refuse("its input has shape %s per sample; %s takes [N, channels, length] or "
-                        "[N, channels, height, width]" % (list(self.shape), what))
+                        "[N, channels, height, width]" % (self.onnx_shape(), what))
         return len(self.shape) - 1
 
     def padding(self, attributes, kernel, strides, dilations):
@@ -383,6 +393,9 @@ class Importer:
 
     def op_Conv(self, attributes):
         self.data_input()
+        if self.unit_dims:
+            self.conv_on_unit_input(attributes)
+            return
         rank = self.spatial_input("Conv")
         weight = self.constant(1, "weight")
         if weight is None or weight.ndim != rank + 2:
@@ -419,6 +432,41 @@ class Importer:
         if bias is not None:
             layer.tensors["b"] = self.tensor("Conv %s bias" % self.node_label, bias)
 
+    def conv_on_unit_input(self, attributes):
+        """A Conv with a 1x1 kernel and no padding on the [channels, 1, 1] output of a
+        GlobalAveragePool (a classifier written as convolutions): exactly a dense layer with the
+        weight [filters, channels] (a grouped one: zero outside each group's block), whose output
+        ONNX keeps as [filters, 1, 1]."""
+        rank = self.unit_dims
+        supported = ("Conv with a 1x1 kernel and no padding after GlobalAveragePool (a dense "
+                     "layer), or a Conv on [N, channels, length] or [N, channels, height, width]")
+        weight = self.constant(1, "weight")
+        if weight is None or weight.ndim != rank + 2:
+            self.refuse("its weight is not a constant [filters][channels/groups][kernel...]", supported)
+        if any(k != 1 for k in weight.shape[2:]) or any(self.ints(attributes, "pads", [0] * (2 * rank))):
+            self.refuse("kernel %s, pads %s on the input of shape %s" % (
+                list(weight.shape[2:]), self.ints(attributes, "pads", [0] * (2 * rank)),
+                self.onnx_shape()), supported)
+        auto = attributes.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
+            self.refuse("auto_pad = %s" % auto, supported)
+        self.positive("strides", self.ints(attributes, "strides", [1] * rank))
+        self.positive("dilations", self.ints(attributes, "dilations", [1] * rank))
+        groups = self.positive("group", [int(attributes.get("group", 1))])[0]
+        channels, filters = self.shape[0], weight.shape[0]
+        per_group = weight.shape[1]
+        if per_group * groups != channels or filters % groups != 0:
+            self.refuse("its weight has %d channels per group x %d groups, but its input has %d "
+                        "channels" % (per_group, groups, channels), supported)
+        matrix = self.numpy.zeros((filters, channels), weight.dtype)
+        outputs = filters // groups
+        for f in range(filters):
+            first = (f // outputs) * per_group
+            matrix[f, first:first + per_group] = weight[f].reshape(per_group)
+        self.dense(matrix, self.constant(2, "bias"), "Conv %s" % self.node_label)
+        self.unit_dims = rank
+
     def op_BatchNormalization(self, attributes):
         self.data_input()
         if attributes.get("training_mode", 0):
@@ -441,7 +489,9 @@ class Importer:
         # ONNX's running average keeps `momentum` of the old value; PyTorch's and gradc's
         # momentum is the weight of the new one.
         momentum = decimal.Decimal(1) - decimal.Decimal(short_real(attributes.get("momentum", 0.9)))
+        unit_dims = self.unit_dims  # on [channels, 1, 1] it is gradc's flat batchnorm
         layer = self.add_layer("batchnorm", self.shape, eps=epsilon, momentum=str(momentum))
+        self.unit_dims = unit_dims
         layer.activation = ("linear",)
         layer.tensors.update(tensors)
 
@@ -488,12 +538,14 @@ class Importer:
 
     def op_GlobalAveragePool(self, _attributes):
         self.data_input()
-        self.spatial_input("GlobalAveragePool")
+        rank = self.spatial_input("GlobalAveragePool")
         # ONNX keeps unit spatial dimensions, gradc's output is flat; the shape followed here is
         # gradc's, so a Flatten after it adds no layer
         self.add_layer("global_avgpool", (self.shape[0],))
+        self.unit_dims = rank
 
     def flatten(self):
+        self.unit_dims = 0
         features = 1
         for extent in self.shape:
             features *= extent
@@ -549,9 +601,25 @@ class Importer:
             return layer
         return None
 
+    def nonnegative(self):
+        """Whether the data are >= 0 by construction: pools and flatten layers back to a layer
+        whose activation is relu, sigmoid or softmax (a mean or maximum of such values is too)."""
+        for layer in reversed(self.layers):
+            if layer.activation is None:
+                continue
+            return layer.activation[0] in ("relu", "sigmoid", "softmax")
+        return False
+
     def op_activation(self, name, alpha=None):
         self.data_input()
         layer = self.activation_target(across_maxpool=name != "softmax")
+        if layer is not None and layer.activation is None and name in ("relu", "leaky_relu") \
+                and self.nonnegative():
+            # the identity on data >= 0, in value and in gradient where any flows (where the pool's
+            # output is 0, so is every input, and the activation before passes no gradient there)
+            layer.nodes.append(self.node_label)
+            self.advance(self.shape)
+            return
         supported = ("an activation right after Gemm, MatMul (+ Add), Conv or BatchNormalization "
                      "(Flatten%s between)" % ("" if name == "softmax" else " or MaxPool"))
         if layer is None or layer.activation is None:
@@ -580,9 +648,10 @@ class Importer:
     def op_Softmax(self, attributes):
         self.data_input()
         axis = int(attributes.get("axis", -1))
-        if len(self.shape) != 1 or axis not in (1, -1):
+        # on [N, features, 1, 1] (after a GlobalAveragePool) axis -1 is a unit dimension
+        if len(self.shape) != 1 or axis not in ((1, -1) if not self.unit_dims else (1,)):
             self.refuse("softmax over axis %d of shape [N, %s]" % (axis, ", ".join(
-                str(e) for e in self.shape)), "Softmax over the features of a flat output "
+                str(e) for e in self.onnx_shape())), "Softmax over the features of a flat output "
                 "([N, features], axis 1), as the last node")
         self.op_activation("softmax")
         self.finished_by = self.node_label

@@ -232,6 +232,21 @@ def cases():
         ("conv1d_global_double", nn.Sequential(
             nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.Flatten()).double(),
          (2, 7), torch.float64, None, None, ['{ type = "global_avgpool" },']),
+        # an all-convolutional classifier: 1x1 convs after the global pool are dense layers, and a
+        # ReLU after a pool of ReLU outputs is the identity
+        ("conv2d_classifier_1x1", nn.Sequential(
+            nn.Conv2d(2, 6, 3), nn.ReLU(), nn.AvgPool2d(2), nn.ReLU(), nn.AdaptiveAvgPool2d(1),
+            nn.BatchNorm2d(6), nn.Conv2d(6, 4, 1, groups=2), nn.LeakyReLU(0.2), nn.Conv2d(4, 3, 1),
+            nn.Flatten(), nn.Softmax(dim=1)), (2, 8, 9), torch.float32, None, None,
+         ['{ type = "avgpool2d", kernel = 2 },  -- from \'/2/AveragePool\', \'/3/Relu\'',
+          '{ type = "global_avgpool" },',
+          '{ units = 4, activation = "leaky_relu", alpha = 0.2 },  -- from \'/6/Conv\', \'/7/LeakyRelu\'',
+          '{ units = 3, activation = "softmax" },  -- from \'/8/Conv\', \'/10/Softmax\'']),
+        ("conv1d_classifier_1x1", nn.Sequential(
+            nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.LeakyReLU(),
+            nn.Conv1d(3, 2, 1, bias=False), nn.Sigmoid()), (2, 7), torch.float32, None, None,
+         ['{ type = "global_avgpool" },  -- from \'/2/GlobalAveragePool\', \'/3/LeakyRelu\'',
+          '{ units = 2, activation = "sigmoid" },', 'loss = "bce",']),
     ]
 
 
@@ -501,6 +516,29 @@ def refusal_models():
          "onnx2gradc: {path}: node '/2/Relu' (Relu): it follows the avgpool1d layer of node "
          "'/1/AveragePool', which takes no activation (supported: an activation right after Gemm, "
          "MatMul (+ Add), Conv or BatchNormalization (Flatten or MaxPool between))"),
+        ("an activation after an average pool of data that may be negative",
+         nn.Sequential(nn.Conv1d(1, 2, 2), nn.Sigmoid(), nn.Conv1d(2, 2, 1), nn.AvgPool1d(2), nn.ReLU()),
+         (1, 7), None,
+         "onnx2gradc: {path}: node '/4/Relu' (Relu): it follows the avgpool1d layer of node "
+         "'/3/AveragePool', which takes no activation (supported: an activation right after Gemm, "
+         "MatMul (+ Add), Conv or BatchNormalization (Flatten or MaxPool between))"),
+        ("a 3x3 Conv after the global pool",
+         nn.Sequential(nn.Conv2d(1, 2, 2), nn.AdaptiveAvgPool2d(1), nn.Conv2d(2, 3, 3, padding=1)),
+         (1, 5, 5), None,
+         "onnx2gradc: {path}: node '/2/Conv' (Conv): kernel [3, 3], pads [1, 1, 1, 1] on the input "
+         "of shape [2, 1, 1] (supported: Conv with a 1x1 kernel and no padding after "
+         "GlobalAveragePool (a dense layer), or a Conv on [N, channels, length] or [N, channels, "
+         "height, width])"),
+        ("a pool after the global pool",
+         nn.Sequential(nn.Conv2d(1, 2, 2), nn.AdaptiveAvgPool2d(1), nn.MaxPool2d(1)), (1, 5, 5), None,
+         "onnx2gradc: {path}: node '/2/MaxPool' (MaxPool): its input has shape [2, 1, 1] per "
+         "sample; MaxPool takes [N, channels, length] or [N, channels, height, width] "
+         "(supported: %s)" % supported),
+        ("a softmax over a unit dimension",
+         nn.Sequential(nn.Conv2d(1, 2, 2), nn.AdaptiveAvgPool2d(1), nn.Conv2d(2, 3, 1), nn.Softmax(dim=-1)),
+         (1, 5, 5), None,
+         "onnx2gradc: {path}: node '/3/Softmax' (Softmax): softmax over axis -1 of shape [N, 3, 1, 1] "
+         "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
         ("two activations in a row", nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Sigmoid()), (3,), None,
          "onnx2gradc: {path}: node '/2/Sigmoid' (Sigmoid): the dense layer of node '/0/Gemm' already "
          "has activation relu (supported: an activation right after Gemm, MatMul (+ Add), Conv or "
