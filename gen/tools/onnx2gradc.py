@@ -719,10 +719,17 @@ def staged(path, data, folder):
 def write_both(spec_path, spec_data, weights_path, weights_data):
     """Both files or neither: each is staged next to its target, then both are renamed; if the
     second rename fails, the first target gets its old contents back."""
+    for path in (spec_path, weights_path):
+        folder = os.path.dirname(path) or "."
+        if not os.path.isdir(folder):
+            raise Refused("cannot write %s: no folder %s" % (path, folder))
     temporaries = []
     try:
         for path, data in ((spec_path, spec_data), (weights_path, weights_data)):
-            temporaries.append(staged(path, data, os.path.dirname(os.path.abspath(path))))
+            try:
+                temporaries.append(staged(path, data, os.path.dirname(os.path.abspath(path))))
+            except OSError as err:  # named after the target, not the temporary file
+                raise Refused("cannot write %s: %s" % (path, err.strerror)) from None
         old_spec = None
         if os.path.isfile(spec_path):
             with open(spec_path, "rb") as f:

@@ -386,6 +386,15 @@ def make_commands(gradc, cc, build):
     check("make import without SPEC= refuses (it would overwrite the default example spec)",
           result.returncode != 0 and "give ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin" in result.stderr,
           result.stderr)
+    missing = os.path.join(work, "no such folder")
+    for target in ("SPEC", "WEIGHTS"):
+        paths = {"SPEC": spec, "WEIGHTS": weights, target: os.path.join(missing, "x")}
+        before = {p: open(p, "rb").read() for p in (spec, weights)}
+        result = import_model(gradc, [path, "--spec", paths["SPEC"], "--weights", paths["WEIGHTS"]])
+        check("onnx2gradc with %s in a missing folder: one line naming it, nothing written" % target,
+              result.returncode == 1 and result.stderr == "onnx2gradc: cannot write %s: no folder %s\n" % (
+                  paths[target], missing) and before == {p: open(p, "rb").read() for p in (spec, weights)},
+              result.stderr)
     program, problem = build_predictor(gradc, cc, work, spec, weights)
     check("make import: the model builds", program is not None, problem)
     if program is not None:
