@@ -244,10 +244,12 @@ function Checker:choice(value, path, list, what)
   return value
 end
 
-function Checker:required(record, key, path)
+-- `expected` says what the field holds, for the message when it is missing.
+function Checker:required(record, key, path, expected)
+  assert(expected, "Checker:required needs what the field holds")
   local value = rawget(record, key)
   if value == nil then
-    self:fail(path, "missing required field")
+    self:fail(path, "missing required field", expected)
   end
   return value
 end
@@ -296,7 +298,8 @@ local function check_input(ck, value)
   ck:known_fields(value, "input", fields)
   local sizes = {}
   for i, key in ipairs(fields) do
-    sizes[i] = ck:integer(ck:required(value, key, "input." .. key), "input." .. key, 1, M.MAX_UNITS)
+    sizes[i] = ck:integer(ck:required(value, key, "input." .. key, "an integer >= 1"), "input." .. key, 1,
+      M.MAX_UNITS)
   end
   local result = shape.spatial(sizes[1], { table.unpack(sizes, 2) })
   if shape.features(result) > M.MAX_UNITS then
@@ -492,32 +495,44 @@ function M.validate(value, file)
   end
   ck:known_fields(value, "", TOP_FIELDS)
   local model = { file = file }
-  model.name = check_name(ck, ck:required(value, "name", "name"))
-  model.input_shape = check_input(ck, ck:required(value, "input", "input"))
+  model.name = check_name(ck, ck:required(value, "name", "name", "a C identifier [a-z_][a-z0-9_]*"))
+  model.input_shape = check_input(ck, ck:required(value, "input", "input",
+    "a feature count, { channels = C, length = L } or { channels = C, height = H, width = W }"))
   model.input = shape.features(model.input_shape)
-  model.batch = ck:integer(ck:required(value, "batch", "batch"), "batch", 1, M.MAX_BATCH)
-  model.layers = check_layers(ck, ck:required(value, "layers", "layers"), model.input_shape, model.batch)
-  model.loss = ck:choice(ck:required(value, "loss", "loss"), "loss", LOSSES, "loss")
+  model.batch = ck:integer(ck:required(value, "batch", "batch", "an integer >= 1"), "batch", 1, M.MAX_BATCH)
+  model.layers = check_layers(ck, ck:required(value, "layers", "layers", "a list of layer tables"),
+    model.input_shape, model.batch)
+  model.loss = ck:choice(ck:required(value, "loss", "loss", one_of(LOSSES)), "loss", LOSSES, "loss")
   -- the layer whose output is the network's: the last one, unless that only flattens
   local last_index = #model.layers
   while model.layers[last_index].kind == "flatten" and last_index > 1 do
     last_index = last_index - 1
   end
-  local last = model.layers[last_index].activation
-  local last_path = "layers[" .. last_index .. "].activation"
+  local last_layer = model.layers[last_index]
+  local last = last_layer.activation
+  -- the fix to suggest: that layer's activation where it may take this one (sigmoid on a dense,
+  -- conv or batchnorm layer, softmax where the output is flat), else a dense layer after it
+  local function set_last(activation)
+    local takes = last_layer.kind == "dense" or last_layer.kind == "batchnorm"
+      or (activation == "sigmoid" and last_layer.kind:match("^conv") ~= nil)
+    if takes and (activation ~= "softmax" or not shape.is_spatial(last_layer.out_shape)) then
+      return "layers[" .. last_index .. "].activation = \"" .. activation .. "\""
+    end
+    return "a dense layer with activation = \"" .. activation .. "\" after layers[" .. last_index .. "]"
+  end
   -- sigmoid goes with bce and softmax with ce: the likelier fix for either mix-up is the loss
   if model.loss == "bce" and last == "softmax" then
     ck:fail("loss", "bce needs a sigmoid last layer (last activation is 'softmax')",
-      "loss = \"ce\" for a softmax last layer, or " .. last_path .. " = \"sigmoid\"")
+      "loss = \"ce\" for a softmax last layer, or " .. set_last("sigmoid"))
   elseif model.loss == "bce" and last ~= "sigmoid" then
     ck:fail("loss", "bce needs a sigmoid last layer (last activation is '" .. last .. "')",
-      last_path .. " = \"sigmoid\", or loss = \"mse\"")
+      set_last("sigmoid") .. ", or loss = \"mse\"")
   elseif model.loss == "ce" and last == "sigmoid" then
     ck:fail("loss", "ce needs a softmax last layer (last activation is 'sigmoid')",
-      "loss = \"bce\" for a sigmoid last layer, or " .. last_path .. " = \"softmax\"")
+      "loss = \"bce\" for a sigmoid last layer, or " .. set_last("softmax"))
   elseif model.loss == "ce" and last ~= "softmax" then
     ck:fail("loss", "ce needs a softmax last layer (last activation is '" .. last .. "')",
-      last_path .. " = \"softmax\", or loss = \"mse\"")
+      set_last("softmax") .. ", or loss = \"mse\"")
   end
   local dtype = rawget(value, "dtype")
   model.dtype = dtype == nil and "float" or ck:choice(dtype, "dtype", DTYPES, "dtype")

@@ -13,7 +13,8 @@ function M.validate(ck, raw, path, required, ctx)
   local given = rawget(raw, "activation")
   local activation = "linear"
   if required or given ~= nil then
-    activation = ck:choice(required and ck:required(raw, "activation", path .. ".activation") or given,
+    activation = ck:choice(required and ck:required(raw, "activation", path .. ".activation",
+      table.concat(M.NAMES, ", ")) or given,
       path .. ".activation", M.NAMES, "activation")
   end
   if activation == "softmax" and not ctx.is_last then

@@ -52,8 +52,9 @@ function M.validate(ck, raw, ctx)
   end
   local channels = input.channels
   local layer = { kind = kind, rank = rank }
-  layer.filters = ck:integer(ck:required(raw, "filters", path .. ".filters"), path .. ".filters", 1)
-  layer.kernel = pair(ck, ck:required(raw, "kernel", path .. ".kernel"), path .. ".kernel", 1, rank)
+  layer.filters = ck:integer(ck:required(raw, "filters", path .. ".filters", "an integer >= 1"), path .. ".filters", 1)
+  layer.kernel = pair(ck, ck:required(raw, "kernel", path .. ".kernel",
+    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", 1, rank)
   local stride = rawget(raw, "stride")
   layer.stride = stride == nil and { 1, 1 } or pair(ck, stride, path .. ".stride", 1, rank)
   local dilation = rawget(raw, "dilation")

@@ -22,7 +22,7 @@ M.FIELDS = { "type", "units", "activation", "alpha" }
 function M.validate(ck, raw, ctx)
   local path = ctx.path
   ck:known_fields(raw, path, M.FIELDS)
-  local units = ck:integer(ck:required(raw, "units", path .. ".units"), path .. ".units", 1,
+  local units = ck:integer(ck:required(raw, "units", path .. ".units", "an integer >= 1"), path .. ".units", 1,
     ctx.max_units)
   local activation, alpha = activations.validate(ck, raw, path, true, ctx)
   local n_in = shape.features(ctx.in_shape)

@@ -44,7 +44,8 @@ function M.validate(ck, raw, ctx)
   end
   local layer = { kind = kind, rank = rank, op = kind:match("^max") and "max" or "avg",
     activation = "linear", params = 0, in_shape = input }
-  layer.window = pair(ck, ck:required(raw, "kernel", path .. ".kernel"), path .. ".kernel", rank)
+  layer.window = pair(ck, ck:required(raw, "kernel", path .. ".kernel",
+    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", rank)
   local stride = rawget(raw, "stride")
   layer.stride = stride == nil and { layer.window[1], layer.window[2] }
     or pair(ck, stride, path .. ".stride", rank)

@@ -30,7 +30,7 @@ M.SINE_LAST_POWER = { float = 13, double = 23 }
 
 local function check_step(ck, value, path)
   ck:known_fields(value, path, { "type", "every", "gamma" })
-  local every = ck:integer(ck:required(value, "every", path .. ".every"), path .. ".every", 1, M.MAX_EVERY)
+  local every = ck:integer(ck:required(value, "every", path .. ".every", "an integer >= 1"), path .. ".every", 1, M.MAX_EVERY)
   local gamma = rawget(value, "gamma")
   gamma = ck:number(gamma == nil and 0.1 or gamma, path .. ".gamma", function(x) return x > 0 and x <= 1 end,
     "a number in (0, 1]")
@@ -39,7 +39,7 @@ end
 
 local function check_cosine(ck, value, path, lr)
   ck:known_fields(value, path, { "type", "steps", "min_lr" })
-  local steps = ck:integer(ck:required(value, "steps", path .. ".steps"), path .. ".steps", 1, M.MAX_STEPS)
+  local steps = ck:integer(ck:required(value, "steps", path .. ".steps", "an integer >= 1"), path .. ".steps", 1, M.MAX_STEPS)
   local min_lr = rawget(value, "min_lr")
   min_lr = ck:number(min_lr == nil and 0 or min_lr, path .. ".min_lr", function(x) return x >= 0 end,
     "a number >= 0")
@@ -60,7 +60,8 @@ function M.validate(ck, value, lr)
   end
   local path = "optimizer.schedule"
   ck:table(value, path, "a table { type = \"step\" | \"cosine\", ... }")
-  local kind = ck:choice(ck:required(value, "type", path .. ".type"), path .. ".type", M.TYPES, "schedule")
+  local kind = ck:choice(ck:required(value, "type", path .. ".type", table.concat(M.TYPES, ", ")),
+    path .. ".type", M.TYPES, "schedule")
   return CHECKS[kind](ck, value, path, lr)
 end
 
