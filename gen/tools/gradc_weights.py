@@ -10,6 +10,7 @@ the one place the architecture hash comes from: the generator defines it, and `g
 """
 import os
 import re
+import stat
 import struct
 import subprocess
 import tempfile
@@ -216,12 +217,25 @@ def encode(arch, tensors):
     return data + struct.pack("<Q", fnv1a64(data))
 
 
+def file_mode(path):
+    """The mode a file written in place of path gets: that of the file it replaces, or for a new
+    one what the umask gives (a temporary file from mkstemp has 0600)."""
+    if os.path.exists(path):
+        return stat.S_IMODE(os.stat(path).st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_atomically(path, data, prefix="gradc"):
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(prefix="." + prefix + "-", dir=folder)
+    """data into path through a temporary file next to it and a rename; a symbolic link stays one
+    (the file it points to is replaced)."""
+    path = os.path.realpath(path)
+    handle, temporary = tempfile.mkstemp(prefix="." + prefix + "-", dir=os.path.dirname(path))
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(data)
+        os.chmod(temporary, file_mode(path))
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

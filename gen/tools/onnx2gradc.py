@@ -49,7 +49,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradc_weights import Refused, Tensor, checked, encode, header_from_spec, read_header  # noqa: E402
+from gradc_weights import (Refused, Tensor, checked, encode, file_mode, header_from_spec,  # noqa: E402
+                           read_header)
 
 SUPPORTED = ("Gemm, MatMul, Add (the bias after a MatMul), Conv, BatchNormalization, Relu, "
              "LeakyRelu, Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool, "
@@ -78,6 +79,13 @@ def short_real(value):
     PyTorch's eps=1e-5 arrives as 9.99999974737875e-06 and is written 1e-05."""
     import numpy  # pylint: disable=import-outside-toplevel
     return str(numpy.float32(value))
+
+
+def printable(text):
+    """text with every character that is not printable (a line break above all) as its Python
+    escape: node and file names go into the spec's comments and into one-line messages, and a
+    line break there would end a comment and make the rest of a name spec code."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
 class Layer:
@@ -131,6 +139,7 @@ class Importer:
         self.current = None  # the name of the tensor the chain has reached
         self.shape = None  # its shape without the batch dimension
         self.unit_dims = 0  # unit spatial dimensions ONNX keeps after it (see onnx_shape)
+        self.batch_size = None
         self.node = None
         self.node_label = None
         self.finished_by = None  # the Softmax node, after which nothing may follow
@@ -141,7 +150,7 @@ class Importer:
 
     def refuse(self, problem, supported=None):
         raise Refused("%s: node %s (%s): %s (supported: %s)" % (
-            self.path, self.node_label, self.node.op_type, problem, supported or SUPPORTED))
+            self.path, self.node_label, printable(self.node.op_type), problem, supported or SUPPORTED))
 
     def refuse_model(self, problem):
         raise Refused("%s: %s" % (self.path, problem))
@@ -231,6 +240,8 @@ class Importer:
             shape.append(dim.dim_value)
         self.current, self.shape = inputs[0].name, tuple(shape)
         self.computed.add(self.current)
+        # the batch size the graph is exported with, None when it may vary
+        self.batch_size = dims[0].dim_value if dims[0].HasField("dim_value") else None
         return dtype
 
     def run(self):
@@ -238,7 +249,7 @@ class Importer:
         self.input_shape = self.shape
         for index, node in enumerate(self.graph.node):
             self.node = node
-            self.node_label = "'%s'" % node.name if node.name else "%d" % index
+            self.node_label = "'%s'" % printable(node.name) if node.name else "%d" % index
             if node.domain not in ("", "ai.onnx"):
                 self.refuse("operator %s of domain '%s' is not an ONNX operator gradc maps" % (
                     node.op_type, node.domain))
@@ -485,6 +496,12 @@ class Importer:
             if value is None or value.shape != (channels,):
                 self.refuse("its %s is not a constant [%d]" % (what, channels))
             tensors[kind] = self.tensor("%s %s" % (where, what), value)
+        if not float(attributes.get("epsilon", 1e-5)) > 0:
+            self.refuse("epsilon = %s: gradc's batchnorm eps is > 0" % short_real(attributes["epsilon"]),
+                        "BatchNormalization with epsilon > 0")
+        if not 0 <= float(attributes.get("momentum", 0.9)) <= 1:
+            self.refuse("momentum = %s: gradc's batchnorm momentum, 1 - this, is in [0, 1]" % short_real(
+                attributes["momentum"]), "BatchNormalization with momentum in [0, 1]")
         epsilon = short_real(attributes.get("epsilon", 1e-5))
         # ONNX's running average keeps `momentum` of the old value; PyTorch's and gradc's
         # momentum is the weight of the new one.
@@ -569,9 +586,13 @@ class Importer:
         target = [int(v) for v in shape.reshape(-1)] if shape is not None else None
         flat = target is not None and len(target) == 2 and (
             (target[1] == features and target[0] >= -1) or (target[1] == -1 and target[0] >= 0))
+        supported = "Reshape to [N, -1], [-1, %d], [0, -1] or [N, %d]" % (features, features)
         if not flat:
-            self.refuse("it reshapes to %s, not to [N, %d] (flat)" % (target, features),
-                        "Reshape to [N, -1], [-1, %d], [0, -1] or [N, %d]" % (features, features))
+            self.refuse("it reshapes to %s, not to [N, %d] (flat)" % (target, features), supported)
+        if target[0] > 0 and target[0] != self.batch_size:
+            self.refuse("it reshapes to %s, a batch of %d, but the graph's input has %s" % (
+                target, target[0], "a batch of %d" % self.batch_size if self.batch_size else
+                "a batch that may vary"), supported)
         self.flatten()
 
     def op_Pad(self, attributes):
@@ -643,7 +664,11 @@ class Importer:
         self.op_activation("tanh")
 
     def op_LeakyRelu(self, attributes):
-        self.op_activation("leaky_relu", short_real(attributes.get("alpha", 0.01)))
+        alpha = float(attributes.get("alpha", 0.01))
+        if not 0 <= alpha < 1:
+            self.refuse("alpha = %s: gradc's leaky_relu slope is in [0, 1)" % short_real(alpha),
+                        "LeakyRelu with 0 <= alpha < 1")
+        self.op_activation("leaky_relu", short_real(alpha))
 
     def op_Softmax(self, attributes):
         self.data_input()
@@ -675,7 +700,7 @@ def spec_text(importer, source, name, batch, dtype):
     activation = output_activation(importer.layers)
     loss = {"softmax": "ce", "sigmoid": "bce"}.get(activation, "mse")
     lines = [
-        "-- Imported from %s by gen/tools/onnx2gradc.py (make import)." % source,
+        "-- Imported from %s by gen/tools/onnx2gradc.py (make import)." % printable(source),
         "-- The weights file written with it holds the model's parameters. The loss (ce for a softmax",
         "-- output, bce for a sigmoid one, mse otherwise) and the optimizer are defaults, for training",
         "-- it further.",
@@ -709,43 +734,50 @@ def weight_tensors(arch, layers, path):
 
 
 def staged(path, data, folder):
-    """data written to a temporary file next to path (so os.replace is atomic)."""
+    """data written to a temporary file next to path (so os.replace is atomic), with the mode of
+    the file it replaces, or for a new one what the umask gives (mkstemp's is 0600)."""
     handle, temporary = tempfile.mkstemp(prefix=".onnx2gradc-", dir=folder)
     with os.fdopen(handle, "wb") as f:
         f.write(data)
+    os.chmod(temporary, file_mode(path))
     return temporary
 
 
 def write_both(spec_path, spec_data, weights_path, weights_data):
     """Both files or neither: each is staged next to its target, then both are renamed; if the
-    second rename fails, the first target gets its old contents back."""
+    second rename fails, the first target gets its old contents back. A symbolic link stays one:
+    the file it points to is replaced. Messages name the paths as given."""
     for path in (spec_path, weights_path):
         folder = os.path.dirname(path) or "."
         if not os.path.isdir(folder):
             raise Refused("cannot write %s: no folder %s" % (path, folder))
+    targets = [(spec_path, os.path.realpath(spec_path), spec_data),
+               (weights_path, os.path.realpath(weights_path), weights_data)]
     temporaries = []
     try:
-        for path, data in ((spec_path, spec_data), (weights_path, weights_data)):
+        for given, real, data in targets:
             try:
-                temporaries.append(staged(path, data, os.path.dirname(os.path.abspath(path))))
+                temporaries.append(staged(real, data, os.path.dirname(real)))
             except OSError as err:  # named after the target, not the temporary file
-                raise Refused("cannot write %s: %s" % (path, err.strerror)) from None
+                raise Refused("cannot write %s: %s" % (given, err.strerror)) from None
+        (spec_given, spec_real, _), (weights_given, weights_real, _) = targets
         old_spec = None
-        if os.path.isfile(spec_path):
-            with open(spec_path, "rb") as f:
+        if os.path.isfile(spec_real):
+            with open(spec_real, "rb") as f:
                 old_spec = f.read()
-        os.replace(temporaries[0], spec_path)
         try:
-            os.replace(temporaries[1], weights_path)
-        except OSError:
+            os.replace(temporaries[0], spec_real)
+        except OSError as err:
+            raise Refused("cannot write %s: %s" % (spec_given, err.strerror)) from None
+        try:
+            os.replace(temporaries[1], weights_real)
+        except OSError as err:
             if old_spec is None:
-                os.remove(spec_path)
+                os.remove(spec_real)
             else:
-                with open(spec_path, "wb") as f:
+                with open(spec_real, "wb") as f:
                     f.write(old_spec)
-            raise
-    except OSError as err:
-        raise Refused("cannot write %s: %s" % (err.filename or spec_path, err.strerror)) from None
+            raise Refused("cannot write %s: %s" % (weights_given, err.strerror)) from None
     finally:
         for temporary in temporaries:
             if os.path.exists(temporary):
@@ -760,7 +792,7 @@ def convert(args):
     except ImportError as err:
         raise Refused("reading ONNX needs Debian's python3-onnx and python3-numpy (%s): "
                       "apt-get install python3-onnx" % err) from None
-    if os.path.abspath(args.spec) == os.path.abspath(args.weights):
+    if os.path.realpath(args.spec) == os.path.realpath(args.weights):
         raise Refused("--spec and --weights are the same file (%s)" % args.spec)
     if not os.path.exists(args.model):
         raise Refused("%s: no such file" % args.model)
@@ -818,12 +850,12 @@ def main(argv):
         args.batch = int(args.batch)
         arch, importer = convert(args)
     except Refused as err:
-        print("onnx2gradc: %s" % err, file=sys.stderr)
+        print("onnx2gradc: %s" % printable(str(err)), file=sys.stderr)
         return 1
     except Exception as err:  # pylint: disable=broad-except
         # a model this script does not expect: still one line, and nothing has been written
         print("onnx2gradc: %s: internal error (a bug in onnx2gradc.py): %s: %s" % (
-            args.model, type(err).__name__, str(err).replace("\n", " ")), file=sys.stderr)
+            printable(args.model), type(err).__name__, printable(str(err))), file=sys.stderr)
         return 1
     print("onnx2gradc: wrote %s and %s: %s, %d layers, %d %s parameters" % (
         args.spec, args.weights, arch.name, len(importer.layers), arch.param_count, arch.dtype))

@@ -25,6 +25,7 @@ import io
 import os
 import re
 import shutil
+import stat
 import struct
 import subprocess
 import sys
@@ -159,6 +160,26 @@ def convert_case(gradc, cc, build, spec, model, dtype):
     result = convert(["--header", header], ["--npy", folder], from_npy)
     same = result.returncode == 0 and open(from_npy, "rb").read() == open(weights, "rb").read()
     check(name + ": .npy arrays convert to the same bytes", same, result.stderr.strip())
+    # the file's mode: the umask's for a new file, its own for a replaced one; a link stays one
+    fresh, real = os.path.join(work, "fresh.bin"), os.path.join(work, "real.bin")
+    for old in (fresh, real):
+        if os.path.lexists(old):
+            os.remove(old)
+    umask = os.umask(0o022)
+    try:
+        result = convert(["--header", header], ["--npy", folder], fresh)
+    finally:
+        os.umask(umask)
+    check(name + ": a new weights file gets the umask's mode (0644 under 022)",
+          result.returncode == 0 and stat.S_IMODE(os.stat(fresh).st_mode) == 0o644,
+          result.stderr.strip() + oct(stat.S_IMODE(os.stat(fresh).st_mode)))
+    os.chmod(fresh, 0o640)
+    os.replace(fresh, real)
+    os.symlink("real.bin", fresh)
+    result = convert(["--header", header], ["--npy", folder], fresh)
+    check(name + ": a replaced weights file keeps its mode, a symbolic link stays one",
+          result.returncode == 0 and os.path.islink(fresh) and stat.S_IMODE(os.stat(real).st_mode) == 0o640
+          and open(real, "rb").read() == open(weights, "rb").read(), result.stderr.strip())
 
 
 def refusal(build, label, arch_args, source_args, expect):

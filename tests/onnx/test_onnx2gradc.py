@@ -25,6 +25,7 @@ import importlib.util
 import io
 import os
 import re
+import stat
 import subprocess
 import sys
 import warnings
@@ -125,8 +126,8 @@ def gemm_to_matmul_add(graph):
     graph.node.extend(nodes)
 
 
-def flatten_to_reshape(graph):
-    """Flatten becomes Reshape to [0, -1] with a Constant shape (0: the batch size is kept)."""
+def flatten_to_reshape(graph, target=(0, -1)):
+    """Flatten becomes Reshape to `target` with a Constant shape (0: the batch size is kept)."""
     nodes = []
     for node in graph.node:
         if node.op_type != "Flatten":
@@ -134,7 +135,7 @@ def flatten_to_reshape(graph):
             continue
         shape = node.output[0] + ".shape"
         nodes.append(onnx.helper.make_node("Constant", [], [shape], value=onnx.helper.make_tensor(
-            shape, onnx.TensorProto.INT64, [2], [0, -1])))
+            shape, onnx.TensorProto.INT64, [2], list(target))))
         nodes.append(onnx.helper.make_node("Reshape", [node.input[0], shape], [node.output[0]],
                                            name=node.name.replace("Flatten", "Reshape")))
     del graph.node[:]
@@ -171,6 +172,12 @@ class Transpose(nn.Module):
 
     def forward(self, x):  # pylint: disable=no-self-use
         return x.transpose(1, 2)
+
+
+def rename_node(op_type, name):
+    def edit(graph):
+        next(n for n in graph.node if n.op_type == op_type).name = name
+    return edit
 
 
 def cases():
@@ -242,6 +249,11 @@ def cases():
           '{ type = "global_avgpool" },',
           '{ units = 4, activation = "leaky_relu", alpha = 0.2 },  -- from \'/6/Conv\', \'/7/LeakyRelu\'',
           '{ units = 3, activation = "softmax" },  -- from \'/8/Conv\', \'/10/Softmax\'']),
+        # a node name with line breaks stays inside its comment (escaped), so it cannot add spec code
+        ("node_name_with_line_breaks", nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2)), (3,),
+         torch.float32, rename_node("Relu", 'r\n  }, layers = { { units = 4, activation = "sigmoid" } },\r--'),
+         None, ['{ units = 4, activation = "relu" },  -- from \'/0/Gemm\', \'r\\n  }, layers = { { units = 4, '
+                'activation = "sigmoid" } },\\r--\'']),
         ("conv1d_classifier_1x1", nn.Sequential(
             nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.LeakyReLU(),
             nn.Conv1d(3, 2, 1, bias=False), nn.Sigmoid()), (2, 7), torch.float32, None, None,
@@ -385,6 +397,32 @@ def make_commands(gradc, cc, build):
                   "WEIGHTS=" + weights])
     check("make import without SPEC= refuses (it would overwrite the default example spec)",
           result.returncode != 0 and "give ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin" in result.stderr,
+          result.stderr)
+    # the files get the umask's mode (new) or keep theirs (replaced); a symbolic link stays one
+    fresh_spec, fresh_weights = os.path.join(work, "fresh.lua"), os.path.join(work, "fresh.bin")
+    for old in (fresh_spec, fresh_weights):
+        if os.path.exists(old):
+            os.remove(old)
+    umask = os.umask(0o022)
+    try:
+        result = import_model(gradc, [path, "--spec", fresh_spec, "--weights", fresh_weights])
+    finally:
+        os.umask(umask)
+    modes = [stat.S_IMODE(os.stat(p).st_mode) for p in (fresh_spec, fresh_weights)]
+    check("onnx2gradc under umask 022 writes new files 0644", result.returncode == 0 and modes == [0o644] * 2,
+          "%s %s" % (result.stderr, [oct(m) for m in modes]))
+    os.chmod(fresh_spec, 0o640)
+    real_weights = os.path.join(work, "real.bin")
+    if os.path.lexists(real_weights):
+        os.remove(real_weights)
+    os.replace(fresh_weights, real_weights)
+    os.symlink("real.bin", fresh_weights)
+    result = import_model(gradc, [path, "--spec", fresh_spec, "--weights", fresh_weights, "--name", "linked"])
+    with open(fresh_spec, encoding="utf-8") as f:
+        renamed = 'name = "linked",' in f.read()
+    check("onnx2gradc keeps a replaced file's mode and writes through a symbolic link",
+          result.returncode == 0 and renamed and stat.S_IMODE(os.stat(fresh_spec).st_mode) == 0o640
+          and os.path.islink(fresh_weights) and os.readlink(fresh_weights) == "real.bin",
           result.stderr)
     missing = os.path.join(work, "no such folder")
     for target in ("SPEC", "WEIGHTS"):
@@ -548,6 +586,20 @@ def refusal_models():
          (1, 5, 5), None,
          "onnx2gradc: {path}: node '/3/Softmax' (Softmax): softmax over axis -1 of shape [N, 3, 1, 1] "
          "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
+        ("a LeakyRelu slope gradc does not take", nn.Sequential(nn.Linear(3, 2), nn.LeakyReLU(1.5)), (3,), None,
+         "onnx2gradc: {path}: node '/1/LeakyRelu' (LeakyRelu): alpha = 1.5: gradc's leaky_relu slope is in "
+         "[0, 1) (supported: LeakyRelu with 0 <= alpha < 1)"),
+        ("a batchnorm epsilon of 0", nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2, eps=0.0)), (3,), None,
+         "onnx2gradc: {path}: node '/1/BatchNormalization' (BatchNormalization): epsilon = 0.0: gradc's "
+         "batchnorm eps is > 0 (supported: BatchNormalization with epsilon > 0)"),
+        ("a node name with a line break, in a message", nn.Sequential(nn.Conv1d(1, 2, 2), nn.Softmax(dim=1)),
+         (1, 5), rename_node("Softmax", "soft\nmax"),
+         "onnx2gradc: {path}: node 'soft\\nmax' (Softmax): softmax over axis 1 of shape [N, 2, 4] "
+         "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
+        ("a Reshape that changes the batch", nn.Sequential(nn.Conv1d(1, 2, 3), nn.Flatten(), nn.Linear(8, 2)),
+         (1, 6), lambda graph: flatten_to_reshape(graph, (2, -1)),
+         "onnx2gradc: {path}: node '/1/Reshape' (Reshape): it reshapes to [2, -1], a batch of 2, but the "
+         "graph's input has a batch of 1 (supported: Reshape to [N, -1], [-1, 8], [0, -1] or [N, 8])"),
         ("two activations in a row", nn.Sequential(nn.Linear(3, 2), nn.ReLU(), nn.Sigmoid()), (3,), None,
          "onnx2gradc: {path}: node '/2/Sigmoid' (Sigmoid): the dense layer of node '/0/Gemm' already "
          "has activation relu (supported: an activation right after Gemm, MatMul (+ Add), Conv or "
