@@ -40,7 +40,14 @@ local function decimal(field)
   return tonumber(field)
 end
 
--- Returns the rows (lists of the first `inputs` values, as doubles) of a calibration file.
+-- A non-negative integer field, as scikit-learn's header counts are: its value, or nil.
+local function count(field)
+  local value = decimal(field)
+  return value and value >= 0 and value <= 2147483647 and math.tointeger(value) or nil
+end
+
+-- Returns the rows (lists of the first `inputs` values, as doubles) of a calibration file: make
+-- train's format (runtime/hosted/csv.c) as far as calibration reads it.
 function M.read(path, display, inputs)
   local text, read_err, problem = host.read_file(path, M.MAX_BYTES + 1)
   if not text then
@@ -53,7 +60,16 @@ function M.read(path, display, inputs)
   if text:sub(1, 3) == "\239\187\191" then
     text = text:sub(4)
   end
+  local nul = text:find("\0", 1, true)
+  if nul then
+    local before = text:sub(1, nul - 1)
+    local _, breaks = before:gsub("\n", "")
+    local line_start = (before:match(".*\n()") or 1)
+    fail(display, string.format("%d:%d", breaks + 1, nul - line_start + 1), "NUL byte (is this a text file?)")
+  end
   local rows, columns, commas = {}, nil, nil
+  -- scikit-learn's header `n_samples,n_features,name,...`: the counts, checked after the rows
+  local header_samples, header_features, header_line
   local line_number = 0
   for line in (text:gsub("\r\n", "\n") .. "\n"):gmatch("([^\n]*)\n") do
     line_number = line_number + 1
@@ -62,10 +78,20 @@ function M.read(path, display, inputs)
         commas = line:find(",", 1, true) ~= nil
       end
       local fields = split(line, commas)
-      local header = columns == nil and #rows == 0 and decimal(fields[1]) == nil
+      local first = columns == nil and #rows == 0
+      local header = first and decimal(fields[1]) == nil
         and not fields[1]:lower():match("^[+-]?nan") and not fields[1]:lower():match("^[+-]?inf")
+      if first and not header and #fields >= 3 and count(fields[1]) and count(fields[2]) then
+        for c = 3, #fields do
+          if decimal(fields[c]) == nil then
+            header, header_samples, header_features, header_line = true, count(fields[1]),
+              count(fields[2]), line_number
+            break
+          end
+        end
+      end
       if header then
-        columns = #fields
+        columns = not header_samples and #fields or nil
       else
         if #fields < inputs then
           fail(display, line_number, string.format("%d columns, expected at least %d (the network's "
@@ -96,6 +122,15 @@ function M.read(path, display, inputs)
         end
         rows[#rows + 1] = row
       end
+    end
+  end
+  if header_samples and #rows > 0 then
+    if header_samples ~= #rows then
+      fail(display, header_line, string.format("the header says %d samples, but the file has %d data rows",
+        header_samples, #rows))
+    elseif columns ~= header_features and columns ~= header_features + 1 then
+      fail(display, header_line, string.format("the header says %d features, but rows have %d fields "
+        .. "(expected %d, or %d with a label)", header_features, columns, header_features, header_features + 1))
     end
   end
   if #rows == 0 then

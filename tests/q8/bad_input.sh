@@ -59,6 +59,10 @@ printf 'a,b,c,d,e\n1,2,3,4,5\n' > "$c/header_one_row.csv"
 : > "$c/empty.csv"
 printf '\n  \n' > "$c/blank.csv"
 printf '1.7e308,1.7e308,1.7e308,1.7e308,1.7e308\n0,0,0,0,0\n' > "$c/huge.csv"
+printf '1,2,3,4,5\n1,2,\0003,4,5\n' > "$c/nul.csv"
+# scikit-learn's header n_samples,n_features,names...: its counts must match the file
+printf '3,5,neg,pos\n1,2,3,4,5,0\n1,2,3,4,5,1\n' > "$c/sklearn_samples.csv"
+printf '2,4,neg,pos\n1,2,3,4,5,0\n1,2,3,4,5,1\n' > "$c/sklearn_features.csv"
 
 refuse "$c/short.csv:1: 4 columns, expected at least 5" $w --quant int8 --calib "$c/short.csv" "$spec"
 refuse "$c/ragged.csv:3: 6 columns, but the first row has 5" $w --quant int8 --calib "$c/ragged.csv" "$spec"
@@ -67,6 +71,11 @@ refuse "$c/inf.csv:2: column 1 is infinite" $w --quant int8 --calib "$c/inf.csv"
 refuse "$c/overflow.csv:2: column 5: 1e999 overflows a double" $w --quant int8 --calib "$c/overflow.csv" "$spec"
 refuse "$c/text.csv:2: column 2: 'abc' is not a number" $w --quant int8 --calib "$c/text.csv" "$spec"
 refuse "$c/hex.csv:2: column 1: '0x10' is not a number" $w --quant int8 --calib "$c/hex.csv" "$spec"
+refuse "$c/nul.csv:2:5: NUL byte (is this a text file?)" $w --quant int8 --calib "$c/nul.csv" "$spec"
+refuse "$c/sklearn_samples.csv:1: the header says 3 samples, but the file has 2 data rows" $w --quant int8 \
+    --calib "$c/sklearn_samples.csv" "$spec"
+refuse "$c/sklearn_features.csv:1: the header says 4 features, but rows have 6 fields (expected 4, or 5 with a label)" \
+    $w --quant int8 --calib "$c/sklearn_features.csv" "$spec"
 refuse "$c/one_row.csv: calibration file has 1 data row (expected at least 2" $w --quant int8 --calib "$c/one_row.csv" "$spec"
 refuse "$c/header_one_row.csv: calibration file has 1 data row" $w --quant int8 --calib "$c/header_one_row.csv" "$spec"
 refuse "$c/empty.csv: calibration file has no data rows" $w --quant int8 --calib "$c/empty.csv" "$spec"
@@ -116,6 +125,13 @@ accept $w --quant int8 --calib "$c/constant.csv" "$spec"
 accept $w --quant int8 --calib "$c/header.csv" "$spec"
 accept $w --quant int8 --calib "$c/blanks.csv" "$spec"
 accept $w --quant int8 --calib "$c/zeros.csv" "$spec"
+# scikit-learn's header (make train's data/*.csv have it) is a header, not a sample: 2 rows
+printf '2,5,neg,pos\n1,2,3,4,5,0\n-1,2,3,4,5,1\n' > "$c/sklearn.csv"
+accept $w --quant int8 --calib "$c/sklearn.csv" "$spec"
+if ! head -1 "$dir/good-out/q8_dense/q8_dense_q8_calib.txt" | grep -q ", 2 rows$"; then
+    echo "bad-input: sklearn.csv: the calibration record does not say 2 rows: $(head -1 "$dir/good-out/q8_dense/q8_dense_q8_calib.txt")"
+    failed=$((failed + 1))
+fi
 
 echo "bad-input: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
