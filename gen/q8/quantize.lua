@@ -111,9 +111,12 @@ local function quantize_channels(ql, weights, biases, spec_file)
       reach = reach + 255 * math.abs(w)
     end
     if reach > scheme.INT32_MAX then
+      local weight_part = reach - math.abs(ql.bias[c])
       errors.raise(string.format("%s: layer %d: channel %d's int32 accumulator can overflow (|bias| "
-        .. "%d + 255 * sum |weights| reaches %d > 2^31 - 1): the bias is too large for the input's "
-        .. "scale", spec_file, ql.index, c - 1, math.abs(ql.bias[c]), reach))
+        .. "%d + 255 * sum |weights| %d reaches %d > 2^31 - 1): %s", spec_file, ql.index, c - 1,
+        math.abs(ql.bias[c]), weight_part, reach, weight_part > math.abs(ql.bias[c])
+          and "the channel has too many or too large weights for int8 sums"
+          or "the bias is too large for the input's scale"))
     end
     local multiplier, shift = scheme.quantize_multiplier(s_in * s_w / s_out)
     if not multiplier then
