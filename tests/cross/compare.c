@@ -54,12 +54,13 @@ static int next_result(FILE *f, result *r, const char *path, long *line)
     return 0;
 }
 
-/* Distance in units in the last place: adjacent reals of one sign have adjacent bit patterns. */
+/* Distance in units in the last place: adjacent reals of one sign have adjacent bit patterns, and
+ * two of opposite signs are the sum of their distances from zero apart (+0 and -0: none). */
 static uint64_t ulps(const result *a, const result *b)
 {
     const uint64_t sign = a->bytes == 4 ? UINT64_C(0x80000000) : UINT64_C(0x8000000000000000);
     if ((a->bits & sign) != (b->bits & sign)) {
-        return UINT64_MAX;
+        return (a->bits & ~sign) + (b->bits & ~sign);
     }
     return a->bits > b->bits ? a->bits - b->bits : b->bits - a->bits;
 }

@@ -35,6 +35,14 @@ expect 0 "compare, equal int8 results" "$S/compare" "$S/host.txt" "$S/same.txt" 
 # The float tolerances do not apply to int8 results: one code apart is a mismatch.
 expect 1 "compare, int8 results one code apart" "$S/compare" "$S/host.txt" "$S/one_off.txt" 1 1
 expect 1 "compare, an int8 result wider than a byte" "$S/compare" "$S/host.txt" "$S/too_wide.txt" 1 1
+# float results of opposite signs: the ulps through zero (1 and 2 from it), not a wrapped count
+printf 'infer 0 f32 00000001\n' > "$S/tiny_plus.txt"
+printf 'infer 0 f32 80000002\n' > "$S/tiny_minus.txt"
+"$S/compare" "$S/tiny_plus.txt" "$S/tiny_minus.txt" 1e-5 1e-12 > "$S/out.txt" 2>&1 || true
+if ! grep -q "(3 ulp)" "$S/out.txt"; then
+    echo "cross selftest: compare, results of opposite signs: expected (3 ulp) in: $(cat "$S/out.txt")"
+    failures=$((failures + 1))
+fi
 
 cat > "$S/integer.c" << 'C'
 #include <stdint.h>
