@@ -472,7 +472,7 @@ function M.files(plan, templates, weights, q8)
       name = plan.name, NAME = plan.NAME, version = version, spec = spec_name,
       weights_file = weights.file,
       initializer = initializer(plan, weights.values),
-      infer_body = single_sample_body(plan, plan.name .. "_weights."),
+      infer_body = single_sample_body(plan, "p->"),
     }, "model_weights.c.in") }
   end
   if q8 then

@@ -83,7 +83,9 @@ WEIGHTS_DIR := tests/build/weights
 # a * b + c into fused multiply-adds wherever the target has FMA, -std=c99 does not, and clang
 # contracts within a statement. Each entry is compiler:flags (':' for spaces).
 INFER_FLAG_SETS := gcc:-O2 gcc:-O3:-march=native gcc:-std=c99:-O2 gcc:-O2:-march=x86-64-v3 \
-	clang:-O2 clang:-O3:-march=native clang:-std=c99:-O2 gcc:-O2:-DGRADC_PORTABLE
+	gcc:-std=c99:-O2:-march=x86-64-v3 gcc:-std=c99:-O3:-march=native \
+	clang:-O2 clang:-O3:-march=native clang:-std=c99:-O2 clang:-std=c99:-O2:-march=x86-64-v3 \
+	gcc:-O2:-DGRADC_PORTABLE
 
 check-weights: $(GRADC)
 	@rm -rf $(WEIGHTS_DIR) && mkdir -p $(WEIGHTS_DIR)
