@@ -227,15 +227,26 @@ def file_mode(path):
     return 0o666 & ~umask
 
 
-def write_atomically(path, data, prefix="gradc"):
-    """data into path through a temporary file next to it and a rename; a symbolic link stays one
-    (the file it points to is replaced)."""
-    path = os.path.realpath(path)
-    handle, temporary = tempfile.mkstemp(prefix="." + prefix + "-", dir=os.path.dirname(path))
+def staged(path, data, prefix="gradc"):
+    """data in a temporary file next to path (so that renaming it over path is atomic), with the
+    mode path's file gets (file_mode); returns its name. Nothing is left behind on failure."""
+    handle, temporary = tempfile.mkstemp(prefix="." + prefix + "-", dir=os.path.dirname(path) or ".")
     try:
         with os.fdopen(handle, "wb") as f:
             f.write(data)
         os.chmod(temporary, file_mode(path))
+    except BaseException:
+        os.remove(temporary)
+        raise
+    return temporary
+
+
+def write_atomically(path, data, prefix="gradc"):
+    """data into path through a temporary file next to it and a rename; a symbolic link stays one
+    (the file it points to is replaced)."""
+    path = os.path.realpath(path)
+    temporary = staged(path, data, prefix)
+    try:
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):

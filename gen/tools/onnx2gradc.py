@@ -49,8 +49,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradc_weights import (Refused, Tensor, checked, encode, file_mode, header_from_spec,  # noqa: E402
-                           read_header)
+from gradc_weights import (Refused, Tensor, checked, encode, header_from_spec,  # noqa: E402
+                           read_header, staged)
 
 SUPPORTED = ("Gemm, MatMul, Add (the bias after a MatMul), Conv, BatchNormalization, Relu, "
              "LeakyRelu, Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool, "
@@ -377,11 +377,16 @@ class Importer:
                         "[N, channels, height, width]" % (self.onnx_shape(), what))
         return len(self.shape) - 1
 
+    @staticmethod
+    def auto_pad(attributes):
+        """A Conv's or pool's auto_pad as text (onnx gives bytes)."""
+        auto = attributes.get("auto_pad", b"NOTSET")
+        return auto.decode() if isinstance(auto, bytes) else auto
+
     def padding(self, attributes, kernel, strides, dilations):
         """The spec's padding: an integer, { h, w }, or "same" for PyTorch's unequal split."""
         rank = len(kernel)
-        auto = attributes.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = self.auto_pad(attributes)
         pads = self.ints(attributes, "pads", [0] * (2 * rank))
         if auto == "VALID":
             return "0", [0] * rank, [0] * rank
@@ -454,12 +459,11 @@ class Importer:
         weight = self.constant(1, "weight")
         if weight is None or weight.ndim != rank + 2:
             self.refuse("its weight is not a constant [filters][channels/groups][kernel...]", supported)
-        if any(k != 1 for k in weight.shape[2:]) or any(self.ints(attributes, "pads", [0] * (2 * rank))):
+        pads = self.ints(attributes, "pads", [0] * (2 * rank))
+        if any(k != 1 for k in weight.shape[2:]) or any(pads):
             self.refuse("kernel %s, pads %s on the input of shape %s" % (
-                list(weight.shape[2:]), self.ints(attributes, "pads", [0] * (2 * rank)),
-                self.onnx_shape()), supported)
-        auto = attributes.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+                list(weight.shape[2:]), pads, self.onnx_shape()), supported)
+        auto = self.auto_pad(attributes)
         if auto not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
             self.refuse("auto_pad = %s" % auto, supported)
         self.positive("strides", self.ints(attributes, "strides", [1] * rank))
@@ -528,8 +532,7 @@ class Importer:
         if len(kernel) != rank:
             self.refuse("kernel_shape %s does not match a %d-D input" % (kernel, rank), supported)
         strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
-        auto = attributes.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = self.auto_pad(attributes)
         if auto not in ("NOTSET", "VALID"):
             self.refuse("auto_pad = %s; gradc's pools have no padding" % auto, supported)
         pads = self.ints(attributes, "pads", [0] * (2 * rank))
@@ -733,16 +736,6 @@ def weight_tensors(arch, layers, path):
     return tensors
 
 
-def staged(path, data, folder):
-    """data written to a temporary file next to path (so os.replace is atomic), with the mode of
-    the file it replaces, or for a new one what the umask gives (mkstemp's is 0600)."""
-    handle, temporary = tempfile.mkstemp(prefix=".onnx2gradc-", dir=folder)
-    with os.fdopen(handle, "wb") as f:
-        f.write(data)
-    os.chmod(temporary, file_mode(path))
-    return temporary
-
-
 def write_both(spec_path, spec_data, weights_path, weights_data):
     """Both files or neither: each is staged next to its target, then both are renamed; if the
     second rename fails, the first target gets its old contents back. A symbolic link stays one:
@@ -757,7 +750,7 @@ def write_both(spec_path, spec_data, weights_path, weights_data):
     try:
         for given, real, data in targets:
             try:
-                temporaries.append(staged(real, data, os.path.dirname(real)))
+                temporaries.append(staged(real, data, "onnx2gradc"))
             except OSError as err:  # named after the target, not the temporary file
                 raise Refused("cannot write %s: %s" % (given, err.strerror)) from None
         (spec_given, spec_real, _), (weights_given, weights_real, _) = targets

@@ -401,7 +401,7 @@ def make_commands(gradc, cc, build):
     # the files get the umask's mode (new) or keep theirs (replaced); a symbolic link stays one
     fresh_spec, fresh_weights = os.path.join(work, "fresh.lua"), os.path.join(work, "fresh.bin")
     for old in (fresh_spec, fresh_weights):
-        if os.path.exists(old):
+        if os.path.lexists(old):
             os.remove(old)
     umask = os.umask(0o022)
     try:
