@@ -1,13 +1,22 @@
 -- C text helpers: numeric literals, a line buffer with indentation, and template rendering.
 local M = {}
 
-local function as_float(value)
+-- The generator's host (gen/host.c) does the rounding and the search below in C, for every
+-- parameter of a const-weights build; plain lua5.4 (tests/text/test_fold.lua) has no host and
+-- gets them in Lua.
+local has_host, host = pcall(require, "gradc.host")
+
+-- `value` rounded to the nearest float (a Lua float again)
+local as_float = has_host and host.as_float or function(value)
   return (string.unpack("<f", string.pack("<f", value)))
 end
 
 -- The shortest decimal text that reads back as exactly `value`: as a double, or, with `float`,
 -- as a float (for values that are floats, such as weights read from a float file).
 function M.shortest(value, float)
+  if has_host then
+    return host.shortest(value, float)
+  end
   for digits = 1, 17 do
     local text = string.format("%." .. digits .. "g", value)
     local back = tonumber(text)
@@ -24,7 +33,8 @@ end
 function M.literal(value, dtype)
   local float = dtype == "float" and as_float(value) == value
   local text = M.shortest(value, float)
-  if not text:find("[%.eEn]") then
+  -- plain searches: this runs once per parameter
+  if not (text:find(".", 1, true) or text:find("e", 1, true) or text:find("n", 1, true)) then
     text = text .. ".0"
   end
   return dtype == "float" and text .. "f" or text

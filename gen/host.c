@@ -3,7 +3,9 @@
  * then runs the generator (gen/gradc.lua) in protected mode. No generator logic lives here; the
  * module gradc.host adds the few system calls Lua and LuaFileSystem lack (a CPU-time limit, a read
  * that cannot block on a FIFO, a folder lock, an atomic exchange of two folders, a removal that
- * never follows links).
+ * never follows links) and two primitives that run once per parameter, which a const-weights build
+ * at the 16,777,216-parameter limit cannot afford in Lua (the shortest exact text of a number,
+ * FNV-1a 64).
  *
  * User errors (bad specs, bad options) are printed as they are; anything else is a generator bug and
  * gets a traceback (the same split as lua.c's msghandler).
@@ -13,8 +15,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -375,12 +380,94 @@ static int host_remove_tree(lua_State *L)
     return 2;
 }
 
+/* Whether `text` reads back as exactly `value`: through strtof when as_float (as a C compiler reads
+ * a literal with an f suffix: one rounding, decimal to float), else through strtod. */
+static int reads_back(const char *text, double value, int as_float)
+{
+    if (as_float)
+        return strtof(text, NULL) == (float)value;
+    return strtod(text, NULL) == value;
+}
+
+/* host.shortest(value, as_float) -> text: the "%.<digits>g" text of a finite `value` with the
+ * fewest digits that reads back as exactly `value` (a float's when as_float; see reads_back).
+ * Where a value's neighbours are equally far on both sides, a text with more digits is never
+ * farther from it than one with fewer, so a digit count that reads back stays one as digits are
+ * added, and the count is found by bisection (four formattings for a float instead of up to nine:
+ * this runs for every parameter of a const-weights build). Only at a power of two, whose lower
+ * neighbour is half as far as its upper one, can k digits read back and k + 1 not (doubles such
+ * as 2^149 at 15 and 16 digits): there the digits are counted up from one. Lua's string.format
+ * search took about 20 us a value; C's snprintf and strtod are the same routines Lua calls. */
+static int host_shortest(lua_State *L)
+{
+    const double value = luaL_checknumber(L, 1);
+    const int as_float = lua_toboolean(L, 2);
+    const int most = as_float ? FLT_DECIMAL_DIG : DBL_DECIMAL_DIG;
+    char text[48], probe[48];
+    snprintf(text, sizeof text, "%.*g", most, value);
+    int exponent;
+    if (!isfinite(value) || value == 0 || fabs(frexp(value, &exponent)) == 0.5) {
+        for (int digits = 1; digits < most; digits++) {
+            snprintf(probe, sizeof probe, "%.*g", digits, value);
+            if (reads_back(probe, value, as_float)) {
+                memcpy(text, probe, sizeof text);
+                break;
+            }
+        }
+    } else {
+        int low = 1, high = most; /* `high` digits read back; fewer than `low` do not */
+        while (low < high) {
+            const int middle = (low + high) / 2;
+            snprintf(probe, sizeof probe, "%.*g", middle, value);
+            if (reads_back(probe, value, as_float)) {
+                high = middle;
+                memcpy(text, probe, sizeof text);
+            } else {
+                low = middle + 1;
+            }
+        }
+    }
+    lua_pushstring(L, text);
+    return 1;
+}
+
+/* host.as_float(value) -> number: `value` rounded to the nearest float, as C's conversion does,
+ * with a value beyond the largest float's rounding range going to infinity (where the conversion
+ * itself is undefined); string.pack and string.unpack would make a string of each value. */
+static int host_as_float(lua_State *L)
+{
+    const double value = luaL_checknumber(L, 1);
+    /* FLT_MAX + half its ulp: a tie, which rounds to even, the infinity */
+    const double overflow = ldexp(2.0 - ldexp(1.0, -24), FLT_MAX_EXP - 1);
+    if (fabs(value) >= overflow)
+        lua_pushnumber(L, copysign(HUGE_VAL, value));
+    else
+        lua_pushnumber(L, (double)(float)value);
+    return 1;
+}
+
+/* host.fnv1a64(text [, hash]) -> hash: FNV-1a 64 of the bytes of `text`, continuing from `hash`
+ * (default the FNV offset basis); Lua integers carry the uint64_t bits. */
+static int host_fnv1a64(lua_State *L)
+{
+    size_t length;
+    const unsigned char *bytes = (const unsigned char *)luaL_checklstring(L, 1, &length);
+    uint64_t hash = (uint64_t)luaL_optinteger(L, 2, (lua_Integer)UINT64_C(0xcbf29ce484222325));
+    for (size_t i = 0; i < length; i++)
+        hash = (hash ^ bytes[i]) * UINT64_C(0x100000001b3);
+    lua_pushinteger(L, (lua_Integer)hash);
+    return 1;
+}
+
 static const luaL_Reg host_functions[] = {
     {"run_limited", host_run_limited},
     {"read_file", host_read_file},
     {"lock_folder", host_lock_folder},
     {"exchange", host_exchange},
     {"remove_tree", host_remove_tree},
+    {"shortest", host_shortest},
+    {"as_float", host_as_float},
+    {"fnv1a64", host_fnv1a64},
     {NULL, NULL},
 };
 
