@@ -178,7 +178,8 @@ def header_from_spec(spec, gradc, folder):
 
 
 class Tensor:
-    """A source tensor as a shape and a flat row-major list of Python floats."""
+    """A source tensor as a shape and its values, flat and row-major, as a numpy float64 array (a
+    list of Python floats would take 32 bytes a value: a gigabyte at the parameter limit)."""
 
     def __init__(self, where, shape, values, is_double):
         self.where, self.shape, self.values, self.is_double = where, tuple(shape), values, is_double
@@ -192,27 +193,30 @@ def checked(arch, member, tensor):
         raise Refused("%s: shape %s, but %s of spec %s is %s" % (
             tensor.where, list(tensor.shape), member.name, arch.name, list(member.shape)))
     if member.kind == "var":
-        negative = next((k for k, v in enumerate(tensor.values) if v < 0), None)
-        if negative is not None:
+        negative = (tensor.values < 0).nonzero()[0]
+        if len(negative):
             raise Refused("%s: element %d is %r: a running variance cannot be negative" % (
-                tensor.where, negative, tensor.values[negative]))
+                tensor.where, negative[0], float(tensor.values[negative[0]])))
     return tensor
 
 
 # ---- the weights file -------------------------------------------------------------------------
 
 def encode(arch, tensors):
-    real = "f" if arch.dtype == "float" else "d"
+    import numpy  # pylint: disable=import-outside-toplevel (the tools say when it is missing)
+    real = "<f4" if arch.dtype == "float" else "<f8"
     chunks = [MAGIC, struct.pack("<IIQQ", FORMAT_VERSION, DTYPE_CODES[arch.dtype],
                                  arch.param_count, arch.header_hash)]
     for tensor in tensors:
-        for k, value in enumerate(tensor.values):
-            if value != value or value in (float("inf"), float("-inf")):
-                raise Refused("%s: element %d is %r: weights must be finite" % (tensor.where, k, value))
-        try:
-            chunks.append(struct.pack("<%d%s" % (len(tensor.values), real), *tensor.values))
-        except (OverflowError, struct.error):
-            raise Refused("%s: a value is too large for float32" % tensor.where) from None
+        bad = (~numpy.isfinite(tensor.values)).nonzero()[0]
+        if len(bad):
+            raise Refused("%s: element %d is %r: weights must be finite" % (
+                tensor.where, bad[0], float(tensor.values[bad[0]])))
+        with numpy.errstate(over="ignore"):  # a float64 beyond float32's range becomes inf
+            stored = tensor.values.astype(real)
+        if not numpy.isfinite(stored).all():
+            raise Refused("%s: a value is too large for float32" % tensor.where)
+        chunks.append(stored.tobytes())
     data = b"".join(chunks)
     return data + struct.pack("<Q", fnv1a64(data))
 

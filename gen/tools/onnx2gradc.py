@@ -47,6 +47,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gradc_weights import (Refused, Tensor, checked, encode, header_from_spec,  # noqa: E402
@@ -134,7 +135,8 @@ class Importer:
         self.path, self.model = path, model
         self.numpy_helper, self.numpy = numpy_helper, numpy
         self.graph = model.graph
-        self.constants = {t.name: numpy_helper.to_array(t) for t in self.graph.initializer}
+        self.constants = {t.name: self.initializer(t) for t in self.graph.initializer}
+        self.dtype = None  # the graph input's element type, which every parameter must have
         self.layers = []
         self.current = None  # the name of the tensor the chain has reached
         self.shape = None  # its shape without the batch dimension
@@ -145,6 +147,16 @@ class Importer:
         self.finished_by = None  # the Softmax node, after which nothing may follow
         self.computed = set()  # the graph input and the chain's outputs so far
         self.input_shape = None
+
+    def initializer(self, tensor):
+        """An initializer as an array; one whose data does not fill its shape (a damaged file) is
+        refused by name (the checker leaves raw data alone)."""
+        try:
+            return self.numpy_helper.to_array(tensor)
+        except (ValueError, TypeError) as err:
+            raise Refused("%s: initializer '%s' (dims %s): its data does not match its shape and "
+                          "element type (%s)" % (self.path, printable(tensor.name), list(tensor.dims),
+                                                 str(err).strip() or type(err).__name__)) from None
 
     # ---- messages ----
 
@@ -240,6 +252,7 @@ class Importer:
             shape.append(dim.dim_value)
         self.current, self.shape = inputs[0].name, tuple(shape)
         self.computed.add(self.current)
+        self.dtype = dtype
         # the batch size the graph is exported with, None when it may vary
         self.batch_size = dims[0].dim_value if dims[0].HasField("dim_value") else None
         return dtype
@@ -518,10 +531,15 @@ class Importer:
 
     def tensor(self, where, array):
         numpy = self.numpy
-        if array.dtype.kind not in "fiu":
-            self.refuse("its %s has element type %s, not a number" % (where, array.dtype))
+        # ONNX's Gemm, Conv, Add and BatchNormalization take one element type for data and
+        # parameters: an int64 or float16 weight in a float model is not a valid model
+        expected = {"float": numpy.float32, "double": numpy.float64}[self.dtype]
+        if array.dtype != expected:
+            self.refuse("its %s has element type %s, but the model's input is %s (one element type "
+                        "throughout, as ONNX requires)" % (where, array.dtype, numpy.dtype(expected)),
+                        "float32 or float64 models with parameters of the input's element type")
         return Tensor("%s: %s" % (self.path, where), array.shape,
-                      array.astype(numpy.float64).reshape(-1).tolist(), array.dtype == numpy.float64)
+                      array.astype(numpy.float64).reshape(-1), array.dtype == numpy.float64)
 
     # ---- layers without parameters ----
 
@@ -787,12 +805,18 @@ def convert(args):
                       "apt-get install python3-onnx" % err) from None
     if os.path.realpath(args.spec) == os.path.realpath(args.weights):
         raise Refused("--spec and --weights are the same file (%s)" % args.spec)
+    for option, path in (("--spec", args.spec), ("--weights", args.weights)):
+        if os.path.realpath(path) == os.path.realpath(args.model):
+            raise Refused("%s %s is the ONNX model itself, which writing it would replace" % (option, path))
     if not os.path.exists(args.model):
         raise Refused("%s: no such file" % args.model)
     if not os.path.isfile(args.model):
         raise Refused("%s: not a regular file" % args.model)
     try:
-        model = onnx.load(args.model)
+        with warnings.catch_warnings():
+            # protobuf's decoder warns on some damaged files before failing: one line, below
+            warnings.simplefilter("ignore")
+            model = onnx.load(args.model)
         onnx.checker.check_model(model)
     except Exception as err:  # protobuf decode errors and checker errors have many types
         raise Refused("%s: not a valid ONNX model (%s)" % (

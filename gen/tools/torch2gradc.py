@@ -107,7 +107,7 @@ def from_state_dict(path):
             if any(m.prefix == prefix for m in modules):
                 raise Refused("%s: the tensors of module '%s' are not together" % (path, prefix))
             modules.append(Module(prefix))
-        values = tensor.detach().to(torch.float64).reshape(-1).tolist()
+        values = tensor.detach().to(torch.float64).reshape(-1).numpy()
         modules[-1].tensors[kind] = Tensor("%s['%s']" % (path, key), tensor.shape, values,
                                            tensor.dtype == torch.float64)
     return modules
@@ -167,7 +167,7 @@ def from_npy(arch, folder):
         if array.dtype.kind not in "fiu":
             raise Refused("%s: dtype %s is not numeric" % (path, array.dtype))
         tensors.append(checked(arch, member, Tensor(
-            path, array.shape, array.astype(numpy.float64).ravel().tolist(),
+            path, array.shape, array.astype(numpy.float64).ravel(),
             array.dtype == numpy.float64)))
     names = set(m.name + ".npy" for m in members)
     try:
@@ -195,6 +195,9 @@ def main(argv):
                         help="the generator, for --spec (default: gen/build/gradc)")
     args = parser.parse_args(argv)
     try:
+        for option, path in (("--spec", args.spec), ("--header", args.header), ("--state-dict", args.state_dict)):
+            if path is not None and os.path.realpath(path) == os.path.realpath(args.output):
+                raise Refused("-o %s is the %s file itself, which writing it would replace" % (args.output, option))
         with tempfile.TemporaryDirectory(prefix="torch2gradc-") as folder:
             header = args.header or header_from_spec(args.spec, args.gradc, folder)
             arch = read_header(header)

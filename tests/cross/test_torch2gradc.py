@@ -220,6 +220,17 @@ def refusals(gradc, build):
     refusal(build, "a NaN", spec, ["--state-dict", state], "must be finite")
     torch.save({"w": [1, 2]}, state)
     refusal(build, "a file that is no state_dict", spec, ["--state-dict", state], "not a state_dict")
+    # -o naming the state_dict itself would replace it
+    good = os.path.join(build, "good.pt")
+    torch.save(torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 1)).state_dict(), good)
+    with open(good, "rb") as f:
+        original = f.read()
+    result = convert(spec, ["--state-dict", good], good)
+    with open(good, "rb") as f:
+        kept = f.read() == original
+    want = "torch2gradc: -o %s is the --state-dict file itself, which writing it would replace\n" % good
+    check("refuses -o naming the --state-dict file, which it leaves as it was", result.returncode == 1
+          and result.stderr == want and kept, "status %d, stderr %r" % (result.returncode, result.stderr))
     # a spec with standardize = true (specs/digits.lua): a state_dict has no input statistics
     digits = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
     torch.save(digits.state_dict(), state)

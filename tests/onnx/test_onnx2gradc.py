@@ -500,6 +500,20 @@ def quickstart(gradc, cc, build):
 
 # ---- refusals -------------------------------------------------------------------------------
 
+def retyped_initializer(graph, name, dtype):
+    """The initializer's values stored with another element type (the checker does not compare
+    them with the node's other inputs)."""
+    tensor = initializer(graph, name)
+    values = onnx.numpy_helper.to_array(tensor).astype(dtype)
+    tensor.CopyFrom(onnx.numpy_helper.from_array(values, name))
+
+
+def truncate_initializer(graph, name):
+    """Half of the initializer's raw data, as a damaged file would have it."""
+    tensor = initializer(graph, name)
+    tensor.raw_data = tensor.raw_data[:len(tensor.raw_data) // 2]
+
+
 def refusal_models():
     """(label, model, input shape, edit, the expected stderr line with {path} for the model)."""
     torch.manual_seed(0)
@@ -604,6 +618,15 @@ def refusal_models():
          "onnx2gradc: {path}: node '/2/Sigmoid' (Sigmoid): the dense layer of node '/0/Gemm' already "
          "has activation relu (supported: an activation right after Gemm, MatMul (+ Add), Conv or "
          "BatchNormalization (Flatten or MaxPool between))"),
+        ("a weight of another element type than the input (int64)", flat, (3,),
+         lambda graph: retyped_initializer(graph, "0.weight", "int64"),
+         "onnx2gradc: {path}: node '/0/Gemm' (Gemm): its Gemm '/0/Gemm' weight has element type int64, but "
+         "the model's input is float32 (one element type throughout, as ONNX requires) (supported: "
+         "float32 or float64 models with parameters of the input's element type)"),
+        ("an initializer whose data is shorter than its shape", flat, (3,),
+         lambda graph: truncate_initializer(graph, "0.weight"),
+         "onnx2gradc: {path}: initializer '0.weight' (dims [2, 3]): its data does not match its shape "
+         "and element type (cannot reshape array of size 3 into shape (2,3))"),
         ("a softmax over channels", nn.Sequential(nn.Conv1d(1, 2, 2), nn.Softmax(dim=1)), (1, 5), None,
          "onnx2gradc: {path}: node '/1/Softmax' (Softmax): softmax over axis 1 of shape [N, 2, 4] "
          "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
@@ -642,6 +665,32 @@ def refusals(gradc, build):
                   "status %d, stderr %r, expected %r" % (result.returncode, result.stderr, want))
             check("refuses %s: leaves the %s SPEC and WEIGHTS as they were" % (label, which),
                   unchanged(existing + absent, before))
+    # SPEC or WEIGHTS naming the model itself (or a link to it) would replace it
+    path = os.path.join(work, "precious.onnx")
+    export(nn.Sequential(nn.Linear(2, 2)), (2,), path)
+    link = os.path.join(work, "precious-link.lua")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink("precious.onnx", link)
+    with open(path, "rb") as f:
+        original = f.read()
+    for option, target in (("--spec", path), ("--weights", path), ("--spec", link)):
+        others = {"--spec": absent[0], "--weights": absent[1], option: target}
+        result = import_model(gradc, [path, "--spec", others["--spec"], "--weights", others["--weights"]])
+        with open(path, "rb") as f:
+            kept = f.read() == original
+        want = "onnx2gradc: %s %s is the ONNX model itself, which writing it would replace\n" % (option, target)
+        check("refuses %s naming the ONNX model (%s), which it leaves as it was" % (option, os.path.basename(target)),
+              result.returncode == 1 and result.stderr == want and kept
+              and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
+    # a file that is not ONNX: protobuf's decoder warns before it fails, and only the failure shows
+    path = os.path.join(work, "text.onnx")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("hello world\n")
+    result = import_model(gradc, [path, "--spec", absent[0], "--weights", absent[1]])
+    check("refuses a text file in one line (%s)" % result.stderr.strip(),
+          result.returncode == 1 and len(result.stderr.splitlines()) == 1
+          and result.stderr.startswith("onnx2gradc: %s: not a valid ONNX model (" % path), result.stderr)
     # a spec gradc itself refuses (here: its name) is reported with the user's SPEC path
     path = os.path.join(work, "math.onnx")
     export(nn.Sequential(nn.Linear(2, 2)), (2,), path)
