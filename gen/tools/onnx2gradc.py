@@ -203,14 +203,15 @@ class Importer:
                         % self.node.op_type)
         return values
 
-    def data_input(self):
-        """The node's first input must be the tensor the chain is at: a chain has no branches."""
+    def data_input(self, moves_nothing=False):
+        """The node's first input must be the tensor the chain is at: a chain has no branches.
+        After the Softmax only a node that `moves_nothing` may follow."""
         name = self.node.input[0] if self.node.input else ""
         if name != self.current:
             self.refuse("its input '%s' is not the output of the node before ('%s'): gradc "
                         "imports a chain of layers, as an nn.Sequential exports" % (name, self.current),
                         "a chain of " + SUPPORTED)
-        if self.finished_by is not None:
+        if self.finished_by is not None and not moves_nothing:
             self.refuse("it follows the Softmax %s, which must be the last node" % self.finished_by)
 
     def advance(self, shape):
@@ -593,7 +594,9 @@ class Importer:
             self.advance(self.shape)
 
     def op_Flatten(self, attributes):
-        self.data_input()
+        # after the last Softmax, whose output is flat ([N, features], or [N, features, 1, 1]
+        # after a global pool), a Flatten moves nothing
+        self.data_input(moves_nothing=len(self.shape) == 1 and attributes.get("axis", 1) == 1)
         if attributes.get("axis", 1) != 1:
             self.refuse("axis = %d" % attributes["axis"], "Flatten with axis 1, as nn.Flatten exports")
         self.flatten()
@@ -655,10 +658,10 @@ class Importer:
     def op_activation(self, name, alpha=None):
         self.data_input()
         layer = self.activation_target(across_maxpool=name != "softmax")
-        if layer is not None and layer.activation is None and name in ("relu", "leaky_relu") \
-                and self.nonnegative():
-            # the identity on data >= 0, in value and in gradient where any flows (where the pool's
-            # output is 0, so is every input, and the activation before passes no gradient there)
+        if layer is not None and name in ("relu", "leaky_relu") and self.nonnegative():
+            # the identity on data >= 0 (after a pool of such data, or a relu or sigmoid of this
+            # layer's own), in value and in gradient where any flows (where the data are 0, the
+            # relu before, or every input of the pool, passed no gradient either)
             layer.nodes.append(self.node_label)
             self.advance(self.shape)
             return

@@ -198,6 +198,15 @@ def cases():
             nn.Linear(5, 4, bias=False), nn.Dropout(0.5), nn.Sigmoid(), nn.Linear(4, 2, bias=False),
             nn.Sigmoid()).double(), (5,), torch.float64, None, None,
          ['dtype = "double",', 'loss = "bce",']),
+        ("relu_after_relu_and_sigmoid", nn.Sequential(
+            nn.Linear(5, 4), nn.ReLU(), nn.ReLU(), nn.Linear(4, 3), nn.Sigmoid(), nn.ReLU(),
+            nn.Linear(3, 2)), (5,), torch.float32, None, None,
+         ['{ units = 4, activation = "relu" },  -- from \'/0/Gemm\', \'/1/Relu\', \'/2/Relu\'',
+          '{ units = 3, activation = "sigmoid" },  -- from \'/3/Gemm\', \'/4/Sigmoid\', \'/5/Relu\'']),
+        ("global_pool_head_softmax_flatten", nn.Sequential(
+            nn.Conv2d(1, 3, 3), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Conv2d(3, 4, 1),
+            nn.Softmax(dim=1), nn.Flatten()), (1, 6, 6), torch.float32, None, None,
+         ['{ units = 4, activation = "softmax" },', 'loss = "ce",']),
         ("batchnorm1d_flat_double", nn.Sequential(
             nn.Linear(4, 6), nn.BatchNorm1d(6, eps=1e-3, momentum=0.2), nn.Tanh(),
             nn.Linear(6, 2)).double(), (4,), torch.float64, None, None,
