@@ -1,6 +1,7 @@
 -- The driver: spec -> validated model -> plan -> C text -> files. Each phase is a module.
 local cli = require("cli")
 local errors = require("errors")
+local host = require("gradc.host")
 local coder = require("coder")
 local plan_builder = require("plan")
 local q8_code = require("q8.code")
@@ -43,14 +44,18 @@ function M.main(root, args)
   end
   local plan = plan_builder.build(model)
   if not options.check then
-    -- make gen replaces OUT/<name>/ whole: an input file inside it would be deleted with it
+    -- make gen replaces OUT/<name>/ whole: an input file inside it would be deleted with it.
+    -- Where each really is decides (a link, "..", a relative input with an absolute OUT), and a
+    -- folder that does not exist yet holds nothing.
     local function normalized(path)
       return (path:gsub("/%./", "/"):gsub("^%./", ""):gsub("//+", "/"))
     end
     local folder = normalized(options.out .. "/" .. model.name .. "/")
+    local real_folder = host.realpath(folder)
     for _, input in ipairs({ { options.spec, "spec" }, { options.weights, "weights" },
       { options.calib, "calibration" } }) do
-      if input[1] and normalized(input[1]):sub(1, #folder) == folder then
+      local real_input = input[1] and real_folder and host.realpath(input[1])
+      if real_input and real_input:sub(1, #real_folder + 1) == real_folder .. "/" then
         errors.raise(input[1] .. ": the " .. input[2] .. " file is inside " .. folder .. ", which "
           .. "generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)")
       end

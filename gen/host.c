@@ -3,9 +3,9 @@
  * then runs the generator (gen/gradc.lua) in protected mode. No generator logic lives here; the
  * module gradc.host adds the few system calls Lua and LuaFileSystem lack (a CPU-time limit, a read
  * that cannot block on a FIFO, a folder lock, an atomic exchange of two folders, a removal that
- * never follows links) and two primitives that run once per parameter, which a const-weights build
- * at the 16,777,216-parameter limit cannot afford in Lua (the shortest exact text of a number,
- * FNV-1a 64).
+ * never follows links, where a path really is) and the primitives that run once per parameter,
+ * which a const-weights build at the 16,777,216-parameter limit cannot afford in Lua (the
+ * shortest exact text of a number, rounding to float, FNV-1a 64).
  *
  * User errors (bad specs, bad options) are printed as they are; anything else is a generator bug and
  * gets a traceback (the same split as lua.c's msghandler).
@@ -389,6 +389,22 @@ static int reads_back(const char *text, double value, int as_float)
     return strtod(text, NULL) == value;
 }
 
+/* host.realpath(path) -> absolute path with no symbolic link, "." or ".." | nil, message: where
+ * `path` really is (it must exist). */
+static int host_realpath(lua_State *L)
+{
+    const char *path = luaL_checkstring(L, 1);
+    char *resolved = realpath(path, NULL);
+    if (!resolved) {
+        lua_pushnil(L);
+        lua_pushstring(L, strerror(errno));
+        return 2;
+    }
+    lua_pushstring(L, resolved);
+    free(resolved);
+    return 1;
+}
+
 /* host.shortest(value, as_float) -> text: the "%.<digits>g" text of a finite `value` with the
  * fewest digits that reads back as exactly `value` (a float's when as_float; see reads_back).
  * Where a value's neighbours are equally far on both sides, a text with more digits is never
@@ -465,6 +481,7 @@ static const luaL_Reg host_functions[] = {
     {"lock_folder", host_lock_folder},
     {"exchange", host_exchange},
     {"remove_tree", host_remove_tree},
+    {"realpath", host_realpath},
     {"shortest", host_shortest},
     {"as_float", host_as_float},
     {"fnv1a64", host_fnv1a64},

@@ -283,6 +283,26 @@ diff -r "$WORK/spec_inside_before" "$out" > /dev/null 2>&1 \
     || problem spec_inside_output out "OUT/victim/ (with the spec in it) changed"
 result spec_inside_output "(refused, the spec and OUT/victim/ left as they were)"
 
+# The same spec reached by other routes: a link to it, OUT through a linked folder, ".." in the
+# spec's path, a relative spec with an absolute OUT. Where the file really is decides; each is
+# refused with the paths as given, and the spec and the folder are left as they were.
+ln -s "$out/victim/victim.lua" "$WORK/linked_victim.lua"
+ln -s "$out" "$WORK/spec_inside_link"
+for route in link out_link dotdot relative; do
+    case $route in
+        link) out_given=$out; spec_given=$WORK/linked_victim.lua ;;
+        out_link) out_given=$WORK/spec_inside_link; spec_given=$out/victim/victim.lua ;;
+        dotdot) out_given=$out; spec_given=$WORK/subfolder/../spec_inside/victim/victim.lua ;;
+        relative) out_given=$out; spec_given=$(realpath --relative-to=. "$out/victim/victim.lua") ;;
+    esac
+    gen --out "$out_given" "$spec_given"
+    expect_clean_failure "spec_inside_output_$route"
+    expect_stderr "spec_inside_output_$route" "$spec_given: the spec file is inside $out_given/victim/, which generating replaces whole; copy it elsewhere or choose another OUT (e.g. OUT=out/deploy)"
+    diff -r "$WORK/spec_inside_before" "$out" > /dev/null 2>&1 \
+        || problem "spec_inside_output_$route" out "OUT/victim/ (with the spec in it) changed"
+    result "spec_inside_output_$route" "(refused, the spec and OUT/victim/ left as they were)"
+done
+
 # Concurrent runs into one OUT, two different outputs of the same name: every run succeeds, the
 # folder is one run's output whole (last writer wins), and no run's staging folder is left.
 out=$WORK/concurrent
