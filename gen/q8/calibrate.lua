@@ -18,12 +18,22 @@ local function fail(display, line, problem)
 end
 
 -- Fields of one line: commas, or runs of blanks where the file's first data line has no comma.
+-- An empty comma-separated field (blanks around a field are not part of it) is an error, as in
+-- make train's reader, on any line: nil and the column it starts at.
 local function split(text, commas)
   local fields = {}
   if commas then
-    for field in (text .. ","):gmatch("([^,]*),") do
-      fields[#fields + 1] = field:match("^[ \t]*(.-)[ \t]*$")
-    end
+    local at = 1
+    repeat
+      local comma = text:find(",", at, true)
+      local start = at + #text:match("^[ \t]*", at)
+      local field = text:sub(start, comma and comma - 1 or #text):match("^(.-)[ \t]*$")
+      if field == "" then
+        return nil, start
+      end
+      fields[#fields + 1] = field
+      at = comma and comma + 1
+    until not comma
   else
     for field in text:gmatch("[^ \t]+") do
       fields[#fields + 1] = field
@@ -38,6 +48,23 @@ local function decimal(field)
     return nil
   end
   return tonumber(field)
+end
+
+-- "inf" or "nan" where strtod reads the whole field as an infinity or a NaN, else nil.
+local function special(field)
+  local bare = field:lower():gsub("^[+-]", "")
+  if bare == "inf" or bare == "infinity" then
+    return "inf"
+  elseif bare == "nan" or bare:match("^nan%([%w_]*%)$") then
+    return "nan"
+  end
+  return nil
+end
+
+-- Whether make train's reader takes the field for a number (an infinity or a NaN is one there,
+-- refused later as a value): what decides whether a first line is a header.
+local function numeric(field)
+  return decimal(field) ~= nil or special(field) ~= nil
 end
 
 -- A non-negative integer field, as scikit-learn's header counts are: its value, or nil.
@@ -77,13 +104,15 @@ function M.read(path, display, inputs)
       if commas == nil then
         commas = line:find(",", 1, true) ~= nil
       end
-      local fields = split(line, commas)
+      local fields, empty_at = split(line, commas)
+      if not fields then
+        fail(display, string.format("%d:%d", line_number, empty_at), "empty field")
+      end
       local first = columns == nil and #rows == 0
-      local header = first and decimal(fields[1]) == nil
-        and not fields[1]:lower():match("^[+-]?nan") and not fields[1]:lower():match("^[+-]?inf")
+      local header = first and not numeric(fields[1])
       if first and not header and #fields >= 3 and count(fields[1]) and count(fields[2]) then
         for c = 3, #fields do
-          if decimal(fields[c]) == nil then
+          if not numeric(fields[c]) then
             header, header_samples, header_features, header_line = true, count(fields[1]),
               count(fields[2]), line_number
             break
@@ -106,10 +135,9 @@ function M.read(path, display, inputs)
         for c = 1, inputs do
           local value = decimal(fields[c])
           if value == nil then
-            local lower = fields[c]:lower()
-            if lower:match("^[+-]?nan") then
+            if special(fields[c]) == "nan" then
               fail(display, line_number, string.format("column %d is NaN (calibration values must be finite)", c))
-            elseif lower:match("^[+-]?inf") then
+            elseif special(fields[c]) == "inf" then
               fail(display, line_number, string.format("column %d is infinite (calibration values must be finite)", c))
             end
             fail(display, line_number, string.format("column %d: '%s' is not a number", c,
