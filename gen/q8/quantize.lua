@@ -91,7 +91,7 @@ local function quantize_channels(ql, weights, biases, spec_file)
   local s_in, s_out = ql.input.scale, ql.pre.scale
   ql.weights, ql.bias, ql.multiplier, ql.shift = {}, {}, {}, {}
   for c = 1, #weights do
-    local s_w = scheme.weight_scale(weights[c])
+    local s_w = scheme.channel_scale(weights[c], biases[c], s_in)
     local q = {}
     for k, w in ipairs(weights[c]) do
       q[k] = scheme.quantize_weight(w, s_w)

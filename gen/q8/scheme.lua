@@ -74,6 +74,26 @@ function M.quantize_weight(w, scale)
   return M.clamp(M.round_integer(w / scale), -127, 127)
 end
 
+-- An output channel's weight scale: weight_scale's, unless the channel's int32 accumulator
+-- qb + sum qw (qx - z_in) (|qx - z_in| <= 255) could then leave int32. That happens where the
+-- bias is large against s_in s_w: weights near zero beside an ordinary bias (the dead units weight
+-- decay leaves) or a tiny input scale. There, as TFLite's converter widens a weight scale for its
+-- bias, the scale grows until the bias and the weights' share of the accumulator add up to 2^30:
+-- the channel keeps fewer weight levels (its weights are negligible) instead of being refused.
+function M.channel_scale(weights, bias, s_in)
+  local s_w = M.weight_scale(weights)
+  local reach = math.abs(M.round(bias / (s_in * s_w)))
+  local magnitudes = 0.0
+  for _, w in ipairs(weights) do
+    reach = reach + 255 * math.abs(M.quantize_weight(w, s_w))
+    magnitudes = magnitudes + math.abs(w)
+  end
+  if reach <= M.INT32_MAX then
+    return s_w
+  end
+  return math.max(s_w, (math.abs(bias) / s_in + 255 * magnitudes) / 2 ^ 30)
+end
+
 -- TFLite's QuantizeMultiplier: M = q 2^(shift - 31) with q in [2^30, 2^31). Returns q, shift, or
 -- nil where M needs a shift above 30 (a generation error the caller names).
 function M.quantize_multiplier(multiplier)

@@ -48,6 +48,20 @@ equal(scheme.weight_scale({ 0, 0 }), 1, "weight_scale of zeros")
 equal(scheme.quantize_weight(-1.27, 0.01), -127, "quantize_weight(-1.27)")
 equal(scheme.quantize_weight(0.005, 0.01), 1, "quantize_weight tie")
 
+-- a channel's scale: max |W| / 127 while qb + 255 sum |qW| fits int32; past that, widened so that
+-- |b| / s_in + 255 sum |W| is 2^30 in scale units (values worked by hand, not by the function)
+equal(scheme.channel_scale({ 0.5, -1.27, 0.3 }, 0.25, 0.02), 1.27 / 127, "channel_scale of an ordinary channel")
+-- weights 1e-9 and -3e-10 beside a bias of 0.007 with s_in 0.01: at 1e-9 / 127 the bias alone is
+-- 0.007 / (0.01 * 7.87e-12) = 8.9e10 > 2^31
+equal(scheme.channel_scale({ 1e-9, -3e-10 }, 0.007, 0.01), (0.007 / 0.01 + 255 * (1e-9 + 3e-10)) / 2 ^ 30,
+  "channel_scale widened for its bias")
+-- a channel of zeros has scale 1; with s_in 1e-12 a bias of 1 is 1e12 there
+equal(scheme.channel_scale({ 0, 0 }, 1.0, 1e-12), (1.0 / 1e-12 + 255 * 0.0) / 2 ^ 30, "channel_scale of zeros widened")
+-- qb = 2147447399 fits int32 but qb + 255 * 254 does not (bad_input.sh's tiny_reach)
+local s_in = 1.50807e-5 / 255
+equal(math.abs(scheme.round(1 / (s_in * (1 / 127)))) <= scheme.INT32_MAX, true, "tiny_reach's bias fits alone")
+equal(scheme.channel_scale({ 1, 1 }, 1.0, s_in), (1 / s_in + 255 * 2.0) / 2 ^ 30, "channel_scale widened for its reach")
+
 -- QuantizeMultiplier: M = q 2^(shift - 31)
 local function qm(m)
   local q, shift = scheme.quantize_multiplier(m)

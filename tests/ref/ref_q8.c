@@ -515,6 +515,15 @@ static int quantize_step(step *s, const double *W, const double *b, double s_in,
         for (int k = 0; k < s->taps; k++)
             largest = fmax(largest, fabs(Wc[k]));
         double s_w = largest == 0 ? 1.0 : largest / 127;
+        /* a channel whose int32 accumulator qb + sum qW (qx - z) could leave int32 at that scale
+         * (a bias large against s_in s_w) gets a wider one: the bias and 255 sum |W| share 2^30 */
+        double reach = fabs(ref_q8_round(b[c] / (s_in * s_w))), magnitudes = 0;
+        for (int k = 0; k < s->taps; k++) {
+            reach += 255 * abs(clamp_double(ref_q8_round(Wc[k] / s_w), -127, 127));
+            magnitudes += fabs(Wc[k]);
+        }
+        if (reach > 2147483647.0)
+            s_w = fmax(s_w, (fabs(b[c]) / s_in + 255 * magnitudes) / 1073741824.0);
         for (int k = 0; k < s->taps; k++)
             s->qW[(size_t)c * (size_t)s->taps + (size_t)k] =
                 (int8_t)clamp_double(ref_q8_round(Wc[k] / s_w), -127, 127);
