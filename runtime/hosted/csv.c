@@ -176,15 +176,19 @@ static int split_line(reader *r, size_t len, errbuf *e)
     return r->comma ? split_commas(r, len, e) : split_blanks(r, len, e);
 }
 
-/* Parse field s as a number: 1 if it is one (finite or not), 0 if it is not a number at all. */
+/* Parse field s as a number: 1 if it is one (finite or not), 0 if it is not a number at all.
+ * Decimal only: strtod's hexadecimal form ("0x10") is not a number here, as for the generator's
+ * calibration reader. */
 static int parse_number(reader *r, span s, double *value)
 {
     char *text = r->buf + s.start;
     char saved = text[s.len]; /* inside the buffer: a field ends at most at the line's NUL */
     char *end;
     text[s.len] = '\0';
+    const char *digits = text + (text[0] == '+' || text[0] == '-');
+    const int hexadecimal = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
     *value = strtod(text, &end);
-    int ok = end != text && *end == '\0';
+    int ok = end != text && *end == '\0' && !hexadecimal;
     text[s.len] = saved;
     return ok;
 }
