@@ -2,26 +2,16 @@
 -- each layer's units, activation and alpha, and dtype. Batch, loss, optimizer, init and unroll are
 -- left out, so weights trained at one batch size load into a build at another.
 local emit = require("emit")
+local host = require("gradc.host")
 
 local M = {}
 
-M.FNV_OFFSET = 0xcbf29ce484222325
-local FNV_PRIME = 0x100000001b3
+local FNV_OFFSET = 0xcbf29ce484222325
 
--- the same function in C, for a weights file's checksum (64 MiB at the parameter limit); plain
--- lua5.4 (the tests' scripts) has no host
-local has_host, host = pcall(require, "gradc.host")
-
--- FNV-1a 64 of `text`, continuing from `hash` (Lua integers wrap like uint64_t).
-function M.fnv1a64(text, hash)
-  hash = hash or M.FNV_OFFSET
-  if has_host then
-    return host.fnv1a64(text, hash)
-  end
-  for i = 1, #text do
-    hash = (hash ~ text:byte(i)) * FNV_PRIME
-  end
-  return hash
+-- FNV-1a 64 of `text` (a Lua integer holding the uint64_t bits). The host computes it in C: a
+-- weights file's checksum covers up to 64 MiB, too many bytes for a Lua loop.
+function M.fnv1a64(text)
+  return host.fnv1a64(text, FNV_OFFSET)
 end
 
 local shape = require("ops.shape")

@@ -380,15 +380,6 @@ static int host_remove_tree(lua_State *L)
     return 2;
 }
 
-/* Whether `text` reads back as exactly `value`: through strtof when as_float (as a C compiler reads
- * a literal with an f suffix: one rounding, decimal to float), else through strtod. */
-static int reads_back(const char *text, double value, int as_float)
-{
-    if (as_float)
-        return strtof(text, NULL) == (float)value;
-    return strtod(text, NULL) == value;
-}
-
 /* host.realpath(path) -> absolute path with no symbolic link, "." or ".." | nil, message: where
  * `path` really is (it must exist). */
 static int host_realpath(lua_State *L)
@@ -403,6 +394,15 @@ static int host_realpath(lua_State *L)
     lua_pushstring(L, resolved);
     free(resolved);
     return 1;
+}
+
+/* Whether `text` reads back as exactly `value`: through strtof when as_float (as a C compiler reads
+ * a literal with an f suffix: one rounding, decimal to float), else through strtod. */
+static int reads_back(const char *text, double value, int as_float)
+{
+    if (as_float)
+        return strtof(text, NULL) == (float)value;
+    return strtod(text, NULL) == value;
 }
 
 /* host.shortest(value, as_float) -> text: the "%.<digits>g" text of a finite `value` with the
@@ -462,13 +462,13 @@ static int host_as_float(lua_State *L)
     return 1;
 }
 
-/* host.fnv1a64(text [, hash]) -> hash: FNV-1a 64 of the bytes of `text`, continuing from `hash`
- * (default the FNV offset basis); Lua integers carry the uint64_t bits. */
+/* host.fnv1a64(text, hash) -> hash: FNV-1a 64 of the bytes of `text`, starting from `hash` (the
+ * caller's offset basis); Lua integers carry the uint64_t bits. */
 static int host_fnv1a64(lua_State *L)
 {
     size_t length;
     const unsigned char *bytes = (const unsigned char *)luaL_checklstring(L, 1, &length);
-    uint64_t hash = (uint64_t)luaL_optinteger(L, 2, (lua_Integer)UINT64_C(0xcbf29ce484222325));
+    uint64_t hash = (uint64_t)luaL_checkinteger(L, 2);
     for (size_t i = 0; i < length; i++)
         hash = (hash ^ bytes[i]) * UINT64_C(0x100000001b3);
     lua_pushinteger(L, (lua_Integer)hash);

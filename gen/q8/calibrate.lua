@@ -135,9 +135,10 @@ function M.read(path, display, inputs)
         for c = 1, inputs do
           local value = decimal(fields[c])
           if value == nil then
-            if special(fields[c]) == "nan" then
+            local kind = special(fields[c])
+            if kind == "nan" then
               fail(display, line_number, string.format("column %d is NaN (calibration values must be finite)", c))
-            elseif special(fields[c]) == "inf" then
+            elseif kind == "inf" then
               fail(display, line_number, string.format("column %d is infinite (calibration values must be finite)", c))
             end
             fail(display, line_number, string.format("column %d: '%s' is not a number", c,
