@@ -303,7 +303,7 @@ local function check_input(ck, value)
   end
   local result = shape.spatial(sizes[1], { table.unpack(sizes, 2) })
   if shape.features(result) > M.MAX_UNITS then
-    ck:fail("input", "has " .. shape.features(result) .. " features", "at most " .. M.MAX_UNITS)
+    ck:fail("input", string.format("has %.0f features", shape.features(result)), "at most " .. M.MAX_UNITS)
   end
   return result
 end
@@ -322,7 +322,7 @@ local function check_layers(ck, value, input, batch)
   if count > M.MAX_LAYERS then
     ck:fail("layers", "has " .. count .. " layers", "at most " .. M.MAX_LAYERS)
   end
-  local layers, in_shape, computes = {}, input, false
+  local layers, in_shape, computes, activations = {}, input, false, 0
   for l = 1, count do
     local path = "layers[" .. l .. "]"
     local raw = ck:table(value[l], path, "a table { units = n, activation = \"...\" }")
@@ -334,6 +334,13 @@ local function check_layers(ck, value, input, batch)
     layer.kind = kind
     layers[l] = layer
     in_shape = layer.out_shape
+    -- Checked layer by layer, before the next layer computes its sizes from this output: a conv
+    -- with 2^24 filters over 2^24 positions must not reach a dense layer's parameter count.
+    activations = activations + 2 * shape.features(in_shape) * batch
+    if activations > M.MAX_CACHE_REALS then
+      ck:fail("batch", string.format("the activations of one batch need %.0f reals", activations),
+        "at most " .. M.MAX_CACHE_REALS .. ": a smaller batch or narrower layers")
+    end
     computes = computes or kind ~= "flatten"
   end
   if not computes then
@@ -412,14 +419,6 @@ local function check_sizes(ck, model)
         end
       end
     end
-  end
-  local activations = 0
-  for _, layer in ipairs(model.layers) do
-    activations = activations + 2 * shape.features(layer.out_shape) * model.batch
-  end
-  if activations > M.MAX_CACHE_REALS then
-    ck:fail("batch", "the activations of one batch need " .. activations .. " reals",
-      "at most " .. M.MAX_CACHE_REALS .. ": a smaller batch or narrower layers")
   end
   model.param_count = params
 end

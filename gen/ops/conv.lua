@@ -17,17 +17,18 @@ local M = {}
 M.FIELDS = { "type", "filters", "kernel", "stride", "padding", "dilation", "groups", "bias",
   "activation", "alpha" }
 
--- An integer, or for 2-D also { h, w }: returns { h, w } (1-D: { 1, n }).
-local function pair(ck, value, path, low, rank)
+-- An integer in [low, high], or for 2-D also a pair { h, w } of them: returns { h, w } (1-D:
+-- { 1, n }). The pool layers share it.
+function M.pair(ck, value, path, low, rank, high)
   if rank == 2 and type(value) == "table" then
     for key in next, value do
       if key ~= 1 and key ~= 2 then
         ck:fail(path, "must be an integer or a pair { h, w }", "an integer >= " .. low .. " or { h, w }")
       end
     end
-    return { ck:integer(value[1], path .. "[1]", low), ck:integer(value[2], path .. "[2]", low) }
+    return { ck:integer(value[1], path .. "[1]", low, high), ck:integer(value[2], path .. "[2]", low, high) }
   end
-  local n = ck:integer(value, path, low)
+  local n = ck:integer(value, path, low, high)
   return rank == 2 and { n, n } or { 1, n }
 end
 
@@ -52,13 +53,17 @@ function M.validate(ck, raw, ctx)
   end
   local channels = input.channels
   local layer = { kind = kind, rank = rank }
-  layer.filters = ck:integer(ck:required(raw, "filters", path .. ".filters", "an integer >= 1"), path .. ".filters", 1)
-  layer.kernel = pair(ck, ck:required(raw, "kernel", path .. ".kernel",
-    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", 1, rank)
+  -- Every size is at most max_units (2^24): then the generated coordinate arithmetic,
+  -- o * stride + t * dilation - padding, stays within n + padding and fits an int.
+  local high = ctx.max_units
+  layer.filters = ck:integer(ck:required(raw, "filters", path .. ".filters", "an integer >= 1"), path .. ".filters",
+    1, high)
+  layer.kernel = M.pair(ck, ck:required(raw, "kernel", path .. ".kernel",
+    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", 1, rank, high)
   local stride = rawget(raw, "stride")
-  layer.stride = stride == nil and { 1, 1 } or pair(ck, stride, path .. ".stride", 1, rank)
+  layer.stride = stride == nil and { 1, 1 } or M.pair(ck, stride, path .. ".stride", 1, rank, high)
   local dilation = rawget(raw, "dilation")
-  layer.dilation = dilation == nil and { 1, 1 } or pair(ck, dilation, path .. ".dilation", 1, rank)
+  layer.dilation = dilation == nil and { 1, 1 } or M.pair(ck, dilation, path .. ".dilation", 1, rank, high)
   local groups = rawget(raw, "groups")
   layer.groups = groups == nil and 1 or ck:integer(groups, path .. ".groups", 1)
   if channels % layer.groups ~= 0 or layer.filters % layer.groups ~= 0 then
@@ -86,7 +91,7 @@ function M.validate(ck, raw, ctx)
     if type(padding) == "string" then
       ck:fail(path .. ".padding", "unknown padding \"" .. padding .. "\"", "\"same\", \"valid\" or a number")
     end
-    local p = pair(ck, padding, path .. ".padding", 0, rank)
+    local p = M.pair(ck, padding, path .. ".padding", 0, rank, high)
     -- pair's height for 1-D is the 1 of a kernel or stride; a signal has no height to pad
     layer.pad = { rank == 2 and { p[1], p[1] } or { 0, 0 }, { p[2], p[2] } }
   end
@@ -110,7 +115,7 @@ function M.validate(ck, raw, ctx)
   out[1] = out[1] or 1
   layer.in_shape = input
   layer.out_shape = shape.spatial(layer.filters, rank == 1 and { out[2] } or { out[1], out[2] })
-  layer.params = layer.filters * (channels // layer.groups) * layer.kernel[1] * layer.kernel[2]
+  layer.params = shape.product(layer.filters, channels // layer.groups, layer.kernel[1], layer.kernel[2])
     + (layer.bias and layer.filters or 0)
   return layer
 end

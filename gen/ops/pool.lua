@@ -10,19 +10,6 @@ local M = {}
 
 local FIELDS = { "type", "kernel", "stride" }
 
-local function pair(ck, value, path, rank)
-  if rank == 2 and type(value) == "table" then
-    for key in next, value do
-      if key ~= 1 and key ~= 2 then
-        ck:fail(path, "must be an integer or a pair { h, w }", "an integer >= 1 or { h, w }")
-      end
-    end
-    return { ck:integer(value[1], path .. "[1]", 1), ck:integer(value[2], path .. "[2]", 1) }
-  end
-  local n = ck:integer(value, path, 1)
-  return rank == 2 and { n, n } or { 1, n }
-end
-
 function M.validate(ck, raw, ctx)
   local kind, path, input = ctx.kind, ctx.path, ctx.in_shape
   if kind == "global_avgpool" then
@@ -44,11 +31,11 @@ function M.validate(ck, raw, ctx)
   end
   local layer = { kind = kind, rank = rank, op = kind:match("^max") and "max" or "avg",
     activation = "linear", params = 0, in_shape = input }
-  layer.window = pair(ck, ck:required(raw, "kernel", path .. ".kernel",
-    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", rank)
+  layer.window = conv.pair(ck, ck:required(raw, "kernel", path .. ".kernel",
+    rank == 2 and "an integer >= 1 or { h, w }" or "an integer >= 1"), path .. ".kernel", 1, rank, ctx.max_units)
   local stride = rawget(raw, "stride")
   layer.stride = stride == nil and { layer.window[1], layer.window[2] }
-    or pair(ck, stride, path .. ".stride", rank)
+    or conv.pair(ck, stride, path .. ".stride", 1, rank, ctx.max_units)
   local _, height, width = shape.as_image(input)
   local size, out = { height, width }, {}
   for d = rank == 2 and 1 or 2, 2 do

@@ -15,18 +15,32 @@ function M.is_spatial(shape)
   return shape.dims ~= nil
 end
 
+-- The product of sizes: an exact integer while it stays within 2^53, else the float product. A
+-- spec may give sizes such as 2^24 cubed: 64-bit integers would wrap around (to 0, or to a small
+-- count that passes every limit), the float stays too large for all of them.
+local EXACT = 1 << 53
+
+function M.product(...)
+  local exact, approximate = 1, 1.0
+  for i = 1, select("#", ...) do
+    local factor = select(i, ...)
+    approximate = approximate * factor
+    exact = exact * factor
+  end
+  if approximate > EXACT then
+    return approximate
+  end
+  return exact
+end
+
 -- Positions per channel (1 for a flat shape).
 function M.positions(shape)
-  local count = 1
-  for _, d in ipairs(shape.dims or {}) do
-    count = count * d
-  end
-  return count
+  return M.product(table.unpack(shape.dims or {}))
 end
 
 function M.features(shape)
   if shape.dims then
-    return shape.channels * M.positions(shape)
+    return M.product(shape.channels, M.positions(shape))
   end
   return shape.features
 end
