@@ -6,6 +6,10 @@ SPEC ?= specs/xor.lua
 OUT ?= out
 CC ?= cc
 
+# A value as one shell word, whatever it holds (spaces, quotes, backticks, ';'): single-quoted, each
+# ' written as '\''. Paths given on the command line reach recipes only through it.
+quote = '$(subst ','\'',$(1))'
+
 GRADC := gen/build/gradc
 GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
 # The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;
@@ -65,28 +69,28 @@ $(GRADC): gen/main.c gen/host.c gen/host.h | deps-gen
 		$(LUA_LIBDIR)/liblua5.4-filesystem.a $(LUA_LIBDIR)/liblua5.4.a -lm -ldl
 
 gen: $(GRADC)
-	$(GRADC) --out "$(OUT)" $(if $(WEIGHTS),--weights "$(WEIGHTS)") $(if $(QUANT),--quant "$(QUANT)") \
-	    $(if $(CALIB),--calib "$(CALIB)") "$(SPEC)"
+	$(GRADC) --out $(call quote,$(OUT)) $(if $(WEIGHTS),--weights $(call quote,$(WEIGHTS))) $(if $(QUANT),--quant $(call quote,$(QUANT))) \
+	    $(if $(CALIB),--calib $(call quote,$(CALIB))) $(call quote,$(SPEC))
 
 # SPEC must be given: its default (specs/xor.lua) is an example this would overwrite. Debian's
 # interpreter, since the python3 first on PATH may lack the onnx module.
 import: $(GRADC) | deps-import
-	@if [ -z "$(ONNX)" ] || [ "$(origin SPEC)" = file ] || [ -z "$(WEIGHTS)" ]; then \
+	@if [ -z $(call quote,$(ONNX)) ] || [ "$(origin SPEC)" = file ] || [ -z $(call quote,$(WEIGHTS)) ]; then \
 	    echo "make import: give ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin (the files to read and write)" >&2; \
 	    exit 2; \
 	fi
-	@/usr/bin/python3 gen/tools/onnx2gradc.py --gradc "$(GRADC)" --spec "$(SPEC)" --weights "$(WEIGHTS)" \
-	    $(if $(NAME),--name "$(NAME)") $(if $(BATCH),--batch "$(BATCH)") "$(ONNX)"
+	@/usr/bin/python3 gen/tools/onnx2gradc.py --gradc "$(GRADC)" --spec $(call quote,$(SPEC)) --weights $(call quote,$(WEIGHTS)) \
+	    $(if $(NAME),--name $(call quote,$(NAME))) $(if $(BATCH),--batch $(call quote,$(BATCH))) $(call quote,$(ONNX))
 
 # The generated <name>.dot rendered to OUT/<name>/<name>.svg (needs Graphviz: Debian graphviz).
 # Separate from gen, so that gen writes exactly what the generator writes.
 diagram: gen
 	@command -v dot > /dev/null || { echo "gradc: the diagram needs Graphviz: apt-get install graphviz"; exit 1; }
-	@name=$$($(GRADC) --name "$(SPEC)") && dot -Tsvg "$(OUT)/$$name/$$name.dot" -o "$(OUT)/$$name/$$name.svg" \
-	    && echo "gradc: drew $(OUT)/$$name/$$name.svg"
+	@name=$$($(GRADC) --name $(call quote,$(SPEC))) && dot -Tsvg $(call quote,$(OUT))/"$$name/$$name.dot" -o $(call quote,$(OUT))/"$$name/$$name.svg" \
+	    && echo "gradc: drew "$(call quote,$(OUT))"/$$name/$$name.svg"
 
 check: $(GRADC)
-	$(GRADC) --check "$(SPEC)"
+	$(GRADC) --check $(call quote,$(SPEC))
 
 # make install: the binary finds its files at ../share/gradc from its own place (gen/host.c), and
 # the CMake package finds the binary from its own place, so the installed tree can be moved or
@@ -102,28 +106,28 @@ INSTALL_SHARE = $(DESTDIR)$(PREFIX)/share/gradc
 INSTALL_CMAKE = $(DESTDIR)$(PREFIX)/lib/cmake/gradc
 
 install: $(GRADC)
-	@test -n "$(PREFIX)" || { echo "make install: PREFIX is empty (give PREFIX=/usr/local, say)" >&2; exit 1; }
+	@test -n $(call quote,$(PREFIX)) || { echo "make install: PREFIX is empty (give PREFIX=/usr/local, say)" >&2; exit 1; }
 	@test -n "$(GRADC_VERSION)" || { echo "make install: no version in gen/version.lua" >&2; exit 1; }
-	rm -rf "$(INSTALL_SHARE)"
-	install -d "$(INSTALL_BIN)" "$(INSTALL_SHARE)/templates" "$(INSTALL_SHARE)/runtime" "$(INSTALL_CMAKE)"
-	install -m 755 $(GRADC) "$(INSTALL_BIN)/gradc"
-	share=$$(cd "$(INSTALL_SHARE)" && pwd) && cd gen && find . -name '*.lua' -type f | sort | \
+	rm -rf $(call quote,$(INSTALL_SHARE))
+	install -d $(call quote,$(INSTALL_BIN)) $(call quote,$(INSTALL_SHARE)/templates) $(call quote,$(INSTALL_SHARE)/runtime) $(call quote,$(INSTALL_CMAKE))
+	install -m 755 $(GRADC) $(call quote,$(INSTALL_BIN)/gradc)
+	share=$$(cd $(call quote,$(INSTALL_SHARE)) && pwd) && cd gen && find . -name '*.lua' -type f | sort | \
 	    while read -r module; do install -D -m 644 "$$module" "$$share/gen/$$module" || exit 1; done
-	install -m 644 templates/*.in "$(INSTALL_SHARE)/templates"
-	install -m 644 runtime/gradc_rt.h "$(INSTALL_SHARE)/runtime"
-	cd "$(INSTALL_SHARE)" && find . -type f ! -name manifest.txt -print0 | LC_ALL=C sort -z | \
+	install -m 644 templates/*.in $(call quote,$(INSTALL_SHARE)/templates)
+	install -m 644 runtime/gradc_rt.h $(call quote,$(INSTALL_SHARE)/runtime)
+	cd $(call quote,$(INSTALL_SHARE)) && find . -type f ! -name manifest.txt -print0 | LC_ALL=C sort -z | \
 	    xargs -0 sha256sum > manifest.txt
-	install -m 644 templates/cmake/gradcConfig.cmake.in "$(INSTALL_CMAKE)/gradcConfig.cmake"
+	install -m 644 templates/cmake/gradcConfig.cmake.in $(call quote,$(INSTALL_CMAKE)/gradcConfig.cmake)
 	sed -e 's/@GRADC_VERSION@/$(GRADC_VERSION)/g' \
 	    -e 's/@GRADC_VERSION_MAJOR@/$(word 1,$(subst ., ,$(GRADC_VERSION)))/g' \
 	    -e 's/@GRADC_VERSION_MINOR@/$(word 2,$(subst ., ,$(GRADC_VERSION)))/g' \
-	    templates/cmake/gradcConfigVersion.cmake.in > "$(INSTALL_CMAKE)/gradcConfigVersion.cmake"
-	@echo "gradc: installed gradc $(GRADC_VERSION) in $(DESTDIR)$(PREFIX)"
+	    templates/cmake/gradcConfigVersion.cmake.in > $(call quote,$(INSTALL_CMAKE)/gradcConfigVersion.cmake)
+	@echo "gradc: installed gradc $(GRADC_VERSION) in "$(call quote,$(DESTDIR)$(PREFIX))
 
 uninstall:
-	@test -n "$(PREFIX)" || { echo "make uninstall: PREFIX is empty" >&2; exit 1; }
-	rm -f "$(INSTALL_BIN)/gradc"
-	rm -rf "$(INSTALL_SHARE)" "$(INSTALL_CMAKE)"
+	@test -n $(call quote,$(PREFIX)) || { echo "make uninstall: PREFIX is empty" >&2; exit 1; }
+	rm -f $(call quote,$(INSTALL_BIN)/gradc)
+	rm -rf $(call quote,$(INSTALL_SHARE)) $(call quote,$(INSTALL_CMAKE))
 
 include tests/checks.mk
 include tests/cli.mk

@@ -57,7 +57,7 @@ deps-cross:
 	@sh gen/deps.sh $(CROSS_PACKAGES)
 
 cross: $(GRADC)
-	@$(CROSS_RUN) "$(SPEC)" "$(WEIGHTS)" "$(CALIB)"
+	@$(CROSS_RUN) $(call quote,$(SPEC)) $(call quote,$(WEIGHTS)) $(call quote,$(CALIB))
 
 check-cross: $(GRADC)
 	@if [ -n "$(CROSS_MISSING)" ]; then \

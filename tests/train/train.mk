@@ -33,8 +33,8 @@ TRAIN_PACKAGES := gnuplot-nox lua5.4 python3-torch python3-numpy
 train: $(GRADC)
 	@$(if $(filter file,$(origin SPEC)),echo "make train: SPEC=net.lua is required" >&2; exit 1;) \
 	sh templates/train/train.sh --gradc "$(GRADC)" --cc "$(CC)" --cflags "$(TRAIN_CFLAGS)" \
-	    --build "$(TRAIN_BUILD)" --spec "$(SPEC)" --data "$(DATA)" --targets "$(TARGETS)" \
-	    --epochs "$(EPOCHS)" --out "$(OUT)" -- $(if $(PATIENCE),--patience "$(PATIENCE)") \
+	    --build "$(TRAIN_BUILD)" --spec $(call quote,$(SPEC)) --data $(call quote,$(DATA)) --targets $(call quote,$(TARGETS)) \
+	    --epochs $(call quote,$(EPOCHS)) --out $(call quote,$(OUT)) -- $(if $(PATIENCE),--patience $(call quote,$(PATIENCE))) \
 	    $(if $(PROGRESS),--progress) $(TRAIN_ARGS)
 
 deps-train:
