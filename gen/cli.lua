@@ -29,10 +29,10 @@ function M.parse(args)
   while i <= #args do
     local arg = args[i]
     if arg == "--out" or arg == "-o" then
-      options.out = option_value(args, i, "gradc: --out needs a folder\n" .. M.USAGE)
+      options.out = option_value(args, i, "gradc: --out needs a folder (see gradc --help)")
       i = i + 1
     elseif arg == "--weights" or arg == "-w" then
-      options.weights = option_value(args, i, "gradc: --weights needs a weights file\n" .. M.USAGE)
+      options.weights = option_value(args, i, "gradc: --weights needs a weights file (see gradc --help)")
       i = i + 1
     elseif arg == "--quant" then
       options.quant = option_value(args, i, "gradc: --quant needs a scheme (int8)")
@@ -49,7 +49,9 @@ function M.parse(args)
     elseif arg == "--help" or arg == "-h" then
       options.help = true
     elseif arg:sub(1, 1) == "-" and arg ~= "-" then
-      errors.raise("gradc: unknown option " .. arg .. "\n" .. M.USAGE)
+      errors.raise("gradc: unknown option " .. arg, M.USAGE)
+    elseif arg == "" then
+      errors.raise("gradc: the spec path is empty (expected a spec file such as net.lua)")
     elseif options.spec then
       errors.raise("gradc: only one spec at a time (got " .. options.spec .. " and " .. arg .. ")")
     else
@@ -58,7 +60,7 @@ function M.parse(args)
     i = i + 1
   end
   if not options.spec and not options.help and not options.version then
-    errors.raise("gradc: no spec given\n" .. M.USAGE)
+    errors.raise("gradc: no spec given", M.USAGE)
   end
   if options.quant and options.quant ~= "int8" then
     errors.raise("gradc: --quant: unknown scheme '" .. errors.spec_text(options.quant) .. "' (expected int8)")

@@ -6,9 +6,17 @@ local user_error = {}
 user_error.__index = user_error
 user_error.__tostring = function(e) return e.message end
 
--- Raise a user error whose whole text is `message`.
-function M.raise(message)
-  error(setmetatable({ message = message }, user_error), 0)
+-- Raise a user error: `message`, escaped (M.escape) here once for every message, since a file name
+-- given on the command line with a newline or a terminal escape in it must neither split the
+-- one-line message nor reach the terminal raw (text escaped before stays as it is: escaping
+-- leaves backslashes alone); then `usage`, the generator's own help text, if given, on the lines
+-- after it.
+function M.raise(message, usage)
+  local text = M.escape(message)
+  if usage then
+    text = text .. "\n" .. usage
+  end
+  error(setmetatable({ message = text }, user_error), 0)
 end
 
 -- Raise "FILE: path: problem (expected ...)", the contract's form for a field without a line.

@@ -104,17 +104,22 @@ local function run_limited(chunk, env, stop, display)
   return ok, result
 end
 
+-- The chunk's name inside Lua. Lua shortens a chunk name longer than LUA_IDSIZE (60 bytes) to
+-- ".../tail" in its messages, so the spec's path would not survive in them; this short name is
+-- replaced by the path as given when a message is shown.
+local CHUNK_NAME = "spec"
+
 -- A message that quotes the spec (its own error text, or Lua's about its code) as one bounded,
 -- escaped line: "FILE:LINE: text" or "FILE: text", only the text after the location escaped and
 -- cut (errors.spec_text), so a spec can neither flood nor rewrite the terminal.
 local function spec_message(message, display)
-  local prefix = display .. ":"
+  local prefix = CHUNK_NAME .. ":"
   if message:sub(1, #prefix) ~= prefix then
-    return prefix .. " " .. errors.spec_text(message)
+    return display .. ": " .. errors.spec_text(message)
   end
   local line = message:match("^%d+:", #prefix + 1) or ""
   local text = message:sub(#prefix + #line + 1):gsub("^ ", "", 1)
-  return prefix .. line .. " " .. errors.spec_text(text)
+  return display .. ":" .. line .. " " .. errors.spec_text(text)
 end
 
 -- Load and run the spec at `path`. Returns the value it returned, or nil and a message of the
@@ -127,7 +132,7 @@ function M.run(path, display)
   local stop = {}
   local env = make_environment(stop)
   -- load itself can raise (the parser's C stack overflow on deep nesting), not only return nil
-  local loaded, chunk, syntax_err = pcall(load, text, "@" .. display, "t", env)
+  local loaded, chunk, syntax_err = pcall(load, text, "=" .. CHUNK_NAME, "t", env)
   if not loaded then
     return nil, spec_message(tostring(chunk), display)
   elseif not chunk then

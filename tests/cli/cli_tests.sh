@@ -392,6 +392,45 @@ else
 fi
 result make_gen_anywhere
 
+# make gen passes SPEC and OUT to the shell as single words, whatever characters they hold: quotes,
+# a backtick command and a ';' in the folder names are file names, not shell code.
+odd=$WORK/"it's \"odd\" \`touch pwned_spec\`;x"
+mkdir -p "$odd"
+cp "$ROOT/specs/softmax.lua" "$odd/net.lua"
+odd_out=$WORK/"out 'q' \`touch pwned_out\`"
+if (cd "$WORK" && ${MAKE:-make} -s -C "$ROOT" gen SPEC="$odd/net.lua" OUT="$odd_out" > "$WORK/stdout" 2> "$WORK/stderr"); then
+    diff -r "$WORK/far away/out" "$odd_out" > /dev/null 2>&1 || problem make_gen_quoting out "make gen wrote something else than the generator"
+else
+    problem make_gen_quoting status "make gen failed: '$(shown "$WORK/stderr")'"
+fi
+for pwned in "$WORK/pwned_spec" "$WORK/pwned_out" "$ROOT/pwned_spec" "$ROOT/pwned_out"; do
+    [ ! -e "$pwned" ] || { problem make_gen_quoting shell "a backtick in a path ran: $pwned"; rm -f "$pwned"; }
+done
+result make_gen_quoting
+
+# Lua shortens chunk names over 60 bytes ("...tail"); the message still starts with the path as
+# given, then the line.
+long=$WORK/a_folder_name_long_enough_to_pass_lua_idsize/and_one_more_level
+mkdir -p "$long"
+printf 'local units = 4\nerror("no layers yet")\n' > "$long/net.lua"
+gen --out "$WORK/long_out" "$long/net.lua"
+expect_clean_failure long_spec_path
+expect_stderr long_spec_path "$long/net.lua:2: no layers yet"
+result long_spec_path "(${#long} + 8 characters)"
+
+gen --out "$WORK/empty_out" ""
+expect_clean_failure empty_spec_path
+expect_stderr empty_spec_path "gradc: the spec path is empty (expected a spec file such as net.lua)"
+result empty_spec_path
+
+# A file name with a newline and a terminal escape in it: still one line, the two escaped.
+odd_name=$(printf 'two\nlines\033[31m.lua')
+printf 'error("boom")\n' > "$WORK/$odd_name"
+(cd "$WORK" && "$GRADC" --out "$WORK/odd_name_out" "$odd_name" > "$WORK/stdout" 2> "$WORK/stderr") && gen_status=0 || gen_status=$?
+expect_clean_failure control_characters_in_file_name
+expect_stderr control_characters_in_file_name 'two\nlines\27[31m.lua:1: boom'
+result control_characters_in_file_name
+
 # ---------------------------------------------------------------- OUT blocked by a file
 echo "a file, not a folder" > "$WORK/plain_file"
 cp "$WORK/plain_file" "$WORK/plain_file.orig"
@@ -577,9 +616,10 @@ expect_success check_writes_nothing
 [ -s "$WORK/stdout" ] || problem check_writes_nothing stdout "no summary on stdout"
 result check_writes_nothing
 
-# An option that takes a value, given last (or with an empty value): refused, naming the option
-# and what it takes (the first line; --out and --weights add the usage text below it).
-for missing in "--out|gradc: --out needs a folder" "--weights|gradc: --weights needs a weights file" \
+# An option that takes a value, given last (or with an empty value): refused in one line, naming
+# the option and what it takes.
+for missing in "--out|gradc: --out needs a folder (see gradc --help)" \
+    "--weights|gradc: --weights needs a weights file (see gradc --help)" \
     "--quant|gradc: --quant needs a scheme (int8)" \
     "--calib|gradc: --calib needs a calibration file (CSV)"; do
     option=${missing%%|*}
@@ -592,7 +632,7 @@ for missing in "--out|gradc: --out needs a folder" "--weights|gradc: --weights n
             gen "$option" "" "$WORK/victim.lua"
         fi
         [ "$gen_status" -ge 1 ] && [ "$gen_status" -le 127 ] || problem "$case_id" status "$form: exit status $gen_status, expected a failure"
-        [ "$(head -n 1 "$WORK/stderr")" = "$message" ] || problem "$case_id" stderr "$form: got '$(shown "$WORK/stderr")', expected '$message'"
+        [ "$(cat "$WORK/stderr")" = "$message" ] || problem "$case_id" stderr "$form: got '$(shown "$WORK/stderr")', expected '$message'"
     done
     result "$case_id"
 done
