@@ -26,8 +26,10 @@ function M.read(path, display, plan)
     fail(display, problem == "type" and "weights file is " .. read_err
       or "cannot " .. problem .. " weights file: " .. read_err)
   end
-  if #data < HEADER_BYTES or data:sub(1, 8) ~= MAGIC then
+  if data:sub(1, 8) ~= MAGIC then
     fail(display, "not a gradc weights file (no GRADCWT header)")
+  elseif #data < HEADER_BYTES then
+    fail(display, string.format("truncated: %d bytes, shorter than the %d-byte header", #data, HEADER_BYTES))
   end
   local version, dtype_code, count, hash = string.unpack("<I4I4i8i8", data, 9)
   if version ~= VERSION then

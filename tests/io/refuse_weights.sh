@@ -20,6 +20,7 @@ printf '\377' | dd of="$dir/corrupt.bin" bs=1 seek=40 conv=notrunc 2> /dev/null
 cp "$dir/xor.bin" "$dir/trailing.bin"
 printf 'x' >> "$dir/trailing.bin"
 printf 'not weights at all' > "$dir/garbage.bin"
+head -c 20 "$dir/xor.bin" > "$dir/short_header.bin"
 
 check() {
     file=$1
@@ -44,6 +45,7 @@ check truncated.bin "truncated"
 check corrupt.bin "checksum mismatch"
 check trailing.bin "trailing bytes"
 check garbage.bin "not a gradc weights file"
+check short_header.bin "truncated: 20 bytes, shorter than the 32-byte header"
 check missing.bin "cannot open weights file"
 
 # The input standardization (standardize = true) on one side only: xor.bin for a standardized xor,
