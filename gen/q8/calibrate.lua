@@ -10,8 +10,16 @@ local dense = require("ops.dense")
 
 local M = {}
 
--- A calibration file larger than this is refused before it is read (digits' 1797 rows: 200 KB).
-M.MAX_BYTES = 256 * 1024 * 1024
+-- Calibration wants a representative sample, not a data set: TFLite's converter is usually given
+-- a few hundred rows. Reading a row costs a few microseconds per value and running the float
+-- model on it more, so a file past these bounds is refused as soon as the reader gets there (a bad
+-- row at the end of a huge file must not take minutes and gigabytes to find). The bounds:
+-- MAX_ROWS data rows, and MAX_VALUES values in all (rows x the network's inputs: 32,768 rows of
+-- digits' 64 pixels, 2,730 of a 28 x 28 image); and MAX_BYTES, checked before anything is read
+-- (digits' 1797 rows are 200 KB).
+M.MAX_ROWS = 65536
+M.MAX_VALUES = 1 << 21
+M.MAX_BYTES = 64 * 1024 * 1024
 
 local function fail(display, line, problem)
   errors.raise(string.format("%s:%s %s", display, line and (line .. ":") or "", problem))
@@ -150,6 +158,11 @@ function M.read(path, display, inputs)
           row[c] = value
         end
         rows[#rows + 1] = row
+        if #rows > M.MAX_ROWS or #rows * inputs > M.MAX_VALUES then
+          fail(display, line_number, string.format("more than %d data rows: calibration reads at most "
+            .. "%d rows and %d values (rows x the network's %d inputs); give it a representative "
+            .. "sample of the inputs, a few hundred rows", #rows - 1, M.MAX_ROWS, M.MAX_VALUES, inputs))
+        end
       end
     end
   end

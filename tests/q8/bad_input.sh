@@ -4,8 +4,8 @@
 # earlier OUT/q8_dense/ left exactly as it was); and the cases that are fine (a constant feature,
 # a header line, blank lines) are accepted.
 #   bad_input.sh GRADC DIR   (DIR holds q8_dense.bin, q8_tiny.bin, q8_tiny_tiny.bin,
-#                             q8_tiny_zero.bin, q8_tiny_two.bin, q8_tiny_one.bin and softmax.bin from
-#                             tests/q8/check.sh)
+#                             q8_tiny_zero.bin, q8_tiny_two.bin, q8_tiny_one.bin, softmax.bin,
+#                             digits.bin and specs/digits.lua from tests/q8/check.sh)
 set -eu
 gradc=$1
 dir=$2
@@ -122,6 +122,19 @@ refuse "q8_tiny.lua: tensor X: calibrated range [-1e+308, 1e+308] is too wide: i
 # weight scale widens until the bias and the weights share 2^30, and the model generates
 printf '1.50807e-5,0\n0,0\n' > "$c/tiny_reach.csv"
 accept --weights "$dir/q8_tiny_one.bin" --quant int8 --calib "$c/tiny_reach.csv" tests/q8/specs/q8_tiny.lua
+# Calibration reads at most 65,536 rows and 2^21 values (gen/q8/calibrate.lua): a larger file is
+# refused at the first row past the bound (so a bad row at the end of a huge file is found no later
+# than that); a file exactly at the row bound is fine.
+awk 'BEGIN { for (i = 0; i < 65536; i++) printf "%d,2,3,4,5\n", i % 7 }' > "$c/rows_at_limit.csv"
+accept $w --quant int8 --calib "$c/rows_at_limit.csv" "$spec"
+{ cat "$c/rows_at_limit.csv"; echo "1,2,3,4,5"; } > "$c/rows_past_limit.csv"
+refuse "$c/rows_past_limit.csv:65537: more than 65536 data rows: calibration reads at most 65536 rows and 2097152 values (rows x the network's 5 inputs)" \
+    $w --quant int8 --calib "$c/rows_past_limit.csv" "$spec"
+# digits' 64 inputs: 2^21 values are 32,768 rows
+awk 'BEGIN { for (i = 0; i <= 32768; i++) { for (j = 0; j < 64; j++) printf "%d,", (i + j) % 17; print 0 } }' \
+    > "$c/values_past_limit.csv"
+refuse "$c/values_past_limit.csv:32769: more than 32768 data rows: calibration reads at most 65536 rows and 2097152 values (rows x the network's 64 inputs)" \
+    --weights "$dir/digits.bin" --quant int8 --calib "$c/values_past_limit.csv" "$dir/specs/digits.lua"
 # a calibration file inside the folder the run replaces would be deleted with it
 cp "$dir/q8_dense_calib.csv" "$dir/before/inside.csv"
 cp "$dir/q8_dense_calib.csv" "$out/q8_dense/inside.csv"
