@@ -29,6 +29,11 @@ function M.validate(ck, raw, path, required, ctx)
   if activation == "leaky_relu" then
     alpha = ck:number(alpha == nil and 0.01 or alpha, path .. ".alpha",
       function(a) return a >= 0 and a < 1 end, "a number in [0, 1)")
+    -- -0.0 passes a >= 0; it is taken as 0, the value the architecture text "alpha=0" and the
+    -- generated 0.0 stand for (the sign of a zero slope would only flip the sign of zero outputs)
+    if alpha == 0 then
+      alpha = 0.0
+    end
   end
   return activation, alpha
 end
