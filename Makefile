@@ -44,7 +44,7 @@ help:
 	@echo "make cross-table                 measure the example specs on Cortex-M4F and Cortex-M0 (the README tables)"
 	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
 	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
-	@echo "make q8-table                    int8 against float on the real data sets: accuracy, flash, RAM (the README table)"
+	@echo "make q8-table                    int8 against float on the real data sets: accuracy, flash, RAM (rewrites the README table)"
 	@echo "make bench                       time the four benchmark nets against Eigen, OpenBLAS, LIBXSMM,"
 	@echo "                                 oneDNN, XNNPACK (inference), PyTorch,"
 	@echo "                                 and the two conv nets (make bench-conv) as below"

@@ -65,11 +65,11 @@ function M.parse(args)
   if options.quant and options.quant ~= "int8" then
     errors.raise("gradc: --quant: unknown scheme '" .. errors.spec_text(options.quant) .. "' (expected int8)")
   elseif options.quant and not options.weights then
-    errors.raise("gradc: --quant int8 needs --weights FILE: the trained weights to quantize")
+    errors.raise("gradc: --quant int8 needs --weights FILE (make gen: WEIGHTS=file): the trained weights to quantize")
   elseif options.quant and not options.calib then
-    errors.raise("gradc: --quant int8 needs --calib FILE: the rows that calibrate the int8 ranges")
+    errors.raise("gradc: --quant int8 needs --calib FILE (make gen: CALIB=file.csv): the rows that calibrate the int8 ranges")
   elseif options.calib and not options.quant then
-    errors.raise("gradc: --calib is for an int8 build: give --quant int8 as well")
+    errors.raise("gradc: --calib is for an int8 build: give --quant int8 as well (make gen: QUANT=int8)")
   end
   options.out = options.out:gsub("(.)/+$", "%1")
   return options

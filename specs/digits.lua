@@ -1,5 +1,5 @@
 -- Handwritten digits (UCI optdigits 8x8; data/digits.csv): 64 pixel counts 0..16
--- -> 10 classes. The largest of the example data sets (1437 training images), so the widest
+-- -> 10 classes. The largest of the example data sets (1438 training images), so the widest
 -- hidden layer; softmax + cross-entropy, Adam.
 -- Train: make train SPEC=specs/digits.lua DATA=data/digits.csv
 return {
