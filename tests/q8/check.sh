@@ -28,7 +28,8 @@ gradc=$2
 cc=$3
 B=tests/build/q8
 STRICT="-std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror"
-SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+# -fno-var-tracking: see tests/checks.mk (compile time of sanitized generated code)
+SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -fno-var-tracking"
 rm -rf "$B" && mkdir -p "$B"
 
 echo "check-q8: scheme arithmetic"
