@@ -149,8 +149,12 @@ class Importer:
         self.input_shape = None
 
     def initializer(self, tensor):
-        """An initializer as an array; one whose data does not fill its shape (a damaged file) is
-        refused by name (the checker leaves raw data alone)."""
+        """An initializer as an array; one whose data does not fill its shape (a damaged file), or
+        with a dimension below 1 (numpy would take -1 as "whatever fits"), is refused by name (the
+        checker leaves raw data alone)."""
+        if any(d < 1 for d in tensor.dims):
+            raise Refused("%s: initializer '%s' has dims %s (each must be at least 1)" % (
+                self.path, printable(tensor.name), list(tensor.dims)))
         try:
             return self.numpy_helper.to_array(tensor)
         except (ValueError, TypeError) as err:
@@ -194,9 +198,14 @@ class Importer:
                         "parameters only from the model file" % (what, name))
         return self.constants[name]
 
-    def positive(self, name, values, least=1):
+    def positive(self, name, values, least=1, count=None):
         """Sizes, strides and dilations are at least 1, pads at least 0 (the checker leaves
-        attribute values alone)."""
+        attribute values alone); with `count`, there are that many (one per spatial axis, or two
+        for pads: ONNX does not spread one value over every axis)."""
+        if count is not None and len(values) != count:
+            self.refuse("%s %s: expected %d values for its %d-D input" % (
+                name, list(values), count, count // 2 if name == "pads" else count),
+                "%s with one value per spatial axis" % self.node.op_type)
         if any(v < least for v in values):
             self.refuse("%s %s: each must be at least %d" % (name, list(values), least),
                         "%s with kernel sizes, strides, dilations and groups >= 1, pads >= 0"
@@ -433,10 +442,10 @@ class Importer:
         kernel = list(weight.shape[2:])
         if self.ints(attributes, "kernel_shape", kernel) != kernel:
             self.refuse("kernel_shape %s differs from its weight's %s" % (attributes["kernel_shape"], kernel))
-        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
-        dilations = self.positive("dilations", self.ints(attributes, "dilations", [1] * rank))
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank), count=rank)
+        dilations = self.positive("dilations", self.ints(attributes, "dilations", [1] * rank), count=rank)
         groups = self.positive("group", [int(attributes.get("group", 1))])[0]
-        self.positive("pads", self.ints(attributes, "pads", [0] * (2 * rank)), least=0)
+        self.positive("pads", self.ints(attributes, "pads", [0] * (2 * rank)), least=0, count=2 * rank)
         padding, before, after = self.padding(attributes, kernel, strides, dilations)
         channels, filters = self.shape[0], weight.shape[0]
         if weight.shape[1] * groups != channels:
@@ -480,8 +489,8 @@ class Importer:
         auto = self.auto_pad(attributes)
         if auto not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
             self.refuse("auto_pad = %s" % auto, supported)
-        self.positive("strides", self.ints(attributes, "strides", [1] * rank))
-        self.positive("dilations", self.ints(attributes, "dilations", [1] * rank))
+        self.positive("strides", self.ints(attributes, "strides", [1] * rank), count=rank)
+        self.positive("dilations", self.ints(attributes, "dilations", [1] * rank), count=rank)
         groups = self.positive("group", [int(attributes.get("group", 1))])[0]
         channels, filters = self.shape[0], weight.shape[0]
         per_group = weight.shape[1]
@@ -550,7 +559,7 @@ class Importer:
         kernel = self.positive("kernel_shape", self.ints(attributes, "kernel_shape", []))
         if len(kernel) != rank:
             self.refuse("kernel_shape %s does not match a %d-D input" % (kernel, rank), supported)
-        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank))
+        strides = self.positive("strides", self.ints(attributes, "strides", [1] * rank), count=rank)
         auto = self.auto_pad(attributes)
         if auto not in ("NOTSET", "VALID"):
             self.refuse("auto_pad = %s; gradc's pools have no padding" % auto, supported)
@@ -815,13 +824,24 @@ def convert(args):
         raise Refused("%s: no such file" % args.model)
     if not os.path.isfile(args.model):
         raise Refused("%s: not a regular file" % args.model)
+    if os.path.getsize(args.model) > MAX_MODEL_BYTES:
+        raise Refused("%s: %d bytes, larger than any model gradc imports (16,777,216 parameters "
+                      "in float64 are 128 MiB; at most %d bytes)" % (
+                          args.model, os.path.getsize(args.model), MAX_MODEL_BYTES))
     try:
         with warnings.catch_warnings():
             # protobuf's decoder warns on some damaged files before failing: one line, below
             warnings.simplefilter("ignore")
-            model = onnx.load(args.model)
+            # external data stays unread: its location may point anywhere (onnx.load follows
+            # "sub/../../x" out of the model's folder) and its size is unchecked
+            model = onnx.load(args.model, load_external_data=False)
+    except Exception as err:  # protobuf decode errors have many types
+        raise Refused("%s: not a valid ONNX model (%s)" % (
+            args.model, (str(err).strip().splitlines() or ["unreadable"])[0])) from None
+    check_tensors(args.model, model, onnx)
+    try:
         onnx.checker.check_model(model)
-    except Exception as err:  # protobuf decode errors and checker errors have many types
+    except Exception as err:  # checker errors have many types
         raise Refused("%s: not a valid ONNX model (%s)" % (
             args.model, (str(err).strip().splitlines() or ["unreadable"])[0])) from None
     importer = Importer(args.model, model, onnx.numpy_helper, numpy)
@@ -849,6 +869,41 @@ def convert(args):
             raise Refused("internal error: gradc refuses the weights file written: %s" % run.stderr.strip())
     write_both(args.spec, text.encode("utf-8"), args.weights, data)
     return arch, importer
+
+
+# The largest file worth reading: a network's parameter limit in float64, with room for the graph.
+MAX_MODEL_BYTES = 160 * 1024 * 1024
+MAX_PARAMS = 16777216
+
+
+def check_tensors(path, model, onnx):
+    """Before any tensor is decoded: every initializer and Constant keeps its data in the file,
+    is not bfloat16 (which numpy_helper turns into float32 without a word, where every other
+    element type keeps its own and is refused at its node), and all of them together hold at most
+    twice the values a network may have as parameters, so that a huge declared shape is refused
+    before numpy allocates it."""
+    tensors = list(model.graph.initializer)
+    for node in model.graph.node:
+        for attribute in node.attribute:
+            if attribute.type == onnx.AttributeProto.TENSOR:
+                tensors.append(attribute.t)
+    total = 0
+    for tensor in tensors:
+        label = "%s: tensor '%s'" % (path, printable(tensor.name))
+        if tensor.data_location == onnx.TensorProto.EXTERNAL:
+            raise Refused("%s keeps its data in an external file; gradc imports models that hold "
+                          "their weights (onnx.save_model(model, path, save_as_external_data=False))"
+                          % label)
+        if tensor.data_type == onnx.TensorProto.BFLOAT16:
+            raise Refused("%s has element type bfloat16; gradc takes float32 or float64 "
+                          "parameters, the model input's type" % label)
+        count = 1
+        for d in tensor.dims:
+            count *= max(d, 1)
+        total += count
+        if total > 2 * MAX_PARAMS:
+            raise Refused("%s: its tensors hold more than %d values, beyond the %d parameters a "
+                          "gradc network may have" % (path, 2 * MAX_PARAMS, MAX_PARAMS))
 
 
 def main(argv):

@@ -198,6 +198,10 @@ def main(argv):
         for option, path in (("--spec", args.spec), ("--header", args.header), ("--state-dict", args.state_dict)):
             if path is not None and os.path.realpath(path) == os.path.realpath(args.output):
                 raise Refused("-o %s is the %s file itself, which writing it would replace" % (args.output, option))
+        if args.npy is not None and NPY_NAME.fullmatch(os.path.basename(os.path.realpath(args.output))) \
+                and os.path.dirname(os.path.realpath(args.output)) == os.path.realpath(args.npy):
+            raise Refused("-o %s is one of the --npy arrays in %s, which writing it would replace"
+                          % (args.output, args.npy))
         with tempfile.TemporaryDirectory(prefix="torch2gradc-") as folder:
             header = args.header or header_from_spec(args.spec, args.gradc, folder)
             arch = read_header(header)
@@ -213,6 +217,11 @@ def main(argv):
         write_atomically(args.output, data, "torch2gradc")
     except Refused as err:
         print("torch2gradc: %s" % err, file=sys.stderr)
+        return 1
+    except (OSError, MemoryError) as err:
+        # a folder, a missing folder or an unreadable file where a file was named; an array
+        # header declaring more than memory holds
+        print("torch2gradc: %s" % (str(err) or type(err).__name__), file=sys.stderr)
         return 1
     rounded = arch.dtype == "float" and any(t.is_double for t in tensors)
     print("torch2gradc: wrote %s: %s, %d %s parameters%s" % (

@@ -231,6 +231,12 @@ def refusals(gradc, build):
     want = "torch2gradc: -o %s is the --state-dict file itself, which writing it would replace\n" % good
     check("refuses -o naming the --state-dict file, which it leaves as it was", result.returncode == 1
           and result.stderr == want and kept, "status %d, stderr %r" % (result.returncode, result.stderr))
+    # -o in a folder that does not exist (good.pt itself converts): one line, no traceback
+    missing = os.path.join(build, "no_such_folder", "w.bin")
+    result = convert(spec, ["--state-dict", good], missing)
+    check("refuses -o in a missing folder with one line", result.returncode == 1
+          and result.stderr.startswith("torch2gradc: [Errno 2] No such file or directory")
+          and result.stderr.count("\n") == 1, "status %d, stderr %r" % (result.returncode, result.stderr))
     # a spec with standardize = true (specs/digits.lua): a state_dict has no input statistics
     digits = torch.nn.Sequential(torch.nn.Linear(64, 32), torch.nn.ReLU(), torch.nn.Linear(32, 10))
     torch.save(digits.state_dict(), state)
@@ -243,6 +249,18 @@ def refusals(gradc, build):
         os.makedirs(folder, exist_ok=True)
         numpy.save(os.path.join(folder, "W1.npy"), numpy.zeros((4, 2), numpy.float32))
         refusal(build, "a missing array", spec, ["--npy", folder], "b1.npy: missing")
+        # -o naming one of the --npy arrays would replace it
+        target = os.path.join(folder, "W1.npy")
+        with open(target, "rb") as f:
+            original = f.read()
+        result = convert(spec, ["--npy", folder], target)
+        with open(target, "rb") as f:
+            kept = f.read() == original
+        want = "torch2gradc: -o %s is one of the --npy arrays in %s, which writing it would replace\n" % (
+            target, folder)
+        check("refuses -o naming one of the --npy arrays, which it leaves as it was",
+              result.returncode == 1 and result.stderr == want and kept,
+              "status %d, stderr %r" % (result.returncode, result.stderr))
 
 
 # ---- conv and batchnorm, against the headers gradc generates for tests/torch/specs/ --------------

@@ -523,6 +523,42 @@ def truncate_initializer(graph, name):
     tensor.raw_data = tensor.raw_data[:len(tensor.raw_data) // 2]
 
 
+def external_initializer(graph, name, location):
+    """The initializer's data moved to an external file named `location` (which need not exist:
+    the importer must refuse before reading anything)."""
+    tensor = initializer(graph, name)
+    tensor.ClearField("raw_data")
+    tensor.ClearField("float_data")
+    tensor.data_location = onnx.TensorProto.EXTERNAL
+    entry = tensor.external_data.add()
+    entry.key, entry.value = "location", location
+
+
+def negative_dims(graph, name):
+    """[2, 3] declared as [2, -3]: numpy would take -3 as "whatever fits"."""
+    tensor = initializer(graph, name)
+    tensor.dims[1] = -tensor.dims[1]
+
+
+def bfloat16_initializer(graph, name):
+    """The initializer stored as bfloat16 (numpy_helper turns it back into float32)."""
+    tensor = initializer(graph, name)
+    values = onnx.numpy_helper.to_array(tensor).astype("float32").reshape(-1)
+    halves = (values.view("uint32") >> 16).astype("uint16")
+    tensor.ClearField("raw_data")
+    tensor.ClearField("float_data")
+    tensor.data_type = onnx.TensorProto.BFLOAT16
+    tensor.int32_data.extend(int(v) for v in halves)
+
+
+def one_stride(graph):
+    """A 2-D Conv's strides given as one value (ONNX wants one per spatial axis)."""
+    conv = next(n for n in graph.node if n.op_type == "Conv")
+    for attribute in conv.attribute:
+        if attribute.name == "strides":
+            del attribute.ints[1:]
+
+
 def refusal_models():
     """(label, model, input shape, edit, the expected stderr line with {path} for the model)."""
     torch.manual_seed(0)
@@ -636,6 +672,21 @@ def refusal_models():
          lambda graph: truncate_initializer(graph, "0.weight"),
          "onnx2gradc: {path}: initializer '0.weight' (dims [2, 3]): its data does not match its shape "
          "and element type (cannot reshape array of size 3 into shape (2,3))"),
+        ("an initializer with its data in an external file", flat, (3,),
+         lambda graph: external_initializer(graph, "0.weight", "a/../../../etc/passwd"),
+         "onnx2gradc: {path}: tensor '0.weight' keeps its data in an external file; gradc imports "
+         "models that hold their weights (onnx.save_model(model, path, save_as_external_data=False))"),
+        ("an initializer with a negative dimension", flat, (3,),
+         lambda graph: negative_dims(graph, "0.weight"),
+         "onnx2gradc: {path}: initializer '0.weight' has dims [2, -3] (each must be at least 1)"),
+        ("a bfloat16 weight in a float32 model", flat, (3,),
+         lambda graph: bfloat16_initializer(graph, "0.weight"),
+         "onnx2gradc: {path}: tensor '0.weight' has element type bfloat16; gradc takes float32 or "
+         "float64 parameters, the model input's type"),
+        ("a 2-D Conv with one stride for both axes", nn.Sequential(nn.Conv2d(1, 2, 3, stride=2)), (1, 7, 7),
+         one_stride,
+         "onnx2gradc: {path}: node '/0/Conv' (Conv): strides [2]: expected 2 values for its 2-D input "
+         "(supported: Conv with one value per spatial axis)"),
         ("a softmax over channels", nn.Sequential(nn.Conv1d(1, 2, 2), nn.Softmax(dim=1)), (1, 5), None,
          "onnx2gradc: {path}: node '/1/Softmax' (Softmax): softmax over axis 1 of shape [N, 2, 4] "
          "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
