@@ -206,6 +206,8 @@ printf 'return { name = "bad", input = 2 }\n' > "$work/bad.lua"
 misuse bad_spec "gradc_add_model(net SPEC $work/bad.lua)" "gradc_add_model(net): .*bad.lua"
 misuse quant_without_weights "gradc_add_model(net SPEC xor.lua QUANT int8 CALIB c.csv)" \
     "QUANT int8 needs WEIGHTS"
+# a ';' would split the path into two arguments of the generate command
+misuse semicolon_in_path "gradc_add_model(net SPEC \"a;b.lua\")" "SPEC a;b.lua: a ';' in a path"
 
 # 6. QUANT int8: the extra files are compiled into the library and the integer inference runs.
 if grep -q -- "--quant" "$work/help.txt"; then
