@@ -3,6 +3,7 @@
 
 #include "csv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -187,8 +188,11 @@ static int parse_number(reader *r, span s, double *value)
     text[s.len] = '\0';
     const char *digits = text + (text[0] == '+' || text[0] == '-');
     const int hexadecimal = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+    /* strtod skips leading white space, which the field trimming leaves where it is not a blank
+     * or a tab (\v, \f, \r): a field must start with its number, or "\v0x1p2" would read as 4 */
+    const int leading_space = isspace((unsigned char)text[0]) != 0;
     *value = strtod(text, &end);
-    int ok = end != text && *end == '\0' && !hexadecimal;
+    int ok = end != text && *end == '\0' && !hexadecimal && !leading_space;
     text[s.len] = saved;
     return ok;
 }

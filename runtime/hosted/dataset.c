@@ -55,7 +55,7 @@ static int take_label(const task *t, const csv_table *tab, size_t r, size_t col,
     unsigned long line = (unsigned long)tab->line[r];
     unsigned long column = (unsigned long)tab->column[r * tab->cols + col];
     if (v != floor(v)) {
-        return errbuf_set(e, "%s:%lu:%lu: label %g is not an integer (expected a class index 0..%zu)", path, line, column,
+        return errbuf_set(e, "%s:%lu:%lu: label %.17g is not an integer (expected a class index 0..%zu)", path, line, column,
                           v, classes - 1);
     }
     if (v < 0 || v >= (double)classes) {

@@ -259,6 +259,14 @@ gen="$BUILD/generated"
 mkdir -p "$gen"
 { printf '5.1,3.5,1.4,0.2,0\n4.9,3.0,'; printf '\000'; printf '1.4,0.2,0\n'; } > "$gen/nul.csv"
 refuse nul_byte "$gen/nul.csv:2:9: NUL byte (is this a text file?)" iris --data "$gen/nul.csv"
+# strtod skips a leading \v (and \f, \r), which the field trimming keeps: the field is still no
+# decimal number (the message shows the control character as ?)
+printf '5.1,3.5,1.4,0.2,0\n4.7,\0130x1p2,1.3,0.2,0\n' > "$gen/vtab_hexadecimal.csv"
+refuse vtab_hexadecimal "$gen/vtab_hexadecimal.csv:2:5: not a number: \"?0x1p2\"" iris --data "$gen/vtab_hexadecimal.csv"
+# a label just off an integer is shown with every digit, not rounded to one by %g
+printf '5.1,3.5,1.4,0.2,0\n4.7,3.2,1.3,0.2,1.0000001\n' > "$gen/label_near_integer.csv"
+refuse label_near_integer "$gen/label_near_integer.csv:2:17: label 1.0000001000000001 is not an integer (expected a class index 0..2)" \
+    iris --data "$gen/label_near_integer.csv"
 awk 'BEGIN { printf "5.1,3.5,1.4,0.2,0\n"; for (i = 0; i < 70000; i++) printf "1"; printf "\n" }' > "$gen/long.csv"
 refuse long_line "$gen/long.csv:2: line longer than 65536 characters" iris --data "$gen/long.csv"
 refuse folder "tests/train/bad: read error: Is a directory" iris --data tests/train/bad
