@@ -824,10 +824,15 @@ def convert(args):
         raise Refused("%s: no such file" % args.model)
     if not os.path.isfile(args.model):
         raise Refused("%s: not a regular file" % args.model)
-    if os.path.getsize(args.model) > MAX_MODEL_BYTES:
-        raise Refused("%s: %d bytes, larger than any model gradc imports (16,777,216 parameters "
-                      "in float64 are 128 MiB; at most %d bytes)" % (
-                          args.model, os.path.getsize(args.model), MAX_MODEL_BYTES))
+    size = os.path.getsize(args.model)
+    if size > MAX_MODEL_BYTES:
+        raise Refused("%s: %d bytes, larger than any model gradc imports (%d parameters in "
+                      "float64 are 128 MiB; at most %d bytes)" % (args.model, size, MAX_PARAMS, MAX_MODEL_BYTES))
+
+    def invalid(err):
+        return Refused("%s: not a valid ONNX model (%s)" % (
+            args.model, (str(err).strip().splitlines() or ["unreadable"])[0]))
+
     try:
         with warnings.catch_warnings():
             # protobuf's decoder warns on some damaged files before failing: one line, below
@@ -836,14 +841,13 @@ def convert(args):
             # "sub/../../x" out of the model's folder) and its size is unchecked
             model = onnx.load(args.model, load_external_data=False)
     except Exception as err:  # protobuf decode errors have many types
-        raise Refused("%s: not a valid ONNX model (%s)" % (
-            args.model, (str(err).strip().splitlines() or ["unreadable"])[0])) from None
+        raise invalid(err) from None
+    # outside both handlers, so that its refusals are not reported as "not a valid ONNX model"
     check_tensors(args.model, model, onnx)
     try:
         onnx.checker.check_model(model)
     except Exception as err:  # checker errors have many types
-        raise Refused("%s: not a valid ONNX model (%s)" % (
-            args.model, (str(err).strip().splitlines() or ["unreadable"])[0])) from None
+        raise invalid(err) from None
     importer = Importer(args.model, model, onnx.numpy_helper, numpy)
     dtype = importer.run()
     name = args.name or model_name(args.model)

@@ -195,11 +195,12 @@ def main(argv):
                         help="the generator, for --spec (default: gen/build/gradc)")
     args = parser.parse_args(argv)
     try:
+        real_output = os.path.realpath(args.output)
         for option, path in (("--spec", args.spec), ("--header", args.header), ("--state-dict", args.state_dict)):
-            if path is not None and os.path.realpath(path) == os.path.realpath(args.output):
+            if path is not None and os.path.realpath(path) == real_output:
                 raise Refused("-o %s is the %s file itself, which writing it would replace" % (args.output, option))
-        if args.npy is not None and NPY_NAME.fullmatch(os.path.basename(os.path.realpath(args.output))) \
-                and os.path.dirname(os.path.realpath(args.output)) == os.path.realpath(args.npy):
+        if args.npy is not None and NPY_NAME.fullmatch(os.path.basename(real_output)) \
+                and os.path.dirname(real_output) == os.path.realpath(args.npy):
             raise Refused("-o %s is one of the --npy arrays in %s, which writing it would replace"
                           % (args.output, args.npy))
         with tempfile.TemporaryDirectory(prefix="torch2gradc-") as folder:
