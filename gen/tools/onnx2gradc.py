@@ -5,11 +5,12 @@
 
 (`make import ONNX=model.onnx SPEC=net.lua WEIGHTS=net.bin [NAME=net] [BATCH=m]` runs this.)
 
-The model is read with Debian's python3-onnx. It must be a chain, as torch.onnx.export (opset 13)
-writes an nn.Sequential in eval mode (with training=TrainingMode.PRESERVE, which keeps
-BatchNormalization nodes instead of folding them into the convolutions): one graph input, each
-node reading the previous node's output and constants (initializers, Constant and Identity nodes),
-one graph output. The operators and what they become:
+The model is read with Debian's python3-onnx. Its opset is 7 or later (to the newest the installed
+onnx knows). It must be a chain, as torch.onnx.export (opset 13 by default) writes an
+nn.Sequential in eval mode (with training=TrainingMode.PRESERVE, which keeps BatchNormalization
+nodes instead of folding them into the convolutions): one graph input, each node reading the
+previous node's output and constants (initializers, Constant and Identity nodes), one graph
+output. The operators and what they become:
 
   Gemm (transA = 0, alpha = beta = 1), MatMul [+ Add]  dense (a MatMul without Add: zero bias)
   Conv (1-D or 2-D)                     conv1d, conv2d: stride, padding, dilation, groups, bias;
@@ -70,7 +71,7 @@ ATTRIBUTES = {
                     "strides"},
     "GlobalAveragePool": set(), "Flatten": {"axis"}, "Reshape": {"allowzero"},
     "Relu": set(), "LeakyRelu": {"alpha"}, "Sigmoid": set(), "Tanh": set(), "Softmax": {"axis"},
-    "Pad": {"mode"}, "Identity": set(),
+    "Pad": {"mode", "pads", "value"}, "Identity": set(),
     "Constant": {"value", "value_float", "value_floats", "value_int", "value_ints"},
 }
 
@@ -265,6 +266,9 @@ class Importer:
         self.dtype = dtype
         # the batch size the graph is exported with, None when it may vary
         self.batch_size = dims[0].dim_value if dims[0].HasField("dim_value") else None
+        if self.batch_size is not None and self.batch_size < 1:
+            self.refuse_model("input '%s' has a batch dimension of %d; it is a size >= 1 or a "
+                              "name (a batch that may vary)" % (inputs[0].name, self.batch_size))
         return dtype
 
     def run(self):
@@ -361,10 +365,18 @@ class Importer:
         bias = self.constant(2, "bias C")
         units = weight.shape[0]
         if bias is not None:
-            if bias.size != units or bias.ndim > 2:
-                self.refuse("its bias C has shape %s, expected [%d]" % (list(bias.shape), units))
-            bias = bias.reshape(units)
+            bias = self.unit_bias(bias, units, "its bias C")
         self.dense(weight, bias, "Gemm %s" % self.node_label)
+
+    def unit_bias(self, bias, units, what, supported=None):
+        """A bias added to [N, units] as the per-unit [units]. ONNX broadcasts it from the right,
+        so [units], [1, units] and the ones of size 1 add the same to every sample; [units, 1]
+        (for units > 1) or [N, units] would add per sample, which no dense layer does."""
+        shape = list(bias.shape)
+        if len(shape) > 2 or (shape and shape[-1] not in (1, units)) or (len(shape) == 2 and shape[0] != 1):
+            self.refuse("%s has shape %s, expected [%d] or [1, %d] (one value per unit, the same for "
+                        "every sample)" % (what, shape, units, units), supported)
+        return self.numpy.broadcast_to(bias.reshape(shape[-1:] or [1]), (units,)).copy()
 
     def op_MatMul(self, _attributes):
         self.data_input()
@@ -386,10 +398,8 @@ class Importer:
         layer = self.layers[-1] if self.layers else None
         if layer is None or layer.kind != "dense" or not layer.bias_open or layer.activation != ("linear",):
             self.refuse("it does not add the bias of the dense layer before", supported)
-        units = layer.shape[0]
-        if bias.size != units or bias.ndim > 2:
-            self.refuse("it adds shape %s, expected [%d]" % (list(bias.shape), units), supported)
-        layer.tensors["b"] = self.tensor("Add %s" % self.node_label, bias.reshape(units))
+        bias = self.unit_bias(bias, layer.shape[0], "the constant it adds", supported)
+        layer.tensors["b"] = self.tensor("Add %s" % self.node_label, bias)
         layer.bias_open = False
         layer.nodes.append(self.node_label)
         self.advance(self.shape)
@@ -465,6 +475,8 @@ class Importer:
         bias = self.constant(2, "bias")
         if bias is None:
             fields["bias"] = "false"
+        elif list(bias.shape) != [filters]:
+            self.refuse("its bias has shape %s, expected [%d] (one per filter)" % (list(bias.shape), filters))
         layer = self.add_layer("conv%dd" % rank, [filters] + sizes, **fields)
         layer.activation = ("linear",)
         layer.tensors["W"] = self.tensor("Conv %s weight" % self.node_label, weight)
@@ -502,7 +514,11 @@ class Importer:
         for f in range(filters):
             first = (f // outputs) * per_group
             matrix[f, first:first + per_group] = weight[f].reshape(per_group)
-        self.dense(matrix, self.constant(2, "bias"), "Conv %s" % self.node_label)
+        bias = self.constant(2, "bias")
+        if bias is not None and list(bias.shape) != [filters]:
+            self.refuse("its bias has shape %s, expected [%d] (one per filter)" % (list(bias.shape), filters),
+                        supported)
+        self.dense(matrix, bias, "Conv %s" % self.node_label)
         self.unit_dims = rank
 
     def op_BatchNormalization(self, attributes):
@@ -610,13 +626,18 @@ class Importer:
             self.refuse("axis = %d" % attributes["axis"], "Flatten with axis 1, as nn.Flatten exports")
         self.flatten()
 
-    def op_Reshape(self, _attributes):
+    def op_Reshape(self, attributes):
         self.data_input()
         shape = self.constant(1, "shape")
         features = 1
         for extent in self.shape:
             features *= extent
         target = [int(v) for v in shape.reshape(-1)] if shape is not None else None
+        if attributes.get("allowzero", 0) and target is not None and 0 in target:
+            # with allowzero, a 0 is an extent of 0 (an empty tensor), not "as in the input"
+            self.refuse("allowzero = 1 with a 0 in the shape %s" % target,
+                        "Reshape to [N, -1], [-1, %d] or [N, %d], or [0, -1] without allowzero" % (
+                            features, features))
         flat = target is not None and len(target) == 2 and (
             (target[1] == features and target[0] >= -1) or (target[1] == -1 and target[0] >= 0))
         supported = "Reshape to [N, -1], [-1, %d], [0, -1] or [N, %d]" % (features, features)
@@ -630,7 +651,11 @@ class Importer:
 
     def op_Pad(self, attributes):
         self.data_input()
-        pads = self.constant(1, "pads")
+        numpy = self.numpy
+        # opsets 11 and later give the pads and the value as inputs, earlier ones as attributes
+        # (the checker allows each form only in its opsets)
+        pads = attributes.get("pads")
+        pads = numpy.asarray(pads) if pads is not None else self.constant(1, "pads")
         supported = "Pad with all pads 0, as PyTorch 1.13 writes in front of an AveragePool"
         if pads is None:
             self.refuse("its pads are not given", supported)
@@ -638,7 +663,8 @@ class Importer:
         if any(pads):
             self.refuse("pads %s are not all 0 (nn.AvgPool with padding?): gradc's pools have no "
                         "padding" % pads, supported)
-        value = self.constant(2, "constant_value")
+        value = attributes.get("value")
+        value = numpy.asarray(value) if value is not None else self.constant(2, "constant_value")
         if value is not None and value.size == 1 and float(value.reshape(-1)[0]) != 0:
             self.refuse("pad value %s is not 0" % float(value.reshape(-1)[0]), supported)
         self.advance(self.shape)
@@ -720,6 +746,22 @@ def output_activation(layers):
         if layer.kind != "flatten":
             return layer.activation[0] if layer.activation else "linear"
     return "linear"
+
+
+# ONNX operators as opsets 7 and later define them: before 7, Gemm and BatchNormalization carried
+# attributes (broadcast, is_test, consumed_inputs) that change what they compute
+FIRST_OPSET = 7
+
+
+def check_opset(path, model, onnx):
+    """The model's opset of the default domain is one whose operators this importer reads: from
+    FIRST_OPSET to the newest the installed onnx package knows (the checker takes any number)."""
+    versions = [entry.version for entry in model.opset_import if entry.domain in ("", "ai.onnx")]
+    newest = onnx.defs.onnx_opset_version()
+    if len(versions) != 1 or not FIRST_OPSET <= versions[0] <= newest:
+        found = "opset %d" % versions[0] if len(versions) == 1 else "%d opsets" % len(versions)
+        raise Refused("%s: the model imports %s of the ONNX operators; gradc reads opsets %d to %d "
+                      "(torch.onnx.export writes 13 by default)" % (path, found, FIRST_OPSET, newest))
 
 
 def spec_text(importer, source, name, batch, dtype):
@@ -848,6 +890,7 @@ def convert(args):
         onnx.checker.check_model(model)
     except Exception as err:  # checker errors have many types
         raise invalid(err) from None
+    check_opset(args.model, model, onnx)
     importer = Importer(args.model, model, onnx.numpy_helper, numpy)
     dtype = importer.run()
     name = args.name or model_name(args.model)

@@ -77,13 +77,24 @@ def import_model(gradc, argv):
     return subprocess.CompletedProcess(argv, status, out.getvalue(), err.getvalue())
 
 
-def export(model, input_shape, path, dtype=torch.float32):
+def export(model, input_shape, path, dtype=torch.float32, opset=13):
     model.eval()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # PRESERVE with constant folding: a warning about training
         torch.onnx.export(model, torch.zeros((1,) + tuple(input_shape), dtype=dtype), path,
-                          opset_version=13, training=torch.onnx.TrainingMode.PRESERVE)
+                          opset_version=opset, training=torch.onnx.TrainingMode.PRESERVE)
     return onnx.load(path)
+
+
+# cases exported at another opset than 13: the oldest gradc reads (7), the last whose Pad takes
+# its pads as an attribute (10), and the newest torch 1.13 writes (17)
+OPSETS = {"dense_opset7": 7, "conv_bn_pools_opset10": 10, "conv_bn_pools_opset17": 17}
+
+
+def on_model(edit):
+    """Marks a refusal edit that changes the model (its opsets), not only its graph."""
+    edit.takes_model = True
+    return edit
 
 
 def moved_statistics(model, input_shape, dtype):
@@ -188,6 +199,14 @@ def cases():
     same = nn.Sequential(nn.Conv1d(2, 3, 4, padding=1), nn.Flatten())  # exported, then edited
     same_torch = nn.Sequential(nn.Conv1d(2, 3, 4, padding="same"), nn.Flatten())
     same_torch.load_state_dict(same.state_dict())
+    def conv_bn_pools():
+        # one per case: each case moves its model's running statistics before it is exported
+        return nn.Sequential(nn.Conv2d(2, 4, 3, padding=1), nn.BatchNorm2d(4), nn.ReLU(), nn.AvgPool2d(2),
+                             nn.MaxPool2d(2), nn.Flatten(), nn.Linear(16, 2), nn.Sigmoid())
+    conv_bn_pools_lines = [
+        '{ type = "batchnorm", eps = 1e-05, momentum = 0.1, activation = "relu" },',
+        '{ type = "avgpool2d", kernel = 2 },', '{ type = "maxpool2d", kernel = 2 },',
+        '{ units = 2, activation = "sigmoid" },']
     return [
         ("dense", dense, (6,), torch.float32, None, None,
          ['{ units = 8, activation = "relu" },', '{ units = 3, activation = "softmax" },',
@@ -263,6 +282,10 @@ def cases():
          torch.float32, rename_node("Relu", 'r\n  }, layers = { { units = 4, activation = "sigmoid" } },\r--'),
          None, ['{ units = 4, activation = "relu" },  -- from \'/0/Gemm\', \'r\\n  }, layers = { { units = 4, '
                 'activation = "sigmoid" } },\\r--\'']),
+        ("dense_opset7", dense, (6,), torch.float32, None, None,
+         ['{ units = 8, activation = "relu" },', '{ units = 3, activation = "softmax" },']),
+        ("conv_bn_pools_opset10", conv_bn_pools(), (2, 8, 8), torch.float32, None, None, conv_bn_pools_lines),
+        ("conv_bn_pools_opset17", conv_bn_pools(), (2, 8, 8), torch.float32, None, None, conv_bn_pools_lines),
         ("conv1d_classifier_1x1", nn.Sequential(
             nn.Conv1d(2, 3, 3), nn.Sigmoid(), nn.AdaptiveAvgPool1d(1), nn.LeakyReLU(),
             nn.Conv1d(3, 2, 1, bias=False), nn.Sigmoid()), (2, 7), torch.float32, None, None,
@@ -338,7 +361,7 @@ def import_cases(gradc, cc, build):
         os.makedirs(work, exist_ok=True)
         norms = moved_statistics(model, input_shape, dtype)
         path = os.path.join(work, label + ".onnx")
-        exported = export(model, input_shape, path, dtype)
+        exported = export(model, input_shape, path, dtype, OPSETS.get(label, 13))
         if edit is not None:
             edit(exported.graph)
             onnx.checker.check_model(exported)
@@ -571,8 +594,53 @@ def refusal_models():
         pad = next(n for n in graph.node if n.op_type == "Pad")
         pad.input.append(value)
 
+    def reshaped_initializer(name, dims):
+        def edit(graph):
+            del initializer(graph, name).dims[:]
+            initializer(graph, name).dims.extend(dims)
+        return edit
+
+    def batch_dimension(size):
+        def edit(graph):
+            graph.input[0].type.tensor_type.shape.dim[0].dim_value = size
+        return edit
+
+    def opset(version):
+        @on_model
+        def edit(model):
+            model.opset_import[0].version = version
+        return edit
+
+    @on_model
+    def reshape_allowzero(model):
+        model.opset_import[0].version = 14  # the first with allowzero
+        flatten_to_reshape(model.graph, (0, -1))
+        set_attribute(model.graph, "Reshape", "allowzero", 1)
+
+    newest = onnx.defs.onnx_opset_version()
     supported = ONNX2GRADC.SUPPORTED
     return [
+        ("a Gemm bias of shape [units, 1] (one value per sample)", flat, (3,),
+         reshaped_initializer("0.bias", [2, 1]),
+         "onnx2gradc: {path}: node '/0/Gemm' (Gemm): its bias C has shape [2, 1], expected [2] or [1, 2] "
+         "(one value per unit, the same for every sample) (supported: %s)" % supported),
+        ("a Conv bias of shape [filters, 1]", nn.Sequential(nn.Conv1d(1, 2, 3)), (1, 6),
+         reshaped_initializer("0.bias", [2, 1]),
+         "onnx2gradc: {path}: node '/0/Conv' (Conv): its bias has shape [2, 1], expected [2] (one per "
+         "filter) (supported: %s)" % supported),
+        ("a batch dimension of 0", flat, (3,), batch_dimension(0),
+         "onnx2gradc: {path}: input 'onnx::Gemm_0' has a batch dimension of 0; it is a size >= 1 or a "
+         "name (a batch that may vary)"),
+        ("a Reshape with allowzero and a 0", nn.Sequential(nn.Conv1d(1, 2, 3), nn.Flatten(), nn.Linear(8, 2)),
+         (1, 6), reshape_allowzero,
+         "onnx2gradc: {path}: node '/1/Reshape' (Reshape): allowzero = 1 with a 0 in the shape [0, -1] "
+         "(supported: Reshape to [N, -1], [-1, 8] or [N, 8], or [0, -1] without allowzero)"),
+        ("opset 6", flat, (3,), opset(6),
+         "onnx2gradc: {path}: the model imports opset 6 of the ONNX operators; gradc reads opsets 7 to "
+         "%d (torch.onnx.export writes 13 by default)" % newest),
+        ("an opset newer than the onnx package knows", flat, (3,), opset(1000000),
+         "onnx2gradc: {path}: the model imports opset 1000000 of the ONNX operators; gradc reads opsets 7 "
+         "to %d (torch.onnx.export writes 13 by default)" % newest),
         ("an unsupported operator (Transpose)", nn.Sequential(nn.Conv1d(2, 3, 3), Transpose()), (2, 6), None,
          "onnx2gradc: {path}: node '/1/Transpose' (Transpose): operator Transpose is not supported "
          "(supported: %s)" % supported),
@@ -706,7 +774,7 @@ def refusals(gradc, build):
         path = os.path.join(work, "refused%d.onnx" % number)
         exported = export(model, input_shape, path)
         if edit is not None:
-            edit(exported.graph)
+            edit(exported if getattr(edit, "takes_model", False) else exported.graph)
             save(exported, path)
         for targets in (existing, absent):
             for target in absent:
