@@ -10,6 +10,16 @@ CC ?= cc
 # ' written as '\''. Paths given on the command line reach recipes only through it.
 quote = '$(subst ','\'',$(1))'
 
+# A line break is one thing quoting cannot carry: make ends a recipe's shell command there, in the
+# middle of the quoted word. So a value with one is refused by name before any recipe runs.
+define line_break
+
+
+endef
+$(foreach variable,SPEC OUT WEIGHTS QUANT CALIB ONNX NAME BATCH DATA EPOCHS PATIENCE PREFIX DESTDIR TARGETS,\
+    $(if $(findstring $(line_break),$($(variable))),\
+        $(error $(variable) holds a line break, which make cannot pass to a command (run gen/build/gradc directly for such a file name))))
+
 GRADC := gen/build/gradc
 GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
 # The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;

@@ -408,6 +408,20 @@ for pwned in "$WORK/pwned_spec" "$WORK/pwned_out" "$ROOT/pwned_spec" "$ROOT/pwne
 done
 result make_gen_quoting
 
+# A line break cannot be quoted through make (its recipe lines end there): make refuses the value
+# by name, in one line, before running anything.
+broken=$(printf 'two\nlines')
+mkdir -p "$WORK/$broken"
+cp "$ROOT/specs/softmax.lua" "$WORK/$broken/net.lua"
+if ${MAKE:-make} -s -C "$ROOT" gen SPEC="$WORK/$broken/net.lua" OUT="$WORK/line_break_out" > "$WORK/stdout" 2> "$WORK/stderr"; then
+    problem make_gen_line_break status "make gen took a SPEC with a line break"
+else
+    [ "$(wc -l < "$WORK/stderr")" -eq 1 ] && grep -q '\*\*\* SPEC holds a line break, which make cannot pass to a command' "$WORK/stderr" ||
+        problem make_gen_line_break stderr "'$(shown "$WORK/stderr")'"
+fi
+[ ! -e "$WORK/line_break_out" ] || problem make_gen_line_break out "OUT was created"
+result make_gen_line_break
+
 # Lua shortens chunk names over 60 bytes ("...tail"); the message still starts with the path as
 # given, then the line.
 long=$WORK/a_folder_name_long_enough_to_pass_lua_idsize/and_one_more_level
