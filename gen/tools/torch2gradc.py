@@ -26,6 +26,11 @@ place that defines it, and `gradc --check --weights` checks a file against it).
 The state_dict's modules with parameters are matched, in order, with the spec's layers that have
 parameters: a W<l> layer (dense or conv) takes a module's weight, and its bias exactly when the
 layer has b<l> (a conv with bias = false has none); a batchnorm layer takes a BatchNorm module.
+Where the module computes what the layer does with a fixed value, that value fills the member, as
+make import maps the same model: a zero b<l> for nn.Linear(bias=False) (gradc's dense layers all
+have a bias), gamma 1 and beta 0 for BatchNorm(affine=False), and a dense W<l> [units][C] from a
+1x1 Conv weight [units][C/groups][1...] (a convolution of the global pool's [C, 1, 1] output;
+zero outside each group's block).
 Every tensor's shape must equal its member's (a conv weight is [filters][channels/groups][k...],
 as PyTorch stores it). Values are written as float32 or float64 by the spec's dtype (a float64
 source into a float spec is rounded to nearest) and must be finite; a running variance must not be
@@ -113,6 +118,50 @@ def from_state_dict(path):
     return modules
 
 
+def implied(module, layer, member, source):
+    """What a missing tensor stands for, where the module computes exactly what gradc's layer
+    does with it: the zero bias of nn.Linear(bias=False) (gradc's dense layers all have one; a
+    conv layer says bias = false instead), and gamma 1, beta 0 of nn.BatchNorm(affine=False).
+    None where nothing is implied. The same values make import writes for such models."""
+    import numpy  # pylint: disable=import-outside-toplevel (torch brings it)
+    weight = module.tensors.get("weight")
+    size = 1
+    for extent in member.shape:
+        size *= extent
+    if member.kind == "b" and weight is not None and len(layer.member("W").shape) == 2:
+        return Tensor("%s: module '%s' (no bias: zeros)" % (source, module.prefix), member.shape,
+                      numpy.zeros(size), weight.is_double)
+    if member.kind in ("gamma", "beta") and weight is None and "bias" not in module.tensors:
+        statistics = module.tensors.get("running_mean") or module.tensors.get("running_var")
+        return Tensor("%s: module '%s' (affine=False: %s)" % (
+            source, module.prefix, "ones" if member.kind == "gamma" else "zeros"), member.shape,
+                      numpy.full(size, 1.0 if member.kind == "gamma" else 0.0),
+                      statistics is not None and statistics.is_double)
+    return None
+
+
+def unit_conv_as_dense(tensor, member):
+    """A Conv weight [filters][channels/groups][1...] for a dense layer's W [filters][channels]:
+    a 1x1 convolution of the [channels, 1, 1] output of a global pool (a classifier written as a
+    convolution) is that dense layer, with zeros outside each group's block (as make import maps
+    it). Other shapes are left for the shape check to refuse."""
+    import numpy  # pylint: disable=import-outside-toplevel
+    filters, per_group = tensor.shape[0], tensor.shape[1]
+    channels = member.shape[1]
+    if any(k != 1 for k in tensor.shape[2:]) or filters != member.shape[0] or channels % per_group:
+        return tensor
+    groups = channels // per_group
+    if filters % groups:
+        return tensor
+    matrix = numpy.zeros((filters, channels))
+    rows = tensor.values.reshape(filters, per_group)
+    outputs = filters // groups
+    for f in range(filters):
+        first = (f // outputs) * per_group
+        matrix[f, first:first + per_group] = rows[f]
+    return Tensor(tensor.where, member.shape, matrix.reshape(-1), tensor.is_double)
+
+
 def match_modules(arch, modules, source):
     """The state_dict's tensors in <name>_params order, every one checked against its member."""
     if len(modules) != len(arch.layers):
@@ -134,9 +183,13 @@ def match_modules(arch, modules, source):
         for member in layer.members:
             tensor = module.tensors.get(TORCH_NAMES[member.kind])
             if tensor is None:
+                tensor = implied(module, layer, member, source)
+            if tensor is None:
                 raise Refused("%s: module %s has no %s, but layer %d of spec %s has %s%s" % (
                     source, module, TORCH_NAMES[member.kind], layer.index, arch.name, member,
                     " (nn.%s with bias=True)" % module.kind() if member.kind == "b" else ""))
+            if member.kind == "W" and len(member.shape) == 2 and len(tensor.shape) in (3, 4):
+                tensor = unit_conv_as_dense(tensor, member)
             tensors.append(checked(arch, member, tensor))
         if not layer.is_batchnorm() and layer.member("b") is None and "bias" in module.tensors:
             raise Refused("%s: module %s has a bias, but layer %d of spec %s has none (bias = false)"

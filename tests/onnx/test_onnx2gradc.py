@@ -103,8 +103,9 @@ def moved_statistics(model, input_shape, dtype):
     norms = [m for m in model if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d))]
     with torch.no_grad():
         for module in norms:
-            module.weight.uniform_(0.5, 1.5)
-            module.bias.uniform_(-0.5, 0.5)
+            if module.affine:
+                module.weight.uniform_(0.5, 1.5)
+                module.bias.uniform_(-0.5, 0.5)
         model.train()
         for _ in range(3):
             model(torch.randn((8,) + tuple(input_shape), dtype=dtype) * 2 + 0.5)
@@ -231,6 +232,9 @@ def cases():
             nn.Linear(6, 2)).double(), (4,), torch.float64, None, None,
          ['{ type = "batchnorm", eps = 0.001, momentum = 0.2, activation = "tanh" },',
           'loss = "mse",']),
+        ("batchnorm_affine_false", nn.Sequential(
+            nn.Linear(4, 3), nn.BatchNorm1d(3, affine=False), nn.ReLU(), nn.Linear(3, 2)), (4,),
+         torch.float32, None, None, ['{ type = "batchnorm", eps = 1e-05, momentum = 0.1, activation = "relu" },']),
         ("conv1d", nn.Sequential(
             nn.Conv1d(3, 4, 3, stride=2, padding=2, dilation=2), nn.BatchNorm1d(4, momentum=0.3),
             nn.LeakyReLU(0.1), nn.MaxPool1d(2), nn.AvgPool1d(2, stride=1), nn.Flatten(),
@@ -338,7 +342,14 @@ def compare(label, program, model, input_shape, dtype):
 
 # Cases whose modules torch2gradc converts too (it needs a bias on every Linear): the same weights
 # reach the same file by the two routes.
-SAME_AS_TORCH2GRADC = ("dense", "batchnorm1d_flat_double", "conv1d", "conv2d", "conv2d_bn_global")
+# the cases whose state_dict torch2gradc converts to the same file: all but the edited graphs;
+# among them Linear(bias=False) (a zero bias), BatchNorm(affine=False) (gamma 1, beta 0) and 1x1
+# Conv heads on the global pool (a dense W, block-diagonal for groups)
+SAME_AS_TORCH2GRADC = ("dense", "dense_nobias_dropout_double", "relu_after_relu_and_sigmoid",
+                       "global_pool_head_softmax_flatten", "batchnorm1d_flat_double",
+                       "batchnorm_affine_false", "conv1d", "conv2d", "conv2d_bn_global",
+                       "conv1d_global_double", "conv2d_classifier_1x1", "dense_opset7",
+                       "conv_bn_pools_opset10", "conv_bn_pools_opset17", "conv1d_classifier_1x1")
 
 
 def same_as_torch2gradc(gradc, label, work, model, spec, weights):
