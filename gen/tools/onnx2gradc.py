@@ -247,8 +247,11 @@ class Importer:
         tensor = inputs[0].type.tensor_type
         dtype = {1: "float", 11: "double"}.get(tensor.elem_type)
         if dtype is None:
-            self.refuse_model("input '%s' has element type %d; gradc takes float (1) or double (11)"
-                              % (inputs[0].name, tensor.elem_type))
+            import onnx  # pylint: disable=import-outside-toplevel
+            names = onnx.TensorProto.DataType
+            kind = names.Name(tensor.elem_type).lower() if tensor.elem_type in names.values() else "unknown"
+            self.refuse_model("input '%s' has element type %d (%s); gradc takes float (1) or double (11)"
+                              % (inputs[0].name, tensor.elem_type, kind))
         dims = list(tensor.shape.dim)
         if not 2 <= len(dims) <= 4:
             self.refuse_model("input '%s' has %d dimensions; gradc takes [N, features], "
@@ -967,6 +970,9 @@ def main(argv):
                         help="the generator (default: gen/build/gradc)")
     args = parser.parse_args(argv)
     try:
+        for option, variable, value in (("--spec", "SPEC", args.spec), ("--weights", "WEIGHTS", args.weights)):
+            if not value:
+                raise Refused("%s (%s=) is empty: give the file to write" % (option, variable))
         if not re.fullmatch(r"[0-9]+", args.batch) or int(args.batch) < 1:
             raise Refused("--batch (BATCH=): '%s' is not an integer >= 1" % args.batch)
         args.batch = int(args.batch)

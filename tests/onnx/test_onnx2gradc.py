@@ -646,6 +646,9 @@ def refusal_models():
          (1, 6), reshape_allowzero,
          "onnx2gradc: {path}: node '/1/Reshape' (Reshape): allowzero = 1 with a 0 in the shape [0, -1] "
          "(supported: Reshape to [N, -1], [-1, 8] or [N, 8], or [0, -1] without allowzero)"),
+        ("a float16 input", flat, (3,), lambda graph: setattr(graph.input[0].type.tensor_type, "elem_type", 10),
+         "onnx2gradc: {path}: input 'onnx::Gemm_0' has element type 10 (float16); gradc takes float (1) "
+         "or double (11)"),
         ("opset 6", flat, (3,), opset(6),
          "onnx2gradc: {path}: the model imports opset 6 of the ONNX operators; gradc reads opsets 7 to "
          "%d (torch.onnx.export writes 13 by default)" % newest),
@@ -821,6 +824,13 @@ def refusals(gradc, build):
         want = "onnx2gradc: %s %s is the ONNX model itself, which writing it would replace\n" % (option, target)
         check("refuses %s naming the ONNX model (%s), which it leaves as it was" % (option, os.path.basename(target)),
               result.returncode == 1 and result.stderr == want and kept
+              and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
+    # an empty SPEC= or WEIGHTS= (make passes it on as an empty argument)
+    for option, variable in (("--spec", "SPEC"), ("--weights", "WEIGHTS")):
+        others = {"--spec": absent[0], "--weights": absent[1], option: ""}
+        result = import_model(gradc, [path, "--spec", others["--spec"], "--weights", others["--weights"]])
+        want = "onnx2gradc: %s (%s=) is empty: give the file to write\n" % (option, variable)
+        check("refuses an empty %s in one line" % option, result.returncode == 1 and result.stderr == want
               and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
     # a file that is not ONNX: protobuf's decoder warns before it fails, and only the failure shows
     path = os.path.join(work, "text.onnx")
