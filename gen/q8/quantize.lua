@@ -34,6 +34,9 @@ local function layer_params(plan, values)
   return params
 end
 
+-- the largest finite float (FLT_MAX), exactly
+local FLOAT_MAX = (2 - 2 ^ -23) * 2 ^ 127
+
 local function is_affine(layer)
   return layer.kind == "dense" or layer.kind == "conv1d" or layer.kind == "conv2d"
 end
@@ -46,15 +49,19 @@ local function tensor(name, range, fixed, spec_file)
     errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is not finite", spec_file,
       name, tostring(range[1]), tostring(range[2])))
   end
+  -- calibration runs in double; the model it stands for is float (the only dtype QUANT takes),
+  -- which overflows to infinity past FLT_MAX
+  if min < -FLOAT_MAX or max > FLOAT_MAX then
+    errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is not finite in float "
+      .. "(the model's values are at most %s in magnitude)", spec_file, name, tostring(range[1]),
+      tostring(range[2]), string.format("%.9g", FLOAT_MAX)))
+  end
   local scale, zero_point
   if fixed then
     scale, zero_point = fixed[1], fixed[2]
   else
+    -- (max - min) / 255 is finite: both are within float's range
     scale, zero_point = scheme.params(min, max)
-    if scale == math.huge then
-      errors.raise(string.format("%s: tensor %s: calibrated range [%s, %s] is too wide: its scale "
-        .. "(max - min) / 255 overflows", spec_file, name, tostring(min), tostring(max)))
-    end
   end
   return { name = name, min = min, max = max, scale = scale, zero_point = zero_point }
 end
