@@ -73,6 +73,30 @@ end
 
 M.TIMEOUT_ERROR = "spec ran past its time limit"
 
+-- The chunk's name inside Lua. Lua shortens a chunk name longer than LUA_IDSIZE (60 bytes) to
+-- ".../tail" in its messages, so the spec's path would not survive in them; this short name is
+-- replaced by the path as given when a message is shown.
+local CHUNK_NAME = "spec"
+
+-- Lua's message when C calls nest too deeply (recursion through gsub or pcall callbacks, or the
+-- parser on deep nesting). It is raised from C, so it carries no position.
+local C_STACK_OVERFLOW = "C stack overflow"
+
+-- "spec:LINE: " of the innermost spec function on the (dead) thread's stack, which a message
+-- raised from C lacks; "" when there is none.
+local function innermost_line(thread)
+  for level = 0, 1000 do
+    local info = debug.getinfo(thread, level, "Sl")
+    if not info then
+      break
+    end
+    if info.source == "=" .. CHUNK_NAME and info.currentline > 0 then
+      return CHUNK_NAME .. ":" .. info.currentline .. ": "
+    end
+  end
+  return ""
+end
+
 -- Evaluate the chunk in a coroutine whose hook counts instructions, under the host's CPU timer and
 -- memory cap. Returns ok, value-or-message.
 local function run_limited(chunk, env, stop, display)
@@ -95,6 +119,9 @@ local function run_limited(chunk, env, stop, display)
     display .. ": " .. M.TIMEOUT_ERROR)
   string_meta.__index = string_index
 
+  if not ok and result == C_STACK_OVERFLOW then
+    result = innermost_line(thread) .. result
+  end
   if not ok and memory_hit then
     result = string.format("spec used more than %d MiB of memory", M.MEMORY_LIMIT // (1024 * 1024))
   elseif ok and coroutine.status(thread) == "suspended" then
@@ -103,11 +130,6 @@ local function run_limited(chunk, env, stop, display)
   collectgarbage("collect")
   return ok, result
 end
-
--- The chunk's name inside Lua. Lua shortens a chunk name longer than LUA_IDSIZE (60 bytes) to
--- ".../tail" in its messages, so the spec's path would not survive in them; this short name is
--- replaced by the path as given when a message is shown.
-local CHUNK_NAME = "spec"
 
 -- A message that quotes the spec (its own error text, or Lua's about its code) as one bounded,
 -- escaped line: "FILE:LINE: text" or "FILE: text", only the text after the location escaped and
@@ -133,7 +155,10 @@ function M.run(path, display)
   local env = make_environment(stop)
   -- load itself can raise (the parser's C stack overflow on deep nesting), not only return nil
   local loaded, chunk, syntax_err = pcall(load, text, "=" .. CHUNK_NAME, "t", env)
-  if not loaded then
+  if (not loaded and chunk or syntax_err) == C_STACK_OVERFLOW then
+    return nil, display .. ": " .. C_STACK_OVERFLOW .. " while parsing: the spec nests brackets, "
+      .. "calls or blocks too deeply (expected fewer than about 200 levels)"
+  elseif not loaded then
     return nil, spec_message(tostring(chunk), display)
   elseif not chunk then
     return nil, spec_message(syntax_err, display)
