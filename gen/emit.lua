@@ -415,6 +415,14 @@ function Buffer:close(text)
   return self
 end
 
+-- `} else {`: closes the block opened last and opens its else branch.
+function Buffer:otherwise()
+  self.depth = self.depth - 1
+  self:line("} else {")
+  self.depth = self.depth + 1
+  return self
+end
+
 function Buffer:text()
   return table.concat(self.lines, "\n")
 end

@@ -810,7 +810,114 @@ end
 -- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
 -- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
 -- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
+-- Without a SIMD dot product (Cortex-M0/M3, RISC-V, GRADC_PORTABLE), one sample as the float
+-- predict does it (forward_row_tiles): a row of up to ROW_TILE output positions of one filter
+-- in int32 accumulators, each tap's weight read once per row tile, the input read in place (no
+-- patch). A tap in the zero padding adds w * z_in, as the patch's padding holds z_in (B folds
+-- -z_in sum w). The sums are exact integers: any order gives the same bits.
+local function q8_row_tiles(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  local z_in = ql.input.zero_point
+  local kernel_width = g.kernel[2]
+  local function padding_term(o, k)
+    return string.format("z%d %s %d * w[%d];", o, z_in < 0 and "-=" or "+=", math.abs(z_in), k)
+  end
+  buf:loop("f", 0, g.filters)
+  if g.rank == 2 then
+    buf:loop("oy", 0, g.out_height)
+  end
+  local tiles = g.out_width > M.ROW_TILE
+  for first = 0, g.out_width - 1, M.ROW_TILE do
+    local last = math.min(first + M.ROW_TILE, g.out_width) - 1
+    if tiles then
+      buf:open("{")
+      buf:line("/* output positions %d..%d of the row */", first, last)
+    end
+    local sums = {}
+    for o = first, last do
+      sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
+    end
+    buf:line("int32_t %s;", table.concat(sums, ", "))
+    buf:loop("ch", 0, g.group_channels)
+    local channel = input_channel(g)
+    local opened = 0
+    local tap0 = "ch * " .. kernel_width
+    if g.rank == 2 then
+      buf:loop("ky", 0, g.kernel[1])
+      tap0 = string.format("(ch * %d + ky) * %d", g.kernel[1], kernel_width)
+    end
+    buf:line("const int8_t *w = &%s[f][%s];", names.W, tap0)
+    if g.rank == 2 then
+      buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
+      if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
+        buf:open("if (iy >= 0 && iy < %d) {", g.height)
+        opened = 1
+      end
+    end
+    buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
+    for kx = 0, kernel_width - 1 do
+      for o = first, last do
+        local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+        if ix >= 0 and ix < g.width then
+          buf:line("z%d += w[%d] * row[%d];", o - first, kx, ix)
+        elseif z_in ~= 0 then
+          buf:line("%s", padding_term(o - first, kx))
+        end
+      end
+    end
+    if opened == 1 and z_in ~= 0 then
+      -- a row of taps in the padding above or below: z_in times their weights' sum
+      buf:otherwise()
+      local terms = {}
+      for kx = 0, kernel_width - 1 do
+        terms[#terms + 1] = string.format("w[%d]", kx)
+      end
+      buf:line("const int32_t edge = %d * (%s);", z_in, table.concat(terms, " + "))
+      for o = first, last do
+        buf:line("z%d += edge;", o - first)
+      end
+      buf:close()
+    elseif opened == 1 then
+      buf:close()
+    end
+    if g.rank == 2 then
+      buf:close()
+    end
+    buf:close()
+    for o = first, last do
+      buf:open("{")
+      activations.q8_store(buf, ql, names, helpers,
+        string.format("%s[%s]", output, M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)),
+        string.format("z%d", o - first), "f")
+      buf:close()
+    end
+    if tiles then
+      buf:close()
+    end
+  end
+  if g.rank == 2 then
+    buf:close()
+  end
+  buf:close()
+end
+
 function M.q8_emit(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  if row_tiled(g) then
+    buf:line("#if %s", helpers.simd_dot_condition())
+    M.q8_emit_patches(buf, ql, names, helpers, input, output)
+    buf:line("#else")
+    q8_row_tiles(buf, ql, names, helpers, input, output)
+    buf:line("#endif")
+    -- the dot products, which the build's branch may leave uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot())
+    buf:line("(void)&%s;", helpers.dot2())
+    return
+  end
+  M.q8_emit_patches(buf, ql, names, helpers, input, output)
+end
+
+function M.q8_emit_patches(buf, ql, names, helpers, input, output)
   local g = M.geometry(ql.layer)
   local taps = M.q8_patch_size(ql.layer)
   local z_in = ql.input.zero_point

@@ -414,6 +414,13 @@ local function helper_names(plan)
     names.target()
     return plan.NAME .. "_Q8_DOT_DSP"
   end
+  -- the condition under which the dot products have a SIMD path (ARMv7E-M DSP, AVX2 or its
+  -- runtime dispatch): elsewhere a conv layer keeps rows of outputs in registers instead
+  names.simd_dot_condition = function()
+    names.target()
+    return string.format("defined(%s_Q8_DOT_DSP) || defined(%s_Q8_DOT_AVX2) || defined(%s_Q8_DOT_DISPATCH)",
+      plan.NAME, plan.NAME, plan.NAME)
+  end
   names.pairs_macro = function()
     names.target()
     return plan.NAME .. "_Q8_PAIRS"
