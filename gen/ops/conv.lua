@@ -391,67 +391,23 @@ local function row_tiled(g)
   return g.out_width > 1 and g.out_width <= M.ROW_LIMIT and g.kernel[2] <= M.KERNEL_LIMIT
 end
 
-local function forward_row_tiles(buf, plan, layer, v)
-  local g = M.geometry(layer)
-  local real = plan.real
+-- The frame both one-sample row-tiled convolutions share: the loops over filters f and output
+-- rows oy, `prologue()` at the top of a row, then `tile(first, last)` for each tile of output
+-- positions (in a block of its own where the row has several).
+local function each_row_tile(buf, g, prologue, tile)
   buf:loop("f", 0, g.filters)
   if g.rank == 2 then
     buf:loop("oy", 0, g.out_height)
   end
+  prologue()
   local tiles = g.out_width > M.ROW_TILE
-  if layer.spec.bias then
-    buf:line("const %s bias = %s[f];", real, v.b)
-  end
   for first = 0, g.out_width - 1, M.ROW_TILE do
     local last = math.min(first + M.ROW_TILE, g.out_width) - 1
     if tiles then
       buf:open("{")
       buf:line("/* output positions %d..%d of the row */", first, last)
     end
-    local start = layer.spec.bias and "bias" or emit.literal(0, plan.dtype)
-    local sums = {}
-    for o = first, last do
-      sums[#sums + 1] = string.format("z%d = %s", o - first, start)
-    end
-    buf:line("%s %s;", real, table.concat(sums, ", "))
-    buf:loop("ch", 0, g.group_channels)
-    local channel = input_channel(g)
-    local opened = 0
-    if g.rank == 2 then
-      buf:loop("ky", 0, g.kernel[1])
-      opened = 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
-    end
-    buf:line("const %s *row = &%s[%s][0];", real, v.A_prev, M.row(g, channel, "iy", "0", g.height, g.width))
-    for kx = 0, g.kernel[2] - 1 do
-      local adds = {}
-      for o = first, last do
-        local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
-        if ix >= 0 and ix < g.width then
-          adds[#adds + 1] = string.format("z%d += w * row[%d];", o - first, ix)
-        end
-      end
-      if #adds > 0 then
-        local tap = g.rank == 2 and string.format("%s[f][ch][ky][%d]", v.W, kx) or string.format("%s[f][ch][%d]", v.W, kx)
-        buf:open("{")
-        buf:line("const %s w = %s;", real, tap)
-        for _, add in ipairs(adds) do
-          buf:line("%s", add)
-        end
-        buf:close()
-      end
-    end
-    close_all(buf, opened)
-    buf:close()
-    for o = first, last do
-      local at = M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)
-      local sum = string.format("z%d", o - first)
-      if v.Z ~= v.A or layer.activation == "linear" then
-        buf:line("%s[%s][0] = %s;", v.Z, at, sum)
-      end
-      if layer.activation ~= "linear" then
-        buf:line("%s[%s][0] = %s;", v.A, at, activations.forward(plan, layer, sum))
-      end
-    end
+    tile(first, last)
     if tiles then
       buf:close()
     end
@@ -460,6 +416,61 @@ local function forward_row_tiles(buf, plan, layer, v)
     buf:close()
   end
   buf:close()
+end
+
+local function forward_row_tiles(buf, plan, layer, v)
+  local g = M.geometry(layer)
+  local real = plan.real
+  each_row_tile(buf, g, function()
+    if layer.spec.bias then
+      buf:line("const %s bias = %s[f];", real, v.b)
+    end
+  end, function(first, last)
+      local start = layer.spec.bias and "bias" or emit.literal(0, plan.dtype)
+      local sums = {}
+      for o = first, last do
+        sums[#sums + 1] = string.format("z%d = %s", o - first, start)
+      end
+      buf:line("%s %s;", real, table.concat(sums, ", "))
+      buf:loop("ch", 0, g.group_channels)
+      local channel = input_channel(g)
+      local opened = 0
+      if g.rank == 2 then
+        buf:loop("ky", 0, g.kernel[1])
+        opened = 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+      end
+      buf:line("const %s *row = &%s[%s][0];", real, v.A_prev, M.row(g, channel, "iy", "0", g.height, g.width))
+      for kx = 0, g.kernel[2] - 1 do
+        local adds = {}
+        for o = first, last do
+          local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+          if ix >= 0 and ix < g.width then
+            adds[#adds + 1] = string.format("z%d += w * row[%d];", o - first, ix)
+          end
+        end
+        if #adds > 0 then
+          local tap = g.rank == 2 and string.format("%s[f][ch][ky][%d]", v.W, kx) or string.format("%s[f][ch][%d]", v.W, kx)
+          buf:open("{")
+          buf:line("const %s w = %s;", real, tap)
+          for _, add in ipairs(adds) do
+            buf:line("%s", add)
+          end
+          buf:close()
+        end
+      end
+      close_all(buf, opened)
+      buf:close()
+      for o = first, last do
+        local at = M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)
+        local sum = string.format("z%d", o - first)
+        if v.Z ~= v.A or layer.activation == "linear" then
+          buf:line("%s[%s][0] = %s;", v.Z, at, sum)
+        end
+        if layer.activation ~= "linear" then
+          buf:line("%s[%s][0] = %s;", v.A, at, activations.forward(plan, layer, sum))
+        end
+      end
+  end)
 end
 
 -- Forward: Z = the convolution (+ b), then A = g(Z). `batched` (the batch functions, not the
@@ -822,83 +833,66 @@ local function q8_row_tiles(buf, ql, names, helpers, input, output)
   local function padding_term(o, k)
     return string.format("z%d %s %d * w[%d];", o, z_in < 0 and "-=" or "+=", math.abs(z_in), k)
   end
-  buf:loop("f", 0, g.filters)
-  if g.rank == 2 then
-    buf:loop("oy", 0, g.out_height)
-  end
-  local tiles = g.out_width > M.ROW_TILE
-  for first = 0, g.out_width - 1, M.ROW_TILE do
-    local last = math.min(first + M.ROW_TILE, g.out_width) - 1
-    if tiles then
-      buf:open("{")
-      buf:line("/* output positions %d..%d of the row */", first, last)
-    end
-    local sums = {}
-    for o = first, last do
-      sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
-    end
-    buf:line("int32_t %s;", table.concat(sums, ", "))
-    buf:loop("ch", 0, g.group_channels)
-    local channel = input_channel(g)
-    local opened = 0
-    local tap0 = "ch * " .. kernel_width
-    if g.rank == 2 then
-      buf:loop("ky", 0, g.kernel[1])
-      tap0 = string.format("(ch * %d + ky) * %d", g.kernel[1], kernel_width)
-    end
-    buf:line("const int8_t *w = &%s[f][%s];", names.W, tap0)
-    if g.rank == 2 then
-      buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
-      if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
-        buf:open("if (iy >= 0 && iy < %d) {", g.height)
-        opened = 1
-      end
-    end
-    buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
-    for kx = 0, kernel_width - 1 do
+  each_row_tile(buf, g, function() end, function(first, last)
+      local sums = {}
       for o = first, last do
-        local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
-        if ix >= 0 and ix < g.width then
-          buf:line("z%d += w[%d] * row[%d];", o - first, kx, ix)
-        elseif z_in ~= 0 then
-          buf:line("%s", padding_term(o - first, kx))
+        sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
+      end
+      buf:line("int32_t %s;", table.concat(sums, ", "))
+      buf:loop("ch", 0, g.group_channels)
+      local channel = input_channel(g)
+      local opened = 0
+      local tap0 = "ch * " .. kernel_width
+      if g.rank == 2 then
+        buf:loop("ky", 0, g.kernel[1])
+        tap0 = string.format("(ch * %d + ky) * %d", g.kernel[1], kernel_width)
+      end
+      buf:line("const int8_t *w = &%s[f][%s];", names.W, tap0)
+      if g.rank == 2 then
+        buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
+        if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
+          buf:open("if (iy >= 0 && iy < %d) {", g.height)
+          opened = 1
         end
       end
-    end
-    if opened == 1 and z_in ~= 0 then
-      -- a row of taps in the padding above or below: z_in times their weights' sum
-      buf:otherwise()
-      local terms = {}
+      buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
       for kx = 0, kernel_width - 1 do
-        terms[#terms + 1] = string.format("w[%d]", kx)
+        for o = first, last do
+          local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
+          if ix >= 0 and ix < g.width then
+            buf:line("z%d += w[%d] * row[%d];", o - first, kx, ix)
+          elseif z_in ~= 0 then
+            buf:line("%s", padding_term(o - first, kx))
+          end
+        end
       end
-      buf:line("const int32_t edge = %d * (%s);", z_in, table.concat(terms, " + "))
+      if opened == 1 and z_in ~= 0 then
+        -- a row of taps in the padding above or below: z_in times their weights' sum
+        buf:otherwise()
+        local terms = {}
+        for kx = 0, kernel_width - 1 do
+          terms[#terms + 1] = string.format("w[%d]", kx)
+        end
+        buf:line("const int32_t edge = %d * (%s);", z_in, table.concat(terms, " + "))
+        for o = first, last do
+          buf:line("z%d += edge;", o - first)
+        end
+        buf:close()
+      elseif opened == 1 then
+        buf:close()
+      end
+      if g.rank == 2 then
+        buf:close()
+      end
+      buf:close()
       for o = first, last do
-        buf:line("z%d += edge;", o - first)
+        buf:open("{")
+        activations.q8_store(buf, ql, names, helpers,
+          string.format("%s[%s]", output, M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)),
+          string.format("z%d", o - first), "f")
+        buf:close()
       end
-      buf:close()
-    elseif opened == 1 then
-      buf:close()
-    end
-    if g.rank == 2 then
-      buf:close()
-    end
-    buf:close()
-    for o = first, last do
-      buf:open("{")
-      activations.q8_store(buf, ql, names, helpers,
-        string.format("%s[%s]", output, M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)),
-        string.format("z%d", o - first), "f")
-      buf:close()
-    end
-    if tiles then
-      buf:close()
-    end
-  end
-  if g.rank == 2 then
-    buf:close()
-  end
-  buf:close()
+  end)
 end
 
 function M.q8_emit(buf, ql, names, helpers, input, output)
