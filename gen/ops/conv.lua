@@ -164,6 +164,12 @@ local function input_coordinate(g, d, o, t)
   return text
 end
 
+-- The same input column as a number, for output column o and kernel column t; the row tiles
+-- write one statement per (o, t), and skip or replace those that fall into the padding.
+local function input_column(g, o, t)
+  return o * g.stride[2] + t * g.dilation[2] - g.pad[2][1]
+end
+
 -- Row index of (channel, y, x) in a [channels x height x width] layout (1-D: no y).
 function M.row(g, channel, y, x, height, width)
   if g.rank == 1 then
@@ -381,8 +387,9 @@ end
 -- (channel, ky, kx) order without those in the padding, the plain loops' sums in their order
 -- (on three specs of strides, dilations, groups, "same" padding and tiled rows, the two gave the
 -- same bits under gcc -O0 and -O2 and clang -O3 -march=native). digits_cnn's predict took 25 us
--- against 137 us with one position at a time (gcc 12 -O2), 34 against 59 with clang 14 -O2. Rows wider than ROW_LIMIT, or kernels wider than KERNEL_LIMIT,
--- keep the plain loops (the unrolled code grows with both).
+-- against 137 us with one position at a time (gcc 12 -O2), 34 against 59 with clang 14 -O2.
+-- Rows wider than ROW_LIMIT, or kernels wider than KERNEL_LIMIT, keep the plain loops (the
+-- unrolled code grows with both).
 M.ROW_TILE = 8
 M.ROW_LIMIT = 64
 M.KERNEL_LIMIT = 16
@@ -426,50 +433,50 @@ local function forward_row_tiles(buf, plan, layer, v)
       buf:line("const %s bias = %s[f];", real, v.b)
     end
   end, function(first, last)
-      local start = layer.spec.bias and "bias" or emit.literal(0, plan.dtype)
-      local sums = {}
+    local start = layer.spec.bias and "bias" or emit.literal(0, plan.dtype)
+    local sums = {}
+    for o = first, last do
+      sums[#sums + 1] = string.format("z%d = %s", o - first, start)
+    end
+    buf:line("%s %s;", real, table.concat(sums, ", "))
+    buf:loop("ch", 0, g.group_channels)
+    local channel = input_channel(g)
+    local opened = 0
+    if g.rank == 2 then
+      buf:loop("ky", 0, g.kernel[1])
+      opened = 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
+    end
+    buf:line("const %s *row = &%s[%s][0];", real, v.A_prev, M.row(g, channel, "iy", "0", g.height, g.width))
+    for kx = 0, g.kernel[2] - 1 do
+      local adds = {}
       for o = first, last do
-        sums[#sums + 1] = string.format("z%d = %s", o - first, start)
-      end
-      buf:line("%s %s;", real, table.concat(sums, ", "))
-      buf:loop("ch", 0, g.group_channels)
-      local channel = input_channel(g)
-      local opened = 0
-      if g.rank == 2 then
-        buf:loop("ky", 0, g.kernel[1])
-        opened = 1 + M.open_coordinate(buf, g, 1, "iy", "oy", "ky")
-      end
-      buf:line("const %s *row = &%s[%s][0];", real, v.A_prev, M.row(g, channel, "iy", "0", g.height, g.width))
-      for kx = 0, g.kernel[2] - 1 do
-        local adds = {}
-        for o = first, last do
-          local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
-          if ix >= 0 and ix < g.width then
-            adds[#adds + 1] = string.format("z%d += w * row[%d];", o - first, ix)
-          end
-        end
-        if #adds > 0 then
-          local tap = g.rank == 2 and string.format("%s[f][ch][ky][%d]", v.W, kx) or string.format("%s[f][ch][%d]", v.W, kx)
-          buf:open("{")
-          buf:line("const %s w = %s;", real, tap)
-          for _, add in ipairs(adds) do
-            buf:line("%s", add)
-          end
-          buf:close()
+        local ix = input_column(g, o, kx)
+        if ix >= 0 and ix < g.width then
+          adds[#adds + 1] = string.format("z%d += w * row[%d];", o - first, ix)
         end
       end
-      close_all(buf, opened)
-      buf:close()
-      for o = first, last do
-        local at = M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)
-        local sum = string.format("z%d", o - first)
-        if v.Z ~= v.A or layer.activation == "linear" then
-          buf:line("%s[%s][0] = %s;", v.Z, at, sum)
+      if #adds > 0 then
+        local tap = g.rank == 2 and string.format("%s[f][ch][ky][%d]", v.W, kx) or string.format("%s[f][ch][%d]", v.W, kx)
+        buf:open("{")
+        buf:line("const %s w = %s;", real, tap)
+        for _, add in ipairs(adds) do
+          buf:line("%s", add)
         end
-        if layer.activation ~= "linear" then
-          buf:line("%s[%s][0] = %s;", v.A, at, activations.forward(plan, layer, sum))
-        end
+        buf:close()
       end
+    end
+    close_all(buf, opened)
+    buf:close()
+    for o = first, last do
+      local at = M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)
+      local sum = string.format("z%d", o - first)
+      if v.Z ~= v.A or layer.activation == "linear" then
+        buf:line("%s[%s][0] = %s;", v.Z, at, sum)
+      end
+      if layer.activation ~= "linear" then
+        buf:line("%s[%s][0] = %s;", v.A, at, activations.forward(plan, layer, sum))
+      end
+    end
   end)
 end
 
@@ -816,11 +823,6 @@ function M.q8_patch_size(layer)
   return g.group_channels * g.kernel[1] * g.kernel[2]
 end
 
--- One sample, as a dense layer per output position: the position's taps gathered (per group) into
--- patch[channel][ky][kx], a padded tap holding the input's zero point (real 0, as the padding is),
--- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
--- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
--- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
 -- Without a SIMD dot product (Cortex-M0/M3, RISC-V, GRADC_PORTABLE), one sample as the float
 -- predict does it (forward_row_tiles): a row of up to ROW_TILE output positions of one filter
 -- in int32 accumulators, each tap's weight read once per row tile, the input read in place (no
@@ -834,84 +836,73 @@ local function q8_row_tiles(buf, ql, names, helpers, input, output)
     return string.format("z%d %s %d * w[%d];", o, z_in < 0 and "-=" or "+=", math.abs(z_in), k)
   end
   each_row_tile(buf, g, function() end, function(first, last)
-      local sums = {}
+    local sums = {}
+    for o = first, last do
+      sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
+    end
+    buf:line("int32_t %s;", table.concat(sums, ", "))
+    buf:loop("ch", 0, g.group_channels)
+    local channel = input_channel(g)
+    local opened = 0
+    local tap0 = "ch * " .. kernel_width
+    if g.rank == 2 then
+      buf:loop("ky", 0, g.kernel[1])
+      tap0 = string.format("(ch * %d + ky) * %d", g.kernel[1], kernel_width)
+    end
+    buf:line("const int8_t *w = &%s[f][%s];", names.W, tap0)
+    if g.rank == 2 then
+      buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
+      if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
+        buf:open("if (iy >= 0 && iy < %d) {", g.height)
+        opened = 1
+      end
+    end
+    buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
+    for kx = 0, kernel_width - 1 do
       for o = first, last do
-        sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
-      end
-      buf:line("int32_t %s;", table.concat(sums, ", "))
-      buf:loop("ch", 0, g.group_channels)
-      local channel = input_channel(g)
-      local opened = 0
-      local tap0 = "ch * " .. kernel_width
-      if g.rank == 2 then
-        buf:loop("ky", 0, g.kernel[1])
-        tap0 = string.format("(ch * %d + ky) * %d", g.kernel[1], kernel_width)
-      end
-      buf:line("const int8_t *w = &%s[f][%s];", names.W, tap0)
-      if g.rank == 2 then
-        buf:line("const int iy = %s;", input_coordinate(g, 1, "oy", "ky"))
-        if g.pad[1][1] > 0 or g.pad[1][2] > 0 then
-          buf:open("if (iy >= 0 && iy < %d) {", g.height)
-          opened = 1
+        local ix = input_column(g, o, kx)
+        if ix >= 0 and ix < g.width then
+          buf:line("z%d += w[%d] * row[%d];", o - first, kx, ix)
+        elseif z_in ~= 0 then
+          buf:line("%s", padding_term(o - first, kx))
         end
       end
-      buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
+    end
+    if opened == 1 and z_in ~= 0 then
+      -- a row of taps in the padding above or below: z_in times their weights' sum
+      buf:otherwise()
+      local terms = {}
       for kx = 0, kernel_width - 1 do
-        for o = first, last do
-          local ix = o * g.stride[2] + kx * g.dilation[2] - g.pad[2][1]
-          if ix >= 0 and ix < g.width then
-            buf:line("z%d += w[%d] * row[%d];", o - first, kx, ix)
-          elseif z_in ~= 0 then
-            buf:line("%s", padding_term(o - first, kx))
-          end
-        end
+        terms[#terms + 1] = string.format("w[%d]", kx)
       end
-      if opened == 1 and z_in ~= 0 then
-        -- a row of taps in the padding above or below: z_in times their weights' sum
-        buf:otherwise()
-        local terms = {}
-        for kx = 0, kernel_width - 1 do
-          terms[#terms + 1] = string.format("w[%d]", kx)
-        end
-        buf:line("const int32_t edge = %d * (%s);", z_in, table.concat(terms, " + "))
-        for o = first, last do
-          buf:line("z%d += edge;", o - first)
-        end
-        buf:close()
-      elseif opened == 1 then
-        buf:close()
-      end
-      if g.rank == 2 then
-        buf:close()
+      buf:line("const int32_t edge = %d * (%s);", z_in, table.concat(terms, " + "))
+      for o = first, last do
+        buf:line("z%d += edge;", o - first)
       end
       buf:close()
-      for o = first, last do
-        buf:open("{")
-        activations.q8_store(buf, ql, names, helpers,
-          string.format("%s[%s]", output, M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)),
-          string.format("z%d", o - first), "f")
-        buf:close()
-      end
+    elseif opened == 1 then
+      buf:close()
+    end
+    if g.rank == 2 then
+      buf:close()
+    end
+    buf:close()
+    for o = first, last do
+      buf:open("{")
+      activations.q8_store(buf, ql, names, helpers,
+        string.format("%s[%s]", output, M.row(g, "f", "oy", tostring(o), g.out_height, g.out_width)),
+        string.format("z%d", o - first), "f")
+      buf:close()
+    end
   end)
 end
 
-function M.q8_emit(buf, ql, names, helpers, input, output)
-  local g = M.geometry(ql.layer)
-  if row_tiled(g) then
-    buf:line("#if %s", helpers.simd_dot_condition())
-    M.q8_emit_patches(buf, ql, names, helpers, input, output)
-    buf:line("#else")
-    q8_row_tiles(buf, ql, names, helpers, input, output)
-    buf:line("#endif")
-    -- the dot products, which the build's branch may leave uncalled (a warning)
-    buf:line("(void)&%s;", helpers.dot())
-    buf:line("(void)&%s;", helpers.dot2())
-    return
-  end
-  M.q8_emit_patches(buf, ql, names, helpers, input, output)
-end
-
-function M.q8_emit_patches(buf, ql, names, helpers, input, output)
+-- One sample, as a dense layer per output position: the position's taps gathered (per group) into
+-- patch[channel][ky][kx], a padded tap holding the input's zero point (real 0, as the padding is),
+-- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
+-- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
+-- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
+local function q8_patches(buf, ql, names, helpers, input, output)
   local g = M.geometry(ql.layer)
   local taps = M.q8_patch_size(ql.layer)
   local z_in = ql.input.zero_point
@@ -1019,6 +1010,25 @@ function M.q8_emit_patches(buf, ql, names, helpers, input, output)
   buf:close()
   buf:close()
   buf:close("}")
+end
+
+-- One sample of an int8 convolution: the patches where the build has a SIMD dot product, the row
+-- tiles elsewhere (for the geometries row_tiled takes; the patches for the rest). Both read W's
+-- rows in their order.
+function M.q8_emit(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  if row_tiled(g) then
+    buf:line("#if %s", helpers.simd_dot_condition())
+    q8_patches(buf, ql, names, helpers, input, output)
+    buf:line("#else")
+    q8_row_tiles(buf, ql, names, helpers, input, output)
+    buf:line("#endif")
+    -- the dot products, which the build's branch may leave uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot())
+    buf:line("(void)&%s;", helpers.dot2())
+    return
+  end
+  q8_patches(buf, ql, names, helpers, input, output)
 end
 
 return M
