@@ -155,13 +155,12 @@ function M.run(path, display)
   local env = make_environment(stop)
   -- load itself can raise (the parser's C stack overflow on deep nesting), not only return nil
   local loaded, chunk, syntax_err = pcall(load, text, "=" .. CHUNK_NAME, "t", env)
-  if (not loaded and chunk or syntax_err) == C_STACK_OVERFLOW then
+  local load_err = not loaded and tostring(chunk) or (not chunk and syntax_err) or nil
+  if load_err == C_STACK_OVERFLOW then
     return nil, display .. ": " .. C_STACK_OVERFLOW .. " while parsing: the spec nests brackets, "
       .. "calls or blocks too deeply (expected fewer than about 200 levels)"
-  elseif not loaded then
-    return nil, spec_message(tostring(chunk), display)
-  elseif not chunk then
-    return nil, spec_message(syntax_err, display)
+  elseif load_err then
+    return nil, spec_message(load_err, display)
   end
   local ok, result = run_limited(chunk, env, stop, display)
   if not ok then

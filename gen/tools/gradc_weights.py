@@ -185,6 +185,20 @@ class Tensor:
         self.where, self.shape, self.values, self.is_double = where, tuple(shape), values, is_double
 
 
+def grouped_dense(rows, channels, numpy):
+    """The dense weight [filters][channels] of a 1x1 convolution of [channels, 1, 1] (a classifier
+    on the global pool written as a convolution) from its weight rows [filters][channels / groups]:
+    each filter's row in its group's block of columns, zeros elsewhere. make import and
+    torch2gradc map such a head alike."""
+    filters, per_group = rows.shape
+    matrix = numpy.zeros((filters, channels), rows.dtype)
+    outputs = filters // (channels // per_group)
+    for f in range(filters):
+        first = (f // outputs) * per_group
+        matrix[f, first:first + per_group] = rows[f]
+    return matrix
+
+
 def checked(arch, member, tensor):
     shapes = [member.shape]
     if member.kind == "b":

@@ -51,8 +51,8 @@ import tempfile
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gradc_weights import (Refused, Tensor, checked, encode, header_from_spec,  # noqa: E402
-                           read_header, staged)
+from gradc_weights import (Refused, Tensor, checked, encode, grouped_dense,  # noqa: E402
+                           header_from_spec, read_header, staged)
 
 SUPPORTED = ("Gemm, MatMul, Add (the bias after a MatMul), Conv, BatchNormalization, Relu, "
              "LeakyRelu, Sigmoid, Tanh, Softmax, MaxPool, AveragePool, GlobalAveragePool, "
@@ -512,11 +512,7 @@ class Importer:
         if per_group * groups != channels or filters % groups != 0:
             self.refuse("its weight has %d channels per group x %d groups, but its input has %d "
                         "channels" % (per_group, groups, channels), supported)
-        matrix = self.numpy.zeros((filters, channels), weight.dtype)
-        outputs = filters // groups
-        for f in range(filters):
-            first = (f // outputs) * per_group
-            matrix[f, first:first + per_group] = weight[f].reshape(per_group)
+        matrix = grouped_dense(weight.reshape(filters, per_group), channels, self.numpy)
         bias = self.constant(2, "bias")
         if bias is not None and list(bias.shape) != [filters]:
             self.refuse("its bias has shape %s, expected [%d] (one per filter)" % (list(bias.shape), filters),

@@ -47,7 +47,8 @@ import tempfile
 # The weights-file writer and header reader are shared with onnx2gradc.py, next to this script.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from gradc_weights import (BATCHNORM_MEMBERS, WEIGHT_MEMBERS, Refused, Tensor,  # noqa: E402
-                           checked, encode, header_from_spec, read_header, write_atomically)
+                           checked, encode, grouped_dense, header_from_spec, read_header,
+                           write_atomically)
 
 # Which state_dict tensor fills each member.
 TORCH_NAMES = {"W": "weight", "b": "bias", "gamma": "weight", "beta": "bias",
@@ -125,9 +126,7 @@ def implied(module, layer, member, source):
     None where nothing is implied. The same values make import writes for such models."""
     import numpy  # pylint: disable=import-outside-toplevel (torch brings it)
     weight = module.tensors.get("weight")
-    size = 1
-    for extent in member.shape:
-        size *= extent
+    size = member.size()
     if member.kind == "b" and weight is not None and len(layer.member("W").shape) == 2:
         return Tensor("%s: module '%s' (no bias: zeros)" % (source, module.prefix), member.shape,
                       numpy.zeros(size), weight.is_double)
@@ -150,15 +149,9 @@ def unit_conv_as_dense(tensor, member):
     channels = member.shape[1]
     if any(k != 1 for k in tensor.shape[2:]) or filters != member.shape[0] or channels % per_group:
         return tensor
-    groups = channels // per_group
-    if filters % groups:
+    if filters % (channels // per_group):
         return tensor
-    matrix = numpy.zeros((filters, channels))
-    rows = tensor.values.reshape(filters, per_group)
-    outputs = filters // groups
-    for f in range(filters):
-        first = (f // outputs) * per_group
-        matrix[f, first:first + per_group] = rows[f]
+    matrix = grouped_dense(tensor.values.reshape(filters, per_group), channels, numpy)
     return Tensor(tensor.where, member.shape, matrix.reshape(-1), tensor.is_double)
 
 

@@ -8,13 +8,17 @@
 set -eu
 build=${1:?usage: budget.sh BUILD}
 failures=0
+# value NAME KEY: KEY's value in NAME's result.txt (empty when it has none)
+value() {
+    result=$build/$1.build/result.txt
+    [ -f "$result" ] || { echo "cross budget: no $result (run tests/cross/cross.sh on $1 first)" >&2; exit 1; }
+    sed -n "s/^$2=//p" "$result"
+}
 check() {
     name=$1
     key=$2
     cmsis=$3
-    result=$build/$name.build/result.txt
-    [ -f "$result" ] || { echo "cross budget: no $result (run tests/cross/cross.sh on $name first)"; exit 1; }
-    got=$(sed -n "s/^$key=//p" "$result")
+    got=$(value "$name" "$key") || exit 1
     if [ -z "$got" ] || [ "$got" -ge "$cmsis" ]; then
         echo "cross budget: $name $key: ${got:-?} instructions, not fewer than CMSIS-DSP's $cmsis"
         failures=$((failures + 1))
@@ -27,7 +31,7 @@ check xor train_instructions 5674
 # The one-sample convolutions' row tiles (gen/ops/conv.lua): digits_cnn's float inference took
 # 250,331 instructions with them (1,215,480 with one output position at a time); 2% above that
 # fails, as for the int8 counts below.
-infer=$(sed -n "s/^infer_instructions=//p" "$build/digits_cnn.build/result.txt" 2>/dev/null || true)
+infer=$(value digits_cnn infer_instructions) || exit 1
 if [ -z "$infer" ] || [ "$infer" -gt 255338 ]; then
     echo "cross budget: digits_cnn infer_instructions: ${infer:-?}, more than the 255338 allowed (250331 measured)"
     failures=$((failures + 1))
@@ -42,10 +46,8 @@ fi
 check_int8() {
     name=$1
     ceiling=$2
-    result=$build/$name.build/result.txt
-    [ -f "$result" ] || { echo "cross budget: no $result (run tests/cross/cross.sh on $name first)"; exit 1; }
-    int8=$(sed -n "s/^q8_instructions=//p" "$result")
-    float=$(sed -n "s/^infer_instructions=//p" "$result")
+    int8=$(value "$name" q8_instructions) || exit 1
+    float=$(value "$name" infer_instructions) || exit 1
     if [ -z "$int8" ] || [ -z "$float" ] || [ "$int8" -ge "$float" ]; then
         echo "cross budget: $name: int8 ${int8:-?} instructions, not fewer than float's ${float:-?}"
         failures=$((failures + 1))
