@@ -7,6 +7,7 @@
 -- emitter; only its names and shapes (W[filters][C/groups][k]) stay 1-D.
 local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
+local q8_pairs = require("q8.pairs")
 local q8_rows = require("q8.rows")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
@@ -897,24 +898,10 @@ local function q8_row_tiles(buf, ql, names, helpers, input, output)
   end)
 end
 
--- One sample, as a dense layer per output position: the position's taps gathered (per group) into
--- patch[channel][ky][kx], a padded tap holding the input's zero point (real 0, as the padding is),
--- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
--- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
--- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
-local function q8_patches(buf, ql, names, helpers, input, output)
-  local g = M.geometry(ql.layer)
-  local taps = M.q8_patch_size(ql.layer)
-  local z_in = ql.input.zero_point
-  buf:open("{")
-  buf:line("int8_t patch[%d];", taps)
-  buf:loop("oy", 0, g.out_height)
-  buf:loop("ox", 0, g.out_width)
-  local channel = "c"
-  if g.groups > 1 then
-    buf:loop("group", 0, g.groups)
-    channel = g.group_channels == 1 and "group" or string.format("(group * %d + c)", g.group_channels)
-  end
+-- The taps of output position (oy, ox) into patch[c][ky][kx], in the input channel `channel` (a C
+-- expression of c), a tap in the padding holding the input's zero point z_in (real 0, as the
+-- padding is).
+local function q8_gather(buf, g, input, z_in, channel)
   buf:loop("c", 0, g.group_channels)
   local checks = {}
   local tap = "c * " .. g.kernel[2] .. " + kx"
@@ -942,7 +929,28 @@ local function q8_patches(buf, ql, names, helpers, input, output)
     buf:close()
   end
   buf:close()
-  -- filters in pairs through dot2 (the patch read once for both where that helps), an odd last
+end
+
+-- One sample, as a dense layer per output position: the position's taps gathered (per group) into
+-- patch[channel][ky][kx], a padded tap holding the input's zero point (real 0, as the padding is),
+-- then for each filter of the group acc = B[f] + sum W[f] patch (the zero point folded into B,
+-- gen/q8/code.lua) through the build's dot product, and the requantized, clamped store.
+-- W is const int8 [filter][channel][ky][kx], one contiguous row per filter.
+local function q8_patches(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  local taps = M.q8_patch_size(ql.layer)
+  local z_in = ql.input.zero_point
+  buf:open("{")
+  buf:line("int8_t patch[%d];", taps)
+  buf:loop("oy", 0, g.out_height)
+  buf:loop("ox", 0, g.out_width)
+  local channel = "c"
+  if g.groups > 1 then
+    buf:loop("group", 0, g.groups)
+    channel = g.group_channels == 1 and "group" or string.format("(group * %d + c)", g.group_channels)
+  end
+  q8_gather(buf, g, input, z_in, channel)
+  -- filters in pairs through dot2  -- filters in pairs through dot2 (the patch read once for both where that helps), an odd last
   -- filter (of the layer or each group) alone; f is the filter, k its index in the group
   local per_group = g.groups == 1 and g.filters or g.group_filters
   local pairs_end = per_group - per_group % 2
@@ -1012,23 +1020,287 @@ local function q8_patches(buf, ql, names, helpers, input, output)
   buf:close("}")
 end
 
--- One sample of an int8 convolution: the patches where the build has a SIMD dot product, the row
--- tiles elsewhere (for the geometries row_tiled takes; the patches for the rest). Both read W's
--- rows in their order.
+-- The ARMv7E-M DSP pair kernel of gen/q8/pairs.lua on a convolution (one group, four filters or
+-- more): nil where it does not apply, else the layout its stream and code follow. Each output
+-- position reads its pair words as runs of contiguous words, skipping between them, from a plane
+-- the layer's input is expanded into once:
+--   "channels" (channels a multiple of 4): [padded row][padded column][channel / 4][P, Q], the
+--     padding's words those of z_in; the columns in the order (ky, kx, channel), a run per kernel
+--     row (per tap with a dilated width);
+--   "windows" (other channel counts, undilated width): [channel][padded row][output column]
+--     [word][P, Q], word j the four input columns from ox * stride + 4 j, so that a kernel row is
+--     ceil(kw / 4) words; the columns in the order (channel, ky, kx), kx padded with zero weights
+--     to whole words; a run per kernel row;
+-- or, where those do not fit (a dilated width, or a windows plane over WINDOWS_LIMIT bytes):
+--   "patch": each output position's taps gathered into an int8 patch in W's order (channel, ky,
+--     kx), zero weights after them to whole words, then expanded.
+-- `columns` is the weight (1-based in W's row, 0 a zero weight) at each column of the kernel,
+-- `runs` the runs of four-column steps, `scratch` the stack bytes of the plane or the patch.
+-- The jumps between runs and the outputs of a block's four filters take immediate offsets
+-- (at most 4095 bytes).
+M.WINDOWS_LIMIT = 16384
+M.STRAIGHT_STEPS = 48
+local OFFSET_LIMIT = 4095
+
+-- The runs of a layout whose column words sit at the byte offsets `starts` (in column order, one
+-- step each) from the position's first: contiguous steps merged, nil if a jump or a run is too
+-- long for an immediate.
+local function runs_of(starts)
+  local runs, last_end = {}, nil
+  for _, start in ipairs(starts) do
+    if last_end == start then
+      runs[#runs].steps = runs[#runs].steps + 1
+    else
+      if last_end then
+        runs[#runs].jump = start - last_end
+        if runs[#runs].jump < 0 or runs[#runs].jump > OFFSET_LIMIT then
+          return nil
+        end
+      end
+      runs[#runs + 1] = { steps = 1 }
+    end
+    last_end = start + 8
+  end
+  -- a looped run among several sets its end pointer with an immediate too
+  for _, run in ipairs(runs) do
+    if #runs > 1 and 8 * run.steps > OFFSET_LIMIT then
+      return nil
+    end
+  end
+  return runs
+end
+
+local function pairs_layout(g)
+  local kh, kw = g.kernel[1], g.kernel[2]
+  local positions = g.out_height * g.out_width
+  if g.groups ~= 1 or g.filters < q8_pairs.ROWS or (q8_pairs.ROWS - 1) * positions > OFFSET_LIMIT then
+    return nil
+  end
+  local padded_height = g.height + g.pad[1][1] + g.pad[1][2]
+  local padded_width = g.width + g.pad[2][1] + g.pad[2][2]
+  local layout = { columns = {}, padded_height = padded_height, padded_width = padded_width }
+  local starts = {}
+  if g.channels % 4 == 0 then
+    local quads = g.channels // 4
+    layout.kind, layout.quads = "channels", quads
+    layout.scratch = 8 * padded_height * padded_width * quads
+    for ky = 0, kh - 1 do
+      for kx = 0, kw - 1 do
+        for c = 0, g.channels - 1 do
+          layout.columns[#layout.columns + 1] = (c * kh + ky) * kw + kx + 1
+        end
+        for quad = 0, quads - 1 do
+          starts[#starts + 1] = 8 * ((ky * g.dilation[1] * padded_width + kx * g.dilation[2]) * quads + quad)
+        end
+      end
+    end
+    layout.runs = runs_of(starts)
+    if layout.runs then
+      return layout
+    end
+  elseif g.dilation[2] == 1 then
+    local words = (kw + 3) // 4
+    layout.kind, layout.words = "windows", words
+    -- the padded input rows, long enough for every window's four bytes
+    layout.padded_row = (g.out_width - 1) * g.stride[2] + 4 * words
+    layout.scratch = g.channels * padded_height * (layout.padded_row + 8 * g.out_width * words)
+    for c = 0, g.channels - 1 do
+      for ky = 0, kh - 1 do
+        for kx = 0, 4 * words - 1 do
+          layout.columns[#layout.columns + 1] = kx < kw and (c * kh + ky) * kw + kx + 1 or 0
+        end
+        for j = 0, words - 1 do
+          starts[#starts + 1] = 8 * (((c * padded_height + ky * g.dilation[1]) * g.out_width) * words + j)
+        end
+      end
+    end
+    layout.runs = runs_of(starts)
+    if layout.runs and layout.scratch <= M.WINDOWS_LIMIT then
+      return layout
+    end
+  end
+  local taps = g.channels * kh * kw
+  local length = (taps + 3) // 4 * 4
+  layout = { kind = "patch", length = length, columns = {}, runs = { { steps = length // 4 } },
+    scratch = length + 2 * length }
+  for k = 1, length do
+    layout.columns[k] = k <= taps and k or 0
+  end
+  return layout
+end
+
+function M.q8_pairs_layout(ql)
+  if ql.q8_pairs_layout == nil then
+    ql.q8_pairs_layout = pairs_layout(M.geometry(ql.layer)) or false
+  end
+  return ql.q8_pairs_layout or nil
+end
+
+-- The plane of the "channels" layout: plane[((row * padded width + column) * quads + quad) * 2]
+-- holds P, the next word Q, of input channels 4 quad .. 4 quad + 3 at (row - top, column - left);
+-- the padding around the input holds the pair words of z_in.
+local function q8_plane(buf, g, layout, helpers, input, z_in)
+  local quads, width = layout.quads, layout.padded_width
+  local top, left, right = g.pad[1][1], g.pad[2][1], g.pad[2][2]
+  local p_pad, q_pad = q8_pairs.constant_words(z_in)
+  buf:line("int32_t plane[%d];", layout.scratch // 4)
+  if top + g.pad[1][2] + left + right > 0 then
+    buf:line("/* the padding's pair words: P = (z - %d, z - %d), Q = 256 z - P (z = %d) */",
+      q8_pairs.ODD_OFFSET, q8_pairs.ODD_OFFSET, z_in)
+    buf:line("const int32_t pad_p = %d, pad_q = %d;", p_pad, q_pad)
+  end
+  local function fill(array, first, quad_count, what)
+    if quad_count == 0 then
+      return
+    end
+    buf:line("/* %s */", what)
+    buf:loop("k", 0, quad_count)
+    local at = first == 0 and "" or string.format("%d + ", first)
+    buf:line("%s[%s2 * k] = pad_p;", array, at)
+    buf:line("%s[%s2 * k + 1] = pad_q;", array, at)
+    buf:close()
+  end
+  fill("plane", 0, top * width * quads, "the padding's rows above")
+  fill("plane", 2 * (top + g.height) * width * quads, g.pad[1][2] * width * quads, "and below")
+  buf:loop("iy", 0, g.height)
+  buf:line("int32_t *row = &plane[%s];", times(top == 0 and "iy" or string.format("(iy + %d)", top), 2 * width * quads))
+  fill("row", 0, left * quads, "the padding's columns on the left")
+  fill("row", 2 * (left + g.width) * quads, right * quads, "and on the right")
+  buf:loop("ix", 0, g.width)
+  buf:loop("quad", 0, quads)
+  local plane_size = g.height * g.width
+  buf:line("const int8_t *channel = &%s[%s];", input, M.row(g, "4 * quad", "iy", "ix", g.height, g.width))
+  buf:line("/* channels 4 quad .. 4 quad + 3 as one little-endian word */")
+  buf:line("const uint32_t bytes = (uint32_t)(uint8_t)channel[0] | (uint32_t)(uint8_t)channel[%d] << 8 |",
+    plane_size)
+  buf:line("    (uint32_t)(uint8_t)channel[%d] << 16 | (uint32_t)(uint8_t)channel[%d] << 24;", 2 * plane_size,
+    3 * plane_size)
+  buf:line("const int32_t xv = (int32_t)bytes;")
+  local word = left == 0 and "row[(ix * %d + quad) * 2]" or ("row[((ix + " .. left .. ") * %d + quad) * 2]")
+  word = string.format(word, quads)
+  q8_pairs.expand_word(buf, helpers, "xv", word, (word:gsub("%]$", " + 1]")))
+  buf:close()
+  buf:close()
+  buf:close()
+end
+
+-- The plane of the "windows" layout: the input rows copied once into rows of z_in long enough
+-- for every window, then plane[(((channel * padded height + row) * out width + ox) * words + j) * 2]
+-- holds P, the next word Q, of the four bytes from column ox * stride + 4 j of that padded row.
+local function q8_windows(buf, g, layout, helpers, input, z_in)
+  local rows, row_bytes = g.channels * layout.padded_height, layout.padded_row
+  local words = layout.words
+  buf:line("int8_t padded[%d];", rows * row_bytes)
+  buf:line("memset(padded, %d, sizeof padded);", z_in)
+  buf:loop("c", 0, g.channels)
+  buf:loop("iy", 0, g.height)
+  buf:line("memcpy(&padded[(c * %d + iy + %d) * %d + %d], &%s[%s], %d);", layout.padded_height, g.pad[1][1],
+    row_bytes, g.pad[2][1], input, M.row(g, "c", "iy", "0", g.height, g.width), g.width)
+  buf:close()
+  buf:close()
+  buf:line("int32_t plane[%d];", 2 * rows * g.out_width * words)
+  buf:loop("row", 0, rows)
+  buf:loop("ox", 0, g.out_width)
+  buf:loop("j", 0, words)
+  buf:line("int32_t xv;")
+  buf:line("memcpy(&xv, &padded[row * %d + %s + 4 * j], 4);", row_bytes, times("ox", g.stride[2]))
+  local word = string.format("plane[((row * %d + ox) * %d + j) * 2]", g.out_width, words)
+  q8_pairs.expand_word(buf, helpers, "xv", word, (word:gsub("%]$", " + 1]")))
+  buf:close()
+  buf:close()
+  buf:close()
+end
+
+-- One sample through the pair kernel: per output position the stream of W from its start and
+-- the blocks of four filters, each reading the position's pair words (runs of the plane, or its
+-- expanded patch) and storing its four outputs a plane of outputs apart.
+local function q8_pairs_conv(buf, ql, names, helpers, input, output)
+  local g = M.geometry(ql.layer)
+  local layout = M.q8_pairs_layout(ql)
+  local z_in = ql.input.zero_point
+  local positions = g.out_height * g.out_width
+  local taps = g.channels * g.kernel[1] * g.kernel[2]
+  buf:open("{")
+  if layout.kind == "channels" then
+    q8_plane(buf, g, layout, helpers, input, z_in)
+  elseif layout.kind == "windows" then
+    q8_windows(buf, g, layout, helpers, input, z_in)
+  else
+    buf:line("int8_t patch[%d];", layout.length)
+    if taps < layout.length then
+      buf:line("/* the columns past the taps meet zero weights */")
+      buf:loop("k", taps, layout.length)
+      buf:line("patch[k] = 0;")
+      buf:close()
+    end
+  end
+  local opened = open_outputs(buf, g)
+  local x = "pairs"
+  if layout.kind == "patch" then
+    q8_gather(buf, g, input, z_in, "c")
+    q8_pairs.expand(buf, helpers, "patch", layout.length, "pairs")
+  else
+    -- the position's first word: its first tap in the plane
+    local row_words, column_words
+    if layout.kind == "windows" then
+      row_words, column_words = 2 * g.out_width * layout.words, 2 * layout.words
+    else
+      row_words, column_words = 2 * layout.padded_width * layout.quads, 2 * g.stride[2] * layout.quads
+    end
+    local first = times("ox", column_words)
+    if g.rank == 2 then
+      first = times("oy", g.stride[1] * row_words) .. " + " .. first
+    end
+    buf:line("const int32_t *taps = &plane[%s];", first)
+    x = "taps"
+  end
+  buf:line("int8_t *out = &%s[%s];", output, g.rank == 2 and string.format("oy * %d + ox", g.out_width) or "ox")
+  buf:line("const int32_t *w = %s;", names.W)
+  -- a block of up to STRAIGHT_STEPS steps is written out whole: a conv's runs are short, and each
+  -- loop costs its end pointer and two instructions a pass (digits_cnn's second conv: 2.7k of 74k)
+  local steps = 0
+  for _, run in ipairs(layout.runs) do
+    steps = steps + run.steps
+  end
+  q8_pairs.blocks(buf, { ql = ql, rows = g.filters, runs = layout.runs, x = x, stride = positions,
+    straight = steps <= M.STRAIGHT_STEPS and steps or nil, table = names.T, out_at = function(first, row)
+      return row == 0 and "out" or string.format("&out[%s * %d]", first, positions)
+    end })
+  close_all(buf, opened)
+  buf:close()
+end
+
+-- One sample of an int8 convolution: the pair kernel over its plane where the build has it and
+-- the layer takes it (gen/q8/code.lua sets ql.pairs), else the patches where the build has a SIMD
+-- dot product, the row tiles elsewhere (for the geometries row_tiled takes; the patches for the
+-- rest). The patches and row tiles read W's rows in their order, the pair kernel its stream.
 function M.q8_emit(buf, ql, names, helpers, input, output)
   local g = M.geometry(ql.layer)
+  local tracked, name_called = helpers, nil
+  if ql.pairs then
+    tracked, name_called = q8_pairs.tracking(helpers)
+    buf:line("#if !defined(%s)", helpers.pairs_macro())
+  end
   if row_tiled(g) then
-    buf:line("#if %s", helpers.simd_dot_condition())
-    q8_patches(buf, ql, names, helpers, input, output)
+    buf:line("#if %s", tracked.simd_dot_condition())
+    q8_patches(buf, ql, names, tracked, input, output)
     buf:line("#else")
-    q8_row_tiles(buf, ql, names, helpers, input, output)
+    q8_row_tiles(buf, ql, names, tracked, input, output)
     buf:line("#endif")
+  else
+    q8_patches(buf, ql, names, tracked, input, output)
+  end
+  if ql.pairs then
+    buf:line("#else")
+    q8_pairs_conv(buf, ql, names, helpers, input, output)
+    name_called(buf, { "requantize", "scale", "offset", "clamp" })
+    buf:line("#endif")
+  end
+  if row_tiled(g) or ql.pairs then
     -- the dot products, which the build's branch may leave uncalled (a warning)
     buf:line("(void)&%s;", helpers.dot())
     buf:line("(void)&%s;", helpers.dot2())
-    return
   end
-  q8_patches(buf, ql, names, helpers, input, output)
 end
 
 return M

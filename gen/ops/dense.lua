@@ -357,15 +357,7 @@ end
 -- Rows go in pairs through dot2 (one read of x for both on cores that unpack it), an odd last
 -- row alone; on ARMv7E-M DSP cores rows go in fours through the kernel of gen/q8/rows.lua first.
 function M.q8_emit(buf, ql, names, helpers, input, output)
-  -- the helpers the other targets' code calls, which the pair kernel's branch then names (a
-  -- static function no branch calls is a warning)
-  local called = {}
-  local tracked = setmetatable({}, { __index = function(_, key)
-    return function()
-      called[key] = true
-      return helpers[key]()
-    end
-  end })
+  local tracked, name_called = q8_pairs.tracking(helpers)
   local function store(row, acc)
     buf:open("{")
     activations.q8_store(buf, ql, names, tracked, output .. "[" .. row .. "]", acc, row)
@@ -423,11 +415,7 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   buf:line("#else")
   q8_pairs.emit(buf, helpers, { ql = ql, rows = ql.n_out, length = ql.n_in, weights = names.W, x = input,
     output = output, table = names.T, pairs_in = ql.pairs_in, pairs_out = ql.pairs_out })
-  for _, helper in ipairs({ "dot", "dot2", "requantize", "scale", "offset", "clamp" }) do
-    if called[helper] then
-      buf:line("(void)&%s;", helpers[helper]())
-    end
-  end
+  name_called(buf, { "dot", "dot2", "requantize", "scale", "offset", "clamp" })
   buf:line("#endif")
 end
 

@@ -239,6 +239,38 @@ function M.evaluate(layer, x)
   return out
 end
 
+-- On cores with the pair kernel (ARMv7E-M DSP, gcc or clang; gen/q8/pairs.lua), a 2-D max pool
+-- over rows that are whole words: each output row's kernel rows reduced four columns at a time
+-- (helpers.max4, two instructions for four bytes), then each window's maximum from those
+-- column maxima (digits_cnn's 2x2 pool on the Cortex-M4F: 3,612 instructions, 5,383 a window at a
+-- time).
+local function q8_max_words(buf, g, helpers, input, output)
+  local first_row = g.stride[1] == 1 and "oy" or ("oy * " .. g.stride[1])
+  buf:loop("ch", 0, g.channels)
+  buf:loop("oy", 0, g.out_height)
+  buf:line("int8_t columns[%d];", g.width)
+  buf:loop("k", 0, g.width // 4)
+  buf:line("uint32_t best, row;")
+  buf:line("memcpy(&best, &%s[%s], 4);", input, conv.row(g, "ch", first_row, "4 * k", g.height, g.width))
+  for ky = 1, g.kernel[1] - 1 do
+    buf:line("memcpy(&row, &%s[%s], 4);", input,
+      conv.row(g, "ch", first_row .. " + " .. ky, "4 * k", g.height, g.width))
+    buf:line("best = %s(best, row);", helpers.max4())
+  end
+  buf:line("memcpy(&columns[4 * k], &best, 4);")
+  buf:close()
+  buf:loop("ox", 0, g.out_width)
+  local first_column = g.stride[2] == 1 and "ox" or ("ox * " .. g.stride[2])
+  buf:line("int8_t best = columns[%s];", first_column)
+  for kx = 1, g.kernel[2] - 1 do
+    buf:line("if (columns[%s + %d] > best) best = columns[%s + %d];", first_column, kx, first_column, kx)
+  end
+  buf:line("%s = best;", rows(g, output, "ch", "oy", "ox", g.out_height, g.out_width))
+  buf:close()
+  buf:close()
+  buf:close()
+end
+
 -- One sample: the int8 maximum of each window, or its int32 sum divided by the window size,
 -- rounded half away from zero (helpers.average).
 function M.q8_emit(buf, ql, helpers, input, output)
@@ -256,6 +288,12 @@ function M.q8_emit(buf, ql, helpers, input, output)
     return
   end
   local g = conv.geometry(layer)
+  local words = layer.spec.op == "max" and g.rank == 2 and g.kernel[1] > 1 and g.width % 4 == 0
+  if words then
+    buf:line("#if defined(%s)", helpers.pairs_macro())
+    q8_max_words(buf, g, helpers, input, output)
+    buf:line("#else")
+  end
   local outputs = open_outputs(buf, g)
   local target = rows(g, output, "ch", "oy", "ox", g.out_height, g.out_width)
   if layer.spec.op == "max" then
@@ -277,6 +315,9 @@ function M.q8_emit(buf, ql, helpers, input, output)
     buf:line("%s = (int8_t)%s(sum, %d);", target, helpers.average(), g.kernel[1] * g.kernel[2])
   end
   close_all(buf, outputs)
+  if words then
+    buf:line("#endif")
+  end
 end
 
 return M

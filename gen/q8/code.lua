@@ -146,8 +146,8 @@ local HELPERS = {
 #include <string.h>
 #define ${NAME}_Q8_DOT_DSP 1
 #if !defined(__ARM_BIG_ENDIAN) && defined(__GNUC__) && defined(__thumb2__)
-/* the dense layers' pair kernel (gen/q8/pairs.lua): Thumb-2 inline assembly (in the ARM state
- * LDRD and STRD would need an even and odd register pair), and its input pairs are lanes of
+/* the dense and conv layers' pair kernel (gen/q8/pairs.lua): Thumb-2 inline assembly (in the ARM
+ * state LDRD and STRD would need an even and odd register pair), and its input pairs are lanes of
  * little-endian words */
 #define ${NAME}_Q8_PAIRS 1
 #endif
@@ -385,6 +385,19 @@ static int8_t ${name}_q8_clamp(int32_t value, int32_t low)
 #endif
 }
 ]],
+  max4 = [[
+#if defined(${NAME}_Q8_PAIRS)
+/* The bytewise maximum of two words of four int8 each: SSUB8 sets a GE flag for each byte where a
+ * is not below b, SEL takes those bytes from a and the others from b (inline assembly, as for the
+ * pair kernel: the ACLE's __sel takes unsigned words and its __ssub8 signed ones). */
+static inline uint32_t ${name}_q8_max4(uint32_t a, uint32_t b)
+{
+    uint32_t result;
+    __asm__("ssub8 %0, %1, %2\n\tsel %0, %1, %2" : "=&r"(result) : "r"(a), "r"(b) : "cc");
+    return result;
+}
+#endif
+]],
   average = [[
 /* A pooling window's sum / n, rounded half away from zero. */
 static int32_t ${name}_q8_average(int32_t sum, int32_t n)
@@ -393,8 +406,10 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "target", "dot", "dot2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "average" }
-local HELPER_NEEDS = { clamp = { "target" }, requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" } }
+local HELPER_ORDER = { "target", "dot", "dot2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "max4",
+  "average" }
+local HELPER_NEEDS = { clamp = { "target" }, requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" },
+  max4 = { "target" } }
 
 -- A table of helper-name functions that remember which helpers were used.
 local function helper_names(plan)
@@ -498,11 +513,11 @@ local function layer_data(buf, ql, helpers)
       -- the same weights in the pair kernel's order and encoding, with the start values,
       -- multipliers and rounding constants between them (gen/q8/pairs.lua)
       buf:line("#if defined(%s)", helpers.pairs_macro())
-      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded), string.format("%s: per "
+      dsp_bytes = dsp_bytes + flat_array(buf, "int32_t", 4, names.W, pairs_kernel.stream(ql, folded, ql.pairs_columns), string.format("%s: per "
         .. "block of 4 rows their start values 256 (qb - z sum W + 127 sum W[odd columns]) + n (z = %d, "
         .. "modulo 2^32), per 4 columns one word per row of its int8 weights as int16 lanes w0 + 256 "
-        .. "w1, w2 + 256 w3, then per row M and 2^(n-1) + z_out 2^n (shift -n)", names.W,
-        ql.input.zero_point))
+        .. "w1, w2 + 256 w3, then per row M and 2^(n-1) + z_out 2^n (shift -n)%s", names.W,
+        ql.input.zero_point, ql.pairs_order or ""))
       buf:line("#else")
     end
     bytes = bytes + weight_array(buf, ql, names.W)
@@ -579,10 +594,23 @@ function M.prepare(plan, q8)
     if ql.weights then
       local folded = folded_bias(ql)
       local kind = ql.layer.kind
-      ql.pairs = pairs_kernel.applies(ql, folded)
+      if kind == "conv1d" or kind == "conv2d" then
+        local layout = conv.q8_pairs_layout(ql)
+        ql.pairs = layout ~= nil and pairs_kernel.takes(ql, folded)
+        ql.pairs_columns = ql.pairs and layout.columns or nil
+        local orders = {
+          channels = "; a filter's columns are its taps in the order (ky, kx, channel)",
+          windows = "; a filter's columns are its taps in W's order, each kernel row padded with zero weights "
+            .. "to whole words",
+          patch = "; a filter's columns are its taps in W's order, then zero weights to whole words",
+        }
+        ql.pairs_order = ql.pairs and orders[layout.kind] or nil
+      else
+        ql.pairs = pairs_kernel.applies(ql, folded)
+      end
       ql.affine_asm = (kind == "batchnorm" or kind == "standardize") and pairs_kernel.affine_applies(ql, folded)
       local before = layers[i - 1]
-      if ql.pairs and ql.n_out < pairs_kernel.ROWS
+      if ql.pairs and kind == "dense" and ql.n_out < pairs_kernel.ROWS
         and not (before and before.pairs and before.n_out % pairs_kernel.ROWS == 0) then
         ql.pairs = false
       end
@@ -617,7 +645,8 @@ function M.prepare(plan, q8)
   local pair_words = 0
   for i = 1, #layers - 1 do
     local ql, next_ql = layers[i], layers[i + 1]
-    if ql.pairs and ql.n_out % pairs_kernel.ROWS == 0 and next_ql.pairs then
+    if ql.pairs and ql.kind == "dense" and ql.n_out % pairs_kernel.ROWS == 0 and next_ql.pairs
+      and next_ql.kind == "dense" then
       ql.pairs_out = "pairs" .. (i % 2)
       next_ql.pairs_in = ql.pairs_out
       pair_words = math.max(pair_words, ql.n_out // 2)
@@ -670,7 +699,10 @@ function M.prepare(plan, q8)
   -- itself (2 bytes per int8)
   local expanded = 0
   for _, ql in ipairs(layers) do
-    if ql.pairs and not ql.pairs_in then
+    if ql.pairs and (ql.kind == "conv1d" or ql.kind == "conv2d") then
+      -- a conv's plane of pair words, or its patch and the patch's pair words
+      expanded = math.max(expanded, conv.q8_pairs_layout(ql).scratch)
+    elseif ql.pairs and not ql.pairs_in then
       expanded = math.max(expanded, 2 * ql.n_in)
     end
   end
@@ -693,8 +725,8 @@ function M.declarations(plan, q8, prepared)
  * layers' in the other, each as large as the largest it holds) and the largest conv's input patch
  * (one output position's taps) on the stack of one call (the rest of its frame is a few
  * scalars). The _DSP_ pair: the same on little-endian ARMv7E-M DSP cores (Cortex-M4/M7/M33)
- * built with gcc or clang, whose dense and per-feature affine layers read one stream of
- * constants each and keep their inputs as int16 pair words. */
+ * built with gcc or clang, whose dense, conv and per-feature affine layers read one stream of
+ * constants each and keep their inputs as int16 pair words (a conv's as a plane of them). */
 #define %s_HAS_Q8 1
 #define %s_Q8_INPUT_SCALE        %s
 #define %s_Q8_INPUT_ZERO_POINT   (%d)
@@ -735,9 +767,11 @@ function M.files(plan, q8, prepared, sources)
  * an exponential table and an integer division; max pools take the int8 maximum, average pools
  * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. The input's
  * zero point is folded into the biases; a conv gathers each output position's taps into a patch
- * and, like dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512
- * VNNI on x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
- * ping-pong buffers and a conv's patch on the stack (%s_Q8_INFER_BYTES).
+ * (on ARMv7E-M DSP cores reads them from a plane its input is expanded into once) and, like
+ * dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512 VNNI on
+ * x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
+ * ping-pong buffers and a conv's patch or plane on the stack
+ * (%s_Q8_INFER_BYTES, %s_Q8_DSP_INFER_BYTES on those cores).
  *
  * Tensors (calibrated range including 0, scale, zero point):
 %s
@@ -752,7 +786,7 @@ void %s_q8_infer(const int8_t *xq, int8_t *yq)
 {
 %s
 }
-]], name, version, spec, sources.weights, sources.calib, q8.rows, NAME, table.concat(tensors, "\n"),
+]], name, version, spec, sources.weights, sources.calib, q8.rows, NAME, NAME, table.concat(tensors, "\n"),
     name, prepared.helpers, prepared.data, name, prepared.body)
   local qinfer_text = string.format([[
 /*

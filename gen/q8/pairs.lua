@@ -50,12 +50,11 @@ local function finish(ql)
   return "ssat"
 end
 
--- Whether a dense layer takes this kernel: four columns per word, its accumulators and rounding
--- constants bounded, every channel on the short requantization. `folded` is the layer's folded
--- bias (gen/q8/code.lua).
-function M.applies(ql, folded)
-  local layer = ql.layer
-  if layer.kind ~= "dense" or layer.n_in % 4 ~= 0 or layer.n_in < 4 or not activations.q8_short_requantize(ql) then
+-- Whether a layer's rows fit the kernel: every channel on the short requantization, its
+-- accumulators and rounding constants bounded. `folded` is the layer's folded bias
+-- (gen/q8/code.lua). Dense and conv layers (gen/ops/conv.lua) share it.
+function M.takes(ql, folded)
+  if not activations.q8_short_requantize(ql) then
     return false
   end
   local z = ql.pre.zero_point
@@ -73,6 +72,15 @@ function M.applies(ql, folded)
   return true
 end
 
+-- Whether a dense layer takes this kernel: four columns per word, and the rows fit.
+function M.applies(ql, folded)
+  local layer = ql.layer
+  if layer.kind ~= "dense" or layer.n_in % 4 ~= 0 or layer.n_in < 4 then
+    return false
+  end
+  return M.takes(ql, folded)
+end
+
 -- An integer reduced to int32 as two's complement (the start values wrap like SMLAD's sums).
 local function wrap32(value)
   value = value & 0xFFFFFFFF
@@ -81,28 +89,41 @@ end
 
 -- The layer's stream of int32 words in the kernel's order: per block of up to four rows, the
 -- rows' start values 256 (B + 127 sum of odd weights) + n, then per four columns one weight word
--- per row, then per row its multiplier M and rounding constant C.
-function M.stream(ql, folded)
-  local n_out, n_in = #ql.weights, #ql.weights[1]
+-- per row, then per row its multiplier M and rounding constant C. `columns` (a conv's order of
+-- its taps, gen/ops/conv.lua) lists the weight read at each column, 0 for a zero weight that pads
+-- the row to whole words; a dense layer's are 1 .. n_in.
+function M.stream(ql, folded, columns)
+  local n_out = #ql.weights
+  if not columns then
+    columns = {}
+    for c = 1, #ql.weights[1] do
+      columns[c] = c
+    end
+  end
+  assert(#columns % 4 == 0, "pair kernel columns not in whole words")
   local z = ql.pre.zero_point
   local words = {}
   local function put(value)
     words[#words + 1] = wrap32(value)
   end
+  local function weight(w, c)
+    local column = columns[c]
+    return column == 0 and 0 or w[column]
+  end
   for first = 1, n_out, M.ROWS do
     local last = math.min(first + M.ROWS - 1, n_out)
     for r = first, last do
       local odd = 0
-      for c = 2, n_in, 2 do
-        odd = odd + ql.weights[r][c]
+      for c = 2, #columns, 2 do
+        odd = odd + weight(ql.weights[r], c)
       end
       put(256 * (folded[r] + M.ODD_OFFSET * odd) - ql.shift[r])
     end
-    for c = 1, n_in, 4 do
+    for c = 1, #columns, 4 do
       for r = first, last do
         local w = ql.weights[r]
-        local low = (w[c] + 256 * w[c + 1]) & 0xFFFF
-        local high = (w[c + 2] + 256 * w[c + 3]) & 0xFFFF
+        local low = (weight(w, c) + 256 * weight(w, c + 1)) & 0xFFFF
+        local high = (weight(w, c + 2) + 256 * weight(w, c + 3)) & 0xFFFF
         put(low | (high << 16))
       end
     end
@@ -115,16 +136,29 @@ function M.stream(ql, folded)
   return words
 end
 
+-- The pair words P and Q of `xv`, one word of four int8 x0 .. x3 (little-endian), stored to the
+-- C lvalues `p_target` and `q_target`.
+function M.expand_word(buf, helpers, xv, p_target, q_target)
+  buf:line("const int32_t p = __ssub16(%s(%s), 0x007F007F);", helpers.sxtb16_ror8(), xv)
+  buf:line("const int32_t even = (int32_t)(((uint32_t)%s << 8) & 0xFF00FF00u); /* (256 x0, 256 x2) */", xv)
+  buf:line("%s = p;", p_target)
+  buf:line("%s = __ssub16(even, p);", q_target)
+end
+
+-- The pair words of four int8 that are all z (a conv's padding), as the kernel reads them.
+function M.constant_words(z)
+  local p = (z - M.ODD_OFFSET) & 0xFFFF
+  local q = (256 * z - (z - M.ODD_OFFSET)) & 0xFFFF
+  return wrap32(p | (p << 16)), wrap32(q | (q << 16))
+end
+
 -- The layer's input `x` (n int8) expanded into `pairs` (n / 2 int32: P, Q per four columns).
-local function expand(buf, helpers, x, n, pairs)
+function M.expand(buf, helpers, x, n, pairs)
   buf:line("int32_t %s[%d];", pairs, n // 2)
   buf:loop("k", 0, n // 4)
   buf:line("int32_t xv;")
   buf:line("memcpy(&xv, &%s[4 * k], 4);", x)
-  buf:line("const int32_t p = __ssub16(%s(xv), 0x007F007F);", helpers.sxtb16_ror8())
-  buf:line("const int32_t even = (int32_t)(((uint32_t)xv << 8) & 0xFF00FF00u); /* (256 x0, 256 x2) */")
-  buf:line("%s[2 * k] = p;", pairs)
-  buf:line("%s[2 * k + 1] = __ssub16(even, p);", pairs)
+  M.expand_word(buf, helpers, "xv", pairs .. "[2 * k]", pairs .. "[2 * k + 1]")
   buf:close()
 end
 
@@ -135,6 +169,8 @@ local FIXED = { "r8", "r9", "r10", "r11" }
 -- (each step is 14 instructions, 52 bytes of code: the loop's compare and branch cost 2 per pass).
 local UNROLL = 4
 local STRAIGHT = 8
+-- the characters of one statement's instructions (each line's newline and tab included)
+local ASM_LITERAL_LIMIT = 4000
 
 local function range(count)
   return count == 1 and "{r8}" or string.format("{r8-%s}", FIXED[count])
@@ -186,34 +222,78 @@ local function clobbers(count)
   return list
 end
 
--- The block's column loop: UNROLL steps per pass (one LDM of weights each), the rest after it;
--- up to STRAIGHT steps written out without a loop.
-local function block_sums(buf, rows, steps)
-  local passes = steps > STRAIGHT and steps // UNROLL or 0
-  local instructions = {}
-  if passes > 0 then
-    instructions[#instructions + 1] = "1:"
-    for _ = 1, UNROLL do
-      step(instructions, rows)
-    end
-    instructions[#instructions + 1] = "cmp %[x], %[end]"
-    instructions[#instructions + 1] = "bne 1b"
-  end
-  for _ = passes * UNROLL + 1, steps do
-    step(instructions, rows)
-  end
-  buf:line("const int32_t *x = pairs;")
-  buf:line("int32_t p, q;")
-  local outputs = accumulators(rows)
-  outputs[#outputs + 1] = "[w] \"+r\"(w)"
-  outputs[#outputs + 1] = "[x] \"+r\"(x)"
-  outputs[#outputs + 1] = "[p] \"=&r\"(p)"
-  outputs[#outputs + 1] = "[q] \"=&r\"(q)"
+-- The block's column loop over the runs of pair words it reads (`runs`: { steps, jump }, each
+-- run `steps` contiguous four-column steps, then `jump` bytes skipped to the next; a dense layer
+-- reads one run): UNROLL steps per pass (one LDM of weights each), the rest after it; a run of
+-- up to STRAIGHT steps (or `straight`) written out without a loop. `x` is the first pair word's C
+-- expression.
+local function block_sums(buf, rows, runs, x, straight)
+  -- the instructions in pieces that one statement must hold whole (a step, a loop, a jump), each
+  -- with whether it uses the end register (a loop of a run among several)
+  local pieces = {}
   local inputs = {}
-  if passes > 0 then
-    inputs[1] = string.format("[end] \"r\"(pairs + %d)", 2 * UNROLL * passes)
+  for _, run in ipairs(runs) do
+    local passes = run.steps > (straight or STRAIGHT) and run.steps // UNROLL or 0
+    if passes > 0 then
+      local loop = {}
+      if #runs == 1 then
+        inputs[1] = string.format("[end] \"r\"(%s + %d)", x, 2 * UNROLL * passes)
+      else
+        loop[1] = string.format("add %%[end], %%[x], #%d", 8 * UNROLL * passes)
+      end
+      loop[#loop + 1] = "1:"
+      for _ = 1, UNROLL do
+        step(loop, rows)
+      end
+      loop[#loop + 1] = "cmp %[x], %[end]"
+      loop[#loop + 1] = "bne 1b"
+      pieces[#pieces + 1] = { instructions = loop, ends = #runs > 1 }
+    end
+    for _ = passes * UNROLL + 1, run.steps do
+      local one = {}
+      step(one, rows)
+      pieces[#pieces + 1] = { instructions = one }
+    end
+    if run.jump and run.jump > 0 then
+      pieces[#pieces + 1] = { instructions = { string.format("add %%[x], %%[x], #%d", run.jump) } }
+    end
   end
-  asm_statement(buf, instructions, outputs, inputs, clobbers(rows))
+  -- then into statements whose string literal stays within the 4095 characters C99 promises
+  -- (clang's -Woverlength-strings)
+  local statements, length = { { instructions = {} } }, 0
+  for _, piece in ipairs(pieces) do
+    local piece_length = 0
+    for _, instruction in ipairs(piece.instructions) do
+      piece_length = piece_length + #instruction + 2
+    end
+    if length > 0 and length + piece_length > ASM_LITERAL_LIMIT then
+      statements[#statements + 1] = { instructions = {} }
+      length = 0
+    end
+    local statement = statements[#statements]
+    for _, instruction in ipairs(piece.instructions) do
+      statement.instructions[#statement.instructions + 1] = instruction
+    end
+    statement.ends = statement.ends or piece.ends
+    length = length + piece_length
+  end
+  local ends = false
+  for _, statement in ipairs(statements) do
+    ends = ends or statement.ends
+  end
+  buf:line("const int32_t *x = %s;", x)
+  buf:line(ends and "int32_t p, q, end;" or "int32_t p, q;")
+  for _, statement in ipairs(statements) do
+    local outputs = accumulators(rows)
+    outputs[#outputs + 1] = "[w] \"+r\"(w)"
+    outputs[#outputs + 1] = "[x] \"+r\"(x)"
+    outputs[#outputs + 1] = "[p] \"=&r\"(p)"
+    outputs[#outputs + 1] = "[q] \"=&r\"(q)"
+    if statement.ends then
+      outputs[#outputs + 1] = "[end] \"=&r\"(end)"
+    end
+    asm_statement(buf, statement.instructions, outputs, inputs, clobbers(rows))
+  end
 end
 
 -- The requantization of one accumulator register `acc` (256 acc + n, the header's form) with its
@@ -239,7 +319,7 @@ end
 -- (a block of four rows whose outputs are the next pair kernel's four columns), the four int8
 -- results go into the accumulators' registers and out as that kernel's P and Q words instead:
 -- six instructions where four stores and the next layer's expansion took about twelve.
-local function block_store(buf, ql, rows, out, table_name, pairs)
+local function block_store(buf, ql, rows, out, table_name, pairs, stride)
   local instructions = {}
   for j = 0, rows - 1 do
     local m, c = FIXED[2 * (j % 2) + 1], FIXED[2 * (j % 2) + 2]
@@ -251,7 +331,7 @@ local function block_store(buf, ql, rows, out, table_name, pairs)
       requantize(instructions, ql, acc, m, c, acc)
     else
       requantize(instructions, ql, acc, m, c, "%[t]")
-      instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", j)
+      instructions[#instructions + 1] = string.format("strb %%[t], [%%[out], #%d]", j * stride)
     end
   end
   if pairs then
@@ -284,7 +364,7 @@ local function block(buf, opts, first, rows)
   buf:line("int32_t %s;", table.concat(accs, ", "))
   buf:line("w += %d;", rows)
   buf:open("{")
-  block_sums(buf, rows, opts.length // 4)
+  block_sums(buf, rows, opts.runs, opts.x, opts.straight)
   buf:close()
   buf:open("{")
   -- `first` is a row number or the blocks' loop variable
@@ -293,24 +373,17 @@ local function block(buf, opts, first, rows)
     local word = row and tostring(row // 2) or (first .. " / 2")
     block_store(buf, opts.ql, rows, string.format("&%s[%s]", opts.pairs_out, word), opts.table, true)
   else
-    block_store(buf, opts.ql, rows, row == 0 and opts.output or string.format("&%s[%s]", opts.output, first),
-      opts.table)
+    block_store(buf, opts.ql, rows, opts.out_at(first, row), opts.table, false, opts.stride)
   end
   buf:close()
 end
 
--- Writes the layer: opts = { ql, rows, length, weights (the stream's C name), x (the input's C
--- expression), output (the int8 output's C name), table (the activation table's C name),
--- pairs_in (the pair words of x, when the layer before wrote them), pairs_out (where to write
--- the next layer's pair words instead of output) }.
-function M.emit(buf, helpers, opts)
-  buf:open("{")
-  if opts.pairs_in then
-    buf:line("const int32_t *pairs = %s;", opts.pairs_in)
-  else
-    expand(buf, helpers, opts.x, opts.length, "pairs")
-  end
-  buf:line("const int32_t *w = %s;", opts.weights)
+-- The blocks of four rows (and a last one of fewer) over the stream at `w`: opts = { ql, rows,
+-- runs, x (the C expression of the first pair word each block reads), out_at(first, row) (the C
+-- expression of row `first`'s output; row is its number or nil), stride (the bytes between two
+-- rows' outputs), table (the activation table's C name), pairs_out, straight (the longest run
+-- written out without a loop, STRAIGHT by default) }.
+function M.blocks(buf, opts)
   local blocks_end = opts.rows - opts.rows % M.ROWS
   if blocks_end > M.ROWS then
     buf:loop("r", 0, blocks_end, M.ROWS)
@@ -326,7 +399,48 @@ function M.emit(buf, helpers, opts)
     block(buf, opts, tostring(blocks_end), opts.rows - blocks_end)
     buf:close()
   end
+end
+
+-- Writes the layer: opts = { ql, rows, length, weights (the stream's C name), x (the input's C
+-- expression), output (the int8 output's C name), table (the activation table's C name),
+-- pairs_in (the pair words of x, when the layer before wrote them), pairs_out (where to write
+-- the next layer's pair words instead of output) }.
+function M.emit(buf, helpers, opts)
+  buf:open("{")
+  if opts.pairs_in then
+    buf:line("const int32_t *pairs = %s;", opts.pairs_in)
+  else
+    M.expand(buf, helpers, opts.x, opts.length, "pairs")
+  end
+  buf:line("const int32_t *w = %s;", opts.weights)
+  M.blocks(buf, { ql = opts.ql, rows = opts.rows, runs = { { steps = opts.length // 4 } }, x = "pairs",
+    stride = 1, table = opts.table, pairs_out = opts.pairs_out,
+    out_at = function(first, row)
+      return row == 0 and opts.output or string.format("&%s[%s]", opts.output, first)
+    end })
   buf:close()
+end
+
+-- A layer's code for the other targets goes in the `#if` branch beside the pair kernel's, and
+-- calls helpers that a build of the pair kernel may then leave uncalled (a static function no
+-- branch calls is a warning). `tracking(helpers)` gives the helper names to write that code
+-- with, and a function that names (`(void)&`) those it called, for the pair kernel's branch.
+function M.tracking(helpers)
+  local called = {}
+  local tracked = setmetatable({}, { __index = function(_, key)
+    return function()
+      called[key] = true
+      return helpers[key]()
+    end
+  end })
+  local function name_called(buf, list)
+    for _, helper in ipairs(list) do
+      if called[helper] then
+        buf:line("(void)&%s;", helpers[helper]())
+      end
+    end
+  end
+  return tracked, name_called
 end
 
 ---------------------------------------------------------------------------------------------------
@@ -338,18 +452,7 @@ end
 -- bounded as for the pair kernel, the short requantization.
 function M.affine_applies(ql, folded)
   local spec = ql.layer.spec
-  if not spec or spec.positions ~= 1 or not activations.q8_short_requantize(ql) then
-    return false
-  end
-  local z = ql.pre.zero_point
-  for c, w in ipairs(ql.weights) do
-    local n = -ql.shift[c]
-    if math.abs(folded[c]) + 128 * math.abs(w[1]) >= M.LIMIT or n < 1 or n > 23
-      or math.abs((1 << (n - 1)) + z * (1 << n)) + M.LIMIT >= 1 << 31 then
-      return false
-    end
-  end
-  return true
+  return spec ~= nil and spec.positions == 1 and M.takes(ql, folded)
 end
 
 -- Its stream: per feature 256 W, 256 B + n, M, C.

@@ -34,9 +34,11 @@ CROSS_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
 # rather than skipping.
 TEST_PACKAGES += $(filter-out $(TEST_PACKAGES),$(CROSS_PACKAGES))
 CROSS_BUILD := tests/build/cross
+# tests/cross/conv_layouts.lua and conv1d_layouts.lua hold every layout of the int8 convolutions'
+# pair kernel (gen/ops/conv.lua), whose Cortex-M4F results are compared with the host's here.
 CROSS_CHECK_SPECS := specs/xor.lua specs/reg.lua specs/seed3.lua specs/softmax.lua specs/digits.lua \
 	specs/digits_cnn.lua tests/size/deep16_b1.lua tests/torch/specs/schedule_step_sgd.lua \
-	tests/torch/specs/schedule_cosine_adam.lua
+	tests/torch/specs/schedule_cosine_adam.lua tests/cross/conv_layouts.lua tests/cross/conv1d_layouts.lua
 # The RISC-V part of check-cross runs on these only (each spec adds 5 to 35 s, median about 10, on
 # a loaded machine): digits (float with the ce loss, so picolibc's logf, training and int8 on both
 # cores), digits_cnn (the convolution kernels) and softmax (a double model: software double on

@@ -781,7 +781,7 @@ if [ $q8 = yes ]; then
     m4_why=""
     # the README's "On a microcontroller (Cortex-M4F)" gives the bound: SMLAD's two multiply-adds
     # per instruction and the unpacking of one-byte weights
-    [ "$m4_verdict" = MISSES ] && m4_why=", out of reach for dense nets with one-byte weights: see the README"
+    [ "$m4_verdict" = MISSES ] && m4_why="; for dense layers with one-byte weights it is out of reach: see the README"
     line="  int8 vs float instructions: Cortex-M4F $m4_ratio fewer ($m4_verdict the 2x target$m4_why)"
     if [ $m0_infer = yes ] && [ $m0_q8 = yes ]; then
         m0_ratio=$(fewer "$(get m0_infer_instructions)" "$(get m0_q8_instructions)")
