@@ -136,13 +136,13 @@ function M.stream(ql, folded, columns)
   return words
 end
 
--- The pair words P and Q of `xv`, one word of four int8 x0 .. x3 (little-endian), stored to the
--- C lvalues `p_target` and `q_target`.
-function M.expand_word(buf, helpers, xv, p_target, q_target)
+-- The pair words P and Q of `xv`, one word of four int8 x0 .. x3 (little-endian), stored to
+-- array[index] and array[index + 1] (`index` a C expression).
+function M.expand_word(buf, helpers, xv, array, index)
   buf:line("const int32_t p = __ssub16(%s(%s), 0x007F007F);", helpers.sxtb16_ror8(), xv)
   buf:line("const int32_t even = (int32_t)(((uint32_t)%s << 8) & 0xFF00FF00u); /* (256 x0, 256 x2) */", xv)
-  buf:line("%s = p;", p_target)
-  buf:line("%s = __ssub16(even, p);", q_target)
+  buf:line("%s[%s] = p;", array, index)
+  buf:line("%s[%s + 1] = __ssub16(even, p);", array, index)
 end
 
 -- The pair words of four int8 that are all z (a conv's padding), as the kernel reads them.
@@ -158,7 +158,7 @@ function M.expand(buf, helpers, x, n, pairs)
   buf:loop("k", 0, n // 4)
   buf:line("int32_t xv;")
   buf:line("memcpy(&xv, &%s[4 * k], 4);", x)
-  M.expand_word(buf, helpers, "xv", pairs .. "[2 * k]", pairs .. "[2 * k + 1]")
+  M.expand_word(buf, helpers, "xv", pairs, "2 * k")
   buf:close()
 end
 
