@@ -426,6 +426,20 @@ local function each_row_tile(buf, g, prologue, tile)
   buf:close()
 end
 
+-- Whether some tap of output positions first..last of a row falls inside the input's width (with
+-- wide padding a tile can lie wholly over it, reading no input at all).
+local function tile_reads_input(g, first, last)
+  for o = first, last do
+    for kx = 0, g.kernel[2] - 1 do
+      local ix = input_column(g, o, kx)
+      if ix >= 0 and ix < g.width then
+        return true
+      end
+    end
+  end
+  return false
+end
+
 local function forward_row_tiles(buf, plan, layer, v)
   local g = M.geometry(layer)
   local real = plan.real
@@ -440,7 +454,8 @@ local function forward_row_tiles(buf, plan, layer, v)
       sums[#sums + 1] = string.format("z%d = %s", o - first, start)
     end
     buf:line("%s %s;", real, table.concat(sums, ", "))
-    buf:loop("ch", 0, g.group_channels)
+    -- a tile over the padding alone keeps its start values (the padding is zeros)
+    buf:loop("ch", 0, tile_reads_input(g, first, last) and g.group_channels or 0)
     local channel = input_channel(g)
     local opened = 0
     if g.rank == 2 then
@@ -842,7 +857,9 @@ local function q8_row_tiles(buf, ql, names, helpers, input, output)
       sums[#sums + 1] = string.format("z%d = %s[f]", o - first, names.B)
     end
     buf:line("int32_t %s;", table.concat(sums, ", "))
-    buf:loop("ch", 0, g.group_channels)
+    -- a tile over the padding alone adds z_in times its taps' weights, nothing when z_in is 0
+    local reads = tile_reads_input(g, first, last)
+    buf:loop("ch", 0, (reads or z_in ~= 0) and g.group_channels or 0)
     local channel = input_channel(g)
     local opened = 0
     local tap0 = "ch * " .. kernel_width
@@ -858,7 +875,9 @@ local function q8_row_tiles(buf, ql, names, helpers, input, output)
         opened = 1
       end
     end
-    buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
+    if reads then
+      buf:line("const int8_t *row = &%s[%s];", input, M.row(g, channel, "iy", "0", g.height, g.width))
+    end
     for kx = 0, kernel_width - 1 do
       for o = first, last do
         local ix = input_column(g, o, kx)
@@ -1101,8 +1120,9 @@ local function pairs_layout(g)
   elseif g.dilation[2] == 1 then
     local words = (kw + 3) // 4
     layout.kind, layout.words = "windows", words
-    -- the padded input rows, long enough for every window's four bytes
-    layout.padded_row = (g.out_width - 1) * g.stride[2] + 4 * words
+    -- the padded input rows, long enough for the input and its padding on the left and for every
+    -- window's four bytes (a stride can leave input columns past the last window)
+    layout.padded_row = math.max(g.pad[2][1] + g.width, (g.out_width - 1) * g.stride[2] + 4 * words)
     layout.scratch = g.channels * padded_height * (layout.padded_row + 8 * g.out_width * words)
     for c = 0, g.channels - 1 do
       for ky = 0, kh - 1 do
