@@ -15,6 +15,12 @@ local version = require("version")
 
 local M = {}
 
+-- The bytes of stack one call takes beyond its buffers: its saved registers, spills and scalars.
+-- C cannot bound a frame, so this is a measured figure with room: the most make check-cross has
+-- seen is 208 B (a Cortex-M0, tests/cross/conv1d_layouts.lua, gcc -O2), and it fails if a call on
+-- any of its cores needs more than the header's figure for that core.
+M.FRAME_ALLOWANCE = 320
+
 local function basename(path)
   return path:match("([^/\\]+)$") or path
 end
@@ -708,8 +714,8 @@ function M.prepare(plan, q8)
   end
   return {
     data = data:text(), body = body:text(), helpers = helper_text(),
-    weights_bytes = weights_bytes, infer_bytes = buffers,
-    dsp_weights_bytes = dsp_weights_bytes, dsp_infer_bytes = buffers + 8 * pair_words + expanded,
+    weights_bytes = weights_bytes, buffer_bytes = buffers,
+    dsp_weights_bytes = dsp_weights_bytes, dsp_buffer_bytes = buffers + 8 * pair_words + expanded,
   }
 end
 
@@ -723,25 +729,31 @@ function M.declarations(plan, q8, prepared)
  * %s_qinfer: quantizes x, calls it, dequantizes y. %s_Q8_WEIGHTS_BYTES: the const data of
  * %s_q8.c; %s_Q8_INFER_BYTES: the int8 ping-pong buffers (odd layers' outputs in one, even
  * layers' in the other, each as large as the largest it holds) and the largest conv's input patch
- * (one output position's taps) on the stack of one call (the rest of its frame is a few
- * scalars). The _DSP_ pair: the same on little-endian ARMv7E-M DSP cores (Cortex-M4/M7/M33)
- * built with gcc or clang, whose dense, conv and per-feature affine layers read one stream of
- * constants each and keep their inputs as int16 pair words (a conv's as a plane of them). */
+ * (one output position's taps) on the stack of one call. %s_Q8_INFER_STACK_BYTES: the peak
+ * stack of one call, those buffers plus %d B for its own frame (saved registers, spills,
+ * scalars: a measured allowance, make check-cross fails if a call on a Cortex-M4F, a Cortex-M0
+ * or a RISC-V core needs more). The _DSP_ figures: the same on little-endian ARMv7E-M DSP cores
+ * (Cortex-M4/M7/M33) built with gcc or clang, whose dense, conv and per-feature affine layers
+ * read one stream of constants each and keep their inputs as int16 pair words (a conv's as a
+ * plane of them). */
 #define %s_HAS_Q8 1
-#define %s_Q8_INPUT_SCALE        %s
-#define %s_Q8_INPUT_ZERO_POINT   (%d)
-#define %s_Q8_OUTPUT_SCALE       %s
-#define %s_Q8_OUTPUT_ZERO_POINT  (%d)
-#define %s_Q8_WEIGHTS_BYTES      %d
-#define %s_Q8_INFER_BYTES        %d
-#define %s_Q8_DSP_WEIGHTS_BYTES  %d
-#define %s_Q8_DSP_INFER_BYTES    %d
+#define %s_Q8_INPUT_SCALE            %s
+#define %s_Q8_INPUT_ZERO_POINT       (%d)
+#define %s_Q8_OUTPUT_SCALE           %s
+#define %s_Q8_OUTPUT_ZERO_POINT      (%d)
+#define %s_Q8_WEIGHTS_BYTES          %d
+#define %s_Q8_INFER_BYTES            %d
+#define %s_Q8_INFER_STACK_BYTES      (%s_Q8_INFER_BYTES + %d)
+#define %s_Q8_DSP_WEIGHTS_BYTES      %d
+#define %s_Q8_DSP_INFER_BYTES        %d
+#define %s_Q8_DSP_INFER_STACK_BYTES  (%s_Q8_DSP_INFER_BYTES + %d)
 void %s_q8_infer(const int8_t *xq, int8_t *yq);
 void %s_qinfer(const %s_real *x, %s_real *y);
-]], name, name, q8.rows, name, name, NAME, name, NAME, NAME, NAME, real_literal(q8.input.scale), NAME,
-    q8.input.zero_point, NAME, real_literal(q8.output.scale), NAME, q8.output.zero_point, NAME,
-    prepared.weights_bytes, NAME, prepared.infer_bytes, NAME, prepared.dsp_weights_bytes, NAME,
-    prepared.dsp_infer_bytes, name, name, name, name)
+]], name, name, q8.rows, name, name, NAME, name, NAME, NAME, M.FRAME_ALLOWANCE, NAME, NAME,
+    real_literal(q8.input.scale), NAME, q8.input.zero_point, NAME, real_literal(q8.output.scale), NAME,
+    q8.output.zero_point, NAME, prepared.weights_bytes, NAME, prepared.buffer_bytes, NAME, NAME,
+    M.FRAME_ALLOWANCE, NAME, prepared.dsp_weights_bytes, NAME, prepared.dsp_buffer_bytes, NAME, NAME,
+    M.FRAME_ALLOWANCE, name, name, name, name)
 end
 
 -- The files of the int8 build: { name, text } list. `sources` names the weights and calibration
@@ -771,7 +783,7 @@ function M.files(plan, q8, prepared, sources)
  * dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512 VNNI on
  * x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
  * ping-pong buffers and a conv's patch or plane on the stack
- * (%s_Q8_INFER_BYTES, %s_Q8_DSP_INFER_BYTES on those cores).
+ * (%s_Q8_INFER_STACK_BYTES in all, %s_Q8_DSP_INFER_STACK_BYTES on those cores).
  *
  * Tensors (calibrated range including 0, scale, zero point):
 %s

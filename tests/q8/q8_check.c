@@ -514,9 +514,10 @@ static int check_float_wrapper(const ref_net *net, const ref_q8_model *model, co
     return failures;
 }
 
-/* A build's NET_Q8_* constants (OUT.txt: in_scale in_zero_point out_scale out_zero_point
- * weights_bytes infer_bytes) against the reference's: the scales are float literals, so they
- * must be the float nearest the reference's double. */
+/* A build's quantization constants (OUT.txt begins in_scale in_zero_point out_scale
+ * out_zero_point; the byte counts after them are the generator's own and not checked here)
+ * against the reference's: the scales are float literals, so they must be the float nearest the
+ * reference's double. */
 static int check_constants(const char *name, const char *out_path, const ref_q8_model *model)
 {
     char path[4096];
