@@ -59,6 +59,7 @@ help:
 	@echo "                                 oneDNN, XNNPACK (inference), PyTorch,"
 	@echo "                                 and the two conv nets (make bench-conv) as below"
 	@echo "make bench-conv                  time the conv nets against PyTorch, oneDNN, XNNPACK (inference)"
+	@echo "make bench-q8                    time int8 inference against float inference (x86-64)"
 	@echo "make bench-unroll                time, size and compile time per unroll mode"
 	@echo "make fuzz [FUZZ_SECONDS=600]     long libFuzzer run on the spec loader"
 	@echo "make clean                       remove build products and out/"
@@ -162,7 +163,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
 	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
-	    check-train check-bench check-bench-conv check-install check-quickstart check-q8 check-q8-ref check-q8-table
+	    check-train check-bench check-bench-conv check-bench-q8 check-install check-quickstart check-q8 check-q8-ref check-q8-table
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 
 clean:

@@ -9,6 +9,7 @@
 local activations = require("ops.activations")
 local emit = require("emit")
 local q8_pairs = require("q8.pairs")
+local q8_x86 = require("q8.x86")
 local shape = require("ops.shape")
 
 local M = {}
@@ -210,17 +211,36 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
       count = spec.channels, table = names.T })
     buf:line("(void)&%s;", helpers.scale())
     buf:line("(void)&%s;", helpers.clamp())
+  end
+  local function features_from(first)
+    buf:loop("ch", first, spec.channels)
+    buf:loop("q", 0, spec.positions)
+    buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s[%s];", names.B, names.W, input,
+      row(ql.layer, "q"))
+    activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output, row(ql.layer, "q")),
+      "acc", "ch")
+    buf:close()
+    buf:close()
+  end
+  if spec.positions == 1 and spec.channels >= q8_x86.ROWS then
+    -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight features a pass
+    buf:line("#%s %s", ql.affine_asm and "elif" or "if", helpers.x86_condition())
+    buf:open("if (%s) {", helpers.has_avx2())
+    local eights_end = q8_x86.emit(buf, helpers, { ql = ql, names = names, rows = spec.channels, x = input,
+      index = "ch", affine = true, contiguous = function(ch) return string.format("%s + %s", output, ch) end,
+      store = function(ch, value, requantized)
+        q8_x86.store(buf, ql, names, helpers, string.format("%s[%s]", output, ch), value, requantized, ch)
+      end })
+    features_from(eights_end)
+    buf:otherwise()
+    features_from(0)
+    buf:close()
+    buf:line("#else")
+  elseif ql.affine_asm then
     buf:line("#else")
   end
-  buf:loop("ch", 0, spec.channels)
-  buf:loop("q", 0, spec.positions)
-  buf:line("const int32_t acc = %s[ch] + (int32_t)%s[ch] * %s[%s];", names.B, names.W, input,
-    row(ql.layer, "q"))
-  activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output, row(ql.layer, "q")),
-    "acc", "ch")
-  buf:close()
-  buf:close()
-  if ql.affine_asm then
+  features_from(0)
+  if ql.affine_asm or (spec.positions == 1 and spec.channels >= q8_x86.ROWS) then
     buf:line("#endif")
   end
 end

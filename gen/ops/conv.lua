@@ -9,6 +9,7 @@ local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
 local q8_pairs = require("q8.pairs")
 local q8_rows = require("q8.rows")
+local q8_x86 = require("q8.x86")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local shape = require("ops.shape")
@@ -921,7 +922,7 @@ end
 -- expression of c), a tap in the padding holding the input's zero point z_in (real 0, as the
 -- padding is).
 local function q8_gather(buf, g, input, z_in, channel)
-  buf:loop("c", 0, g.group_channels)
+  -- tap by tap, each tap's channels innermost: a tap's bounds are checked once for all of them
   local checks = {}
   local tap = "c * " .. g.kernel[2] .. " + kx"
   if g.rank == 2 then
@@ -939,15 +940,19 @@ local function q8_gather(buf, g, input, z_in, channel)
   end
   local element = string.format("%s[%s]", input, M.row(g, channel, "iy", "ix", g.height, g.width))
   if #checks > 0 then
-    buf:line("patch[%s] = %s ? %s : (int8_t)%d;", tap, table.concat(checks, " && "), element, z_in)
+    buf:line("const int inside = %s;", table.concat(checks, " && "))
+  end
+  buf:loop("c", 0, g.group_channels)
+  if #checks > 0 then
+    buf:line("patch[%s] = inside ? %s : (int8_t)%d;", tap, element, z_in)
   else
     buf:line("patch[%s] = %s;", tap, element)
   end
   buf:close()
+  buf:close()
   if g.rank == 2 then
     buf:close()
   end
-  buf:close()
 end
 
 -- One sample, as a dense layer per output position: the position's taps gathered (per group) into
@@ -1013,21 +1018,41 @@ local function q8_patches(buf, ql, names, helpers, input, output)
     end
     -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
     buf:line("(void)&%s;", helpers.dot2())
-    buf:line("#else")
   end
-  if pairs_end > 0 then
-    buf:loop("k", first, pairs_end, 2)
-    buf:line("const int f = %s;", filter_of("k"))
-    buf:line("int32_t sums[2];")
-    buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
-    store("f", "sums[0]")
-    store("f + 1", "sums[1]")
+  -- the filters from `from` on in pairs, then the odd one
+  local function pairs_from(from)
+    if pairs_end > from then
+      buf:loop("k", from, pairs_end, 2)
+      buf:line("const int f = %s;", filter_of("k"))
+      buf:line("int32_t sums[2];")
+      buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
+      store("f", "sums[0]")
+      store("f + 1", "sums[1]")
+      buf:close()
+    end
+    if pairs_end < per_group then
+      local f = filter_of(tostring(pairs_end))
+      store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+    end
+  end
+  if g.groups == 1 and per_group >= q8_x86.ROWS then
+    -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight filters a pass
+    buf:line("#elif %s", helpers.x86_condition())
+    buf:open("if (%s) {", helpers.has_avx2())
+    local eights_end = q8_x86.emit(buf, helpers, { ql = ql, names = names, rows = per_group, length = taps,
+      x = "patch", index = "f", store = function(f, value, requantized)
+        q8_x86.store(buf, ql, names, helpers, string.format("%s[%s]", output,
+          M.row(g, "(" .. f .. ")", "oy", "ox", g.out_height, g.out_width)), value, requantized, f)
+      end })
+    pairs_from(eights_end)
+    buf:otherwise()
+    pairs_from(0)
     buf:close()
   end
-  if pairs_end < per_group then
-    local f = filter_of(tostring(pairs_end))
-    store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
+  if g.groups == 1 and per_group >= q8_rows.ROWS then
+    buf:line("#else")
   end
+  pairs_from(first)
   if g.groups == 1 and per_group >= q8_rows.ROWS then
     buf:line("#endif")
   end

@@ -9,6 +9,7 @@ local activations = require("ops.activations")
 local cortexm = require("kernels.cortexm")
 local q8_pairs = require("q8.pairs")
 local q8_rows = require("q8.rows")
+local q8_x86 = require("q8.x86")
 local emit = require("emit")
 local gemm = require("kernels.gemm")
 local reduce = require("kernels.reduce")
@@ -400,6 +401,20 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     pairs_from(first)
     -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
     buf:line("(void)&%s;", tracked.dot2())
+    if ql.n_out >= q8_x86.ROWS then
+      -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight rows a pass
+      buf:line("#elif %s", tracked.x86_condition())
+      buf:open("if (%s) {", tracked.has_avx2())
+      local eights_end = q8_x86.emit(buf, tracked, { ql = ql, names = names, rows = ql.n_out, length = ql.n_in,
+        x = input, index = "r", contiguous = function(row) return string.format("%s + %s", output, row) end,
+        store = function(row, value, requantized)
+          q8_x86.store(buf, ql, names, tracked, output .. "[" .. row .. "]", value, requantized, row)
+        end })
+      pairs_from(eights_end)
+      buf:otherwise()
+      pairs_from(0)
+      buf:close()
+    end
     buf:line("#else")
     pairs_from(0)
     buf:line("#endif")

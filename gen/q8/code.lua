@@ -10,6 +10,7 @@ local emit = require("emit")
 local pairs_kernel = require("q8.pairs")
 local pool = require("ops.pool")
 local quantize = require("q8.quantize")
+local q8_x86 = require("q8.x86")
 local shape = require("ops.shape")
 local version = require("version")
 
@@ -412,9 +413,15 @@ static int32_t ${name}_q8_average(int32_t sum, int32_t n)
 }
 ]],
 }
-local HELPER_ORDER = { "target", "dot", "dot2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "max4",
+-- the x86 kernel's helpers (gen/q8/x86.lua)
+for helper, text in pairs(q8_x86.HELPERS) do
+  HELPERS[helper] = text
+end
+local HELPER_ORDER = { "target", "dot", "dot2", "rows8_avx2", "affine8_avx2", "scale8_avx2", "pack8_avx2", "srdhm", "rdbp", "requantize", "scale", "offset", "clamp", "max4",
   "average" }
 local HELPER_NEEDS = { clamp = { "target" }, requantize = { "srdhm", "rdbp" }, dot = { "target" }, dot2 = { "dot", "target" }, scale = { "target" },
+  rows8_avx2 = { "dot", "target" }, affine8_avx2 = { "dot", "target" }, scale8_avx2 = { "dot", "target" },
+  pack8_avx2 = { "dot", "target" },
   max4 = { "target" } }
 
 -- A table of helper-name functions that remember which helpers were used.
@@ -441,6 +448,15 @@ local function helper_names(plan)
     names.target()
     return string.format("defined(%s_Q8_DOT_DSP) || defined(%s_Q8_DOT_AVX2) || defined(%s_Q8_DOT_DISPATCH)",
       plan.NAME, plan.NAME, plan.NAME)
+  end
+  -- the x86 builds with AVX2 (or its runtime dispatch), and the test that it may run
+  names.x86_condition = function()
+    names.dot()
+    return string.format("defined(%s_Q8_DOT_AVX2) || defined(%s_Q8_DOT_DISPATCH)", plan.NAME, plan.NAME)
+  end
+  names.has_avx2 = function()
+    names.dot()
+    return plan.NAME .. "_Q8_HAS_AVX2()"
   end
   names.pairs_macro = function()
     names.target()

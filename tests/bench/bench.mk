@@ -82,7 +82,7 @@ BENCH_PROGRAMS := $(BENCH_CONV_PROGRAMS) \
     $(BENCH_BUILD)/report $(BENCH_BUILD)/ref $(BENCH_BUILD)/peak
 
 .PHONY: bench bench-programs bench-conv bench-conv-programs check-bench check-bench-conv \
-    bench-unroll \
+    bench-unroll bench-q8 check-bench-q8 \
     bench-clean deps-bench
 
 bench-programs: $(BENCH_PROGRAMS)
@@ -220,6 +220,21 @@ $(BENCH_CONV_BUILD)/report: $(BENCH_CONV_SRC)/report_conv.c $(BENCH_SRC)/bench_u
 
 check-bench-conv: $(BENCH_CONV_BUILD)/report
 	@python3 $(BENCH_CONV_SRC)/check_report_conv.py $< $(BENCH_CONV_BUILD)/check-report
+
+# int8 inference against float inference on this x86-64 machine (tests/bench/q8/run.sh).
+BENCH_Q8_SPECS := specs/seed3.lua specs/reg.lua specs/digits.lua specs/digits_cnn.lua
+bench-q8: $(GRADC)
+	@sh $(BENCH_SRC)/q8/run.sh $(GRADC) $(BENCH_BUILD)/q8 $(BENCH_Q8_SPECS)
+
+# make test: the int8 benchmark builds and runs (one spec), each row's timings positive numbers.
+# Its ratios are timings on a shared machine: they are printed, not held to a figure.
+check-bench-q8: $(GRADC)
+	@mkdir -p $(BENCH_BUILD)
+	@sh $(BENCH_SRC)/q8/run.sh $(GRADC) $(BENCH_BUILD)/check-q8 specs/seed3.lua > $(BENCH_BUILD)/check-q8.txt
+	@awk -F'|' '/^\| seed3 / { rows++; if (!($$5 > 0 && $$6 > 0)) bad = 1 } \
+	    END { if (rows != 2 || bad) { print "check-bench-q8: expected two rows of positive timings"; exit 1 } }' \
+	    $(BENCH_BUILD)/check-q8.txt
+	@echo "check-bench-q8: seed3, int8 against float:"; sed -n '/^| seed3 /p' $(BENCH_BUILD)/check-q8.txt
 
 check-bench: $(BENCH_BUILD)/report
 	@python3 $(BENCH_SRC)/check_report.py $< $(BENCH_BUILD)/check-report

@@ -100,9 +100,10 @@ echo "check-q8: $count compiles of the int8 files (gcc, clang -std=c99 strict at
 
 # 3b. the dot product's fast paths, compiled strict for their targets (compiling needs no such
 # CPU; check-q8-ref runs them): each object must hold the path's instruction, so a feature macro
-# that stopped selecting it fails here. AVX2: VPMADDWD; AVX-512 VNNI: VPDPBUSD; Cortex-M4 (DSP):
-# SMLAD, at -O2 and -Os. The plain -O2 x86-64 build holds the dispatched AVX2 copy and no VNNI;
-# with GRADC_NO_DISPATCH it holds neither x86 instruction.
+# that stopped selecting it fails here. AVX2: VPMADDWD, and VPHADDD, the reduction of the
+# eight-row kernel (gen/q8/x86.lua); AVX-512 VNNI: VPDPBUSD; Cortex-M4 (DSP): SMLAD, at -O2 and
+# -Os. The plain -O2 x86-64 build holds the dispatched AVX2 copies and no VNNI; with
+# GRADC_NO_DISPATCH it holds none of these x86 instructions.
 # holds OBJECT OBJDUMP MNEMONIC: OBJECT's code contains MNEMONIC.
 holds() { "$2" -d "$1" | grep -Eqw "$3"; }
 M4_FLAGS="-mcpu=cortex-m4 -mthumb -mfloat-abi=hard -mfpu=fpv4-sp-d16"
@@ -112,14 +113,16 @@ for m in digits digits_cnn; do # both have dot products of 64 and more (VNNI's s
     for c in gcc clang; do
         $c $STRICT -O2 -march=x86-64-v3 -c "$src" -o $B/avx2.o
         holds $B/avx2.o objdump vpmaddwd || { echo "check-q8: $src: no AVX2 dot product under $c -march=x86-64-v3"; exit 1; }
+        holds $B/avx2.o objdump vphaddd || { echo "check-q8: $src: no eight-row AVX2 kernel under $c -march=x86-64-v3"; exit 1; }
         ! holds $B/avx2.o objdump vpdpbusd || { echo "check-q8: $src: VNNI without VNNI ($c)"; exit 1; }
         $c $STRICT -O2 -march=x86-64-v4 -mavx512vnni -c "$src" -o $B/vnni.o
         holds $B/vnni.o objdump vpdpbusd || { echo "check-q8: $src: no VNNI dot product under $c -mavx512vnni"; exit 1; }
         $c $STRICT -O2 -c "$src" -o $B/dispatch.o
         holds $B/dispatch.o objdump vpmaddwd || { echo "check-q8: $src: no dispatched AVX2 dot product in the plain -O2 build ($c)"; exit 1; }
+        holds $B/dispatch.o objdump vphaddd || { echo "check-q8: $src: no dispatched eight-row AVX2 kernel in the plain -O2 build ($c)"; exit 1; }
         ! holds $B/dispatch.o objdump vpdpbusd || { echo "check-q8: $src: VNNI in the plain -O2 build ($c)"; exit 1; }
         $c $STRICT -O2 -DGRADC_NO_DISPATCH -c "$src" -o $B/plain.o
-        ! holds $B/plain.o objdump 'vpmaddwd|vpdpbusd' || { echo "check-q8: $src: vector code in the -DGRADC_NO_DISPATCH build ($c)"; exit 1; }
+        ! holds $B/plain.o objdump 'vpmaddwd|vphaddd|vpdpbusd' || { echo "check-q8: $src: vector code in the -DGRADC_NO_DISPATCH build ($c)"; exit 1; }
         paths=$((paths + 4))
     done
     for cxx in g++ clang++; do
