@@ -224,17 +224,12 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
   end
   if spec.positions == 1 and spec.channels >= q8_x86.ROWS then
     -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight features a pass
-    buf:line("#%s %s", ql.affine_asm and "elif" or "if", helpers.x86_condition())
-    buf:open("if (%s) {", helpers.has_avx2())
-    local eights_end = q8_x86.emit(buf, helpers, { ql = ql, names = names, rows = spec.channels, x = input,
-      index = "ch", affine = true, contiguous = function(ch) return string.format("%s + %s", output, ch) end,
+    q8_x86.branch(buf, helpers, ql.affine_asm and "elif" or "if", { ql = ql, names = names,
+      rows = spec.channels, x = input, index = "ch", affine = true,
+      contiguous = function(ch) return string.format("%s + %s", output, ch) end,
       store = function(ch, value, requantized)
         q8_x86.store(buf, ql, names, helpers, string.format("%s[%s]", output, ch), value, requantized, ch)
-      end })
-    features_from(eights_end)
-    buf:otherwise()
-    features_from(0)
-    buf:close()
+      end }, features_from)
     buf:line("#else")
   elseif ql.affine_asm then
     buf:line("#else")

@@ -992,33 +992,6 @@ local function q8_patches(buf, ql, names, helpers, input, output)
       g.out_width)), "acc", f)
     buf:close()
   end
-  -- on ARMv7E-M DSP cores (one group) filters go in fours through gen/q8/rows.lua's kernel first
-  local first = 0
-  if g.groups == 1 and per_group >= q8_rows.ROWS then
-    buf:line("#if defined(%s)", helpers.dsp_macro())
-    local fours_end = q8_rows.emit(buf, helpers, { rows = per_group, length = taps, weights = names.W,
-      bias = names.B, x = "patch", index = "f", store = function(f, acc)
-        buf:open("{")
-        activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output,
-          M.row(g, f:find(" ") and "(" .. f .. ")" or f, "oy", "ox", g.out_height, g.out_width)), acc, f)
-        buf:close()
-      end })
-    if fours_end < pairs_end then
-      buf:loop("k", fours_end, pairs_end, 2)
-      buf:line("const int f = k;")
-      buf:line("int32_t sums[2];")
-      buf:line("%s(%s[f], %s[f + 1], patch, %d, sums);", helpers.dot2(), names.W, names.W, taps)
-      store("f", "sums[0]")
-      store("f + 1", "sums[1]")
-      buf:close()
-    end
-    if pairs_end < per_group then
-      local f = filter_of(tostring(pairs_end))
-      store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
-    end
-    -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
-    buf:line("(void)&%s;", helpers.dot2())
-  end
   -- the filters from `from` on in pairs, then the odd one
   local function pairs_from(from)
     if pairs_end > from then
@@ -1035,19 +1008,28 @@ local function q8_patches(buf, ql, names, helpers, input, output)
       store(f, string.format("%s(%s[%s], patch, %d)", helpers.dot(), names.W, f, taps))
     end
   end
+  -- on ARMv7E-M DSP cores (one group) filters go in fours through gen/q8/rows.lua's kernel first
+  local first = 0
+  if g.groups == 1 and per_group >= q8_rows.ROWS then
+    buf:line("#if defined(%s)", helpers.dsp_macro())
+    local fours_end = q8_rows.emit(buf, helpers, { rows = per_group, length = taps, weights = names.W,
+      bias = names.B, x = "patch", index = "f", store = function(f, acc)
+        buf:open("{")
+        activations.q8_store(buf, ql, names, helpers, string.format("%s[%s]", output,
+          M.row(g, f:find(" ") and "(" .. f .. ")" or f, "oy", "ox", g.out_height, g.out_width)), acc, f)
+        buf:close()
+      end })
+    pairs_from(fours_end)
+    -- the other targets' two-row dot product, which this branch may leave uncalled (a warning)
+    buf:line("(void)&%s;", helpers.dot2())
+  end
   if g.groups == 1 and per_group >= q8_x86.ROWS then
     -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight filters a pass
-    buf:line("#elif %s", helpers.x86_condition())
-    buf:open("if (%s) {", helpers.has_avx2())
-    local eights_end = q8_x86.emit(buf, helpers, { ql = ql, names = names, rows = per_group, length = taps,
+    q8_x86.branch(buf, helpers, "elif", { ql = ql, names = names, rows = per_group, length = taps,
       x = "patch", index = "f", store = function(f, value, requantized)
         q8_x86.store(buf, ql, names, helpers, string.format("%s[%s]", output,
           M.row(g, "(" .. f .. ")", "oy", "ox", g.out_height, g.out_width)), value, requantized, f)
-      end })
-    pairs_from(eights_end)
-    buf:otherwise()
-    pairs_from(0)
-    buf:close()
+      end }, pairs_from)
   end
   if g.groups == 1 and per_group >= q8_rows.ROWS then
     buf:line("#else")

@@ -403,17 +403,11 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     buf:line("(void)&%s;", tracked.dot2())
     if ql.n_out >= q8_x86.ROWS then
       -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight rows a pass
-      buf:line("#elif %s", tracked.x86_condition())
-      buf:open("if (%s) {", tracked.has_avx2())
-      local eights_end = q8_x86.emit(buf, tracked, { ql = ql, names = names, rows = ql.n_out, length = ql.n_in,
+      q8_x86.branch(buf, tracked, "elif", { ql = ql, names = names, rows = ql.n_out, length = ql.n_in,
         x = input, index = "r", contiguous = function(row) return string.format("%s + %s", output, row) end,
         store = function(row, value, requantized)
           q8_x86.store(buf, ql, names, tracked, output .. "[" .. row .. "]", value, requantized, row)
-        end })
-      pairs_from(eights_end)
-      buf:otherwise()
-      pairs_from(0)
-      buf:close()
+        end }, pairs_from)
     end
     buf:line("#else")
     pairs_from(0)

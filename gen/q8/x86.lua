@@ -213,6 +213,18 @@ function M.emit(buf, helpers, opts)
   return groups_end
 end
 
+-- The x86 branch of a layer's code, after its other targets' `#if` (directive "elif") or as the
+-- first (directive "if"): on a CPU with AVX2 the kernel's rows (emit's `opts`), then
+-- others(first) for the rest; without it (a dispatching build on an older CPU) others(0).
+function M.branch(buf, helpers, directive, opts, others)
+  buf:line("#%s %s", directive, helpers.x86_condition())
+  buf:open("if (%s) {", helpers.has_avx2())
+  others(M.emit(buf, helpers, opts))
+  buf:otherwise()
+  others(0)
+  buf:close()
+end
+
 -- One output of the kernel into `target`: a requantized value (its table applied, if the layer
 -- has one), or an accumulator, requantized here.
 function M.store(buf, ql, names, helpers, target, value, requantized, channel)
