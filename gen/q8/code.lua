@@ -796,9 +796,9 @@ function M.files(plan, q8, prepared, sources)
  * the rounded mean. Batchnorm after a linear dense or conv layer is folded into it. The input's
  * zero point is folded into the biases; a conv gathers each output position's taps into a patch
  * (on ARMv7E-M DSP cores reads them from a plane its input is expanded into once) and, like
- * dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores, AVX2 or AVX-512 VNNI on
- * x86, plain C elsewhere: the same exact int32 sums). No heap, no mutable data: two int8
- * ping-pong buffers and a conv's patch or plane on the stack
+ * dense, sums them with one dot product (SMLAD on ARMv7E-M DSP cores; AVX2 or AVX-512 VNNI on
+ * x86, eight weight rows a pass; plain C elsewhere: the same exact int32 sums). No heap, no
+ * mutable data: two int8 ping-pong buffers and a conv's patch or plane on the stack
  * (%s_Q8_INFER_STACK_BYTES in all, %s_Q8_DSP_INFER_STACK_BYTES on those cores).
  *
  * Tensors (calibrated range including 0, scale, zero point):
