@@ -217,7 +217,14 @@ static int32_t ${name}_q8_dot_avx2(const int8_t *w, const int8_t *x, int count)
  * the input's zero point is folded into the biases). Integer sums are exact and the generator
  * refuses any layer whose accumulator could leave int32, so every path below (each chosen from
  * the compiler's target macros, or at run time for AVX2 in a build without it; GRADC_PORTABLE
- * forcing plain C) returns the same int32, in any order of the multiply-adds. */
+ * forcing plain C) returns the same int32, in any order of the multiply-adds. gcc on x86 may not
+ * carry a caller's constants into it (noipa): where the eight-row kernel leaves it a single call,
+ * gcc 12 took that call's n and flagged the last loop (-Waggressive-loop-optimizations, on by
+ * default: "iteration 15 invokes undefined behavior") though every pass stays in bounds. */
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ >= 8 && \
+    (defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH))
+__attribute__((noipa))
+#endif
 static int32_t ${name}_q8_dot(const int8_t *w, const int8_t *x, int n)
 {
     int32_t sum = 0;
