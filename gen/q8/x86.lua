@@ -10,33 +10,32 @@ local M = {}
 
 M.ROWS = 8
 
+-- A helper's C text (its comment, then the function) compiled only where AVX2 is, or may be
+-- dispatched to: there for AVX2 alone (a target attribute).
+local function avx2_helper(text)
+  local comment, code = text:match("^(.-\n)(static inline .*)$")
+  return "#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)\n" .. comment
+    .. "#if defined(${NAME}_Q8_DOT_DISPATCH)\n__attribute__((target(\"avx2\")))\n#endif\n" .. code .. "#endif\n"
+end
+
 -- Their C helpers, emitted by gen/q8/code.lua with the others (${name}, ${NAME}: the model's
--- names); each is compiled only where AVX2 is (or may be dispatched to).
+-- names).
 M.HELPERS = {
-  rows8_avx2 = [[
-#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+  rows8_avx2 = avx2_helper([[
 /* Eight weight rows against the same x (AVX2): sums[j] = bias[j] + sum_i w[j n + i] x[i]. Each
  * step takes 16 pairs (the last ones 8, then one at a time): x sign-extended to int16 once for
  * the eight rows, each row's weights sign-extended as they load (VPMOVSXBW), multiplied and added
  * in pairs into int32 (VPMADDWD, as in ${name}_q8_dot_avx2); at the end pairwise adds (VPHADDD)
  * fold the eight rows' lanes into one vector of their totals, so no row pays a reduction of its
  * own. The exact int32 sums. */
-#if defined(${NAME}_Q8_DOT_DISPATCH)
-__attribute__((target("avx2")))
-#endif
 static inline void ${name}_q8_rows8_avx2(const int8_t *w, int n, const int8_t *x, const int32_t *bias, int32_t sums[8])
 {
 ${ROWS8_BODY}
 }
-#endif
-]],
-  affine8_avx2 = [[
-#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+]]),
+  affine8_avx2 = avx2_helper([[
 /* Eight features of a per-feature affine layer (AVX2): sums[j] = bias[j] + w[j] x[j], each
  * int8 sign-extended to int32 and multiplied in its lane (exact: |w x| <= 2^14). */
-#if defined(${NAME}_Q8_DOT_DISPATCH)
-__attribute__((target("avx2")))
-#endif
 static inline void ${name}_q8_affine8_avx2(const int8_t *w, const int8_t *x, const int32_t *bias, int32_t sums[8])
 {
     const __m256i wv = _mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)(const void *)w));
@@ -44,19 +43,14 @@ static inline void ${name}_q8_affine8_avx2(const int8_t *w, const int8_t *x, con
     const __m256i start = _mm256_loadu_si256((const __m256i *)(const void *)bias);
     _mm256_storeu_si256((__m256i *)(void *)sums, _mm256_add_epi32(start, _mm256_mullo_epi32(wv, xv)));
 }
-#endif
-]],
-  scale8_avx2 = [[
-#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+]]),
+  scale8_avx2 = avx2_helper([[
 /* ${name}_q8_scale of eight accumulators at once (AVX2), then the output's zero point z and
  * the clamp to [low, 127]: values[j]. The same exact steps: x q + 2^30 as a 64-bit product for
  * the even lanes and for the odd ones (moved down first), each shifted right by 31, the odd
  * lanes' results moved back up; then t = high - (high < 0) and ((t >> (-1 - shift)) + 1) >> 1
  * per lane. |x| < 2^30 and 0 < q < 2^31 (the generator's condition for the short form), so every
  * result fits its 32-bit lane. */
-#if defined(${NAME}_Q8_DOT_DISPATCH)
-__attribute__((target("avx2")))
-#endif
 static inline void ${name}_q8_scale8_avx2(const int32_t acc[8], const int32_t *q, const int8_t *shift, int32_t z, int32_t low, int32_t values[8])
 {
     const __m256i xv = _mm256_loadu_si256((const __m256i *)(const void *)acc);
@@ -76,22 +70,16 @@ static inline void ${name}_q8_scale8_avx2(const int32_t acc[8], const int32_t *q
     const __m256i clamped = _mm256_min_epi32(raised, _mm256_set1_epi32(127));
     _mm256_storeu_si256((__m256i *)(void *)values, clamped);
 }
-#endif
-]],
-  pack8_avx2 = [[
-#if defined(${NAME}_Q8_DOT_AVX2) || defined(${NAME}_Q8_DOT_DISPATCH)
+]]),
+  pack8_avx2 = avx2_helper([[
 /* Eight int32 values already in [-128, 127] stored as int8 (two packs: nothing saturates). */
-#if defined(${NAME}_Q8_DOT_DISPATCH)
-__attribute__((target("avx2")))
-#endif
 static inline void ${name}_q8_pack8_avx2(const int32_t values[8], int8_t *out)
 {
     const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)values);
     const __m128i halves = _mm_packs_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
     _mm_storel_epi64((__m128i *)(void *)out, _mm_packs_epi16(halves, halves));
 }
-#endif
-]],
+]]),
 }
 
 -- The body of rows8_avx2 (above): eight named accumulators, written out.
@@ -135,24 +123,24 @@ local function rows8_body()
   end
   add("}")
   add("#endif")
-  add("for (; i + 16 <= n; i += 16) {")
-  add("    const __m256i xv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(x + i)));")
-  add("    const int8_t *column = w + i;")
-  for j = 0, 7 do
-    add("    %swv = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)(const void *)(%s)));",
-      j == 0 and "__m256i " or "", row(j))
-    add("    acc%d = _mm256_add_epi32(acc%d, _mm256_madd_epi16(wv, xv));", j, j)
+  -- one step: x and each row's weights widened to int16 as they load, multiplied and added in
+  -- pairs into the row's accumulator
+  local function step(header, vector, widen, load, accumulate)
+    add("%s", header)
+    add("    const %s xv = %s(%s((const __m128i *)(const void *)(x + i)));", vector, widen, load)
+    add("    const int8_t *column = w + i;")
+    for j = 0, 7 do
+      add("    %swv = %s(%s((const __m128i *)(const void *)(%s)));", j == 0 and vector .. " " or "", widen, load,
+        row(j))
+      add("    acc%d = _mm256_add_epi32(acc%d, %s);", j, j, accumulate)
+    end
   end
+  step("for (; i + 16 <= n; i += 16) {", "__m256i", "_mm256_cvtepi8_epi16", "_mm_loadu_si128",
+    "_mm256_madd_epi16(wv, xv)")
   add("}")
-  add("if (i + 8 <= n) {")
-  add("    /* eight pairs more, the same steps in the low halves (their upper halves zero) */")
-  add("    const __m128i x8 = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(x + i)));")
-  add("    const int8_t *column = w + i;")
-  for j = 0, 7 do
-    add("    %swv = _mm_cvtepi8_epi16(_mm_loadl_epi64((const __m128i *)(const void *)(%s)));",
-      j == 0 and "__m128i " or "", row(j))
-    add("    acc%d = _mm256_add_epi32(acc%d, _mm256_zextsi128_si256(_mm_madd_epi16(wv, x8)));", j, j)
-  end
+  add("/* eight pairs more, the same steps in the low halves (their upper halves zero) */")
+  step("if (i + 8 <= n) {", "__m128i", "_mm_cvtepi8_epi16", "_mm_loadl_epi64",
+    "_mm256_zextsi128_si256(_mm_madd_epi16(wv, xv))")
   add("    i += 8;")
   add("}")
   add("/* VPHADDD adds neighbouring lanes within each 128-bit half: twice over, each half holds")
