@@ -238,6 +238,15 @@ function M.q8_short_requantize(ql)
   return ql.q8_short
 end
 
+-- The low end of a layer's clamp before its store: a relu's zero point (the clamp is the relu), else
+-- -128; a layer with a table clamps to all of int8, the table's index range.
+function M.q8_clamp_low(ql)
+  if ql.activation == "relu" and not ql.table then
+    return math.max(-128, ql.pre.zero_point)
+  end
+  return -128
+end
+
 function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   local z_out = ql.pre.zero_point
   local short = M.q8_short_requantize(ql)
@@ -251,9 +260,9 @@ function M.q8_store(buf, ql, names, helpers, target, acc, channel)
   else
     buf:line("const int32_t value = %s(%s, %d);", helpers.offset(), requantized, z_out)
   end
-  local low = ql.activation == "relu" and math.max(-128, z_out) or -128
+  local low = M.q8_clamp_low(ql)
   if ql.table then
-    buf:line("%s = %s[%s(value, -128) + 128];", target, names.T, helpers.clamp())
+    buf:line("%s = %s[%s(value, %d) + 128];", target, names.T, helpers.clamp(), low)
   else
     buf:line("%s = %s(value, %d);", target, helpers.clamp(), low)
   end

@@ -222,7 +222,9 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     buf:close()
     buf:close()
   end
-  if spec.positions == 1 and spec.channels >= q8_x86.ROWS then
+  -- one value per feature, eight features or more: the x86 kernel's
+  local x86 = spec.positions == 1 and spec.channels >= q8_x86.ROWS
+  if x86 then
     -- x86 with AVX2 (or a CPU that has it, in a build that dispatches): eight features a pass
     q8_x86.branch(buf, helpers, ql.affine_asm and "elif" or "if", { ql = ql, names = names,
       rows = spec.channels, x = input, index = "ch", affine = true,
@@ -235,7 +237,7 @@ function M.q8_emit(buf, ql, names, helpers, input, output)
     buf:line("#else")
   end
   features_from(0)
-  if ql.affine_asm or (spec.positions == 1 and spec.channels >= q8_x86.ROWS) then
+  if ql.affine_asm or x86 then
     buf:line("#endif")
   end
 end

@@ -1025,8 +1025,8 @@ local function q8_patches(buf, ql, names, helpers, input, output)
     end
   end
   -- on ARMv7E-M DSP cores (one group) filters go in fours through gen/q8/rows.lua's kernel first
-  local first = 0
-  if g.groups == 1 and per_group >= q8_rows.ROWS then
+  local dsp_rows = g.groups == 1 and per_group >= q8_rows.ROWS
+  if dsp_rows then
     buf:line("#if defined(%s)", helpers.dsp_macro())
     local fours_end = q8_rows.emit(buf, helpers, { rows = per_group, length = taps, weights = names.W,
       bias = names.B, x = "patch", index = "f", store = function(f, acc)
@@ -1047,11 +1047,11 @@ local function q8_patches(buf, ql, names, helpers, input, output)
           M.row(g, "(" .. f .. ")", "oy", "ox", g.out_height, g.out_width)), value, requantized, f)
       end }, pairs_from)
   end
-  if g.groups == 1 and per_group >= q8_rows.ROWS then
+  if dsp_rows then
     buf:line("#else")
   end
-  pairs_from(first)
-  if g.groups == 1 and per_group >= q8_rows.ROWS then
+  pairs_from(0)
+  if dsp_rows then
     buf:line("#endif")
   end
   if g.groups > 1 then

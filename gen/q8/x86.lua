@@ -162,14 +162,14 @@ local function rows8_body()
 end
 M.HELPERS.rows8_avx2 = M.HELPERS.rows8_avx2:gsub("%${ROWS8_BODY}", function() return rows8_body() end)
 
-
 -- Writes, for rows 0 .. (rows - rows % 8) - 1 in eights, their outputs through `store`:
 --   store(row expression, value expression, requantized): the int32 accumulator B + W x when
 --   requantized is false, else the requantized, clamped value (the table still to apply).
 -- `opts`: ql, names (the layer's arrays), rows, length (of a row and of x), x (the input's C
 -- expression), index (the loop variable), store; contiguous: where the eight outputs are in
--- order, a function of the first one's index giving its address (they are stored together); affine: a per-feature affine layer (one weight
--- per row, row r reading x[r]: the affine8 helper). Returns the first row it leaves to the caller.
+-- order, a function of the first one's index giving its address (they are stored together);
+-- affine: a per-feature affine layer (one weight per row, row r reading x[r]: the affine8
+-- helper). Returns the first row it leaves to the caller.
 function M.emit(buf, helpers, opts)
   local groups_end = opts.rows - opts.rows % M.ROWS
   if groups_end == 0 then
@@ -185,10 +185,9 @@ function M.emit(buf, helpers, opts)
     buf:line("%s(%s[%s], %d, %s, %s + %s, sums);", helpers.rows8_avx2(), names.W, r, opts.length, opts.x, names.B, r)
   end
   if short then
-    local z_out = ql.pre.zero_point
-    local low = (ql.activation == "relu" and not ql.table) and math.max(-128, z_out) or -128
     buf:line("int32_t values[%d];", M.ROWS)
-    buf:line("%s(sums, %s + %s, %s + %s, %d, %d, values);", helpers.scale8_avx2(), names.M, r, names.S, r, z_out, low)
+    buf:line("%s(sums, %s + %s, %s + %s, %d, %d, values);", helpers.scale8_avx2(), names.M, r, names.S, r,
+      ql.pre.zero_point, activations.q8_clamp_low(ql))
   end
   if short and not ql.table and opts.contiguous then
     buf:line("%s(values, %s);", helpers.pack8_avx2(), opts.contiguous(r))
