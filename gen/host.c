@@ -572,6 +572,45 @@ static int find_root(const char *argv0, char *root, size_t size)
     return -1;
 }
 
+/* package.searchers[2]: module a.b is the file <root>/gen/a/b.lua (the root is the upvalue).
+ * Names are letters, digits, '_' and single dots, so no name reaches outside gen/. */
+static int search_generator(lua_State *L)
+{
+    const char *name = luaL_checkstring(L, 1);
+    const char *root = lua_tostring(L, lua_upvalueindex(1));
+    size_t length = strlen(name);
+    int valid = length > 0 && name[0] != '.' && name[length - 1] != '.';
+    for (size_t i = 0; valid && i < length; ++i) {
+        const char c = name[i];
+        valid = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+                || (c == '.' && name[i + 1] != '.');
+    }
+    if (!valid) {
+        lua_pushfstring(L, "no generator module named '%s'", name);
+        return 1;
+    }
+    luaL_Buffer path;
+    luaL_buffinit(L, &path);
+    luaL_addstring(&path, root);
+    luaL_addstring(&path, "/gen/");
+    for (size_t i = 0; i < length; ++i)
+        luaL_addchar(&path, name[i] == '.' ? '/' : name[i]);
+    luaL_addstring(&path, ".lua");
+    luaL_pushresult(&path);
+    const char *file = lua_tostring(L, -1);
+    FILE *probe = fopen(file, "r");
+    if (!probe) {
+        lua_pushfstring(L, "no file '%s'", file);
+        return 1;
+    }
+    fclose(probe);
+    if (luaL_loadfilex(L, file, "t") != LUA_OK)
+        return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file,
+                          lua_tostring(L, -1));
+    lua_insert(L, -2); /* the loader, then the file name, its second argument */
+    return 2;
+}
+
 static int protected_main(lua_State *L)
 {
     int argc = (int)lua_tointeger(L, 1);
@@ -586,11 +625,22 @@ static int protected_main(lua_State *L)
     lua_setfield(L, -2, "gradc.host");
     lua_pop(L, 1);
 
+    /* The generator's modules come from root/gen alone, through the searcher below: package.path
+     * would read a '?' or ';' in root (a folder name may hold either) as its own syntax. */
     lua_getglobal(L, "package");
-    lua_pushfstring(L, "%s/gen/?.lua", root);
+    lua_pushliteral(L, "");
     lua_setfield(L, -2, "path");
     lua_pushliteral(L, "");
     lua_setfield(L, -2, "cpath");
+    lua_createtable(L, 2, 0);
+    lua_getfield(L, -2, "searchers");
+    lua_rawgeti(L, -1, 1); /* the preload searcher: lfs and gradc.host */
+    lua_rawseti(L, -3, 1);
+    lua_pop(L, 1);
+    lua_pushstring(L, root);
+    lua_pushcclosure(L, search_generator, 1);
+    lua_rawseti(L, -2, 2);
+    lua_setfield(L, -2, "searchers");
     lua_pop(L, 1);
 
     /* `gradc --install STAGED OUT` is make train's last step (templates/train/train.sh): the

@@ -78,7 +78,12 @@ fi
 grep -q "cannot find the generator's files (gen/gradc.lua) in $work/moved/bin/../share/gradc" "$work/err.txt" \
     || fail_log "$work/err.txt" "gradc without share/gradc: unexpected message"
 mv "$work/moved/share/gradc.away" "$work/moved/share/gradc"
-mv "$work/moved" "$prefix"
+# ... and in a folder whose name holds '?' and ';', which Lua's package.path would have read as its
+# own syntax (the generator's modules were then not found).
+mv "$work/moved" "$work/odd?name;here"
+(cd "$work/elsewhere" && "$work/odd?name;here/bin/gradc" --check net.lua > /dev/null 2> "$work/err.txt") \
+    || fail_log "$work/err.txt" "gradc in a prefix named odd?name;here failed"
+mv "$work/odd?name;here" "$prefix"
 
 # DESTDIR: staged under the given root, runnable from there.
 $make_cmd --no-print-directory install DESTDIR="$work/stage" PREFIX=/opt/gradc > "$work/stage.log" 2>&1 \
