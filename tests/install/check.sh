@@ -196,6 +196,34 @@ else
     fail "arm-none-eabi-gcc is missing (make deps-test installs gcc-arm-none-eabi)"
 fi
 
+# 4b. find_package's version requests: this version, its major.minor, and ranges (CMake 3.19+)
+# that hold it are accepted; a newer minor version, ranges that end before it or start after it
+# are not (a range is taken as given, whatever the 0.x rule for plain requests says).
+major=${version%%.*}
+minor=${version#*.}
+minor=${minor%%.*}
+next_minor=$major.$((minor + 1))
+find_version() { # request, expected (found or refused)
+    mkdir -p "$work/version"
+    printf 'cmake_minimum_required(VERSION 3.19)\nproject(version NONE)\nfind_package(gradc %s REQUIRED)\n' \
+        "$1" > "$work/version/CMakeLists.txt"
+    rm -rf "$work/version/build"
+    if cmake -S "$work/version" -B "$work/version/build" -DCMAKE_PREFIX_PATH="$prefix" > "$work/version.log" 2>&1; then
+        _got=found
+    else
+        _got=refused
+    fi
+    test "$_got" = "$2" || fail_log "$work/version.log" "find_package(gradc $1): $_got, expected $2"
+}
+find_version "$version" found
+find_version "$major.$minor" found
+find_version "$version EXACT" found
+find_version "$next_minor" refused
+find_version "0.0.1...$next_minor" found
+find_version "$major.$minor...<$next_minor" found
+find_version "0.0.1...<$version" refused
+find_version "$next_minor...$major.$((minor + 2))" refused
+
 # 5. Misuse: a bad spec and QUANT without WEIGHTS fail at configure time, with the reason.
 misuse() { # name, the gradc_add_model line, the text the message must hold
     mkdir -p "$work/$1"
@@ -213,6 +241,30 @@ misuse quant_without_weights "gradc_add_model(net SPEC xor.lua QUANT int8 CALIB 
     "QUANT int8 needs WEIGHTS"
 # a ';' would split the path into two arguments of the generate command
 misuse semicolon_in_path "gradc_add_model(net SPEC \"a;b.lua\")" "SPEC a;b.lua: a ';' in a path"
+misuse empty_quant 'gradc_add_model(net SPEC xor.lua QUANT "")' "QUANT '': unknown scheme"
+misuse empty_target 'gradc_add_model("" SPEC xor.lua)' "the library target's name, is empty"
+# CMake refuses a '#' in a custom command's outputs, naming no file
+mkdir -p "$work/hash#dir"
+misuse "hash#dir/project" "gradc_add_model(net SPEC xor.lua)" "has a '#' in its path"
+
+# 5b. A unity build under -Werror (<name>_io.c is compiled on its own: its _POSIX_C_SOURCE must
+# come before any system header) and install(EXPORT) of a project whose library links a model.
+unity=$work/unity
+mkdir -p "$unity"
+cp "$project/xor.lua" "$unity/xor.lua"
+printf '%s\n' '#include "xor.h"' 'int main(void) { xor_params p; xor_init(&p, 1); return xor_save(&p, "w.bin") != 0; }' \
+    > "$unity/main.c"
+printf '%s\n' 'cmake_minimum_required(VERSION 3.16)' 'project(unity C)' 'find_package(gradc REQUIRED)' \
+    'gradc_add_model(net SPEC xor.lua)' 'add_executable(app main.c)' 'target_link_libraries(app PRIVATE net)' \
+    'install(TARGETS app net EXPORT unityTargets)' 'install(EXPORT unityTargets DESTINATION lib/cmake/unity)' \
+    > "$unity/CMakeLists.txt"
+cmake -S "$unity" -B "$unity/build" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_UNITY_BUILD=ON \
+    -DCMAKE_C_FLAGS="$strict" > "$work/unity.log" 2>&1 || fail_log "$work/unity.log" "configuring the unity project failed"
+cmake --build "$unity/build" > "$work/unity_build.log" 2>&1 || fail_log "$work/unity_build.log" "the unity build failed"
+(cd "$unity" && build/app) || fail "the unity build's app failed"
+cmake --install "$unity/build" --prefix "$unity/installed" > "$work/unity_install.log" 2>&1 \
+    || fail_log "$work/unity_install.log" "installing the unity project failed"
+test -f "$unity/installed/lib/cmake/unity/unityTargets.cmake" || fail "the unity project's export was not installed"
 
 # 6. QUANT int8: the extra files are compiled into the library and the integer inference runs.
 if grep -q -- "--quant" "$work/help.txt"; then
