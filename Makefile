@@ -118,6 +118,8 @@ INSTALL_CMAKE = $(DESTDIR)$(PREFIX)/lib/cmake/gradc
 
 install: $(GRADC)
 	@test -n $(call quote,$(PREFIX)) || { echo "make install: PREFIX is empty (give PREFIX=/usr/local, say)" >&2; exit 1; }
+	@test -z $(call quote,$(DESTDIR)) || case $(call quote,$(PREFIX)) in /*) ;; *) \
+	    echo "make install: with DESTDIR, PREFIX must be an absolute path (DESTDIR is put in front of it as it is), not "$(call quote,$(PREFIX)) >&2; exit 1 ;; esac
 	@test -n "$(GRADC_VERSION)" || { echo "make install: no version in gen/version.lua" >&2; exit 1; }
 	rm -rf $(call quote,$(INSTALL_SHARE))
 	install -d $(call quote,$(INSTALL_BIN)) $(call quote,$(INSTALL_SHARE)/templates) $(call quote,$(INSTALL_SHARE)/runtime) $(call quote,$(INSTALL_CMAKE))
