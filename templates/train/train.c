@@ -6,7 +6,8 @@
  *
  * TM_NAME / TM_UNAME select the model by token pasting (TM(train_step) is iris_train_step,
  * TMU(BATCH) is IRIS_BATCH); TM_LOSS is the spec's loss, which the generated header states only in
- * its banner, so templates/train/train.sh reads it from there.
+ * its banner, so templates/train/train.sh reads it from there, and TM_BATCHNORM (1 when a layer of
+ * the banner's list is a batchnorm; 0 when not defined) selects inference-mode validation.
  *
  *     train --data FILE [--targets FILE] [--epochs N] [--val PERCENT] [--seed N] [--out DIR]
  *           [--save-init FILE] [--patience N] [--progress]
@@ -255,6 +256,7 @@ static void gather(const dataset *d, const size_t *idx)
 /* The loss of the `real` samples of a padded batch. A batch made of N_BATCH copies of one sample
  * has J equal to that sample's loss, so this uses the generated, numerically stable cost and no
  * padding enters the sum (a few extra forward passes, once per evaluation). */
+#if !TM_BATCHNORM
 static void add_partial_loss(const TM(params) *p, const run *r, const size_t *idx, size_t real, metrics *m)
 {
     size_t copies[TMU(BATCH)];
@@ -267,7 +269,57 @@ static void add_partial_loss(const TM(params) *p, const run *r, const size_t *id
         metrics_add_loss(m, (double)TM(cost)(&cache, Y), 1);
     }
 }
+#endif
 
+#if TM_BATCHNORM
+/* The loss of one sample from its outputs a (in double): the generated cost's terms, summed over
+ * the outputs. A sigmoid or softmax output that rounded to exactly 0 or 1 is held off them by
+ * LOSS_FLOOR, so that one saturated sample gives a large loss (at most -log(LOSS_FLOOR) = 27.6 a
+ * term), not an infinite one: predict returns activations, not the logits the cost uses. */
+#define LOSS_FLOOR 1e-12
+static double sample_loss(const double *a, const double *y)
+{
+    double loss = 0;
+    for (size_t i = 0; i < N_OUTPUTS; ++i) {
+#if TM_LOSS == TM_LOSS_MSE
+        loss += (a[i] - y[i]) * (a[i] - y[i]);
+#elif TM_LOSS == TM_LOSS_BCE
+        const double p = fmin(fmax(a[i], LOSS_FLOOR), 1 - LOSS_FLOOR);
+        loss -= y[i] * log(p) + (1 - y[i]) * log(1 - p);
+#else
+        loss -= y[i] * log(fmax(a[i], LOSS_FLOOR));
+#endif
+    }
+    return loss;
+}
+
+/* Loss and accuracy (or RMSE) of p on the validation set, in inference mode: a batchnorm
+ * normalizes with its running statistics, as predict and the saved model do, one sample at a
+ * time. (The batch functions use the batch's own statistics, which for a validation batch are
+ * not the model's, and for a batch of copies of one sample have no variance at all.) */
+static void evaluate(const TM(params) *p, run *r, metrics *m)
+{
+    real_t x[TMU(INPUTS)], out[TMU(OUTPUTS)];
+    double a[TMU(OUTPUTS)];
+    size_t real;
+    metrics_init(m, r->task.kind, N_OUTPUTS, r->targets.count ? r->targets.scale : NULL);
+    batches_begin(&r->val);
+    while ((real = batches_next(&r->val, batch_idx)) > 0) {
+        for (size_t j = 0; j < real; ++j) {
+            const size_t s = batch_idx[j];
+            for (size_t i = 0; i < N_INPUTS; ++i) {
+                x[i] = (real_t)r->data.x[s * N_INPUTS + i];
+            }
+            TM(predict)(p, x, out);
+            for (size_t i = 0; i < N_OUTPUTS; ++i) {
+                a[i] = (double)out[i];
+            }
+            metrics_add_loss(m, sample_loss(a, &r->data.y[s * N_OUTPUTS]), 1);
+            metrics_add(m, a, &r->data.y[s * N_OUTPUTS], r->data.label ? r->data.label[s] : 0);
+        }
+    }
+}
+#else
 /* Loss and accuracy (or RMSE) of p on the validation set. */
 static void evaluate(const TM(params) *p, run *r, metrics *m)
 {
@@ -294,6 +346,7 @@ static void evaluate(const TM(params) *p, run *r, metrics *m)
         }
     }
 }
+#endif
 
 /* One epoch of train steps; returns the mean J (before each update) and adds the time taken. */
 static double train_epoch(run *r, double *seconds)

@@ -54,12 +54,16 @@ case "$loss" in
 bce | mse | ce) ;;
 *) die "train.sh: cannot read the loss from the banner of $gen/$name.h" ;;
 esac
+# a batchnorm normalizes with the batch's statistics in the batch functions: validation then runs
+# predict, one sample at a time, with the running ones (train.c's evaluate)
+batchnorm=0
+grep -q '^ \*   layer [0-9]*: batchnorm ' "$gen/$name.h" && batchnorm=1
 driver="$build/$name/train"
 mkdir -p "$build/$name"
 # shellcheck disable=SC2086 # cflags is a list of flags
 "$cc" -std=c99 $cflags -Wall -Wextra \
     -DTM_NAME="$name" -DTM_UNAME="$(printf '%s' "$name" | tr '[:lower:]' '[:upper:]')" \
-    -DTM_LOSS="TM_LOSS_$(printf '%s' "$loss" | tr '[:lower:]' '[:upper:]')" \
+    -DTM_LOSS="TM_LOSS_$(printf '%s' "$loss" | tr '[:lower:]' '[:upper:]')" -DTM_BATCHNORM=$batchnorm \
     -I"$gen" -I"$root/runtime/hosted" "$root/templates/train/train.c" "$root"/runtime/hosted/*.c \
     "$gen"/*.c -lm -o "$driver"
 if [ $build_only -eq 1 ]; then

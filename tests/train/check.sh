@@ -136,6 +136,11 @@ train_case() { # name spec data targets metric op bound
 mkdir -p "$BUILD/synthetic"
 synthetic "$BUILD/synthetic/reg.data" "$BUILD/synthetic/reg.targets"
 train_case iris specs/iris.lua tests/train/data/iris.csv "" val_accuracy ">=" $IRIS_MIN_ACCURACY
+# With a batchnorm: validation in inference mode (train_case checks that the reloaded weights give
+# the result line's accuracy), and loss.csv's last validation loss is numpy's over predictions.csv.
+train_case iris_bn tests/train/iris_bn.lua tests/train/data/iris.csv "" val_accuracy ">=" $IRIS_MIN_ACCURACY
+/usr/bin/python3 tests/train/check_report.py "$BUILD/e2e/iris_bn" tests/train/data/iris.csv --val-loss-epoch 100 \
+    || fail "iris_bn: loss.csv's validation loss is not that of the saved weights"
 # A run that fails after training (the plot fails; the script is killed at the plot, as Ctrl-C or
 # a kill would stop it), or in the driver (a bad option), leaves the trained OUT/iris/ exactly as it
 # was: the new folder is staged outside OUT and swapped in only when everything is there. A fake
