@@ -76,6 +76,9 @@ function M.main(root, args)
     end
     local network = q8_quantize.build(plan, weights.values,
       q8_calibrate.read(options.calib, options.calib, plan.inputs))
+    for _, warning in ipairs(network.warnings) do
+      io.stderr:write("gradc: warning: ", warning, "\n")
+    end
     q8 = { network = network, prepared = q8_code.prepare(plan, network),
       calib = options.calib:match("([^/\\]+)$") or options.calib }
   end

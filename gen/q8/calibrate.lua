@@ -186,8 +186,10 @@ end
 
 -- Run the float model (`params`: each layer's tensors by name, as flat lists) over `rows` and
 -- return the ranges: ranges.X = { min, max }, and per plan layer position i ranges.Z[i], ranges.A[i].
+-- ranges.rows holds each row's own ranges the same way (rows[j].X, .Z[i], .A[i]), for the
+-- warnings of quantize.lua.
 function M.ranges(plan, params, rows)
-  local ranges = { Z = {}, A = {} }
+  local ranges = { Z = {}, A = {}, rows = {} }
   -- a NaN (inf - inf in a sum) compares false with everything: it makes the range NaN, so that
   -- quantize.lua refuses it instead of missing it
   local function widen(range, values)
@@ -202,8 +204,11 @@ function M.ranges(plan, params, rows)
     ranges.Z[i] = { math.huge, -math.huge }
     ranges.A[i] = { math.huge, -math.huge }
   end
-  for _, row in ipairs(rows) do
-    widen(ranges.X, row)
+  for j, row in ipairs(rows) do
+    local own = { X = { math.huge, -math.huge }, Z = {}, A = {} }
+    ranges.rows[j] = own
+    widen(own.X, row)
+    widen(ranges.X, own.X)
     local x = row
     for i, layer in ipairs(plan.layers) do
       local z
@@ -216,8 +221,11 @@ function M.ranges(plan, params, rows)
         z = kinds[layer.kind].evaluate(layer, x)
       end
       local a = activations.evaluate(layer.activation, layer.alpha, z)
-      widen(ranges.Z[i], z)
-      widen(ranges.A[i], a)
+      own.Z[i], own.A[i] = { math.huge, -math.huge }, { math.huge, -math.huge }
+      widen(own.Z[i], z)
+      widen(own.A[i], a)
+      widen(ranges.Z[i], own.Z[i])
+      widen(ranges.A[i], own.A[i])
       x = a
     end
   end

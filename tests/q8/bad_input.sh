@@ -158,5 +158,48 @@ if ! head -1 "$dir/good-out/q8_dense/q8_dense_q8_calib.txt" | grep -q ", 2 rows$
     failed=$((failed + 1))
 fi
 
+# Calibration that will cost accuracy is accepted with a warning (one line each on stderr, which
+# the user can act on); a sound one gets none.
+# warn EXPECTED ARGS...: gradc ARGS succeeds, writing its folder, and stderr holds a line
+# "gradc: warning: ..." with EXPECTED in it.
+warn() {
+    expected=$1
+    shift
+    rm -rf "$dir/warn-out"
+    if ! "$gradc" --out "$dir/warn-out" "$@" > /dev/null 2> "$dir/stderr"; then
+        echo "bad-input: refused: $*: $(cat "$dir/stderr")"; failed=$((failed + 1)); return
+    fi
+    if ! grep "^gradc: warning: " "$dir/stderr" | grep -qF -- "$expected" || [ -z "$(ls -A "$dir/warn-out")" ]; then
+        echo "bad-input: $*: expected a warning with '$expected', got '$(cat "$dir/stderr")'"; failed=$((failed + 1)); return
+    fi
+    passed=$((passed + 1))
+}
+# quiet ARGS...: gradc ARGS succeeds with nothing on stderr.
+quiet() {
+    if ! "$gradc" --out "$dir/good-out" "$@" > /dev/null 2> "$dir/stderr" || [ -s "$dir/stderr" ]; then
+        echo "bad-input: $*: expected no message, got '$(cat "$dir/stderr")'"; failed=$((failed + 1)); return
+    fi
+    passed=$((passed + 1))
+}
+# feature 0 spans 0..1000, the others 0..1: with one input scale (3.9) they keep under a step each
+awk 'BEGIN { for (j = 0; j < 50; ++j) printf "%d,%.3f,%.3f,%.3f,%.3f\n", j * 20, (j % 7) / 7, (j % 5) / 5, (j % 3) / 3, (j % 11) / 11 }' \
+    > "$c/narrow.csv"
+warn "int8 input: 4 of 5 features span fewer than 4 steps of the input's one scale" $w --quant int8 --calib "$c/narrow.csv" "$spec"
+# the same for a spec that standardizes its raw features: the advice is to standardize outside it
+std_spec=tests/q8/ref_specs/q8_standardize.lua
+"$gradc" --out "$dir/gen" "$std_spec" > /dev/null
+${CC:-cc} -O1 -DNET=q8_standardize -DNET_UPPER=Q8_STANDARDIZE -I"$dir/gen/q8_standardize" -include q8_standardize.h \
+    tests/q8/make_weights.c "$dir/gen/q8_standardize/q8_standardize.c" "$dir/gen/q8_standardize/q8_standardize_io.c" \
+    -o "$dir/make_weights_q8_standardize" -lm
+"$dir/make_weights_q8_standardize" "$dir/q8_standardize.bin"
+awk 'BEGIN { for (j = 0; j < 40; ++j) { printf "%d", j * 100; for (i = 1; i < 32; ++i) printf ",%.3f", ((i * j) % 17) / 17; printf "\n" } }' \
+    > "$c/std_narrow.csv"
+warn "train without standardize" --weights "$dir/q8_standardize.bin" --quant int8 --calib "$c/std_narrow.csv" "$std_spec"
+# 300 rows within [-1, 1] and 3 rows at 100: the input's upper end is the 3 rows'
+awk 'BEGIN { for (j = 0; j < 303; ++j) { v = j < 300 ? ((j * 37) % 200 - 100) / 100 : 100; printf "%g,%g,%g,%g,%g\n", v, -v / 2, v / 3, ((j * 11) % 200 - 100) / 100, 0.5 } }' \
+    > "$c/outliers.csv"
+warn "tensor X: 3 of the 303 calibration rows set its range's upper end, 100" $w --quant int8 --calib "$c/outliers.csv" "$spec"
+quiet $w --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec"
+
 echo "bad-input: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
