@@ -186,10 +186,10 @@ end
 
 -- Run the float model (`params`: each layer's tensors by name, as flat lists) over `rows` and
 -- return the ranges: ranges.X = { min, max }, and per plan layer position i ranges.Z[i], ranges.A[i].
--- ranges.rows holds each row's own ranges the same way (rows[j].X, .Z[i], .A[i]), for the
--- warnings of quantize.lua.
+-- ranges.rows holds each row's own ranges the same way, as two lists of numbers per tensor
+-- (rows.X.lo[j], rows.X.hi[j]; rows.Z[i], rows.A[i]), for the warnings of quantize.lua.
 function M.ranges(plan, params, rows)
-  local ranges = { Z = {}, A = {}, rows = {} }
+  local ranges = { Z = {}, A = {}, rows = { X = { lo = {}, hi = {} }, Z = {}, A = {} } }
   -- a NaN (inf - inf in a sum) compares false with everything: it makes the range NaN, so that
   -- quantize.lua refuses it instead of missing it
   local function widen(range, values)
@@ -199,16 +199,25 @@ function M.ranges(plan, params, rows)
       if v ~= v then range[1], range[2] = v, v end
     end
   end
+  local own = { math.huge, -math.huge }
+  -- widen `range` by `values`, and note the values' own range as row j's of `per_row`
+  local function widen_row(range, per_row, j, values)
+    own[1], own[2] = math.huge, -math.huge
+    widen(own, values)
+    per_row.lo[j], per_row.hi[j] = own[1], own[2]
+    widen(range, own)
+  end
   ranges.X = { math.huge, -math.huge }
   for i = 1, #plan.layers do
     ranges.Z[i] = { math.huge, -math.huge }
     ranges.A[i] = { math.huge, -math.huge }
   end
+  for i = 1, #plan.layers do
+    ranges.rows.Z[i] = { lo = {}, hi = {} }
+    ranges.rows.A[i] = { lo = {}, hi = {} }
+  end
   for j, row in ipairs(rows) do
-    local own = { X = { math.huge, -math.huge }, Z = {}, A = {} }
-    ranges.rows[j] = own
-    widen(own.X, row)
-    widen(ranges.X, own.X)
+    widen_row(ranges.X, ranges.rows.X, j, row)
     local x = row
     for i, layer in ipairs(plan.layers) do
       local z
@@ -221,11 +230,8 @@ function M.ranges(plan, params, rows)
         z = kinds[layer.kind].evaluate(layer, x)
       end
       local a = activations.evaluate(layer.activation, layer.alpha, z)
-      own.Z[i], own.A[i] = { math.huge, -math.huge }, { math.huge, -math.huge }
-      widen(own.Z[i], z)
-      widen(own.A[i], a)
-      widen(ranges.Z[i], own.Z[i])
-      widen(ranges.A[i], own.A[i])
+      widen_row(ranges.Z[i], ranges.rows.Z[i], j, z)
+      widen_row(ranges.A[i], ranges.rows.A[i], j, a)
       x = a
     end
   end

@@ -241,13 +241,16 @@ function M.build(plan, values, rows)
   local input = current
   local warnings = {}
   warnings[#warnings + 1] = narrow_features(plan, rows, current, spec_file)
-  warnings[#warnings + 1] = outlier_rows(current, rows, function(j) return ranges.rows[j].X end, spec_file)
+  local function own_range(per_row)
+    return function(j) return { per_row.lo[j], per_row.hi[j] } end
+  end
+  warnings[#warnings + 1] = outlier_rows(current, rows, own_range(ranges.rows.X), spec_file)
   -- the record's new tensors of plan layer i: their outlier warnings
   local function check_outliers(from, i)
     for k = from, #record do
       local which = record[k].name:sub(1, 1)
       if not record[k].fixed then
-        warnings[#warnings + 1] = outlier_rows(record[k], rows, function(j) return ranges.rows[j][which][i] end, spec_file)
+        warnings[#warnings + 1] = outlier_rows(record[k], rows, own_range(ranges.rows[which][i]), spec_file)
       end
     end
   end
