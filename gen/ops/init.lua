@@ -51,7 +51,17 @@ end
 -- Body of `<name>_init(p, seed)`.
 function M.body(buf, plan)
   local scheme = plan.model.init.scheme
-  buf:line("uint64_t state = gradc_rng_seed(seed);")
+  local draws = false
+  for _, layer in ipairs(plan.layers) do
+    for _, tensor in ipairs(layer.tensors) do
+      draws = draws or layer.kind == "dense" or tensor.init == "weight"
+    end
+  end
+  if draws then
+    buf:line("uint64_t state = gradc_rng_seed(seed);")
+  else
+    buf:line("(void)seed; /* no layer draws random weights: every tensor starts at 0 or 1 */")
+  end
   for _, layer in ipairs(plan.layers) do
     if layer.kind == "dense" then
       local draw, description = weight_draw(scheme, layer.n_in, layer.n_out, plan.dtype)
