@@ -193,9 +193,10 @@ local optimizer_defaults = {
   adam = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0 },
   adamw = { lr = 0.001, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.01 },
 }
-local given = spec.optimizer or { type = "sgd" }
-local optimizer = { type = given.type }
-for key, default in pairs(optimizer_defaults[given.type]) do
+-- no optimizer, or one without a type, is sgd (docs/spec.md)
+local given = spec.optimizer or {}
+local optimizer = { type = given.type or "sgd" }
+for key, default in pairs(optimizer_defaults[optimizer.type]) do
   local value = given[key]
   if value == nil then
     value = default

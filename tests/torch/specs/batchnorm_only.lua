@@ -1,6 +1,7 @@
 -- A net whose only parameters are a batchnorm's (found by a random probe): its init draws
 -- nothing, so the generated <name>_init must not set up a random state it never reads (an unused
--- variable under -Werror); batchnorm then softmax with ce on a flattened 1x16 input.
+-- variable under -Werror); batchnorm then softmax with ce on a flattened 1x16 input. The optimizer
+-- has no type, so it is sgd (docs/spec.md), which tests/torch/spec2json.lua must know too.
 return {
   name = "batchnorm_only",
   input = { channels = 1, length = 16 },
@@ -11,4 +12,5 @@ return {
   },
   loss = "ce",
   dtype = "double",
+  optimizer = { lr = 0.05 },
 }
