@@ -187,13 +187,15 @@ local function gemm_tile(buf, plan, g, i0, rows, j0, cols)
     buf:line("#endif")
   end
   -- The store goes through row pointers: with 2-D indexing clang 14 vectorized this loop across
-  -- rows with scattered addresses and ran seed3's forward 3x slower.
+  -- rows with scattered addresses and ran seed3's forward 3x slower. A row pointer is the row plus
+  -- the column, not &X[i][j0]: gcc 12 -O2 took the latter for an access past the row when the
+  -- tile ends the row (-Warray-bounds: a conv dW of 56-tap rows, its last 24 columns).
   if rows > 1 then buf:open("for (int r = 0; r < %d; ++r) {", rows) end
   local pointers = {}
   for n, array in ipairs(g.arrays) do
     pointers[array.name] = "row" .. n
-    buf:line("%s%s *row%d = &%s[%s][%s];", array.read_only and "const " or "", plan.real, n,
-      array.name, g.row(i), j0)
+    buf:line("%s%s *row%d = %s[%s]%s;", array.read_only and "const " or "", plan.real, n,
+      array.name, g.row(i), j0 == "0" and "" or (" + " .. j0))
   end
   if cols > 1 then buf:open("for (int j = 0; j < %d; ++j) {", cols) end
   g.store(buf, function(name) return pointers[name] .. (cols > 1 and "[j]" or "[0]") end, acc)
