@@ -384,9 +384,15 @@ class Importer:
     def op_MatMul(self, _attributes):
         self.data_input()
         weight = self.constant(1, "weight")
+        supported = "MatMul of [N, features] by a constant [features, units] (+ Add of a constant [units])"
         if weight is None or weight.ndim != 2:
-            self.refuse("its second input is not a constant matrix", "MatMul of [N, features] "
-                        "by a constant [features, units] (+ Add of a constant [units])")
+            self.refuse("its second input is not a constant matrix", supported)
+        if self.unit_dims:
+            # MatMul multiplies the last dimension, here a pool's unit one: nn.Linear on
+            # [N, C, 1] gives [N, C, units], not a dense layer of the C features
+            self.refuse("its input is %s per sample, a global pool's unit dimension%s last: MatMul "
+                        "would multiply that, not the features (a Flatten before the Linear makes "
+                        "them flat)" % (self.onnx_shape(), "s" if self.unit_dims > 1 else ""), supported)
         self.dense(weight.T, None, "MatMul %s" % self.node_label)
 
     def op_Add(self, _attributes):
@@ -692,6 +698,14 @@ class Importer:
     def op_activation(self, name, alpha=None):
         self.data_input()
         layer = self.activation_target(across_maxpool=name != "softmax")
+        if name == "softmax" and layer is not None and len(layer.shape) != 1:
+            # across a Flatten onto a conv or batchnorm of channels x positions: gradc's softmax
+            # is over a flat layer's own outputs (the spec refuses it on any other)
+            self.refuse("it would be the activation of the %s layer of node %s, whose output %s "
+                        "is not flat (a Flatten between does not make it a layer of its own)" % (
+                            layer.kind, layer.nodes[0], list(layer.shape)),
+                        "Softmax right after Gemm, MatMul (+ Add) or a BatchNormalization of flat "
+                        "features, as the last node")
         if layer is not None and name in ("relu", "leaky_relu") and self.nonnegative():
             # the identity on data >= 0 (after a pool of such data, or a relu or sigmoid of this
             # layer's own), in value and in gradient where any flows (where the data are 0, the

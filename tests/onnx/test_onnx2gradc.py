@@ -772,6 +772,24 @@ def refusal_models():
         ("a softmax over channels", nn.Sequential(nn.Conv1d(1, 2, 2), nn.Softmax(dim=1)), (1, 5), None,
          "onnx2gradc: {path}: node '/1/Softmax' (Softmax): softmax over axis 1 of shape [N, 2, 4] "
          "(supported: Softmax over the features of a flat output ([N, features], axis 1), as the last node)"),
+        # found by a random probe: the importer moved the softmax across the Flatten onto the conv,
+        # and gradc then refused the spec without naming a node
+        ("a softmax over a flattened conv output",
+         nn.Sequential(nn.Conv1d(3, 4, 2, padding=2), nn.Flatten(), nn.Softmax(dim=1)), (3, 6), None,
+         "onnx2gradc: {path}: node '/2/Softmax' (Softmax): it would be the activation of the conv1d "
+         "layer of node '/0/Conv', whose output [4, 9] is not flat (a Flatten between does not make "
+         "it a layer of its own) (supported: Softmax right after Gemm, MatMul (+ Add) or a "
+         "BatchNormalization of flat features, as the last node)"),
+        # found by a random probe: nn.Linear(1, 5) on a one-channel pool's [N, 1, 1] gives [N, 1, 5],
+        # whose Softmax(dim=1) is over the unit axis (all ones); imported as a dense layer of one
+        # feature, it gave a softmax over the 5 outputs instead
+        ("a Linear on a global pool's unit dimension",
+         nn.Sequential(nn.Conv1d(1, 1, 3), nn.AdaptiveAvgPool1d(1), nn.Linear(1, 5), nn.Softmax(dim=1)),
+         (1, 9), None,
+         "onnx2gradc: {path}: node '/2/MatMul' (MatMul): its input is [1, 1] per sample, a global "
+         "pool's unit dimension last: MatMul would multiply that, not the features (a Flatten before "
+         "the Linear makes them flat) (supported: MatMul of [N, features] by a constant [features, "
+         "units] (+ Add of a constant [units]))"),
     ]
 
 
