@@ -1,6 +1,6 @@
 # gradc: make gen SPEC=net.lua [OUT=dir] [WEIGHTS=file [QUANT=int8 CALIB=f.csv]] | make test | make help
 .DELETE_ON_ERROR:
-.PHONY: all gen import diagram check test clean help deps-gen deps-test deps-import install uninstall
+.PHONY: all gen import diagram check test clean help deps-gen deps-test deps-import deps-diagram install uninstall
 
 SPEC ?= specs/xor.lua
 OUT ?= out
@@ -25,7 +25,7 @@ GEN_PACKAGES := liblua5.4-dev lua-filesystem-dev pkg-config
 # The Cortex-M4 cross build and QEMU run are part of the suite, so the target build never rots;
 # PyTorch is the independent autodiff the generated models are checked against (check-torch).
 TEST_PACKAGES := $(GEN_PACKAGES) lua5.4 libcmocka-dev clang libclang-rt-14-dev \
-	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy cmake python3-onnx
+	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm python3-torch python3-numpy cmake python3-onnx graphviz
 # make import reads ONNX files with Debian's onnx module (protobuf parsing is not done by hand).
 IMPORT_PACKAGES := python3-onnx python3-numpy
 
@@ -44,7 +44,7 @@ help:
 	@echo "    [QUANT=int8 CALIB=f.csv]     with WEIGHTS: also integer-only int8 inference (<name>_q8.c, <name>_qinfer.c)"
 	@echo "make import ONNX=m.onnx SPEC=net.lua WEIGHTS=net.bin [NAME=net] [BATCH=32]"
 	@echo "                                 an ONNX model (an exported nn.Sequential) into a spec and weights"
-	@echo "make diagram SPEC=net.lua        gen, then render OUT/<name>/<name>.dot to SVG (needs Graphviz)"
+	@echo "make diagram SPEC=net.lua        the network as a picture, OUT/<name>.svg (Graphviz; OUT/<name>/ untouched)"
 	@echo "make check SPEC=net.lua          validate a spec and print its summary; write nothing"
 	@echo "make install [PREFIX=/usr/local] install gradc (PREFIX/bin), its files (PREFIX/share/gradc) and"
 	@echo "    [DESTDIR=staging]            the CMake package (PREFIX/lib/cmake/gradc: gradc_add_model)"
@@ -93,12 +93,17 @@ import: $(GRADC) | deps-import
 	@/usr/bin/python3 gen/tools/onnx2gradc.py --gradc "$(GRADC)" --spec $(call quote,$(SPEC)) --weights $(call quote,$(WEIGHTS)) \
 	    $(if $(NAME),--name $(call quote,$(NAME))) $(if $(BATCH),--batch $(call quote,$(BATCH))) $(call quote,$(ONNX))
 
-# The generated <name>.dot rendered to OUT/<name>/<name>.svg (needs Graphviz: Debian graphviz).
-# Separate from gen, so that gen writes exactly what the generator writes.
-diagram: gen
-	@command -v dot > /dev/null || { echo "gradc: the diagram needs Graphviz: apt-get install graphviz"; exit 1; }
-	@name=$$($(GRADC) --name $(call quote,$(SPEC))) && dot -Tsvg $(call quote,$(OUT))/"$$name/$$name.dot" -o $(call quote,$(OUT))/"$$name/$$name.svg" \
-	    && echo "gradc: drew "$(call quote,$(OUT))"/$$name/$$name.svg"
+# The spec's <name>.dot rendered to OUT/<name>.svg (Graphviz: Debian graphviz, installed as make gen
+# installs its packages). The model is generated into a temporary folder for its .dot: OUT/<name>/
+# is never touched, since make gen would replace it whole (a make train folder's weights with it).
+diagram: $(GRADC) | deps-diagram
+	@name=$$($(GRADC) --name $(call quote,$(SPEC))) && staging=$$(mktemp -d) && trap 'rm -rf "$$staging"' EXIT && \
+	    $(GRADC) --out "$$staging" $(call quote,$(SPEC)) > /dev/null && mkdir -p $(call quote,$(OUT)) && \
+	    dot -Tsvg "$$staging/$$name/$$name.dot" -o $(call quote,$(OUT))/"$$name.svg" && \
+	    echo "gradc: drew "$(call quote,$(OUT))"/$$name.svg"
+
+deps-diagram:
+	@sh gen/deps.sh graphviz
 
 check: $(GRADC)
 	$(GRADC) --check $(call quote,$(SPEC))
@@ -164,7 +169,7 @@ JOBS := $(shell nproc 2>/dev/null || echo 2)
 test: deps-test
 	@$(MAKE) --no-print-directory check-repo check-cli
 	@$(MAKE) --no-print-directory -j$(JOBS) check-strict check-numerics check-io check-weights \
-	    check-example check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
+	    check-example check-diagram check-cxx check-size check-text check-torch check-models-vector check-cross check-torch2gradc check-onnx \
 	    check-train check-bench check-bench-conv check-bench-q8 check-install check-quickstart check-q8 check-q8-ref check-q8-table
 	@$(MAKE) --no-print-directory -j$(JOBS) check-models
 

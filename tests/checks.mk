@@ -1,6 +1,6 @@
 # Checks on generated code as a user's build sees it: strict compiles with gcc and clang, no heap
 # symbols, weights files under ASan/UBSan, and the README's example program.
-.PHONY: check-strict check-io check-example
+.PHONY: check-strict check-io check-example check-diagram
 
 STRICT_FLAGS := -std=c99 -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror
 # -fno-var-tracking: gcc's tracking of variable locations through optimized code (on by default
@@ -79,6 +79,18 @@ check-example: $(GRADC)
 	    && grep -q '^1 xor 0 -> 0\.9' tests/build/example/output.txt && grep -q '^1 xor 1 -> 0\.0' tests/build/example/output.txt \
 	    || { cat tests/build/example/output.txt; echo "check-example: the README's XOR example did not learn XOR"; exit 1; }
 	@echo "check-example: the README's XOR example trains and predicts XOR"
+
+# make diagram draws OUT/<name>.svg and leaves OUT/<name>/ alone (it had regenerated the folder,
+# deleting a make train run's weights in it); run through the makefile that included this one.
+check-diagram: $(GRADC)
+	@rm -rf tests/build/diagram && mkdir -p tests/build/diagram/out/xor
+	@echo "trained weights" > tests/build/diagram/out/xor/xor.bin
+	@$(MAKE) --no-print-directory -f $(firstword $(MAKEFILE_LIST)) diagram SPEC=specs/xor.lua OUT=tests/build/diagram/out \
+	    > tests/build/diagram/log.txt 2>&1 || { cat tests/build/diagram/log.txt; echo "check-diagram: make diagram failed"; exit 1; }
+	@grep -q '<svg' tests/build/diagram/out/xor.svg || { echo "check-diagram: no SVG in out/xor.svg"; exit 1; }
+	@test "$$(ls tests/build/diagram/out/xor)" = xor.bin && grep -qx "trained weights" tests/build/diagram/out/xor/xor.bin \
+	    || { echo "check-diagram: make diagram changed out/xor/"; exit 1; }
+	@echo "check-diagram: make diagram drew out/xor.svg and left out/xor/ as it was"
 
 # Const-weights builds: train and save weights with generated code, regenerate with WEIGHTS=, then
 # check bits and infer == predict; and a mismatched, truncated or corrupted file is refused with
