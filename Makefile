@@ -50,7 +50,8 @@ help:
 	@echo "    [DESTDIR=staging]            the CMake package (PREFIX/lib/cmake/gradc: gradc_add_model)"
 	@echo "make uninstall [PREFIX=...]      remove what make install put there"
 	@echo "make test                        build everything and run the whole test suite"
-	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F and Cortex-M0 (float and int8), run under QEMU, print sizes and instructions"
+	@echo "make cross SPEC=net.lua          cross-compile for Cortex-M4F, Cortex-M0, RISC-V rv32imf and rv32imac (float and int8),"
+	@echo "    [WEIGHTS=f CALIB=c.csv]      run under QEMU, compare with the host, print sizes and instructions"
 	@echo "make cross-table                 measure the example specs on Cortex-M4F and Cortex-M0 (the README tables)"
 	@echo "make train SPEC=... DATA=f.csv   train on a CSV file [TARGETS=f] [EPOCHS=n]: weights, loss curve"
 	@echo "make train-table                 the real data sets with gradc and PyTorch (the README table)"
@@ -63,6 +64,9 @@ help:
 	@echo "make bench-unroll                time, size and compile time per unroll mode"
 	@echo "make fuzz [FUZZ_SECONDS=600]     long libFuzzer run on the spec loader"
 	@echo "make clean                       remove build products and out/"
+	@echo "make deps-gen, deps-test, deps-cross, deps-train, deps-import, deps-diagram"
+	@echo "                                 install (as root) or name the Debian packages of make gen, make test,"
+	@echo "                                 make cross, make train, make import, make diagram"
 	@echo "make help                        this text"
 
 deps-gen:

@@ -2,8 +2,8 @@
 # rv32imf and rv32imac (no FPU), run under QEMU; and the PyTorch/NumPy weights converter. Included
 # by the top Makefile (which defines GRADC and the rule that builds it).
 #
-#   make deps-cross                        install the cross compilers, newlib, picolibc and QEMU
-#                                          (Debian)
+#   make deps-cross                        install the cross compilers, newlib, picolibc, QEMU and
+#                                          lua5.4 (Debian)
 #   make cross SPEC=net.lua [WEIGHTS=f] [CALIB=csv]
 #                                          generate, cross-compile (Cortex-M4F and rv32imf: training
 #                                          and inference-only builds; Cortex-M0 and rv32imac:
@@ -29,7 +29,7 @@
 GRADC ?= gen/build/gradc
 SPEC ?= specs/xor.lua
 CROSS_PACKAGES := gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm \
-	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc
+	gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc lua5.4
 # make test's dependency step (deps-test) installs them too, so that check-cross runs in the suite
 # rather than skipping.
 TEST_PACKAGES += $(filter-out $(TEST_PACKAGES),$(CROSS_PACKAGES))
@@ -63,7 +63,7 @@ cross: $(GRADC)
 
 check-cross: $(GRADC)
 	@if [ -n "$(CROSS_MISSING)" ]; then \
-	    echo "check-cross: SKIPPED: $(CROSS_MISSING) not installed (make deps-cross; lua5.4: make deps-test)"; \
+	    echo "check-cross: SKIPPED: $(CROSS_MISSING) not installed (make deps-cross)"; \
 	else \
 	    riscv=require; \
 	    if [ -n "$(CROSS_RISCV_MISSING)" ]; then \

@@ -72,7 +72,7 @@ die() {
 }
 
 for tool in arm-none-eabi-gcc arm-none-eabi-size arm-none-eabi-objdump qemu-system-arm lua5.4; do
-    command -v "$tool" > /dev/null 2>&1 || die "$tool not found (make deps-cross; lua5.4: make deps-test)"
+    command -v "$tool" > /dev/null 2>&1 || die "$tool not found (make deps-cross installs it)"
 done
 [ -f "$SPEC" ] || die "no spec $SPEC"
 [ -z "$WEIGHTS" ] || [ -f "$WEIGHTS" ] || die "no weights file $WEIGHTS"
