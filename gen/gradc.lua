@@ -89,6 +89,12 @@ function M.main(root, args)
   local files = coder.files(plan, load_templates(root), weights, q8)
   local folder = write.folder(options.out, plan.name, files)
   io.write(summary.text(plan))
+  if q8 then
+    io.write(string.format("  int8: %s_q8.c (%s_q8_infer) and %s_qinfer.c, calibrated on %d rows of %s: "
+      .. "%d B of const data, %d B of working RAM (%d B and %d B with the Cortex-M DSP kernels)\n",
+      plan.name, plan.name, plan.name, q8.network.rows, q8.calib, q8.prepared.weights_bytes,
+      q8.prepared.buffer_bytes, q8.prepared.dsp_weights_bytes, q8.prepared.dsp_buffer_bytes))
+  end
   io.write(string.format("gradc: wrote %s/\n", folder))
   return 0
 end
