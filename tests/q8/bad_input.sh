@@ -200,6 +200,15 @@ awk 'BEGIN { for (j = 0; j < 303; ++j) { v = j < 300 ? ((j * 37) % 200 - 100) / 
     > "$c/outliers.csv"
 warn "tensor X: 3 of the 303 calibration rows set its range's upper end, 100" $w --quant int8 --calib "$c/outliers.csv" "$spec"
 quiet $w --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec"
+# the summary's int8 line names the files, the rows and the header's const data
+"$gradc" --out "$dir/good-out" $w --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec" > "$dir/stdout"
+q8_bytes=$(sed -n 's/^#define Q8_DENSE_Q8_WEIGHTS_BYTES *\([0-9]*\).*/\1/p' "$dir/good-out/q8_dense/q8_dense.h")
+rows=$(grep -c . "$dir/q8_dense_calib.csv")
+if grep -q "^  int8: q8_dense_q8.c (q8_dense_q8_infer) and q8_dense_qinfer.c, calibrated on $rows rows of q8_dense_calib.csv: $q8_bytes B of const data" "$dir/stdout"; then
+    passed=$((passed + 1))
+else
+    echo "bad-input: no int8 summary line with $rows rows and $q8_bytes B: $(grep int8 "$dir/stdout")"; failed=$((failed + 1))
+fi
 
 echo "bad-input: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
