@@ -270,6 +270,23 @@ diff -r "$WORK/atomic_fresh/victim" "$out/victim" > /dev/null 2>&1 \
 [ -f "$WORK/users_notes/notes.txt" ] || problem subfolder_in_output out "a file behind a link in OUT/victim/ was deleted"
 result subfolder_in_output "(OUT/victim/build/ with a subfolder and a link, removed with the old output)"
 
+# OUT/victim/ that no run of gradc wrote (a spec's name picks the folder: "docs" with OUT=. would
+# be a checkout's docs/): refused and left as it was, with no victim.h in it and with one that is
+# not gradc's.
+for variant in no_header foreign_header; do
+    out=$WORK/not_ours_$variant
+    mkdir -p "$out/victim"
+    echo "the user's notes" > "$out/victim/notes.md"
+    [ $variant = foreign_header ] && echo "/* victim.h: the user's own header */" > "$out/victim/victim.h"
+    cp -R "$out" "$WORK/not_ours_${variant}_before"
+    gen --out "$out" "$WORK/victim.lua"
+    expect_clean_failure "not_ours_$variant"
+    expect_stderr "not_ours_$variant" "gradc: $out/victim exists and is not an earlier output of gradc (no victim.h of its own in it): refusing to replace it, which would remove everything in it (choose another OUT, or another name in the spec)"
+    diff -r "$WORK/not_ours_${variant}_before" "$out" > /dev/null 2>&1 \
+        || problem "not_ours_$variant" out "OUT/victim/ changed"
+    result "not_ours_$variant" "(a folder gradc did not write: refused, left as it was)"
+done
+
 # The spec itself inside OUT/victim/, the folder the run would replace: refused, the spec and the
 # folder as they were (replacing it would delete the spec the user is working on).
 out=$WORK/spec_inside
