@@ -78,6 +78,26 @@ function M.read(path, display, plan)
     end
     values[i] = value
   end
+  -- a batchnorm's running variance below 0 would give NaN (float) or no int8 scale at all: the
+  -- file was not written by training, which never makes one
+  local at = 0
+  for _, layer in ipairs(plan.layers) do
+    for _, tensor in ipairs(layer.tensors) do
+      local size = 1
+      for _, d in ipairs(tensor.dims) do
+        size = size * d
+      end
+      if tensor.name:match("^var%d+$") then
+        for k = 1, size do
+          if values[at + k] < 0 then
+            fail(display, string.format("parameter %d, %s[%d] (a batchnorm's running variance), is %s: "
+              .. "a variance is never negative", at + k - 1, tensor.name, k - 1, tostring(values[at + k])))
+          end
+        end
+      end
+      at = at + size
+    end
+  end
   return values
 end
 

@@ -158,6 +158,15 @@ if ! head -1 "$dir/good-out/q8_dense/q8_dense_q8_calib.txt" | grep -q ", 2 rows$
     failed=$((failed + 1))
 fi
 
+# A batchnorm's running variance below 0 (a valid file, which no training writes): refused in
+# the int8 build and the float one alike
+${CC:-cc} -O1 -I"$dir/gen/q8_dense" tests/q8/negative_variance.c "$dir/gen/q8_dense/q8_dense_io.c" \
+    -o "$dir/negative_variance" -lm
+"$dir/negative_variance" "$dir/q8_dense.bin" "$dir/negative_variance.bin"
+bad_var="$dir/negative_variance.bin: parameter 15, var1[0] (a batchnorm's running variance), is -1.0: a variance is never negative"
+refuse "$bad_var" --weights "$dir/negative_variance.bin" --quant int8 --calib "$dir/q8_dense_calib.csv" "$spec"
+refuse "$bad_var" --weights "$dir/negative_variance.bin" "$spec"
+
 # Calibration that will cost accuracy is accepted with a warning (one line each on stderr, which
 # the user can act on); a sound one gets none.
 # warn EXPECTED ARGS...: gradc ARGS succeeds, writing its folder, and stderr holds a line
