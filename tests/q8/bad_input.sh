@@ -88,6 +88,9 @@ refuse "$c/trailing_comma.csv:1:11: empty field" $w --quant int8 --calib "$c/tra
 refuse "$c/blank_field.csv:2:4: empty field" $w --quant int8 --calib "$c/blank_field.csv" "$spec"
 refuse "$c/nan_first.csv:1: column 3 is NaN" $w --quant int8 --calib "$c/nan_first.csv" "$spec"
 refuse "$c/one_row.csv: calibration file has 1 data row (expected at least 2" $w --quant int8 --calib "$c/one_row.csv" "$spec"
+# a line past make train's bound, refused at once (it had been split into 35,000 fields first)
+{ printf '1,2,3,4,5\n'; awk 'BEGIN { for (i = 0; i < 35000; ++i) printf "1,"; print "1" }'; } > "$c/long_line.csv"
+refuse "$c/long_line.csv:2: line longer than 65536 characters" $w --quant int8 --calib "$c/long_line.csv" "$spec"
 refuse "$c/header_one_row.csv: calibration file has 1 data row" $w --quant int8 --calib "$c/header_one_row.csv" "$spec"
 refuse "$c/empty.csv: calibration file has no data rows" $w --quant int8 --calib "$c/empty.csv" "$spec"
 refuse "$c/blank.csv: calibration file has no data rows" $w --quant int8 --calib "$c/blank.csv" "$spec"
