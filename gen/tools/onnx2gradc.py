@@ -90,6 +90,16 @@ def printable(text):
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
 
 
+def lua_string(text):
+    """text as a Lua string literal that reads back as exactly text: a quote or a backslash in a
+    --name must not end the literal (and make the rest spec code); gradc then judges the name."""
+    out = []
+    for byte in text.encode("utf-8"):
+        c = chr(byte)
+        out.append("\\" + c if c in '"\\' else c if 32 <= byte < 127 else "\\%03d" % byte)
+    return '"%s"' % "".join(out)
+
+
 class Layer:
     """One spec layer: its fields in the order they are written, its tensors by member kind, and
     the nodes it came from (named in its comment and in messages)."""
@@ -793,7 +803,7 @@ def spec_text(importer, source, name, batch, dtype):
         "-- output, bce for a sigmoid one, mse otherwise) and the optimizer are defaults, for training",
         "-- it further.",
         "return {",
-        '  name = "%s",' % name,
+        '  name = %s,' % lua_string(name),
         "  input = %s," % input_text,
         "  batch = %d," % batch,
         '  dtype = "%s",' % dtype,

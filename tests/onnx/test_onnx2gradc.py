@@ -843,6 +843,14 @@ def refusals(gradc, build):
         check("refuses %s naming the ONNX model (%s), which it leaves as it was" % (option, os.path.basename(target)),
               result.returncode == 1 and result.stderr == want and kept
               and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
+    # a NAME with a quote in it is a string of the spec, not spec code after it (it had ended the
+    # name's literal: NAME='x", optimizer = { lr = 0.5 }, --' wrote that optimizer); gradc refuses it
+    injected = 'inj", optimizer = { type = "sgd", lr = 0.5 }, --'
+    result = import_model(gradc, [path, "--spec", absent[0], "--weights", absent[1], "--name", injected])
+    check("refuses a --name holding spec code, as a name", result.returncode == 1
+          and "gradc refuses the spec made from it: %s: name: not a valid name (got \"inj\\\"" % absent[0]
+          in result.stderr and len(result.stderr.splitlines()) == 1
+          and not os.path.exists(absent[0]) and not os.path.exists(absent[1]), result.stderr)
     # an empty SPEC= or WEIGHTS= (make passes it on as an empty argument)
     for option, variable in (("--spec", "SPEC"), ("--weights", "WEIGHTS")):
         others = {"--spec": absent[0], "--weights": absent[1], option: ""}
