@@ -22,8 +22,96 @@ local function copy_table(t, leave_out)
   return copy
 end
 
+-- Key order for the spec's next and pairs: numbers ascending, then strings, then false and true;
+-- other keys (tables, functions) after those, in the order Lua gives them.
+local KEY_RANK = { number = 1, string = 2, boolean = 3 }
+local function key_before(a, b)
+  local ra, rb = KEY_RANK[type(a)] or 4, KEY_RANK[type(b)] or 4
+  if ra ~= rb or ra == 4 then
+    return ra < rb
+  elseif ra == 3 then
+    return not a and b
+  end
+  return a < b
+end
+
+-- next and pairs that visit keys in key_before's order. Lua's own order for string keys follows
+-- the string hash, which Lua seeds afresh in every process: a spec that built its layers in
+-- `pairs` order gave another network, and another ARCH_HASH, run after run. A traversal sorts the
+-- keys when it starts (next(t, nil)) and keeps them per table; a key it no longer knows (the
+-- table has changed) sorts them again.
+local function ordered_traversal()
+  local orders = setmetatable({}, { __mode = "k" })
+  local function sorted(t)
+    local keys = {}
+    for k in next, t do
+      keys[#keys + 1] = k
+    end
+    table.sort(keys, key_before)
+    local position = {}
+    for i, k in ipairs(keys) do
+      position[k] = i
+    end
+    local order = { keys = keys, position = position }
+    orders[t] = order
+    return order
+  end
+  local function ordered_next(t, key)
+    if type(t) ~= "table" then
+      error("bad argument #1 to 'next' (table expected, got " .. type(t) .. ")", 2)
+    end
+    local order = key ~= nil and orders[t] or sorted(t)
+    local at = 0
+    if key ~= nil then
+      at = order.position[key]
+      if not at then
+        if rawget(t, key) == nil then
+          error("invalid key to 'next'", 2)
+        end
+        order = sorted(t)
+        at = order.position[key]
+      end
+    end
+    for i = at + 1, #order.keys do
+      local k = order.keys[i]
+      local v = rawget(t, k)
+      if v ~= nil then
+        return k, v
+      end
+    end
+    return nil
+  end
+  local function ordered_pairs(t)
+    if type(t) ~= "table" then
+      error("bad argument #1 to 'pairs' (table expected, got " .. type(t) .. ")", 2)
+    end
+    return ordered_next, t, nil
+  end
+  return ordered_next, ordered_pairs
+end
+
+-- tostring without addresses: "table", not "table: 0x55d0c8e0", so that no text a spec makes
+-- depends on where the allocator put something.
+local function plain_tostring(v)
+  local kind = type(v)
+  if kind == "table" or kind == "function" or kind == "thread" or kind == "userdata" then
+    return kind
+  end
+  return tostring(v)
+end
+
+-- string.format without %p (an address, which differs from run to run).
+local function plain_format(format, ...)
+  if type(format) == "string" and format:gsub("%%%%", ""):find("%%[-+ #0-9.]*p") then
+    error("bad argument #1 to 'format' (%p gives an address, which differs from run to run)", 2)
+  end
+  return string.format(format, ...)
+end
+
 -- What a spec may use: pure functions only. No metatables (no __gc or __index code running after
 -- the budget is lifted), no coroutines (a new thread would escape the hook), no I/O, no loading.
+-- Iteration order and every text are the same from run to run, so a spec gives the same network
+-- and the same bytes every time.
 local function make_environment(stop)
   local function guarded(protected_call)
     return function(...)
@@ -34,12 +122,15 @@ local function make_environment(stop)
       return table.unpack(results, 1, results.n)
     end
   end
+  local ordered_next, ordered_pairs = ordered_traversal()
+  local spec_string = copy_table(string, { dump = true })
+  spec_string.format = plain_format
   local env = {
-    assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs,
-    select = select, tonumber = tonumber, tostring = tostring, type = type,
+    assert = assert, error = error, ipairs = ipairs, next = ordered_next, pairs = ordered_pairs,
+    select = select, tonumber = tonumber, tostring = plain_tostring, type = type,
     rawequal = rawequal, rawget = rawget, rawlen = rawlen, rawset = rawset,
     pcall = guarded(pcall), xpcall = guarded(xpcall),
-    string = copy_table(string, { dump = true }),
+    string = spec_string,
     table = copy_table(table),
     math = copy_table(math, { random = true, randomseed = true }),
     utf8 = copy_table(utf8),

@@ -385,6 +385,30 @@ gen --out "$out" "$WORK/victim.lua"
 [ -f "$WORK/other_folder/notes.txt" ] || problem symlinked_staging_folder out "a file in the folder OUT/.victim.gradc-new-1 pointed to was deleted"
 result symlinked_staging_folder
 
+# A spec that builds its layers in pairs() order over string keys, names itself after next() and
+# uses tostring of a table: Lua seeds its string hash afresh in every process, so these gave
+# another network (and ARCH_HASH) run after run. The sandbox's next, pairs and tostring make ten
+# separate runs write the same bytes.
+cat > "$WORK/hash_order.lua" << 'SPEC'
+local widths = { a = 3, b = 5, c = 7, d = 9, e = 11, f = 13, g = 15, h = 17 }
+local layers = {}
+for _, w in pairs(widths) do layers[#layers + 1] = { units = w, activation = "relu" } end
+layers[#layers + 1] = { units = 1, activation = "linear" }
+return { name = "ho_" .. next(widths) .. #tostring({}), input = 2, batch = 4, loss = "mse", layers = layers }
+SPEC
+rm -rf "$WORK/hash_order_first"
+gen --out "$WORK/hash_order_first" "$WORK/hash_order.lua"
+expect_success hash_order
+for run in 2 3 4 5 6 7 8 9 10; do
+    rm -rf "$WORK/hash_order_again"
+    gen --out "$WORK/hash_order_again" "$WORK/hash_order.lua"
+    diff -r "$WORK/hash_order_first" "$WORK/hash_order_again" > /dev/null 2>&1 \
+        || problem hash_order out "run $run wrote other files than the first"
+done
+grep -q '^ \*   layer 8: dense 15 -> 17' "$WORK/hash_order_first/ho_a5/ho_a5.h" 2> /dev/null \
+    || problem hash_order out "the layers are not in the keys' order (a, b, ... h)"
+result hash_order "(layers from pairs() over string keys: ten runs, the same bytes)"
+
 # ---------------------------------------------------------------- SPEC and OUT anywhere
 # An absolute SPEC under /tmp in a folder with a space, an absolute OUT elsewhere, run from /;
 # then the same spec by a relative path from its own folder: the same bytes.
