@@ -4,8 +4,9 @@
 #   sh templates/train/train.sh --spec SPEC --data FILE [--targets FILE] [--epochs N] [--out DIR]
 #       [--gradc BIN] [--cc CC] [--cflags FLAGS] [--build DIR] [--build-only] [-- DRIVER-OPTIONS]
 #
-# 1. gradc generates the model into BUILD/gen/<name>/ (its own message and exit status on a bad
-#    spec), and the driver (templates/train/train.c) is compiled against it into BUILD/<name>/train,
+# Each run works in its own folder BUILD/run-XXXXXX (below, BUILD means that folder), removed at
+# the end. 1. gradc generates the model into BUILD/gen/<name>/ (its own message and exit status on
+#    a bad spec), and the driver (templates/train/train.c) is compiled against it into BUILD/<name>/train,
 #    with the model's prefix and loss as macros (the loss is read from the generated header's banner);
 # 2. the driver checks the data, trains (stopping early with --patience N), and writes <name>.bin,
 #    <name>.scale, loss.csv, split.csv, report.txt and predictions.csv (and, for a spec with
@@ -47,6 +48,16 @@ done
 
 # ---- 1. generate for the driver, and build it
 name=$("$gradc" --name "$spec") || exit 1 # a bad spec: gradc's own one-line message
+# A training run works in a folder of its own under BUILD, removed when it ends however it ends:
+# two runs of one model name at once (into different OUTs) had shared BUILD/<name>/ and installed
+# each other's model. --build-only keeps BUILD/gen and BUILD/<name>/train, whose path it prints.
+if [ $build_only -eq 0 ]; then
+    mkdir -p "$build"
+    build=$(mktemp -d "$build/run-XXXXXX")
+    trap 'rm -rf "$build"' EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+fi
 log=$("$gradc" --out "$build/gen" "$spec") || exit 1
 gen="$build/gen/$name"
 loss=$(sed -n 's/^ \* Network: .*, loss \([a-z]*\),.*/\1/p' "$gen/$name.h" | head -n 1)
@@ -95,5 +106,4 @@ fi
 
 # ---- 4. swapped in whole
 "$gradc" --install "$stage/$name" "$out" > /dev/null || exit 1
-rm -rf "$stage"
 echo "$name: wrote $out/$name/: the generated model and $files"

@@ -202,9 +202,28 @@ awk '/^ +1:/ && !done { $2 = $2 + 1; $3 = $3 - 1; done = 1 } { print }' "$dir/re
 ! /usr/bin/python3 tests/train/check_report.py "$dir" tests/train/data/iris.csv --val-loss-epoch "$last" 2> /dev/null \
     || fail "check_report.py accepts the last epoch's validation loss for the kept weights"
 
+# Two runs of one model name at once, into two OUTs (iris, and iris with 8 hidden units): each OUT
+# gets its own model (they had shared BUILD/iris/ and installed each other's; the old train.sh
+# failed this in each of 3 tries).
+sed 's/units = 16/units = 8/' specs/iris.lua > "$BUILD/iris_narrow.lua"
+rm -rf "$BUILD/race_a" "$BUILD/race_b"
+$MAKE --no-print-directory train SPEC=specs/iris.lua DATA=tests/train/data/iris.csv EPOCHS=300 OUT="$BUILD/race_a" \
+    > "$BUILD/race_a.log" 2>&1 &
+race=$!
+$MAKE --no-print-directory train SPEC="$BUILD/iris_narrow.lua" DATA=tests/train/data/iris.csv EPOCHS=300 OUT="$BUILD/race_b" \
+    > "$BUILD/race_b.log" 2>&1 || fail "concurrent runs: the second make train failed (see $BUILD/race_b.log)"
+wait $race || fail "concurrent runs: the first make train failed (see $BUILD/race_a.log)"
+count() { sed -n 's/^#define IRIS_PARAM_COUNT *\([0-9]*\).*/\1/p' "$1/iris/iris.h" 2> /dev/null; }
+[ "$(count "$BUILD/race_a")" = 131 ] && [ "$(count "$BUILD/race_b")" = 67 ] \
+    || fail "concurrent runs: OUTs hold $(count "$BUILD/race_a") and $(count "$BUILD/race_b") parameters, expected 131 and 67"
+echo "check-train: two make train runs of one name at once, into two OUTs: each got its own model"
+
 # Progress: on a pseudo-terminal one line rewritten with \r (no newline between epochs), into a
 # pipe one line per epoch and no \r.
-driver="$BUILD/iris/train"
+# (make train's own driver lives in a folder of the run's, removed after it: --build-only builds
+# one to keep)
+driver=$(sh templates/train/train.sh --spec specs/iris.lua --build-only --gradc "$GRADC" --cc "$CC" --build "$BUILD") \
+    || fail "train.sh --build-only failed"
 mkdir -p "$BUILD/progress"
 "$driver" --data tests/train/data/iris.csv --epochs 5 --out "$BUILD/progress" --progress > "$BUILD/progress/pipe.txt"
 [ "$(grep -c '^epoch [ 0-9]*/5 ' "$BUILD/progress/pipe.txt")" -eq 5 ] && ! grep -q "$(printf '\r')" "$BUILD/progress/pipe.txt" \
