@@ -692,5 +692,11 @@ int gradc_run(int argc, char **argv)
         code = (int)lua_tointeger(L, -1);
     }
     lua_close(L);
+    /* What gradc printed (a name for a build system, the summary) must have reached its reader:
+     * a full or closed standard output is a failure, not a silent success. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "gradc: cannot write to standard output: %s\n", strerror(errno));
+        return code ? code : 1;
+    }
     return code;
 }

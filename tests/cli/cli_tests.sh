@@ -409,6 +409,18 @@ grep -q '^ \*   layer 8: dense 15 -> 17' "$WORK/hash_order_first/ho_a5/ho_a5.h" 
     || problem hash_order out "the layers are not in the keys' order (a, b, ... h)"
 result hash_order "(layers from pairs() over string keys: ten runs, the same bytes)"
 
+# A full standard output (what a build system reading --name would get nothing from) is a failure
+# with one line, not a silent success.
+if [ -w /dev/full ]; then
+    set +e
+    "$GRADC" --name "$ROOT/specs/xor.lua" > /dev/full 2> "$WORK/stderr"
+    gen_status=$?
+    set -e
+    expect_clean_failure stdout_full
+    expect_stderr stdout_full "gradc: cannot write to standard output: No space left on device"
+    result stdout_full "(--name into /dev/full)"
+fi
+
 # ---------------------------------------------------------------- SPEC and OUT anywhere
 # An absolute SPEC under /tmp in a folder with a space, an absolute OUT elsewhere, run from /;
 # then the same spec by a relative path from its own folder: the same bytes.
