@@ -2,6 +2,7 @@
 -- way <name>_load does (format in templates/model_io.c.in) and returns the parameters as numbers.
 local architecture = require("architecture")
 local errors = require("errors")
+local lfs = require("lfs")
 local host = require("gradc.host")
 
 local M = {}
@@ -51,16 +52,20 @@ function M.read(path, display, plan)
       statistics, spec_name))
   end
   if count ~= plan.param_count then
-    fail(display, string.format("weights hold %d parameters but spec %s has %d", count, spec_name,
-      plan.param_count))
+    -- the header's count is unsigned: one past 2^63 reads as negative here
+    fail(display, string.format("weights hold %s parameters but spec %s has %d",
+      count < 0 and tostring((count >> 1) // 5) .. tostring(count - (count >> 1) // 5 * 10) or tostring(count),
+      spec_name, plan.param_count))
   end
   if hash ~= architecture.hash(plan) then
     fail(display, string.format("weights are for another architecture than spec %s "
       .. "(input, units, activations or alpha differ)", spec_name))
   end
   if #data ~= expected_size then
-    fail(display, string.format("%s: %d bytes, expected %d",
-      #data < expected_size and "truncated" or "trailing bytes", #data, expected_size))
+    -- at most one byte past the expected size is read: the file's own size says how long it is
+    local size = #data > expected_size and lfs.attributes(path, "size") or #data
+    fail(display, string.format("%s: %s bytes, expected %d",
+      #data < expected_size and "truncated" or "trailing bytes", tostring(size or "more than " .. expected_size), expected_size))
   end
   local body_end = expected_size - 8
   local stored = string.unpack("<i8", data, body_end + 1)

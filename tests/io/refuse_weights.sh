@@ -43,7 +43,16 @@ check softmax.bin "weights are double but spec xor.lua has dtype float"
 check reg.bin "weights hold 4801 parameters but spec xor.lua has 17"
 check truncated.bin "truncated"
 check corrupt.bin "checksum mismatch"
-check trailing.bin "trailing bytes"
+check trailing.bin "trailing bytes: 109 bytes, expected 108"
+# the size of a file far past the expected one is its own (only 109 bytes of it are read), and a
+# count past 2^63 is the header's unsigned one
+cp "$dir/xor.bin" "$dir/huge.bin"
+truncate -s 2147483649 "$dir/huge.bin"
+check huge.bin "trailing bytes: 2147483649 bytes, expected 108"
+rm -f "$dir/huge.bin"
+cp "$dir/xor.bin" "$dir/count_max.bin"
+printf '\377\377\377\377\377\377\377\377' | dd of="$dir/count_max.bin" bs=1 seek=16 conv=notrunc 2> /dev/null
+check count_max.bin "weights hold 18446744073709551615 parameters but spec xor.lua has 17"
 check garbage.bin "not a gradc weights file"
 check short_header.bin "truncated: 20 bytes, shorter than the 32-byte header"
 check missing.bin "cannot open weights file"
