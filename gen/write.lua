@@ -32,7 +32,10 @@ local function make_directories(path)
   for part in path:gmatch("[^/]+") do
     prefix = prefix .. part
     local mode = lfs.attributes(prefix, "mode")
-    if mode == nil then
+    if mode == nil and kind(prefix) == "link" then
+      errors.raise("gradc: output path " .. prefix .. " is a symbolic link to nothing (its target "
+        .. "does not exist)")
+    elseif mode == nil then
       local ok, err = lfs.mkdir(prefix)
       if not ok and lfs.attributes(prefix, "mode") ~= "directory" then
         errors.raise("gradc: cannot create output folder " .. prefix .. ": " .. tostring(err))

@@ -409,6 +409,14 @@ grep -q '^ \*   layer 8: dense 15 -> 17' "$WORK/hash_order_first/ho_a5/ho_a5.h" 
     || problem hash_order out "the layers are not in the keys' order (a, b, ... h)"
 result hash_order "(layers from pairs() over string keys: ten runs, the same bytes)"
 
+# OUT a symbolic link whose target does not exist: said so (it was "File exists").
+ln -s "$WORK/no_such_folder/deeper" "$WORK/dangling_out"
+gen --out "$WORK/dangling_out" "$ROOT/specs/xor.lua"
+expect_clean_failure dangling_out
+expect_stderr dangling_out "gradc: output path $WORK/dangling_out is a symbolic link to nothing (its target does not exist)"
+[ ! -e "$WORK/no_such_folder" ] || problem dangling_out out "the link's target folder was made"
+result dangling_out
+
 # A full standard output (what a build system reading --name would get nothing from) is a failure
 # with one line, not a silent success.
 if [ -w /dev/full ]; then
