@@ -92,6 +92,14 @@ $make_cmd --no-print-directory install DESTDIR="$work/stage" PREFIX=/opt/gradc >
     || fail "gradc staged with DESTDIR does not run"
 test -f "$work/stage/opt/gradc/lib/cmake/gradc/gradcConfig.cmake" || fail "DESTDIR: no CMake package"
 
+# DESTDIR with a relative PREFIX is refused (it had installed into <DESTDIR>usr, the two joined).
+if $make_cmd --no-print-directory install DESTDIR="$work/stage_rel" PREFIX=usr > "$work/stage_rel.log" 2>&1; then
+    fail "make install DESTDIR=... PREFIX=usr succeeded"
+fi
+grep -q "with DESTDIR, PREFIX must be an absolute path" "$work/stage_rel.log" \
+    || fail_log "$work/stage_rel.log" "make install DESTDIR=... PREFIX=usr: no message about the relative PREFIX"
+[ ! -e "$work/stage_relusr" ] && [ ! -e "$work/stage_rel" ] || fail "make install DESTDIR=... PREFIX=usr wrote files"
+
 # 3. The quickstart project, outside the checkout.
 project=$work/project
 build=$project/build
