@@ -598,13 +598,13 @@ static int search_generator(lua_State *L)
     luaL_addstring(&path, ".lua");
     luaL_pushresult(&path);
     const char *file = lua_tostring(L, -1);
-    FILE *probe = fopen(file, "r");
-    if (!probe) {
+    const int status = luaL_loadfilex(L, file, "t");
+    if (status == LUA_ERRFILE) { /* absent (or unreadable): require reports what each searcher says */
+        lua_pop(L, 1);
         lua_pushfstring(L, "no file '%s'", file);
         return 1;
     }
-    fclose(probe);
-    if (luaL_loadfilex(L, file, "t") != LUA_OK)
+    if (status != LUA_OK)
         return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file,
                           lua_tostring(L, -1));
     lua_insert(L, -2); /* the loader, then the file name, its second argument */

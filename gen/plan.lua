@@ -212,10 +212,17 @@ function M.build(model)
     hidden_width = math.max(hidden_width, layers[l].n_out)
   end
 
-  -- every parameter tensor in <name>_params order
-  local tensors = {}
+  -- every parameter tensor in <name>_params order, each with its element count and the offset of
+  -- its first element in the flat parameter list (what a weights file holds)
+  local tensors, offset = {}, 0
   for _, layer in ipairs(layers) do
     for _, tensor in ipairs(layer.tensors) do
+      local count = 1
+      for _, d in ipairs(tensor.dims) do
+        count = count * d
+      end
+      tensor.count, tensor.offset = count, offset
+      offset = offset + count
       tensors[#tensors + 1] = tensor
     end
   end

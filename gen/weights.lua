@@ -16,6 +16,15 @@ local function fail(display, problem)
   errors.raise(display .. ": " .. problem)
 end
 
+-- An int64 read from an unsigned 64-bit field, in decimal: one past 2^63 reads as negative.
+local function unsigned_text(n)
+  if n >= 0 then
+    return tostring(n)
+  end
+  local tens = (n >> 1) // 5 -- n // 10 as unsigned
+  return tostring(tens) .. tostring(n - tens * 10)
+end
+
 -- Returns a list of M.count parameter values (Lua floats, exact for both dtypes).
 function M.read(path, display, plan)
   local spec_name = plan.model.file:match("([^/\\]+)$")
@@ -52,20 +61,20 @@ function M.read(path, display, plan)
       statistics, spec_name))
   end
   if count ~= plan.param_count then
-    -- the header's count is unsigned: one past 2^63 reads as negative here
-    fail(display, string.format("weights hold %s parameters but spec %s has %d",
-      count < 0 and tostring((count >> 1) // 5) .. tostring(count - (count >> 1) // 5 * 10) or tostring(count),
+    fail(display, string.format("weights hold %s parameters but spec %s has %d", unsigned_text(count),
       spec_name, plan.param_count))
   end
   if hash ~= architecture.hash(plan) then
     fail(display, string.format("weights are for another architecture than spec %s "
       .. "(input, units, activations or alpha differ)", spec_name))
   end
-  if #data ~= expected_size then
+  if #data < expected_size then
+    fail(display, string.format("truncated: %d bytes, expected %d", #data, expected_size))
+  elseif #data > expected_size then
     -- at most one byte past the expected size is read: the file's own size says how long it is
-    local size = #data > expected_size and lfs.attributes(path, "size") or #data
-    fail(display, string.format("%s: %s bytes, expected %d",
-      #data < expected_size and "truncated" or "trailing bytes", tostring(size or "more than " .. expected_size), expected_size))
+    local size = lfs.attributes(path, "size")
+    fail(display, string.format("trailing bytes: %s bytes, expected %d",
+      size and tostring(size) or "more than " .. expected_size, expected_size))
   end
   local body_end = expected_size - 8
   local stored = string.unpack("<i8", data, body_end + 1)
@@ -85,22 +94,15 @@ function M.read(path, display, plan)
   end
   -- a batchnorm's running variance below 0 would give NaN (float) or no int8 scale at all: the
   -- file was not written by training, which never makes one
-  local at = 0
-  for _, layer in ipairs(plan.layers) do
-    for _, tensor in ipairs(layer.tensors) do
-      local size = 1
-      for _, d in ipairs(tensor.dims) do
-        size = size * d
-      end
-      if tensor.name:match("^var%d+$") then
-        for k = 1, size do
-          if values[at + k] < 0 then
-            fail(display, string.format("parameter %d, %s[%d] (a batchnorm's running variance), is %s: "
-              .. "a variance is never negative", at + k - 1, tensor.name, k - 1, tostring(values[at + k])))
-          end
+  for _, tensor in ipairs(plan.tensors) do
+    if tensor.name:match("^var%d+$") then
+      for k = 1, tensor.count do
+        local value = values[tensor.offset + k]
+        if value < 0 then
+          fail(display, string.format("parameter %d, %s[%d] (a batchnorm's running variance), is %s: "
+            .. "a variance is never negative", tensor.offset + k - 1, tensor.name, k - 1, tostring(value)))
         end
       end
-      at = at + size
     end
   end
   return values

@@ -14,20 +14,12 @@ local M = {}
 -- Each layer's parameter tensors by name, as flat lists of doubles, from the weights file's
 -- values (in <name>_params order).
 local function layer_params(plan, values)
-  local params, at = {}, 1
+  local params = {}
   for _, layer in ipairs(plan.layers) do
     local own = {}
     for _, tensor in ipairs(layer.tensors) do
-      local count = 1
-      for _, d in ipairs(tensor.dims) do
-        count = count * d
-      end
-      local list = {}
-      for k = 1, count do
-        list[k] = values[at + k - 1]
-      end
-      at = at + count
-      own[tensor.name:match("^input_") and tensor.name or tensor.name:match("^(%a+)")] = list
+      own[tensor.name:match("^input_") and tensor.name or tensor.name:match("^(%a+)")] =
+        table.move(values, tensor.offset + 1, tensor.offset + tensor.count, 1, {})
     end
     params[layer.index] = own
   end
@@ -200,28 +192,28 @@ local function narrow_features(plan, rows, x, spec_file)
     count, plan.inputs, M.NARROW_STEPS, x.scale, at[1], at[2], at[3], narrowest, advice)
 end
 
--- t: a tensor record; own(j): row j's { min, max } of it. Each side of the range (below and above
--- 0) is judged on its own: a standardized pixel's low side is reached by every row, its high side
--- by a few bright ones.
-local function outlier_rows(t, rows, own, spec_file)
-  if #rows < M.OUTLIER_MIN_ROWS then
+-- t: a tensor record; per_row: each row's own range of it (calibrate.ranges' rows.X and the like:
+-- lists lo and hi). Each side of the range (below and above 0) is judged on its own: a
+-- standardized pixel's low side is reached by every row, its high side by a few bright ones.
+local function outlier_rows(t, per_row, spec_file)
+  local rows = #per_row.lo
+  if rows < M.OUTLIER_MIN_ROWS then
     return nil
   end
-  for _, side in ipairs({ { t.max, 2 }, { t.min, 1 } }) do
-    local bound, k = side[1], side[2]
+  for _, side in ipairs({ { t.max, per_row.hi, "upper" }, { t.min, per_row.lo, "lower" } }) do
+    local bound, own, which = side[1], side[2], side[3]
     if bound ~= 0 then
       local reaching = 0
-      for j = 1, #rows do
-        if own(j)[k] / bound > 0.25 then
+      for j = 1, rows do
+        if own[j] / bound > 0.25 then
           reaching = reaching + 1
         end
       end
-      if reaching <= M.OUTLIER_SHARE * #rows then
+      if reaching <= M.OUTLIER_SHARE * rows then
         return string.format("%s: tensor %s: %d of the %d calibration rows set its range's %s end, "
           .. "%.4g (range [%.4g, %.4g]); the others stay within a quarter of it, and get two bits "
           .. "less of int8 resolution: if those rows are outliers, calibrate on typical inputs (a "
-          .. "few hundred rows)", spec_file, t.name, reaching, #rows, k == 2 and "upper" or "lower",
-          bound, t.min, t.max)
+          .. "few hundred rows)", spec_file, t.name, reaching, rows, which, bound, t.min, t.max)
       end
     end
   end
@@ -241,16 +233,13 @@ function M.build(plan, values, rows)
   local input = current
   local warnings = {}
   warnings[#warnings + 1] = narrow_features(plan, rows, current, spec_file)
-  local function own_range(per_row)
-    return function(j) return { per_row.lo[j], per_row.hi[j] } end
-  end
-  warnings[#warnings + 1] = outlier_rows(current, rows, own_range(ranges.rows.X), spec_file)
+  warnings[#warnings + 1] = outlier_rows(current, ranges.rows.X, spec_file)
   -- the record's new tensors of plan layer i: their outlier warnings
   local function check_outliers(from, i)
     for k = from, #record do
       local which = record[k].name:sub(1, 1)
       if not record[k].fixed then
-        warnings[#warnings + 1] = outlier_rows(record[k], rows, own_range(ranges.rows[which][i]), spec_file)
+        warnings[#warnings + 1] = outlier_rows(record[k], ranges.rows[which][i], spec_file)
       end
     end
   end
